@@ -1,0 +1,42 @@
+"""sufficiency: forecast looked-after children, placement demand and cost.
+
+The public API is listed in ``__all__``. Importing the package never imports
+matplotlib.
+"""
+
+from __future__ import annotations
+
+from . import schema
+from .ages import DFE_AGE_BANDS, age_band
+from .datasets import load_sample, sample_path, simulate_county, write_returns
+from .errors import DataQualityWarning, SchemaError
+from .flows import Flows, flows
+from .ingest import SSDA903Data, read_ssda903
+from .quality import summarise_quality
+from .stock import stock
+from .taxonomy import categories, categorise, coarsen, default_taxonomy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DFE_AGE_BANDS",
+    "DataQualityWarning",
+    "Flows",
+    "SSDA903Data",
+    "SchemaError",
+    "age_band",
+    "categories",
+    "categorise",
+    "coarsen",
+    "default_taxonomy",
+    "flows",
+    "load_sample",
+    "read_ssda903",
+    "sample_path",
+    "schema",
+    "simulate_county",
+    "stock",
+    "summarise_quality",
+    "write_returns",
+    "__version__",
+]

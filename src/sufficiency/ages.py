@@ -1,0 +1,49 @@
+"""Age bands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+#: DfE age bands used in *Children looked after in England* [years, inclusive].
+DFE_AGE_BANDS: Mapping[str, tuple[int, int]] = {
+    "under 1": (0, 0),
+    "1 to 4": (1, 4),
+    "5 to 9": (5, 9),
+    "10 to 15": (10, 15),
+    "16 and over": (16, 17),
+}
+
+
+def age_band(age: pd.Series | np.ndarray, *, bands: Mapping[str, tuple[int, int]] | None = None) -> pd.Categorical:
+    """Label ages with bands.
+
+    Parameters
+    ----------
+    age : array-like
+        Completed years [years]; missing ages give a missing band.
+    bands : mapping, optional
+        ``{label: (lowest, highest)}`` inclusive, in display order. Defaults
+        to :data:`DFE_AGE_BANDS`.
+
+    Returns
+    -------
+    pandas.Categorical
+        Ordered by the mapping.
+
+    Raises
+    ------
+    ValueError
+        If bands overlap.
+    """
+    bands = dict(DFE_AGE_BANDS if bands is None else bands)
+    values = np.asarray(age, dtype=float)
+    codes = np.full(values.shape, -1, dtype=int)
+    for i, (lo, hi) in enumerate(bands.values()):
+        hit = (values >= lo) & (values <= hi)
+        if (hit & (codes >= 0)).any():
+            raise ValueError(f"age bands overlap at {sorted(set(values[hit & (codes >= 0)].astype(int)))}")
+        codes[hit] = i
+    return pd.Categorical.from_codes(codes, categories=list(bands), ordered=True)

@@ -1,0 +1,9 @@
+"""Sample data and the synthetic-county generator."""
+
+from __future__ import annotations
+
+from .returns import write_returns
+from .sample import load_sample, sample_path
+from .simulate import CountyParameters, SimulatedCounty, simulate_county
+
+__all__ = ["CountyParameters", "SimulatedCounty", "load_sample", "sample_path", "simulate_county", "write_returns"]

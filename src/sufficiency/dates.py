@@ -1,0 +1,120 @@
+"""Dates and ages: parsing SSDA903 dates, ages at dates, birthdays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_DMY = r"^(?P<d>\d{1,2})[/\-.](?P<m>\d{1,2})[/\-.](?P<y>\d{4})$"
+_YMD = r"^(?P<y>\d{4})[/\-](?P<m>\d{1,2})[/\-](?P<d>\d{1,2})(?:[ T]00:00(?::00)?(?:\.0+)?)?$"
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse SSDA903 dates.
+
+    Accepts ``dd/mm/yyyy`` (also with ``-`` or ``.``, and one-digit day or
+    month) and ISO ``yyyy-mm-dd`` (optionally with a midnight time, as Excel
+    writes it). Two-digit years and impossible dates are invalid: the day
+    and month are never guessed.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Text values; blanks (``""``) are missing, not invalid.
+
+    Returns
+    -------
+    dates : pandas.Series
+        ``datetime64[ns]``, ``NaT`` for blank or invalid values.
+    invalid : pandas.Series
+        ``True`` where a non-blank value could not be parsed.
+    """
+    text = values.astype(str).str.strip()
+    parts = text.str.extract(_DMY)
+    iso = text.str.extract(_YMD)
+    use_iso = parts["y"].isna()
+    for key in ("y", "m", "d"):
+        parts.loc[use_iso, key] = iso.loc[use_iso, key]
+    ok = parts["y"].notna()
+    dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if ok.any():
+        sub = parts[ok].astype(int)
+        parsed = pd.to_datetime(
+            pd.DataFrame({"year": sub["y"], "month": sub["m"], "day": sub["d"]}), errors="coerce"
+        )
+        dates.loc[ok] = parsed.to_numpy()
+    invalid = (text != "") & (text.str.lower() != "nan") & dates.isna()
+    return dates, invalid
+
+
+def age_at(dob: pd.Series | np.ndarray, when: pd.Series | np.ndarray | pd.Timestamp) -> np.ndarray:
+    """Completed years of age at a date.
+
+    A child born on 29 February reaches each new age on 1 March in common
+    years. A child whose birthday falls on ``when`` already has the new age.
+
+    Parameters
+    ----------
+    dob : array-like of datetime64
+        Dates of birth.
+    when : array-like of datetime64 or Timestamp
+        Dates at which to measure age.
+
+    Returns
+    -------
+    numpy.ndarray
+        Age [years] as float (``nan`` where either date is missing).
+    """
+    dob = pd.DatetimeIndex(np.asarray(dob, dtype="datetime64[ns]"))
+    if isinstance(when, pd.Timestamp):
+        when_idx = pd.DatetimeIndex(np.full(len(dob), when.to_datetime64()))
+    else:
+        when_idx = pd.DatetimeIndex(np.asarray(when, dtype="datetime64[ns]"))
+    wm, wd, dm, dd = (np.asarray(x, dtype=float) for x in (when_idx.month, when_idx.day, dob.month, dob.day))
+    before = (wm < dm) | ((wm == dm) & (wd < dd))
+    age = np.asarray(when_idx.year, dtype=float) - np.asarray(dob.year, dtype=float) - before
+    age[np.asarray(dob.isna()) | np.asarray(when_idx.isna())] = np.nan
+    return age
+
+
+def birthday(dob: pd.Series | np.ndarray, years: int | np.ndarray) -> np.ndarray:
+    """Date on which a child reaches an age.
+
+    Parameters
+    ----------
+    dob : array-like of datetime64
+        Dates of birth.
+    years : int or array of int
+        Age to reach [years].
+
+    Returns
+    -------
+    numpy.ndarray of datetime64[ns]
+        The first day on which :func:`age_at` gives ``years`` (29 February
+        births reach it on 1 March in common years).
+    """
+    dob = pd.DatetimeIndex(np.asarray(dob, dtype="datetime64[ns]"))
+    target_year = np.asarray(dob.year + np.asarray(years), dtype=float)
+    month = np.asarray(dob.month, dtype=float)
+    day = np.asarray(dob.day, dtype=float)
+    leap = (target_year % 4 == 0) & ((target_year % 100 != 0) | (target_year % 400 == 0))
+    feb29 = (month == 2) & (day == 29) & ~leap
+    month = np.where(feb29, 3, month)
+    day = np.where(feb29, 1, day)
+    missing = np.isnan(target_year)
+    frame = pd.DataFrame(
+        {"year": np.where(missing, 2000, target_year), "month": np.where(missing, 1, month), "day": np.where(missing, 1, day)}
+    ).astype(int)
+    out = pd.to_datetime(frame).to_numpy(dtype="datetime64[ns]")
+    out[missing] = np.datetime64("NaT")
+    return out
+
+
+def march_31(year: int) -> pd.Timestamp:
+    """31 March of ``year``: the last day of collection year ``year``."""
+    return pd.Timestamp(year=year, month=3, day=31)
+
+
+def collection_year_start(year: int) -> pd.Timestamp:
+    """1 April of ``year - 1``: the first day of collection year ``year``."""
+    return pd.Timestamp(year=year - 1, month=4, day=1)

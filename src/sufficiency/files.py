@@ -1,0 +1,245 @@
+"""Find and read SSDA903 files as councils keep them.
+
+This is the only module (with :mod:`sufficiency.datasets`) that reads files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema as S
+from .errors import SchemaError
+from .quality import QualityLog
+
+TABLES = ("header", "episodes", "uasc")
+_TABLE_WORDS = {"header": ("header",), "episodes": ("episode",), "uasc": ("uasc",)}
+_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm"}
+_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-_/ ]\s*(\d{2})(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of one collection year.
+
+    Attributes
+    ----------
+    year : int
+        Collection year [year ending 31 March].
+    table : str
+        ``"header"``, ``"episodes"`` or ``"uasc"``.
+    path : pathlib.Path
+    """
+
+    year: int
+    table: str
+    path: Path
+
+
+def year_from_name(name: str) -> int | None:
+    """Read a collection year from a file or folder name.
+
+    ``"2015-16"``, ``"2015_16"`` and ``"ssda903_2016"`` all give ``2016``: a
+    single year names the 31 March the return ends on.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    int or None
+    """
+    span = _SPAN.search(name)
+    if span and (int(span.group(1)) + 1) % 100 == int(span.group(2)):
+        return int(span.group(1)) + 1
+    years = _YEAR.findall(name)
+    return int(years[-1]) if years else None
+
+
+def table_from_name(name: str) -> str | None:
+    """Guess the SSDA903 table from a file name (``None`` if it says nothing)."""
+    lowered = name.lower()
+    for table, words in _TABLE_WORDS.items():
+        if any(w in lowered for w in words):
+            return table
+    return None
+
+
+def _files_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in _SUFFIXES)
+
+
+def discover(
+    source: str | Path | Mapping[int, str | Path | Sequence[str | Path] | Mapping[str, str | Path]],
+    *,
+    log: QualityLog,
+) -> list[SourceFile]:
+    """List the header, episodes and UASC files of each collection year.
+
+    Parameters
+    ----------
+    source : path or mapping
+        A folder of yearly sub-folders, a flat folder whose file names carry
+        the year, or ``{year: folder | [files] | {table: file}}``.
+    log : QualityLog
+        Receives an ``info`` entry for every file that is not used.
+
+    Returns
+    -------
+    list of SourceFile
+
+    Raises
+    ------
+    SchemaError
+        If the source does not exist or a year cannot be told.
+    """
+    found: list[SourceFile] = []
+    if isinstance(source, Mapping):
+        for year, value in source.items():
+            if isinstance(value, Mapping):
+                found += [SourceFile(int(year), str(t), Path(p)) for t, p in value.items()]
+            elif isinstance(value, (str, Path)) and Path(value).is_dir():
+                found += _classify(_files_in(Path(value)), int(year), log)
+            else:
+                paths = [value] if isinstance(value, (str, Path)) else list(value)
+                found += _classify([Path(p) for p in paths], int(year), log)
+    else:
+        root = Path(source)
+        if not root.exists():
+            raise SchemaError("no such file or folder", file=str(root), rule="missing_source")
+        if root.is_file():
+            raise SchemaError(
+                "pass a folder of returns or a {year: files} mapping, not a single file",
+                file=str(root),
+                rule="not_a_folder",
+            )
+        subdirs = [d for d in sorted(root.iterdir()) if d.is_dir() and year_from_name(d.name)]
+        for d in subdirs:
+            found += _classify(_files_in(d), year_from_name(d.name), log)  # type: ignore[arg-type]
+        for path in _files_in(root):
+            year = year_from_name(path.name)
+            if year is None:
+                log.summary(file=str(path), column="", rule="file_ignored", action="no collection year in the file name; not read", n_rows=0)
+                continue
+            found += _classify([path], year, log)
+    for item in found:
+        if item.table not in TABLES:
+            raise SchemaError(f"unknown table {item.table!r}; use one of {TABLES}", file=str(item.path), rule="unknown_table")
+        if not item.path.is_file():
+            raise SchemaError("no such file", file=str(item.path), rule="missing_source")
+    return sorted(found, key=lambda f: (f.year, TABLES.index(f.table), str(f.path)))
+
+
+def _classify(paths: list[Path], year: int, log: QualityLog) -> list[SourceFile]:
+    out = []
+    for path in paths:
+        table = table_from_name(path.name)
+        if table is None:
+            table = _table_from_columns(path)
+        if table is None:
+            log.summary(file=str(path), column="", rule="file_ignored", action="not a header, episodes or UASC table; not read", n_rows=0)
+            continue
+        out.append(SourceFile(year, table, path))
+    return out
+
+
+def _table_from_columns(path: Path) -> str | None:
+    try:
+        columns = set(read_table(path, log=QualityLog()).columns)
+    except SchemaError:
+        return None
+    if "DECOM" in columns:
+        return "episodes"
+    if "DUC" in columns:
+        return "uasc"
+    if {"SEX", "DOB"} <= columns:
+        return "header"
+    return None
+
+
+def _decode(raw: bytes, path: Path, log: QualityLog) -> str:
+    if b"\x00" in raw[:4096]:
+        raise SchemaError("binary content: not a CSV text table", file=str(path), rule="not_a_table")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        log.summary(file=str(path), column="", rule="encoding", action="not UTF-8; decoded as Windows-1252 (cp1252)", n_rows=0, severity="info")
+        return raw.decode("cp1252", errors="replace")
+
+
+def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
+    """Read one CSV or Excel table as text.
+
+    Column names are stripped and upper-cased; empty unnamed columns (Excel
+    exports) and blank rows are dropped and logged.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+    log : QualityLog
+
+    Returns
+    -------
+    pandas.DataFrame
+        All columns as ``str`` (``""`` for blanks) plus ``source_file`` and
+        ``source_row`` (1-based line in the file; the column-name line is 1).
+
+    Raises
+    ------
+    SchemaError
+        If the file cannot be read as a table.
+    """
+    name = str(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".xlsx", ".xlsm"}:
+            try:
+                frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+            except ImportError as exc:  # pragma: no cover - depends on environment
+                raise SchemaError("reading Excel files needs openpyxl: pip install 'sufficiency[excel]'", file=name, rule="missing_dependency") from exc
+        else:
+            text = _decode(path.read_bytes(), path, log)
+            if not text.strip():
+                raise SchemaError("the file is empty", file=name, rule="not_a_table")
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
+    except SchemaError:
+        raise
+    except Exception as exc:  # pandas raises many types for unreadable input
+        raise SchemaError(f"cannot be read as a table ({type(exc).__name__}: {exc})", file=name, rule="not_a_table") from exc
+    if frame.shape[1] == 0:
+        raise SchemaError("no columns found", file=name, rule="not_a_table")
+    frame = frame.astype(str)
+    frame.columns = [str(c).replace("\ufeff", "").strip().upper() for c in frame.columns]
+    frame[S.SOURCE_ROW] = range(2, len(frame) + 2)
+    unnamed = [c for c in frame.columns if c == "" or c.startswith("UNNAMED:")]
+    for col in unnamed:
+        filled = int((frame[col] != "").sum())
+        log.summary(
+            file=name,
+            column=col,
+            rule="unnamed_column",
+            action="dropped" + ("" if filled == 0 else f" ({filled} non-empty cells ignored)"),
+            n_rows=max(filled, 1),
+            severity="info" if filled == 0 else "warning",
+        )
+    frame = frame.drop(columns=unnamed)
+    if frame.columns.duplicated().any():
+        dup = frame.columns[frame.columns.duplicated()][0]
+        raise SchemaError("the column appears twice", file=name, column=dup, rule="duplicate_column")
+    data_cols = [c for c in frame.columns if c != S.SOURCE_ROW]
+    blank = frame[data_cols].apply(lambda c: c.str.strip() == "").all(axis=1)
+    if blank.any():
+        log.summary(file=name, column="", rule="blank_row", action="dropped", n_rows=int(blank.sum()))
+        frame = frame[~blank]
+    frame[S.SOURCE_FILE] = name
+    return frame.reset_index(drop=True)

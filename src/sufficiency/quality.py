@@ -1,0 +1,156 @@
+"""Collect data-quality findings into one report table."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+
+from . import schema as S
+from .errors import DataQualityWarning
+
+SEVERITIES = ("info", "warning", "error")
+
+
+class QualityLog:
+    """Accumulates findings while one dataset is read.
+
+    Created and consumed inside a single call of :func:`sufficiency.read_ssda903`;
+    it is never shared between calls.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[pd.DataFrame] = []
+
+    def rows(
+        self,
+        records: pd.DataFrame,
+        *,
+        column: str,
+        rule: str,
+        action: str,
+        severity: str = "warning",
+        value: pd.Series | None = None,
+    ) -> None:
+        """Log one entry per row of ``records``.
+
+        Parameters
+        ----------
+        records : pandas.DataFrame
+            Offending rows; must carry ``source_file``, ``source_row`` and
+            ``child_id`` columns.
+        column : str
+            Raw column the rule concerns.
+        rule : str
+            Short rule identifier.
+        action : str
+            What the loader did about it.
+        severity : {"info", "warning", "error"}
+            ``"error"`` marks rows removed from the data.
+        value : pandas.Series, optional
+            Offending values, aligned with ``records``.
+        """
+        if records.empty:
+            return
+        part = pd.DataFrame(
+            {
+                "file": records[S.SOURCE_FILE].astype(str).to_numpy(),
+                "row": pd.array(records[S.SOURCE_ROW].to_numpy(), dtype="Int64"),
+                S.CHILD_ID: records[S.CHILD_ID].astype(str).to_numpy() if S.CHILD_ID in records else "",
+                "column": column,
+                "rule": rule,
+                "value": "" if value is None else value.astype(str).to_numpy(),
+                "action": action,
+                "severity": severity,
+                "n_rows": 1,
+            }
+        )
+        self._parts.append(part)
+
+    def summary(
+        self,
+        *,
+        file: str,
+        column: str,
+        rule: str,
+        action: str,
+        n_rows: int,
+        severity: str = "info",
+        value: str = "",
+    ) -> None:
+        """Log one entry standing for ``n_rows`` rows (or a whole file)."""
+        if n_rows <= 0 and rule != "file_ignored":
+            return
+        self._parts.append(
+            pd.DataFrame(
+                {
+                    "file": [file],
+                    "row": pd.array([pd.NA], dtype="Int64"),
+                    S.CHILD_ID: [""],
+                    "column": [column],
+                    "rule": [rule],
+                    "value": [value],
+                    "action": [action],
+                    "severity": [severity],
+                    "n_rows": [int(n_rows)],
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        """Return the report (columns :data:`sufficiency.schema.QUALITY_COLUMNS`)."""
+        if not self._parts:
+            empty = {c: pd.Series(dtype=object) for c in S.QUALITY_COLUMNS}
+            empty["row"] = pd.Series(dtype="Int64")
+            empty["n_rows"] = pd.Series(dtype="int64")
+            return pd.DataFrame(empty)
+        out = pd.concat(self._parts, ignore_index=True)
+        return out[list(S.QUALITY_COLUMNS)]
+
+
+def summarise_quality(report: pd.DataFrame) -> pd.DataFrame:
+    """Count a data-quality report by rule.
+
+    Parameters
+    ----------
+    report : pandas.DataFrame
+        A report as returned in ``SSDA903Data.quality``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (severity, rule, column, action) with ``n_rows`` [rows]
+        and ``n_files``.
+    """
+    if report.empty:
+        return pd.DataFrame(columns=["severity", "rule", "column", "action", "n_rows", "n_files"])
+    out = (
+        report.groupby(["severity", "rule", "column", "action"], sort=False)
+        .agg(n_rows=("n_rows", "sum"), n_files=("file", "nunique"))
+        .reset_index()
+    )
+    order = {s: i for i, s in enumerate(reversed(SEVERITIES))}
+    return out.sort_values(["severity", "n_rows"], key=lambda c: c.map(order) if c.name == "severity" else -c).reset_index(drop=True)
+
+
+def warn_about(report: pd.DataFrame, *, stacklevel: int = 3) -> None:
+    """Emit one :class:`DataQualityWarning` summarising warnings and errors.
+
+    Parameters
+    ----------
+    report : pandas.DataFrame
+        A data-quality report.
+    stacklevel : int
+        Passed to :func:`warnings.warn`.
+    """
+    counts = summarise_quality(report)
+    counts = counts[counts["severity"].isin(["warning", "error"])]
+    if counts.empty:
+        return
+    lines = [f"{r.rule} ({r.column}): {r.n_rows} rows, {r.action}" for r in counts.itertuples()]
+    warnings.warn(
+        f"{int(counts['n_rows'].sum())} data-quality problems were survived; see the .quality report:\n  "
+        + "\n  ".join(lines),
+        DataQualityWarning,
+        stacklevel=stacklevel,
+    )
