@@ -233,13 +233,15 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
             severity="info" if filled == 0 else "warning",
         )
     frame = frame.drop(columns=unnamed)
-    if frame.columns.duplicated().any():
-        dup = frame.columns[frame.columns.duplicated()][0]
-        raise SchemaError("the column appears twice", file=name, column=dup, rule="duplicate_column")
+    names = list(frame.columns)
+    mangled = [c for c in names if re.fullmatch(r"(.+)\.\d+", c) and re.fullmatch(r"(.+)\.\d+", c).group(1) in names]
+    if frame.columns.duplicated().any() or mangled:
+        dup = mangled[0].rsplit(".", 1)[0] if mangled else frame.columns[frame.columns.duplicated()][0]
+        raise SchemaError("the column appears more than once", file=name, column=dup, rule="duplicate_column")
     data_cols = [c for c in frame.columns if c != S.SOURCE_ROW]
     blank = frame[data_cols].apply(lambda c: c.str.strip() == "").all(axis=1)
     if blank.any():
-        log.summary(file=name, column="", rule="blank_row", action="dropped", n_rows=int(blank.sum()))
+        log.summary(file=name, column="", rule="blank_row", action="dropped", n_rows=int(blank.sum()), removed=True)
         frame = frame[~blank]
     frame[S.SOURCE_FILE] = name
     return frame.reset_index(drop=True)

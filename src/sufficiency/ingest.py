@@ -130,7 +130,7 @@ def read_ssda903(
     episodes = combine_returns(episodes, log=log)
     if not include_short_breaks:
         short = episodes[S.LEGAL_STATUS].isin(["V3", "V4", "V1"])
-        log.rows(episodes[short], column="LS", rule="short_breaks", action="excluded from looked-after counts (V3/V4)", severity="info", value=episodes.loc[short, S.LEGAL_STATUS])
+        log.rows(episodes[short], column="LS", rule="short_breaks", action="excluded from looked-after counts (V3/V4)", severity="info", value=episodes.loc[short, S.LEGAL_STATUS], removed=True)
         episodes = episodes[~short]
     episodes = _attach_children(episodes, children, log)
     censor = march_31(max(episode_years))
@@ -173,6 +173,8 @@ def _strip(frame: pd.DataFrame, column: str, *, upper: bool, log: QualityLog) ->
     changed = (clean != raw) & (clean != "")
     if changed.any():
         for name, n in changed.groupby(frame[S.SOURCE_FILE]).sum().items():
+            if n == 0:
+                continue
             log.summary(file=str(name), column=column, rule="code_normalised", action="stripped spaces / upper-cased", n_rows=int(n))
     return clean
 
@@ -190,11 +192,11 @@ def _clean_episodes(raw: pd.DataFrame, log: QualityLog, *, strict: bool) -> pd.D
         out[S.RAW_TO_CANONICAL[field]] = _strip(raw, field, upper=True, log=log)
     out[S.URN] = _strip(raw, "URN", upper=True, log=log)
     no_child = out[S.CHILD_ID] == ""
-    log.rows(out[no_child], column="CHILD", rule="missing_child_id", action="row dropped", severity="error")
+    log.rows(out[no_child], column="CHILD", rule="missing_child_id", action="row dropped", severity="error", removed=True)
     out = out[~no_child]
     start, bad_start = parse_dates(raw.loc[out.index, "DECOM"])
     end, bad_end = parse_dates(raw.loc[out.index, "DEC"])
-    log.rows(out[bad_start | start.isna()], column="DECOM", rule="invalid_date", action="row dropped (no usable start date)", severity="error", value=raw.loc[out.index[bad_start | start.isna()], "DECOM"])
+    log.rows(out[bad_start | start.isna()], column="DECOM", rule="invalid_date", action="row dropped (no usable start date)", severity="error", value=raw.loc[out.index[bad_start | start.isna()], "DECOM"], removed=True)
     log.rows(out[bad_end], column="DEC", rule="invalid_date", action="end date blanked; episode closed by the next episode or return", value=raw.loc[out.index[bad_end], "DEC"])
     out[S.EPISODE_START] = start
     out[S.EPISODE_END] = end
@@ -204,7 +206,7 @@ def _clean_episodes(raw: pd.DataFrame, log: QualityLog, *, strict: bool) -> pd.D
     year_end = pd.to_datetime(out[S.RETURN_YEAR].astype(str) + "-03-31")
     year_start = pd.to_datetime((out[S.RETURN_YEAR] - 1).astype(str) + "-04-01")
     future = out[S.EPISODE_START] > year_end
-    log.rows(out[future], column="DECOM", rule="date_outside_return_year", action="row dropped (starts after the return's 31 March)", severity="error", value=out.loc[future, S.EPISODE_START].dt.strftime("%d/%m/%Y"))
+    log.rows(out[future], column="DECOM", rule="date_outside_return_year", action="row dropped (starts after the return's 31 March)", severity="error", value=out.loc[future, S.EPISODE_START].dt.strftime("%d/%m/%Y"), removed=True)
     out = out[~future]
     year_end = year_end[~future]
     year_start = year_start[~future]
@@ -331,19 +333,34 @@ def _categorise(
     needs = out[S.PLACEMENT_CODE].isin(_NEEDS_PROVIDER) & (out[S.PROVIDER_CODE] == "")
     log.rows(out[needs], column="PLACE_PROVIDER", rule="missing_provider", action="mapped by the taxonomy's any-provider row", value=out.loc[needs, S.PLACEMENT_CODE])
     if carry_forward:
-        temp = out[S.PLACEMENT] == "temporary"
-        if temp.any():
-            # carry the previous non-temporary category forward within the child
-            ordered = out.sort_values([S.CHILD_ID, S.EPISODE_START])
-            cat = ordered[S.PLACEMENT].where(ordered[S.PLACEMENT] != "temporary")
-            filled = cat.groupby(ordered[S.CHILD_ID]).ffill()
-            # the previous episode must be in the same period: X1 ending on this start
-            prev_end = ordered[S.EPISODE_END].groupby(ordered[S.CHILD_ID]).shift(1)
-            prev_rec = ordered[S.REASON_CEASED].groupby(ordered[S.CHILD_ID]).shift(1)
-            joined = (prev_end == ordered[S.EPISODE_START]) & (prev_rec == "X1")
-            use = (ordered[S.PLACEMENT] == "temporary") & filled.notna() & joined
-            ordered.loc[use, S.PLACEMENT] = filled[use]
-            log.summary(file="", column="PLACE", rule="temporary_carried_forward", action="temporary placement given the category of the placement before it", n_rows=int(use.sum()))
-            out = ordered
+        out = _carry_temporary(out, log)
     out[S.PLACEMENT_COARSE] = coarsen(out[S.PLACEMENT], coarse=coarse).to_numpy()
+    return out
+
+
+def _carry_temporary(episodes: pd.DataFrame, log: QualityLog) -> pd.DataFrame:
+    """Give temporary placements the category of the placement around them.
+
+    The placement before a temporary move (same period of care) is used;
+    where the history starts with the temporary move, the placement the
+    child returns to is used instead.
+    """
+    out = episodes.sort_values([S.CHILD_ID, S.EPISODE_START]).reset_index(drop=True)
+    temp = out[S.PLACEMENT] == "temporary"
+    if not temp.any():
+        return out
+    child = out[S.CHILD_ID]
+    cat = out[S.PLACEMENT].where(~temp)
+    same_prev = child.shift(1) == child
+    joined_prev = same_prev & (out[S.EPISODE_END].shift(1) == out[S.EPISODE_START]) & (out[S.REASON_CEASED].shift(1) == "X1")
+    run = (~joined_prev).cumsum()  # chains of episodes joined by X1
+    before = cat.groupby(run).ffill()
+    after = cat.groupby(run).bfill()
+    filled = before.fillna(after)
+    use = temp & filled.notna()
+    out.loc[use, S.PLACEMENT] = filled[use]
+    if use.any():
+        log.summary(
+            file="", column="PLACE", rule="temporary_carried_forward", action="temporary placement given the category of the placement around it", n_rows=int(use.sum())
+        )
     return out

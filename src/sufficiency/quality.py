@@ -31,6 +31,7 @@ class QualityLog:
         action: str,
         severity: str = "warning",
         value: pd.Series | None = None,
+        removed: bool = False,
     ) -> None:
         """Log one entry per row of ``records``.
 
@@ -49,6 +50,8 @@ class QualityLog:
             ``"error"`` marks rows removed from the data.
         value : pandas.Series, optional
             Offending values, aligned with ``records``.
+        removed : bool
+            The rows were removed from the data.
         """
         if records.empty:
             return
@@ -63,6 +66,7 @@ class QualityLog:
                 "action": action,
                 "severity": severity,
                 "n_rows": 1,
+                "removed": removed,
             }
         )
         self._parts.append(part)
@@ -77,10 +81,9 @@ class QualityLog:
         n_rows: int,
         severity: str = "info",
         value: str = "",
+        removed: bool = False,
     ) -> None:
-        """Log one entry standing for ``n_rows`` rows (or a whole file)."""
-        if n_rows <= 0 and rule != "file_ignored":
-            return
+        """Log one entry standing for ``n_rows`` rows (0 for a whole-file note)."""
         self._parts.append(
             pd.DataFrame(
                 {
@@ -93,6 +96,7 @@ class QualityLog:
                     "action": [action],
                     "severity": [severity],
                     "n_rows": [int(n_rows)],
+                    "removed": [removed],
                 }
             )
         )
@@ -103,6 +107,7 @@ class QualityLog:
             empty = {c: pd.Series(dtype=object) for c in S.QUALITY_COLUMNS}
             empty["row"] = pd.Series(dtype="Int64")
             empty["n_rows"] = pd.Series(dtype="int64")
+            empty["removed"] = pd.Series(dtype=bool)
             return pd.DataFrame(empty)
         out = pd.concat(self._parts, ignore_index=True)
         return out[list(S.QUALITY_COLUMNS)]
@@ -119,13 +124,13 @@ def summarise_quality(report: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per (severity, rule, column, action) with ``n_rows`` [rows]
-        and ``n_files``.
+        One row per (severity, rule, column, action, removed) with
+        ``n_rows`` [rows] and ``n_files``.
     """
     if report.empty:
-        return pd.DataFrame(columns=["severity", "rule", "column", "action", "n_rows", "n_files"])
+        return pd.DataFrame(columns=["severity", "rule", "column", "action", "removed", "n_rows", "n_files"])
     out = (
-        report.groupby(["severity", "rule", "column", "action"], sort=False)
+        report.groupby(["severity", "rule", "column", "action", "removed"], sort=False)
         .agg(n_rows=("n_rows", "sum"), n_files=("file", "nunique"))
         .reset_index()
     )

@@ -71,6 +71,7 @@ QUALITY_COLUMNS = (
     "action",  #: what the loader did
     "severity",  #: "info", "warning" or "error"
     "n_rows",  #: rows the entry stands for [rows]
+    "removed",  #: the rows were removed from the episodes [bool]
 )
 
 #: Required raw columns per SSDA903 table.

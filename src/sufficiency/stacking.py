@@ -62,14 +62,14 @@ def combine_returns(episodes: pd.DataFrame, *, log: QualityLog) -> pd.DataFrame:
     """
     out = episodes.sort_values([S.CHILD_ID, S.EPISODE_START, S.RETURN_YEAR, S.SOURCE_FILE, S.SOURCE_ROW]).reset_index(drop=True)
     dup = out.duplicated(_CONTENT, keep="first")
-    log.rows(out[dup], column="", rule="exact_duplicate", action="row dropped (same episode twice in one return)", severity="warning")
+    log.rows(out[dup], column="", rule="exact_duplicate", action="row dropped (same episode twice in one return)", severity="warning", removed=True)
     out = out[~dup]
 
     years = np.array(sorted(out[S.RETURN_YEAR].unique()))
     key_latest = out.groupby([S.CHILD_ID, S.EPISODE_START])[S.RETURN_YEAR].transform("max")
     older = out[S.RETURN_YEAR] < key_latest
     for name, n in out[older].groupby(S.SOURCE_FILE).size().items():
-        log.summary(file=str(name), column="", rule="resubmitted", action="replaced by the same episode in a later return", n_rows=int(n))
+        log.summary(file=str(name), column="", rule="resubmitted", action="replaced by the same episode in a later return", n_rows=int(n), removed=True)
     out = out[~older]
 
     idx = np.searchsorted(years, out[S.RETURN_YEAR].to_numpy(), side="right")
@@ -79,7 +79,7 @@ def combine_returns(episodes: pd.DataFrame, *, log: QualityLog) -> pd.DataFrame:
     presence = pd.MultiIndex.from_frame(out[[S.CHILD_ID, S.RETURN_YEAR]].drop_duplicates())
     child_in_next = pd.MultiIndex.from_arrays([out[S.CHILD_ID].to_numpy(), next_year]).isin(presence)
     replaced = open_ & child_in_next
-    log.rows(out[replaced], column="DECOM", rule="replaced_in_later_return", action="row dropped (the next return has the child without this episode)", severity="warning")
+    log.rows(out[replaced], column="DECOM", rule="replaced_in_later_return", action="row dropped (the next return has the child without this episode)", severity="warning", removed=True)
     vanished = open_ & ~child_in_next
     log.rows(out[vanished], column="DEC", rule="open_episode_missing_from_next_return", action=f"closed on 1 April after its return with reason {LOADER_CLOSED}")
     out = out[~replaced].copy()
@@ -89,7 +89,7 @@ def combine_returns(episodes: pd.DataFrame, *, log: QualityLog) -> pd.DataFrame:
     out.loc[vanished, S.REASON_CEASED] = LOADER_CLOSED
 
     twice = out.duplicated([S.CHILD_ID, S.EPISODE_START], keep="last")
-    log.rows(out[twice], column="DECOM", rule="conflicting_duplicate", action="row dropped (a later row in the same return has the same child and start)", severity="warning")
+    log.rows(out[twice], column="DECOM", rule="conflicting_duplicate", action="row dropped (a later row in the same return has the same child and start)", severity="warning", removed=True)
     return out[~twice].reset_index(drop=True)
 
 
@@ -126,7 +126,7 @@ def repair_chains(episodes: pd.DataFrame, *, censor_date: pd.Timestamp, log: Qua
 
     eighteen = pd.Series(birthday(out[S.DATE_OF_BIRTH].to_numpy(), S.LEAVING_AGE), index=out.index)
     adult = out[start] >= eighteen
-    log.rows(out[adult], column="DECOM", rule="starts_at_or_after_18", action="row dropped", severity="error", value=out.loc[adult, start].dt.strftime("%d/%m/%Y"))
+    log.rows(out[adult], column="DECOM", rule="starts_at_or_after_18", action="row dropped", severity="error", value=out.loc[adult, start].dt.strftime("%d/%m/%Y"), removed=True)
     out = out[~adult].reset_index(drop=True)
     eighteen = eighteen[~adult].reset_index(drop=True)
 
