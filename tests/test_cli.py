@@ -1,0 +1,37 @@
+"""The command line and report."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+
+from sufficiency.cli import main
+
+
+def test_report_on_sample(tmp_path, capsys):
+    assert main(["report", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Children looked after at 31 March" in out
+    stock = pd.read_csv(tmp_path / "stock_31_march_by_placement.csv")
+    truth = pd.read_csv(__import__("sufficiency").sample_path() / "truth_stock_31_march.csv")
+    assert stock["total"].tolist() == truth.groupby("date")["children"].sum().tolist()
+    for name in ("flows_by_year.csv", "episodes.csv", "data_quality.csv", "summary.txt", "stock_31_march_by_placement_and_age.csv"):
+        assert (tmp_path / name).is_file()
+
+
+def test_bad_source_exits_2_with_message(tmp_path, capsys):
+    (tmp_path / "2015-16").mkdir()
+    (tmp_path / "2015-16" / "episodes.csv").write_text("CHILD,DECOM\n1,01/01/2016\n")
+    assert main(["report", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "missing_column" in err and "episodes.csv" in err
+
+
+def test_simulate_then_report(tmp_path):
+    assert main(["simulate", "--out", str(tmp_path / "county"), "--seed", "4", "--first-year", "2020", "--last-year", "2022"]) == 0
+    assert (tmp_path / "county" / "manifest.json").is_file()
+    run = subprocess.run([sys.executable, "-m", "sufficiency", "report", str(tmp_path / "county" / "returns"), "--out", str(tmp_path / "r")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "2019-20 to 2021-22" in run.stdout

@@ -1,0 +1,30 @@
+"""Date parsing, ages and birthdays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.dates import age_at, birthday, parse_dates
+
+
+def test_parse_accepts_council_formats_and_rejects_guesses():
+    values = pd.Series(["01/02/2016", "1/2/2016", "01-02-2016", "01.02.2016", "2016-02-01", "2016-02-01 00:00:00", "", "01/02/16", "31/02/2016", "02/30/2016", "nonsense"])
+    dates, invalid = parse_dates(values)
+    assert (dates[:6] == pd.Timestamp("2016-02-01")).all()
+    assert pd.isna(dates[6]) and not invalid[6]  # blank is missing, not invalid
+    assert invalid[7:].all() and dates[7:].isna().all()
+
+
+def test_age_changes_on_the_birthday_and_leap_day_births():
+    dob = pd.to_datetime(pd.Series(["2010-06-15", "2010-06-15", "2008-02-29", "2008-02-29", "2008-02-29"]))
+    when = pd.to_datetime(pd.Series(["2020-06-14", "2020-06-15", "2017-02-28", "2017-03-01", "2016-02-29"]))
+    assert age_at(dob, when).tolist() == [9, 10, 8, 9, 8]
+    assert np.isnan(age_at(pd.Series([pd.NaT]), pd.Series([pd.Timestamp("2020-01-01")])))[0]
+
+
+def test_birthday_is_first_day_of_the_new_age():
+    dob = pd.to_datetime(pd.Series(["2008-02-29", "2008-02-29", "2001-12-31"]))
+    got = birthday(dob, np.array([18, 16, 18]))
+    assert list(pd.DatetimeIndex(got).strftime("%Y-%m-%d")) == ["2026-03-01", "2024-02-29", "2019-12-31"]
+    assert (age_at(dob, got) == np.array([18, 16, 18])).all()
