@@ -334,3 +334,14 @@ def test_quality_report_columns(sample):
     assert tuple(sample.quality.columns) == S.QUALITY_COLUMNS
     assert set(sample.quality_summary().columns) >= {"rule", "n_rows", "n_files"}
     assert np.issubdtype(sample.quality["n_rows"].dtype, np.integer)
+
+
+def test_null_tokens_time_suffix_and_social_worker_files(tmp_path):
+    folder = write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016 00:00", "NULL", "NULL")])
+    (folder / "SWEpisodes.csv").write_text("CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n1,01/01/2010,S1,01/02/2016,,\n")
+    data = read(tmp_path)
+    ep = data.episodes.iloc[0]
+    assert ep[S.EPISODE_START] == pd.Timestamp("2016-02-01") and pd.isna(ep[S.EPISODE_END])
+    r = rules(data)
+    assert r["null_token"] == 2 and "invalid_date" not in r
+    assert "SWEpisodes.csv" in set(data.quality.loc[data.quality["rule"] == "file_ignored", "file"].str.split("/").str[-1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-_DMY = r"^(?P<d>\d{1,2})[/\-.](?P<m>\d{1,2})[/\-.](?P<y>\d{4})$"
+_DMY = r"^(?P<d>\d{1,2})[/\-.](?P<m>\d{1,2})[/\-.](?P<y>\d{4})(?:\s+00:00(?::00)?)?$"
 _YMD = r"^(?P<y>\d{4})[/\-](?P<m>\d{1,2})[/\-](?P<d>\d{1,2})(?:[ T]00:00(?::00)?(?:\.0+)?)?$"
 
 
@@ -29,6 +29,15 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     invalid : pandas.Series
         ``True`` where a non-blank value could not be parsed.
     """
+    codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
+    dates, invalid = _parse_distinct(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    return (
+        pd.Series(dates.to_numpy()[codes], index=values.index, dtype="datetime64[ns]"),
+        pd.Series(invalid.to_numpy()[codes], index=values.index, dtype=bool),
+    )
+
+
+def _parse_distinct(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = values.astype(str).str.strip()
     parts = text.str.extract(_DMY)
     iso = text.str.extract(_YMD)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import schema as S
 from .errors import SchemaError
+from ._text import map_unique
 from .quality import QualityLog
 
 TABLES = ("header", "episodes", "uasc")
@@ -23,6 +24,8 @@ _TABLE_WORDS = {"header": ("header",), "episodes": ("episode",), "uasc": ("uasc"
 _SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm"}
 _SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-_/ ]\s*(\d{2})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+#: Cell values that database and spreadsheet exports write for "no value".
+NULL_TOKENS = frozenset({"NULL", "NA", "N/A", "NAN", "NONE", "NAT", "#N/A"})
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,14 @@ def year_from_name(name: str) -> int | None:
 
 
 def table_from_name(name: str) -> str | None:
-    """Guess the SSDA903 table from a file name (``None`` if it says nothing)."""
+    """Guess the SSDA903 table from a file name (``None`` if it says nothing).
+
+    Social-worker episode files (``SWEpisodes``, from 2023-24) are not
+    episodes of care and give ``None``.
+    """
     lowered = name.lower()
+    if re.search(r"sw[ _-]?episode|social[ _-]?worker", lowered):
+        return None
     for table, words in _TABLE_WORDS.items():
         if any(w in lowered for w in words):
             return table
@@ -219,6 +228,11 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
     if frame.shape[1] == 0:
         raise SchemaError("no columns found", file=name, rule="not_a_table")
     frame = frame.astype(str)
+    for col in frame.columns:
+        nulls = map_unique(frame[col], lambda u: u.str.strip().str.upper().isin(NULL_TOKENS)).astype(bool)
+        if nulls.any():
+            frame.loc[nulls, col] = ""
+            log.summary(file=name, column=str(col).strip().upper(), rule="null_token", action="NULL / N/A style values read as blank", n_rows=int(nulls.sum()))
     frame.columns = [str(c).replace("\ufeff", "").strip().upper() for c in frame.columns]
     frame[S.SOURCE_ROW] = range(2, len(frame) + 2)
     unnamed = [c for c in frame.columns if c == "" or c.startswith("UNNAMED:")]
@@ -239,7 +253,9 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
         dup = mangled[0].rsplit(".", 1)[0] if mangled else frame.columns[frame.columns.duplicated()][0]
         raise SchemaError("the column appears more than once", file=name, column=dup, rule="duplicate_column")
     data_cols = [c for c in frame.columns if c != S.SOURCE_ROW]
-    blank = frame[data_cols].apply(lambda c: c.str.strip() == "").all(axis=1)
+    blank = pd.Series(True, index=frame.index)
+    for col in data_cols:
+        blank &= map_unique(frame[col], lambda u: u.str.strip() == "").astype(bool)
     if blank.any():
         log.summary(file=name, column="", rule="blank_row", action="dropped", n_rows=int(blank.sum()), removed=True)
         frame = frame[~blank]

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema as S
+from ._text import map_unique
 from .codes import LOADER_CLOSED, code_validity
 from .dates import collection_year_start, march_31, parse_dates
 from .errors import SchemaError
@@ -167,9 +168,7 @@ def _read_one(item: SourceFile, log: QualityLog) -> pd.DataFrame:
 
 def _strip(frame: pd.DataFrame, column: str, *, upper: bool, log: QualityLog) -> pd.Series:
     raw = frame[column] if column in frame.columns else pd.Series("", index=frame.index)
-    clean = raw.str.strip()
-    if upper:
-        clean = clean.str.upper()
+    clean = map_unique(raw, lambda u: u.str.strip().str.upper() if upper else u.str.strip())
     changed = (clean != raw) & (clean != "")
     if changed.any():
         for name, n in changed.groupby(frame[S.SOURCE_FILE]).sum().items():
@@ -185,7 +184,7 @@ def _clean_episodes(raw: pd.DataFrame, log: QualityLog, *, strict: bool) -> pd.D
             S.SOURCE_FILE: raw[S.SOURCE_FILE],
             S.SOURCE_ROW: raw[S.SOURCE_ROW],
             S.RETURN_YEAR: raw[S.RETURN_YEAR].astype(int),
-            S.CHILD_ID: raw["CHILD"].str.strip(),
+            S.CHILD_ID: map_unique(raw["CHILD"], lambda u: u.str.strip()),
         }
     )
     for field in _CODE_FIELDS:
@@ -249,16 +248,16 @@ def _children(headers: list[pd.DataFrame], uascs: list[pd.DataFrame], log: Quali
     cols = [S.CHILD_ID, S.DATE_OF_BIRTH, S.SEX, S.ETHNICITY, S.UASC, S.RETURN_YEAR, S.SOURCE_FILE, S.SOURCE_ROW]
     parts = []
     for frame in headers:
-        part = pd.DataFrame({S.CHILD_ID: frame["CHILD"].str.strip(), S.SOURCE_FILE: frame[S.SOURCE_FILE], S.SOURCE_ROW: frame[S.SOURCE_ROW], S.RETURN_YEAR: frame[S.RETURN_YEAR]})
+        part = pd.DataFrame({S.CHILD_ID: map_unique(frame["CHILD"], lambda u: u.str.strip()), S.SOURCE_FILE: frame[S.SOURCE_FILE], S.SOURCE_ROW: frame[S.SOURCE_ROW], S.RETURN_YEAR: frame[S.RETURN_YEAR]})
         dob, bad = parse_dates(frame["DOB"])
         log.rows(part[bad], column="DOB", rule="invalid_date", action="date of birth treated as missing", value=frame.loc[bad, "DOB"])
         part[S.DATE_OF_BIRTH] = dob
-        sex = frame["SEX"].str.strip().str.upper()
+        sex = map_unique(frame["SEX"], lambda u: u.str.strip().str.upper())
         part[S.SEX] = sex.map(_SEX)
         odd = part[S.SEX].isna()
         log.rows(part[odd & (sex != "")], column="SEX", rule="unknown_code", action="sex set to 'U'", value=sex[odd & (sex != "")])
         part[S.SEX] = part[S.SEX].fillna("U")
-        part[S.ETHNICITY] = frame["ETHNIC"].str.strip().str.upper() if "ETHNIC" in frame else ""
+        part[S.ETHNICITY] = map_unique(frame["ETHNIC"], lambda u: u.str.strip().str.upper()) if "ETHNIC" in frame else ""
         part[S.UASC] = frame["UASC"].str.strip().str.upper().isin(_TRUE) if "UASC" in frame else False
         parts.append(part[cols])
     header = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
@@ -277,7 +276,7 @@ def _children(headers: list[pd.DataFrame], uascs: list[pd.DataFrame], log: Quali
 
     uasc_parts = []
     for frame in uascs:
-        part = pd.DataFrame({S.CHILD_ID: frame["CHILD"].str.strip()})
+        part = pd.DataFrame({S.CHILD_ID: map_unique(frame["CHILD"], lambda u: u.str.strip())})
         part[S.DATE_OF_BIRTH], bad_dob = parse_dates(frame["DOB"])
         duc = frame["DUC"] if "DUC" in frame else pd.Series("", index=frame.index)
         part[S.UASC_CEASED], bad = parse_dates(duc)
