@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from . import schema
 from .ages import DFE_AGE_BANDS, age_band
+from .backtest import BacktestResult, backtest, choose_reference, truncate
+from .baselines import baseline_forecast
 from .datasets import load_sample, sample_path, simulate_county, write_returns
 from .errors import DataQualityWarning, SchemaError
 from .flows import Flows, flows
 from .ingest import SSDA903Data, read_ssda903
+from .projection import Projection, project
 from .quality import summarise_quality
+from .rates import FittedModel, fit
 from .stock import stock
 from .taxonomy import categories, categorise, coarsen, default_taxonomy
 
@@ -20,23 +24,32 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DFE_AGE_BANDS",
+    "BacktestResult",
     "DataQualityWarning",
+    "FittedModel",
     "Flows",
+    "Projection",
     "SSDA903Data",
     "SchemaError",
     "age_band",
+    "backtest",
+    "baseline_forecast",
+    "choose_reference",
     "categories",
     "categorise",
     "coarsen",
     "default_taxonomy",
+    "fit",
     "flows",
     "load_sample",
+    "project",
     "read_ssda903",
     "sample_path",
     "schema",
     "simulate_county",
     "stock",
     "summarise_quality",
+    "truncate",
     "write_returns",
     "__version__",
 ]

@@ -1,0 +1,409 @@
+"""Fit a multi-state model of care: hazards between placement categories and
+out of care by single-year age, and entry rates by age and first placement.
+
+Hazards are events ÷ exposure over a reference window, counted exactly from
+the episodes (children age on their birthdays; a move on day *d* leaves the
+state of day *d - 1*). Small cells are shrunk towards coarser cells with a
+conjugate Gamma prior:
+
+* a cell (category, age, destination) gets the prior mean of its category
+  and DfE age band (under 1, 1-4, 5-9, 10-15, 16-17) with a weight of
+  ``prior_days`` child-days;
+* the age-band rate itself is shrunk towards the category's all-age rate
+  with a weight of ``2 * prior_days``.
+
+So a cell with a year of exposure or more is driven by its own events, and
+an empty cell takes the rate of its neighbours. The posterior
+Gamma(events + k·prior, exposure + k) is what projections draw from, so
+intervals carry parameter uncertainty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from . import schema as S
+from .ages import DFE_AGE_BANDS
+from .flows import flows
+from .segments import episodes_of
+
+AGES = tuple(range(S.LEAVING_AGE))
+#: Length of a projection month [days].
+MONTH_DAYS = 365.25 / 12
+
+
+@dataclass(frozen=True)
+class FittedModel:
+    """Rates of a multi-state model of children in care.
+
+    Attributes
+    ----------
+    categories : tuple of str
+        Placement categories (states), in display order.
+    reference : tuple of pandas.Timestamp
+        First and last day of the reference window.
+    exposure : numpy.ndarray
+        (category, age) child-days in care in the window, weighted by month
+        (see ``half_life``) [child-days].
+    moves : numpy.ndarray
+        (category, age, destination category) moves counted [children].
+    exits : numpy.ndarray
+        (category, age) exits from care counted [children]; exits on the
+        18th birthday are structural and not counted here.
+    move_prior, exit_prior : numpy.ndarray
+        Prior means the cells are shrunk towards, same shapes [1/day].
+    prior_days : float
+        Weight of the prior [child-days].
+    entries : numpy.ndarray
+        (age, category) entries to care counted in the window, weighted by
+        month (see ``half_life``) [children].
+    entry_days : float
+        Weighted length of the window [days].
+    entry_trend : float
+        Fitted log-linear trend of entries [1/year]; 0 when not fitted.
+    entry_trend_se : float
+        Its standard error [1/year].
+    trend_damping : float
+        Yearly damping of the trend beyond the window's end: the trend adds
+        ``entry_trend * (1 - d**t) / -log(d)`` to the log rate ``t`` years
+        ahead (``d = 1`` is a straight line).
+    entry_time : float
+        Weighted mean time of the window's entries relative to its end
+        [years, negative].
+    entry_dispersion : float
+        Variance of monthly entries ÷ their mean (Pearson, after the trend);
+        above 1 when entries cluster, as sibling groups do.
+    population : pandas.Series or None
+        Child population by date used to scale entries, if given.
+    data_end : pandas.Timestamp
+        Last day of the data (default start of projections).
+    episodes : pandas.DataFrame
+        The episodes the model was fitted on (not copied; never modified).
+    """
+
+    categories: tuple[str, ...]
+    reference: tuple[pd.Timestamp, pd.Timestamp]
+    exposure: np.ndarray
+    moves: np.ndarray
+    exits: np.ndarray
+    move_prior: np.ndarray
+    exit_prior: np.ndarray
+    prior_days: float
+    entries: np.ndarray
+    entry_days: float
+    entry_trend: float
+    entry_trend_se: float
+    trend_damping: float
+    entry_time: float
+    entry_dispersion: float
+    population: pd.Series | None
+    data_end: pd.Timestamp
+    episodes: pd.DataFrame = field(repr=False)
+
+    @property
+    def move_rates(self) -> np.ndarray:
+        """Posterior mean hazards of moving (category, age, destination) [1/day]."""
+        return (self.moves + self.prior_days * self.move_prior) / (self.exposure[..., None] + self.prior_days)
+
+    @property
+    def exit_rates(self) -> np.ndarray:
+        """Posterior mean hazards of leaving care (category, age) [1/day]."""
+        return (self.exits + self.prior_days * self.exit_prior) / (self.exposure + self.prior_days)
+
+    @property
+    def entry_rates(self) -> np.ndarray:
+        """Entries per day by (age, category) at the end of the window [children/day]."""
+        return self.entries / self.entry_days
+
+    def generator(self, move_rates: np.ndarray | None = None, exit_rates: np.ndarray | None = None) -> np.ndarray:
+        """Transition-rate matrices per age, with leaving care as the last state.
+
+        Parameters
+        ----------
+        move_rates, exit_rates : numpy.ndarray, optional
+            Hazards to use (with any leading simulation axes); default the
+            posterior means.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (..., age, K, K) with K = categories + 1 [1/day]; rows sum
+            to zero.
+        """
+        mv = self.move_rates if move_rates is None else move_rates
+        ex = self.exit_rates if exit_rates is None else exit_rates
+        c = len(self.categories)
+        lead = mv.shape[:-3]
+        q = np.zeros(lead + (len(AGES), c + 1, c + 1))
+        q[..., :c, :c] = np.swapaxes(mv, -3, -2)
+        idx = np.arange(c)
+        q[..., idx, idx] = 0.0
+        q[..., :c, c] = np.swapaxes(ex, -2, -1)
+        q[..., idx, idx] = -q[..., :c, :].sum(axis=-1)
+        return q
+
+    def rates_frame(self) -> pd.DataFrame:
+        """Hazards with the evidence behind them, one row per transition.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``placement``, ``age``, ``to`` (a category or ``"exit"``),
+            ``events`` [children], ``exposure_days`` [child-days],
+            ``raw_rate`` and ``rate`` (after shrinkage) [per child-year].
+        """
+        cats = list(self.categories)
+        rows = []
+        year = 365.25
+        for i, cat in enumerate(cats):
+            for a in AGES:
+                x = self.exposure[i, a]
+                for j, dest in enumerate(cats + ["exit"]):
+                    if j == i:
+                        continue
+                    events = self.moves[i, a, j] if j < len(cats) else self.exits[i, a]
+                    rate = self.move_rates[i, a, j] if j < len(cats) else self.exit_rates[i, a]
+                    rows.append((cat, a, dest, events, x, events / x * year if x > 0 else np.nan, rate * year))
+        return pd.DataFrame(rows, columns=[S.PLACEMENT, S.AGE, "to", "events", S.EXPOSURE_DAYS, "raw_rate", "rate"])
+
+    def summary(self) -> pd.DataFrame:
+        """Per placement: exposure, events and yearly rates of moving and leaving.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``placement``; ``child_years``, ``moves``, ``exits``,
+            ``move_rate`` and ``exit_rate`` [per child-year], ``entries``
+            [children/year].
+        """
+        year = 365.25
+        exposure = self.exposure.sum(axis=1)
+        moves = self.moves.sum(axis=(1, 2))
+        exits = self.exits.sum(axis=1)
+        return pd.DataFrame(
+            {
+                "child_years": exposure / year,
+                "moves": moves,
+                "exits": exits,
+                "move_rate": np.divide(moves * year, exposure, out=np.full(len(exposure), np.nan), where=exposure > 0),
+                "exit_rate": np.divide(exits * year, exposure, out=np.full(len(exposure), np.nan), where=exposure > 0),
+                "entries": self.entries.sum(axis=0) / self.entry_days * year,
+            },
+            index=pd.Index(self.categories, name=S.PLACEMENT),
+        )
+
+
+def default_reference(end: pd.Timestamp, *, years: float = 3.0) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The default reference window: the last ``years`` years of data.
+
+    Parameters
+    ----------
+    end : pandas.Timestamp
+        Last day of the data.
+    years : float
+
+    Returns
+    -------
+    tuple of pandas.Timestamp
+    """
+    start = end - pd.DateOffset(months=int(round(years * 12))) + pd.Timedelta(days=1)
+    return pd.Timestamp(start), pd.Timestamp(end)
+
+
+def _band_index() -> np.ndarray:
+    out = np.zeros(len(AGES), dtype=int)
+    for i, (lo, hi) in enumerate(DFE_AGE_BANDS.values()):
+        out[lo : hi + 1] = i
+    return out
+
+
+def _shrink_prior(events: np.ndarray, exposure: np.ndarray, prior_days: float) -> np.ndarray:
+    """Prior means by (category, age[, destination]) from band and all-age pools.
+
+    ``events`` has shape (C, A, ...) and ``exposure`` (C, A).
+    """
+    band = _band_index()
+    n_band = band.max() + 1
+    extra = events.shape[2:]
+    x = exposure.reshape(exposure.shape + (1,) * len(extra))
+    cat_events = events.sum(axis=1, keepdims=True)
+    cat_exp = x.sum(axis=1, keepdims=True)
+    cat_rate = np.divide(cat_events, cat_exp, out=np.zeros_like(cat_events, dtype=float), where=cat_exp > 0)
+    band_events = np.stack([events[:, band == b].sum(axis=1) for b in range(n_band)], axis=1)
+    band_exp = np.stack([x[:, band == b].sum(axis=1) for b in range(n_band)], axis=1)
+    band_rate = (band_events + 2 * prior_days * cat_rate) / (band_exp + 2 * prior_days)
+    return band_rate[:, band]
+
+
+def fit(
+    data: object,
+    *,
+    reference: tuple[object, object] | None = None,
+    categories: Sequence[str] | None = None,
+    prior_days: float = 180.0,
+    half_life: float | None = 12.0,
+    entry_trend: bool = True,
+    trend_damping: float = 0.8,
+    population: pd.Series | None = None,
+) -> FittedModel:
+    """Fit hazards and entry rates over a reference window.
+
+    Parameters
+    ----------
+    data : SSDA903Data or pandas.DataFrame
+        Canonical episodes.
+    reference : (start, end), optional
+        First and last day of the window. Default: the last five years of
+        the data (see :func:`default_reference`); use
+        :func:`sufficiency.choose_reference` to pick it by backtest.
+    categories : sequence of str, optional
+        States; default every placement category seen in the data.
+    prior_days : float
+        Weight of the shrinkage prior [child-days] (see module notes).
+    half_life : float or None
+        Events and exposure of each month count with weight
+        ``0.5 ** (months before the window's end / half_life)``, so recent
+        behaviour dominates while older months still steady small cells
+        [months]. ``None`` weighs the window evenly.
+    entry_trend : bool
+        Fit a log-linear trend to monthly entries (quasi-Poisson GLM over
+        the window) and carry it forward, damped; ``False`` keeps the
+        window's weighted average rate.
+    trend_damping : float
+        Yearly damping factor of the trend, in (0, 1] (see
+        :attr:`FittedModel.trend_damping`).
+    population : pandas.Series, optional
+        Child population indexed by date; entry rates are then per child
+        and scale with the population.
+
+    Returns
+    -------
+    FittedModel
+    """
+    episodes, _, censor = episodes_of(data)
+    data_end = pd.Timestamp(censor) if censor is not None else pd.Timestamp(max(episodes[S.EPISODE_START].max(), episodes[S.EPISODE_END].max()))
+    start, end = default_reference(data_end, years=5.0) if reference is None else (pd.Timestamp(reference[0]), pd.Timestamp(reference[1]))
+    if end > data_end:
+        raise ValueError(f"reference window ends {end.date()} after the data ({data_end.date()})")
+    cats = list(categories) if categories is not None else _categories(episodes)
+    fl = flows(episodes, start=start, end=end, freq="MS", by=(S.PLACEMENT, S.AGE))
+    periods = pd.DatetimeIndex(sorted(fl.table[S.PERIOD_START].unique()))
+    if half_life is None:
+        weight_of = pd.Series(1.0, index=periods)
+    else:
+        months_back = (end.year - periods.year) * 12 + (end.month - periods.month)
+        weight_of = pd.Series(0.5 ** (np.asarray(months_back, dtype=float) / half_life), index=periods)
+    table = fl.table[fl.table[S.AGE].notna() & fl.table[S.PLACEMENT].isin(cats)].copy()
+    table[[S.EXPOSURE_DAYS, S.ENTRIES]] = table[[S.EXPOSURE_DAYS, S.ENTRIES]].mul(table[S.PERIOD_START].map(weight_of).to_numpy(), axis=0)
+    c_idx = {c: i for i, c in enumerate(cats)}
+    n_c, n_a = len(cats), len(AGES)
+
+    exposure = np.zeros((n_c, n_a))
+    exits = np.zeros((n_c, n_a))
+    entries = np.zeros((n_a, n_c))
+    agg = table.groupby([S.PLACEMENT, S.AGE], observed=True)[[S.EXPOSURE_DAYS, S.ENTRIES]].sum().reset_index()
+    ci = agg[S.PLACEMENT].map(c_idx).to_numpy()
+    ai = agg[S.AGE].astype(int).to_numpy()
+    ok = ai < n_a
+    np.add.at(exposure, (ci[ok], ai[ok]), agg[S.EXPOSURE_DAYS].to_numpy()[ok])
+    np.add.at(entries, (ai[ok], ci[ok]), agg[S.ENTRIES].to_numpy()[ok])
+    # exits on the 18th birthday are structural (the projection ages children out)
+    ex = fl.exits[fl.exits[S.AGE].notna() & fl.exits[S.PLACEMENT].isin(cats)]
+    ex = ex[ex[S.AGE].astype(int) < n_a].copy()
+    ex[S.COUNT] = ex[S.COUNT] * ex[S.PERIOD_START].map(weight_of).to_numpy()
+    ex_agg = ex.groupby([S.PLACEMENT, S.AGE], observed=True)[S.COUNT].sum().reset_index()
+    np.add.at(exits, (ex_agg[S.PLACEMENT].map(c_idx).to_numpy(), ex_agg[S.AGE].astype(int).to_numpy()), ex_agg[S.COUNT].to_numpy())
+    at18 = _exits_on_18th_birthday(episodes, start, end, weight_of)
+    for cat, count in at18.items():
+        if cat in c_idx:
+            exits[c_idx[cat], n_a - 1] -= count
+    exits = np.maximum(exits, 0)
+
+    moves = np.zeros((n_c, n_a, n_c))
+    mv = fl.moves[fl.moves["from_placement"].isin(cats) & fl.moves["to_placement"].isin(cats) & fl.moves["from_age"].notna()]
+    mv = mv[mv["from_age"].astype(int) < n_a].copy()
+    mv[S.COUNT] = mv[S.COUNT] * mv[S.PERIOD_START].map(weight_of).to_numpy()
+    mv_agg = mv.groupby(["from_placement", "from_age", "to_placement"], observed=True)[S.COUNT].sum().reset_index()
+    np.add.at(
+        moves,
+        (mv_agg["from_placement"].map(c_idx).to_numpy(), mv_agg["from_age"].astype(int).to_numpy(), mv_agg["to_placement"].map(c_idx).to_numpy()),
+        mv_agg[S.COUNT].to_numpy(),
+    )
+    move_prior = _shrink_prior(moves, exposure, prior_days)
+    exit_prior = _shrink_prior(exits, exposure, prior_days)
+    month_days = pd.Series(fl.table.groupby(S.PERIOD_START)[S.PERIOD_END].first() - periods + pd.Timedelta(days=1)).dt.days
+    days = float((month_days * weight_of).sum())
+
+    monthly = fl.table.groupby(S.PERIOD_START)[S.ENTRIES].sum()
+    trend, trend_se, dispersion = _poisson_trend(monthly, end, with_trend=entry_trend)
+    centre = ((periods + pd.Timedelta(days=14)) - end).days.to_numpy(dtype=float) / 365.25
+    w_entries = monthly.reindex(periods).to_numpy(dtype=float) * weight_of.to_numpy()
+    entry_time = float((centre * w_entries).sum() / w_entries.sum()) if w_entries.sum() > 0 else 0.0
+    pop = None
+    if population is not None:
+        pop = population.sort_index()
+        pop.index = pd.to_datetime(pop.index)
+    return FittedModel(
+        categories=tuple(cats),
+        reference=(start, end),
+        exposure=exposure,
+        moves=moves,
+        exits=exits,
+        move_prior=move_prior,
+        exit_prior=exit_prior,
+        prior_days=float(prior_days),
+        entries=entries,
+        entry_days=days,
+        entry_trend=trend,
+        entry_trend_se=trend_se,
+        trend_damping=float(trend_damping),
+        entry_time=entry_time,
+        entry_dispersion=dispersion,
+        population=pop,
+        data_end=data_end,
+        episodes=episodes,
+    )
+
+
+def _categories(episodes: pd.DataFrame) -> list[str]:
+    from .taxonomy import categories as known
+
+    order = list(known()["category"])
+    seen = set(episodes[S.PLACEMENT].dropna().astype(str))
+    return [c for c in order if c in seen] + sorted(seen - set(order))
+
+
+def _exits_on_18th_birthday(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, weight_of: pd.Series) -> pd.Series:
+    """Weighted count of exits on the 18th birthday by placement."""
+    from .dates import birthday
+
+    ex = episodes[episodes[S.IS_EXIT] & episodes[S.EPISODE_END].between(start, end)]
+    on18 = ex[S.EPISODE_END].to_numpy("datetime64[ns]") == birthday(ex[S.DATE_OF_BIRTH].to_numpy(), S.LEAVING_AGE)
+    ex = ex[on18]
+    month = ex[S.EPISODE_END].dt.to_period("M").dt.to_timestamp()
+    weights = month.map(weight_of).fillna(0.0).to_numpy()
+    return pd.Series(weights, index=ex.index).groupby(ex[S.PLACEMENT].to_numpy()).sum()
+
+
+def _poisson_trend(monthly: pd.Series, end: pd.Timestamp, *, with_trend: bool) -> tuple[float, float, float]:
+    """Quasi-Poisson fit of monthly entries.
+
+    Returns the log-linear trend [1/year] and its standard error (zeros
+    without a trend) and the dispersion (Pearson chi-square ÷ residual
+    degrees of freedom, at least 1).
+    """
+    y = monthly.to_numpy(dtype=float)
+    if len(y) < 6 or y.sum() == 0:
+        return 0.0, 0.0, 1.0
+    t = ((monthly.index - end).days / 365.25).to_numpy(dtype=float)
+    design = sm.add_constant(t) if with_trend else np.ones((len(y), 1))
+    result = sm.GLM(y, design, family=sm.families.Poisson()).fit()
+    dispersion = max(1.0, float(result.pearson_chi2 / max(result.df_resid, 1)))
+    if not with_trend:
+        return 0.0, 0.0, dispersion
+    return float(result.params[1]), float(result.bse[1] * np.sqrt(dispersion)), dispersion
