@@ -5,8 +5,10 @@ move between categories or leave care with probabilities
 ``P = expm(Q · month)`` from the fitted generator ``Q``, so competing risks
 are handled exactly. New entries arrive as Poisson counts by (age, first
 placement) and face half a month of hazards before the month's count.
-Children age by one year with probability 1/12 a month (birthdays spread
-evenly over the year) and leave care at 18.
+Every child carries a birthday slot (the month of the year of its
+birthday: known for the children in care at the start, spread evenly for new
+entries), so children age exactly once every twelve steps and leave care in
+the month of their 18th birthday.
 
 Monte Carlo paths draw, for each simulation, every hazard from its
 Gamma posterior, every entry rate from Gamma(entries, window days) and the
@@ -30,6 +32,8 @@ from .rates import AGES, MONTH_DAYS, FittedModel
 from .stock import stock
 
 DEFAULT_LEVELS = (80, 95)
+#: Birthday slots: a child has birthdays every 12 monthly steps.
+BIRTHDAY_SLOTS = 12
 
 
 @dataclass(frozen=True)
@@ -165,24 +169,44 @@ def _month_ends(start: pd.Timestamp, end: pd.Timestamp | None, horizon: int | No
     return pd.DatetimeIndex([start]).append(months)
 
 
-def initial_stock(fitted: FittedModel, start: pd.Timestamp) -> np.ndarray:
-    """Children in care at the end of ``start`` by (category, age) [children].
+def initial_state(fitted: FittedModel, start: pd.Timestamp, first_month_end: pd.Timestamp) -> np.ndarray:
+    """Children in care at the end of ``start`` by (category, age, birthday slot).
 
-    Children of unknown age are placed by the age mix of their category;
-    categories the model does not have are left out.
+    The slot ``j`` of a child is the number of months after
+    ``first_month_end``'s month in which the next birthday falls, so the
+    child ages at steps ``j, j + 12, ...``. Children of unknown age are
+    spread by the age mix of their category with birthdays spread evenly
+    (largest-remainder rounding keeps whole children); categories the model
+    does not have are left out.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (categories, ages, 12) [children].
     """
-    st = stock(fitted.episodes, [start], by=(S.PLACEMENT, S.AGE))
-    st = st[st[S.PLACEMENT].isin(fitted.categories)]
-    out = np.zeros((len(fitted.categories), len(AGES)))
+    from .dates import age_at
+
+    ep = fitted.episodes
+    when = pd.Timestamp(start)
+    active = (ep[S.EPISODE_START] <= when) & (ep[S.EPISODE_END].isna() | (ep[S.EPISODE_END] > when)) & ep[S.PLACEMENT].isin(fitted.categories)
+    ep = ep[active]
     c_idx = {c: i for i, c in enumerate(fitted.categories)}
-    known = st[st[S.AGE].notna() & (st[S.AGE] < len(AGES))]
-    np.add.at(out, (known[S.PLACEMENT].map(c_idx).to_numpy(), known[S.AGE].astype(int).to_numpy()), known[S.CHILDREN].to_numpy())
-    unknown = st[st[S.AGE].isna()].groupby(S.PLACEMENT)[S.CHILDREN].sum()
-    for cat, n in unknown.items():
-        row = out[c_idx[cat]]
-        share = row / row.sum() if row.sum() > 0 else np.full(len(AGES), 1 / len(AGES))
-        out[c_idx[cat]] = row + n * share
-    return np.round(out).astype(np.int64) if np.allclose(out, np.round(out)) else out
+    cat = ep[S.PLACEMENT].map(c_idx).to_numpy()
+    age = age_at(ep[S.DATE_OF_BIRTH].to_numpy(), when)
+    known = ~np.isnan(age) & (age < len(AGES)) & (age >= 0)
+    slot = (ep[S.DATE_OF_BIRTH].dt.month.to_numpy(dtype=float) - first_month_end.month) % BIRTHDAY_SLOTS
+    out = np.zeros((len(fitted.categories), len(AGES), BIRTHDAY_SLOTS))
+    np.add.at(out, (cat[known], age[known].astype(int), slot[known].astype(int)), 1)
+    unknown = np.bincount(cat[~known], minlength=len(fitted.categories))
+    for c in np.flatnonzero(unknown):
+        mix = out[c].sum(axis=1)
+        mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(AGES), 1 / len(AGES))
+        share = np.repeat(mix[:, None] / BIRTHDAY_SLOTS, BIRTHDAY_SLOTS, axis=1).ravel() * unknown[c]
+        whole = np.floor(share)
+        rest = int(unknown[c] - whole.sum())
+        whole[np.argsort(-(share - whole), kind="stable")[:rest]] += 1
+        out[c] += whole.reshape(len(AGES), BIRTHDAY_SLOTS)
+    return out.astype(np.int64)
 
 
 def _entry_multiplier(fitted: FittedModel, dates: pd.DatetimeIndex, trend: np.ndarray) -> np.ndarray:
@@ -244,7 +268,8 @@ def project(
     dates = _month_ends(start_ts, None if end is None else pd.Timestamp(end), horizon)
     n_steps = len(dates) - 1
     n_c, n_a = len(fitted.categories), len(AGES)
-    x0 = initial_stock(fitted, start_ts)
+    z_age = np.repeat(np.arange(n_a), BIRTHDAY_SLOTS)  # age of each (age, slot) column
+    x0 = initial_state(fitted, start_ts, dates[1] if n_steps else start_ts).reshape(n_c, -1)
 
     # expected path (posterior-mean rates, trend at its estimate)
     q_mean = fitted.generator()
@@ -252,11 +277,13 @@ def project(
     step_mean = half_mean @ half_mean
     mult_mean = _entry_multiplier(fitted, dates, np.array([fitted.entry_trend]))[0]
     expected = np.zeros((len(dates), n_c, n_a))
-    expected[0] = x0
-    lam_mean = fitted.entry_rates.T * MONTH_DAYS  # (C, A) per month
+    cur = x0.astype(float)
+    expected[0] = _by_age(cur)
+    lam_mean = np.repeat(fitted.entry_rates.T * MONTH_DAYS / BIRTHDAY_SLOTS, BIRTHDAY_SLOTS, axis=1)  # (C, Z)
     for m in range(n_steps):
-        cur = _expected_step(expected[m], step_mean) + _expected_step(lam_mean * mult_mean[m], half_mean)
-        expected[m + 1] = _age_expected(cur)
+        cur = _expected_step(cur, step_mean, z_age) + _expected_step(lam_mean * mult_mean[m], half_mean, z_age)
+        _age_slot(cur, m)
+        expected[m + 1] = _by_age(cur)
 
     # Monte Carlo
     if parameter_uncertainty:
@@ -283,12 +310,11 @@ def project(
     mult = _entry_multiplier(fitted, dates, trend)
     lam_month = np.swapaxes(lam, 1, 2) * MONTH_DAYS  # (S, C, A)
 
-    x0_int = np.round(x0).astype(np.int64)
     draws = np.zeros((n_sims, len(dates), n_c, n_a), dtype=np.int32)
     entries = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
     exits = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
-    x = np.broadcast_to(x0_int, (n_sims, n_c, n_a)).copy()
-    draws[:, 0] = x
+    x = np.broadcast_to(x0, (n_sims,) + x0.shape).copy()
+    draws[:, 0] = _by_age(x)
     # clustered entries (sibling groups, surges): a shared monthly Gamma shock
     # with mean 1 gives the total the fitted variance/mean ratio
     monthly_mean = float(fitted.entry_rates.sum() * MONTH_DAYS)
@@ -298,73 +324,139 @@ def project(
         shock = rng.gamma(k, 1.0 / k, size=(n_sims, n_steps))
     else:
         shock = np.ones((n_sims, n_steps))
+    # only cells where entries can happen are drawn
+    live = np.nonzero(lam_month.any(axis=0))  # (C, A) cells with a positive rate in some simulation
+    lam_live = lam_month[:, live[0], live[1]]  # (S, L)
+    stay_live = stay_half[:, live[0], live[1]]
+    n_z = n_a * BIRTHDAY_SLOTS
+    # probability of leaving the state within a month, per (simulation, category, age-slot) cell
+    leave_p = np.clip(1.0 - np.repeat(np.swapaxes(step[:, :, c_all, c_all], 1, 2), BIRTHDAY_SLOTS, axis=2), 0.0, 1.0).ravel()
     for m in range(n_steps):
-        x, out = _simulate_step(x, step, rng)
+        out = _simulate_step(x, step, leave_p, rng)
         # entries: Poisson thinning splits those who stay in their first
         # placement for the rest of the month from the few who move or leave
-        rate = lam_month * (mult[:, m] * shock[:, m])[:, None, None]
-        stayers = rng.poisson(rate * stay_half)
-        movers = rng.poisson(rate * (1.0 - stay_half))
-        entries[:, m + 1] = (stayers + movers).sum(axis=2)
-        moved, out_new = _simulate_step(movers, half, rng, leave_all=True)
-        x = x + stayers + moved
-        aged = rng.binomial(x, 1.0 / 12.0)
-        x = x - aged
-        x[:, :, 1:] += aged[:, :, :-1]
-        exits[:, m + 1] = out + out_new + aged[:, :, -1]
-        draws[:, m + 1] = x
+        rate = lam_live * (mult[:, m] * shock[:, m])[:, None]
+        stay_n = rng.poisson(rate * stay_live)
+        move_n = rng.poisson(rate * (1.0 - stay_live))
+        both = stay_n + move_n
+        s_e, l_e = np.nonzero(both)
+        np.add.at(entries[:, m + 1], (s_e, live[0][l_e]), both[s_e, l_e])
+        _add_entries(x, stay_n, live, rng)
+        movers = _entrant_cells(move_n, live, rng, n_c, n_z)
+        out += _move_out(x, movers, half, z_age=None, rng=rng, n_c=n_c, n_z=n_z)
+        aged_out = _age_slot(x, m)
+        exits[:, m + 1] = out + aged_out
+        draws[:, m + 1] = _by_age(x)
     return Projection(dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits, seed=seed)
 
 
-def _expected_step(x: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """(C, A) counts through per-age transition matrices (A, K, K); exits dropped."""
-    n_c = x.shape[0]
-    moved = np.einsum("ca,ack->ka", x, p[:, :n_c, :])
-    return moved[:n_c]
+def _by_age(x: np.ndarray) -> np.ndarray:
+    """Sum the birthday slots: (..., C, A*12) -> (..., C, A)."""
+    return x.reshape(x.shape[:-1] + (len(AGES), BIRTHDAY_SLOTS)).sum(axis=-1)
 
 
-def _age_expected(x: np.ndarray) -> np.ndarray:
-    aged = x / 12.0
-    out = x - aged
-    out[:, 1:] += aged[:, :-1]
-    return out
+def _age_slot(x: np.ndarray, step: int) -> np.ndarray:
+    """Age, in place, the children in the birthday slot of ``step``; 17-year-olds leave.
 
-
-def _simulate_step(x: np.ndarray, p: np.ndarray, rng: np.random.Generator, *, leave_all: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Move simulated counts (S, C, A) through per-simulation matrices (S, A, K, K).
-
-    For each occupied cell one binomial draws how many leave the state; only
-    cells with leavers get a multinomial over the other categories and
-    leaving care. With ``leave_all`` every child in ``x`` is known to leave
-    its state (no binomial is drawn).
-
-    Returns the new counts and the exits by (simulation, category of origin).
+    ``x`` is (S, C, A*12) (or (C, A*12)); returns those ageing out by
+    (S, C) (or (C,)).
     """
-    n_s, n_c, n_a = x.shape
-    s_i, c_i, a_i = np.nonzero(x)
-    n = x[s_i, c_i, a_i]
-    if leave_all:
-        leave = n
-    else:
-        leave = rng.binomial(n, np.clip(1.0 - p[s_i, a_i, c_i, c_i], 0.0, 1.0))
-    out = x.copy()
-    out[s_i, c_i, a_i] -= leave
-    moving = leave > 0
-    s_i, c_i, a_i, leave = s_i[moving], c_i[moving], a_i[moving], leave[moving]
-    exits = np.zeros((n_s, n_c), dtype=np.int64)
+    slot = step % BIRTHDAY_SLOTS
+    grid = x.reshape(x.shape[:-1] + (len(AGES), BIRTHDAY_SLOTS))
+    aged_out = grid[..., -1, slot].copy()
+    grid[..., 1:, slot] = grid[..., :-1, slot].copy()
+    grid[..., 0, slot] = 0
+    return aged_out
+
+
+def _add_entries(x: np.ndarray, counts: np.ndarray, live: tuple[np.ndarray, np.ndarray], rng: np.random.Generator) -> None:
+    """Add new entries (S, L) at live (category, age) cells to ``x`` (S, C, A*12), in place.
+
+    Each entrant's birthday slot is drawn uniformly.
+    """
+    s_i, l_i = np.nonzero(counts)
     if s_i.size == 0:
-        return out, exits
-    probs = p[s_i, a_i, c_i, :]  # (N, K)
+        return
+    n = counts[s_i, l_i]
+    slots = rng.multinomial(n, np.full(BIRTHDAY_SLOTS, 1.0 / BIRTHDAY_SLOTS))
+    c_i, a_i = live[0][l_i], live[1][l_i]
+    z = a_i[:, None] * BIRTHDAY_SLOTS + np.arange(BIRTHDAY_SLOTS)
+    np.add.at(x, (np.repeat(s_i, BIRTHDAY_SLOTS), np.repeat(c_i, BIRTHDAY_SLOTS), z.ravel()), slots.ravel())
+
+
+def _expected_step(x: np.ndarray, p: np.ndarray, z_age: np.ndarray) -> np.ndarray:
+    """(C, Z) expected counts through per-age matrices (A, K, K); exits dropped."""
+    n_c = x.shape[0]
+    return np.einsum("cz,zck->kz", x, p[z_age][:, :n_c, :])[:n_c]
+
+
+def _simulate_step(x: np.ndarray, p: np.ndarray, leave_p: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Move the simulated children (S, C, A*12) through one month, in place.
+
+    ``p`` holds the per-simulation transition matrices (S, A, K, K) and
+    ``leave_p`` each cell's probability of leaving its state (flattened like
+    ``x``). Occupied cells holding one child (most of them) get a Bernoulli
+    draw, the others a binomial; only leavers get a multinomial over the
+    other categories and leaving care.
+
+    Returns the exits by (simulation, category of origin).
+    """
+    flat = x.reshape(-1)
+    occupied = np.flatnonzero(flat)
+    n = flat[occupied]
+    prob = leave_p[occupied]
+    leave = (rng.random(occupied.size) < prob).astype(flat.dtype)
+    several = n > 1
+    if several.any():
+        leave[several] = rng.binomial(n[several], prob[several])
+    moving = leave > 0
+    cells = occupied[moving]
+    count = leave[moving]
+    flat[cells] -= count
+    n_s, n_c, n_z = x.shape
+    s_i, rest = np.divmod(cells, n_c * n_z)
+    c_i, z_i = np.divmod(rest, n_z)
+    return _move_out(x, (s_i, c_i, z_i, count), p, z_age=None, rng=rng, n_c=n_c, n_z=n_z)
+
+
+def _entrant_cells(counts: np.ndarray, live: tuple[np.ndarray, np.ndarray], rng: np.random.Generator, n_c: int, n_z: int) -> tuple[np.ndarray, ...]:
+    """Sparse (simulation, category, age-slot, count) of entrants, slots drawn uniformly."""
+    s_i, l_i = np.nonzero(counts)
+    n = counts[s_i, l_i]
+    slots = rng.multinomial(n, np.full(BIRTHDAY_SLOTS, 1.0 / BIRTHDAY_SLOTS)) if s_i.size else np.zeros((0, BIRTHDAY_SLOTS), dtype=np.int64)
+    r, j = np.nonzero(slots)
+    return s_i[r], live[0][l_i][r], live[1][l_i][r] * BIRTHDAY_SLOTS + j, slots[r, j]
+
+
+def _move_out(
+    x: np.ndarray,
+    leavers: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    p: np.ndarray,
+    *,
+    z_age: np.ndarray | None,
+    rng: np.random.Generator,
+    n_c: int,
+    n_z: int,
+) -> np.ndarray:
+    """Send children known to leave their cell to another category or out of care.
+
+    ``leavers`` is (simulation, category, age-slot, count); they are added
+    to ``x`` in place at their destinations. Returns exits by (simulation,
+    category of origin).
+    """
+    s_i, c_i, z_i, count = leavers
+    exits = np.zeros((x.shape[0], n_c), dtype=np.int64)
+    if s_i.size == 0:
+        return exits
+    a_i = z_i // BIRTHDAY_SLOTS
+    probs = p[s_i, a_i, c_i, :].copy()  # (N, K)
     probs[np.arange(s_i.size), c_i] = 0.0
     probs = np.clip(probs, 0.0, None)
     total = probs.sum(axis=1, keepdims=True)
     probs = np.divide(probs, total, out=np.zeros_like(probs), where=total > 0)
     probs[total[:, 0] <= 0, n_c] = 1.0
-    dest = rng.multinomial(leave, probs)
-    cells = n_s * n_c * n_a
-    k = np.arange(n_c + 1)
-    index = np.where(k < n_c, (s_i[:, None] * n_c + k) * n_a + a_i[:, None], cells + s_i[:, None] * n_c + c_i[:, None])
-    counts = np.bincount(index.ravel(), weights=dest.ravel(), minlength=cells + n_s * n_c).astype(np.int64)
-    out += counts[:cells].reshape(n_s, n_c, n_a)
-    exits += counts[cells:].reshape(n_s, n_c)
-    return out, exits
+    dest = rng.multinomial(count, probs)
+    r, d = np.nonzero(dest[:, :n_c])
+    np.add.at(x, (s_i[r], d, z_i[r]), dest[r, d])
+    np.add.at(exits, (s_i, c_i), dest[:, n_c])
+    return exits
