@@ -10,11 +10,13 @@ from . import schema
 from .ages import DFE_AGE_BANDS, age_band
 from .backtest import BacktestResult, backtest, choose_reference, truncate
 from .baselines import baseline_forecast
-from .datasets import load_sample, sample_path, simulate_county, write_returns
+from .datasets import load_published, load_sample, sample_path, simulate_county, write_returns
 from .errors import DataQualityWarning, SchemaError
 from .flows import Flows, flows
 from .ingest import SSDA903Data, read_ssda903
 from .projection import Projection, project
+from .published import backtest_published, forecast_published
+from .published_ingest import read_published
 from .quality import summarise_quality
 from .rates import FittedModel, fit
 from .stock import stock
@@ -33,6 +35,7 @@ __all__ = [
     "SchemaError",
     "age_band",
     "backtest",
+    "backtest_published",
     "baseline_forecast",
     "choose_reference",
     "categories",
@@ -41,8 +44,11 @@ __all__ = [
     "default_taxonomy",
     "fit",
     "flows",
+    "forecast_published",
+    "load_published",
     "load_sample",
     "project",
+    "read_published",
     "read_ssda903",
     "sample_path",
     "schema",

@@ -5,7 +5,10 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import pandas as pd
+
 from ..ingest import SSDA903Data, read_ssda903
+from ..published_ingest import read_published
 
 
 def sample_path() -> Path:
@@ -45,3 +48,19 @@ def load_sample(**options: object) -> SSDA903Data:
     SSDA903Data
     """
     return read_ssda903(sample_path() / "returns", **options)  # type: ignore[arg-type]
+
+
+def load_published() -> pd.DataFrame:
+    """The DfE council table of children looked after shipped with the package.
+
+    Real published figures for every English council, reporting years
+    2011-2022 (CLA at 31 March; starts, ceases and the 0-17 population from
+    2018). Source: DfE, *Children looked after in England including
+    adoptions*; Open Government Licence v3.0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As returned by :func:`sufficiency.read_published`.
+    """
+    return read_published(Path(str(resources.files("sufficiency").joinpath("data", "dfe_la_totals.csv"))))

@@ -1,0 +1,253 @@
+"""Forecasts from published council tables (no child-level data).
+
+Input is the DfE *Children looked after in England* council table (read by
+:func:`sufficiency.read_published`): children looked after at 31 March,
+starts, ceases and the 0-17 population by council and year. Point forecasts come from one of:
+
+* ``naive``: the last value carried forward;
+* ``trend``: a straight line through the last five years;
+* ``damped``: the council's recent log growth (mean of the last three
+  years), shrunk half-way to its region's median recent growth and damped
+  by ``damping`` a year;
+* ``stock_flow``: ceases as a rate of the stock and starts as a rate of
+  the child population (each the mean of the last two years), stepped
+  forward from the last stock; councils without flows fall back to
+  ``damped``.
+
+Intervals are empirical: the quantiles of the log errors the same method
+made at the same horizon from every earlier origin whose outcome was known
+(pooled over councils), so their width is whatever past performance
+supports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+PUBLISHED_METHODS = ("naive", "trend", "damped", "stock_flow")
+
+
+def _series(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    return table.pivot(index="la_code", columns="year", values=column).sort_index(axis=1)
+
+
+def point_forecasts(table: pd.DataFrame, *, origin: int, horizon: int, method: str, damping: float = 0.5) -> pd.DataFrame:
+    """Point forecasts of children looked after from one origin year.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`read_published`; only years up to ``origin``
+        are used.
+    origin : int
+        Last year of data [year ending 31 March].
+    horizon : int
+        Years ahead.
+    method : {"naive", "trend", "damped", "stock_flow"}
+    damping : float
+        Yearly damping of growth for ``damped`` (and the fallback of
+        ``stock_flow``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``la_code``, ``h``, ``year``, ``point`` [children], for councils
+        with a value at ``origin``.
+    """
+    if method not in PUBLISHED_METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {PUBLISHED_METHODS}")
+    past = table[table["year"] <= origin]
+    stock = _series(past, "cla_31_march")
+    if origin not in stock.columns:
+        return pd.DataFrame(columns=["la_code", "h", "year", "point"])
+    stock = stock[stock[origin].notna()]
+    last = stock[origin].to_numpy(dtype=float)
+    h = np.arange(1, horizon + 1)
+    if method == "naive":
+        points = np.repeat(last[:, None], horizon, axis=1)
+    elif method == "trend":
+        window = stock.loc[:, [y for y in stock.columns if y > origin - 5]]
+        x = np.asarray(window.columns, dtype=float)
+        points = np.empty((len(stock), horizon))
+        for i, row in enumerate(window.to_numpy(dtype=float)):
+            ok = ~np.isnan(row)
+            if ok.sum() >= 2:
+                slope, intercept = np.polyfit(x[ok], row[ok], 1)
+                points[i] = np.maximum(intercept + slope * (origin + h), 0)
+            else:
+                points[i] = last[i]
+    else:
+        growth = _damped_growth(past, stock, origin, damping)
+        cum = np.cumsum(damping ** h)
+        points = last[:, None] * np.exp(growth[:, None] * cum[None, :])
+        if method == "stock_flow":
+            points = _stock_flow(past, stock, origin, horizon, points)
+    frame = pd.DataFrame(points, index=stock.index, columns=h).stack().rename("point").reset_index()
+    frame.columns = ["la_code", "h", "point"]
+    frame["year"] = origin + frame["h"]
+    return frame[["la_code", "h", "year", "point"]]
+
+
+def _damped_growth(past: pd.DataFrame, stock: pd.DataFrame, origin: int, damping: float) -> np.ndarray:
+    logs = np.log(stock.where(stock > 0))
+    recent = logs.loc[:, [y for y in logs.columns if origin - 3 <= y <= origin]]
+    growth = recent.diff(axis=1).mean(axis=1)
+    region = past.drop_duplicates("la_code").set_index("la_code")["region_name"].reindex(stock.index)
+    pooled = growth.groupby(region).transform("median")
+    national = float(growth.median()) if growth.notna().any() else 0.0
+    blended = 0.5 * growth.fillna(pooled).fillna(national) + 0.5 * pooled.fillna(national)
+    return blended.to_numpy(dtype=float)
+
+
+def _stock_flow(past: pd.DataFrame, stock: pd.DataFrame, origin: int, horizon: int, fallback: np.ndarray) -> np.ndarray:
+    starts = _series(past, "starts").reindex(index=stock.index)
+    ceases = _series(past, "ceases").reindex(index=stock.index)
+    pop = _series(past, "population_0_17").reindex(index=stock.index)
+    years = [y for y in (origin - 1, origin) if y in starts.columns and y - 1 in stock.columns]
+    if not years:
+        return fallback
+    start_rate = pd.concat([starts[y] / pop[y] for y in years], axis=1).mean(axis=1, skipna=False)
+    cease_rate = pd.concat([ceases[y] / stock[y - 1] for y in years], axis=1).mean(axis=1, skipna=False)
+    ok = (start_rate.notna() & cease_rate.notna() & pop[origin].notna()).to_numpy() if origin in pop.columns else np.zeros(len(stock), dtype=bool)
+    out = fallback.copy()
+    level = stock[origin].to_numpy(dtype=float)
+    for j in range(horizon):
+        level = level * (1 - cease_rate.to_numpy(dtype=float)) + start_rate.to_numpy(dtype=float) * (pop[origin].to_numpy(dtype=float) if origin in pop.columns else 0)
+        out[ok, j] = level[ok]
+    return out
+
+
+def _log_errors(table: pd.DataFrame, *, method: str, origins: Sequence[int], horizon: int, damping: float) -> pd.DataFrame:
+    actual = table[["la_code", "year", "cla_31_march"]].dropna()
+    parts = []
+    for origin in origins:
+        fc = point_forecasts(table, origin=origin, horizon=horizon, method=method, damping=damping)
+        fc = fc.merge(actual, on=["la_code", "year"], how="inner")
+        fc = fc[(fc["point"] > 0) & (fc["cla_31_march"] > 0)]
+        fc["origin"] = origin
+        fc["log_error"] = np.log(fc["cla_31_march"] / fc["point"])
+        parts.append(fc)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["la_code", "h", "year", "point", "cla_31_march", "origin", "log_error"])
+
+
+def forecast_published(
+    table: pd.DataFrame,
+    *,
+    horizon: int = 3,
+    level: Sequence[int] = (80,),
+    method: str = "damped",
+    origin: int | None = None,
+    damping: float = 0.5,
+) -> pd.DataFrame:
+    """Forecast every council's children looked after 1 to ``horizon`` years ahead.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`read_published`.
+    horizon : int
+        Years ahead.
+    level : sequence of int
+        Interval levels [%].
+    method : {"naive", "trend", "damped", "stock_flow"}
+        Point forecast (see module notes); :func:`backtest_published`
+        compares them.
+    origin : int, optional
+        Last year used; default the last year in the table.
+    damping : float
+        Yearly damping of growth.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``la_code``, ``la_name``, ``year``, ``h``, ``mean`` (the point
+        forecast), ``lower_<L>``, ``upper_<L>`` [children], ``method``.
+    """
+    last = int(table["year"].max()) if origin is None else int(origin)
+    fc = point_forecasts(table, origin=last, horizon=horizon, method=method, damping=damping)
+    earlier = [o for o in sorted(table["year"].unique()) if o < last]
+    errors = _log_errors(table[table["year"] <= last], method=method, origins=earlier, horizon=horizon, damping=damping)
+    fc = _add_intervals(fc, errors, level)
+    names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
+    fc.insert(1, "la_name", fc["la_code"].map(names))
+    fc["method"] = method
+    return fc.rename(columns={"point": "mean"})
+
+
+def _add_intervals(fc: pd.DataFrame, errors: pd.DataFrame, level: Sequence[int]) -> pd.DataFrame:
+    out = fc.copy()
+    for lv in level:
+        lo_q, hi_q = 0.5 - lv / 200, 0.5 + lv / 200
+        lo = errors.groupby("h")["log_error"].quantile(lo_q)
+        hi = errors.groupby("h")["log_error"].quantile(hi_q)
+        # horizons with no past errors borrow the widest known horizon, scaled by sqrt(h)
+        if len(lo):
+            known = int(lo.index.max())
+            for h in out["h"].unique():
+                if h not in lo.index:
+                    lo.loc[h] = lo.loc[known] * np.sqrt(h / known)
+                    hi.loc[h] = hi.loc[known] * np.sqrt(h / known)
+        out[f"lower_{lv}"] = out["point"] * np.exp(out["h"].map(lo).fillna(0.0))
+        out[f"upper_{lv}"] = out["point"] * np.exp(out["h"].map(hi).fillna(0.0))
+    return out
+
+
+def backtest_published(
+    table: pd.DataFrame,
+    *,
+    origins: Sequence[int],
+    horizon: int = 3,
+    methods: Sequence[str] = PUBLISHED_METHODS,
+    level: Sequence[int] = (80,),
+    damping: float = 0.5,
+) -> pd.DataFrame:
+    """Rolling-origin backtest across councils with only past years visible.
+
+    Intervals at each origin come from errors of origins whose outcomes
+    were already known then.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    origins : sequence of int
+        Origin years.
+    horizon : int
+        Years ahead.
+    methods : sequence of str
+    level : sequence of int
+        Interval levels [%].
+    damping : float
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (method, h): ``forecasts`` (council-years scored), ``mape``
+        and ``median_ape`` [%], ``bias`` (mean percentage error) [%] and
+        ``coverage_<L>`` [%] (where intervals could be formed).
+    """
+    actual = table[["la_code", "year", "cla_31_march"]].dropna()
+    rows = []
+    for method in methods:
+        for origin in origins:
+            visible = table[table["year"] <= origin]
+            fc = point_forecasts(visible, origin=origin, horizon=horizon, method=method, damping=damping)
+            known = [o for o in sorted(visible["year"].unique()) if o < origin]
+            errors = _log_errors(visible, method=method, origins=known, horizon=horizon, damping=damping)
+            fc = _add_intervals(fc, errors, level) if len(errors) else fc.assign(**{f"{b}_{lv}": np.nan for lv in level for b in ("lower", "upper")})
+            fc = fc.merge(actual, on=["la_code", "year"], how="inner")
+            fc["method"] = method
+            fc["origin"] = origin
+            rows.append(fc)
+    scored = pd.concat(rows, ignore_index=True)
+    scored = scored[scored["cla_31_march"] > 0]
+    pct = 100 * (scored["point"] - scored["cla_31_march"]) / scored["cla_31_march"]
+    scored = scored.assign(pct_error=pct, ape=pct.abs())
+    out = scored.groupby(["method", "h"]).agg(forecasts=("ape", "size"), mape=("ape", "mean"), median_ape=("ape", "median"), bias=("pct_error", "mean"))
+    for lv in level:
+        has = scored[f"lower_{lv}"].notna()
+        cov = ((scored["cla_31_march"] >= scored[f"lower_{lv}"]) & (scored["cla_31_march"] <= scored[f"upper_{lv}"]))[has]
+        out[f"coverage_{lv}"] = 100 * cov.groupby([scored.loc[has, "method"], scored.loc[has, "h"]]).mean()
+    return out

@@ -1,0 +1,195 @@
+"""Fitting and projecting: parameter recovery, invariants, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from markov import CATEGORIES, EXIT, MOVE, simulate
+
+import sufficiency as suf
+from sufficiency import schema as S
+from sufficiency.dates import age_at, birthday
+from sufficiency.projection import expm_batch
+
+YEAR = 365.25
+
+
+@pytest.fixture(scope="module")
+def markov():
+    return simulate(seed=3, entries_per_year=4000, years=14)
+
+
+def test_parameter_recovery(markov):
+    fitted = suf.fit(markov, reference=("2019-01-01", "2023-12-31"), half_life=None, entry_trend=False)
+    assert fitted.categories == CATEGORIES
+    exposure = fitted.exposure.sum(axis=1)
+    moves = fitted.moves.sum(axis=1)
+    exits = fitted.exits.sum(axis=1)
+    for i in range(2):
+        # pooled over ages: the true hazard lies within 3 standard errors
+        rate = moves[i, 1 - i] / exposure[i] * YEAR
+        se = np.sqrt(moves[i, 1 - i]) / exposure[i] * YEAR
+        assert abs(rate - MOVE[i, 1 - i]) < 3 * se, (i, rate)
+        rate = exits[i] / exposure[i] * YEAR
+        se = np.sqrt(exits[i]) / exposure[i] * YEAR
+        assert abs(rate - EXIT[i]) < 3 * se, (i, rate)
+    # every well-observed cell's 95% posterior interval covers the truth in about 95% of cells
+    table = fitted.rates_frame()
+    inside = []
+    for row in table.itertuples():
+        i = CATEGORIES.index(row.placement)
+        truth = EXIT[i] if row.to == "exit" else MOVE[i, CATEGORIES.index(row.to)]
+        lo, hi = np.array([0.025, 0.975])
+        from scipy import stats
+
+        q = stats.gamma.ppf([lo, hi], a=max(row.events, 1e-9), scale=1 / row.exposure_days) * YEAR
+        inside.append(q[0] <= truth <= q[1])
+    assert np.mean(inside) > 0.85
+    # entries per year recovered
+    assert abs(fitted.entries.sum() / fitted.entry_days * YEAR - 4000) < 4 * np.sqrt(4000 * 5) / 5
+
+
+def test_projection_reproduces_generator_expected_stock(markov):
+    origin = pd.Timestamp("2021-12-31")
+    past = markov[markov[S.EPISODE_START] <= origin].copy()
+    later = past[S.EPISODE_END] > origin
+    past.loc[later, S.EPISODE_END] = pd.NaT
+    past.loc[later, S.IS_EXIT] = False
+    fitted = suf.fit(past, reference=("2017-01-01", origin), half_life=None, entry_trend=False)
+    proj = suf.project(fitted, start=origin, horizon=24, n_sims=50, seed=1)
+    actual = suf.stock(markov, proj.dates[[12, 24]], by=(S.PLACEMENT,))
+    for j, date in zip((12, 24), proj.dates[[12, 24]]):
+        got = proj.expected[j].sum(axis=1)
+        want = actual[actual[S.DATE] == date].set_index(S.PLACEMENT)[S.CHILDREN].reindex(CATEGORIES).to_numpy()
+        # about 7,000 children: the realised path is within ~1.5% of its expectation
+        assert np.all(np.abs(got / want - 1) < 0.03), (date, got, want)
+
+
+def test_every_path_conserves_children(sample):
+    fitted = suf.fit(sample)
+    proj = suf.project(fitted, horizon=24, n_sims=100, seed=5)
+    tot = proj.totals()
+    change = proj.entries.sum(axis=2) - proj.exits.sum(axis=2)
+    assert (tot[:, 1:] == tot[:, :-1] + change[:, 1:]).all()
+    assert (proj.draws >= 0).all()
+    assert tot[0, 0] == suf.stock(sample, [sample.censor_date], by=())[S.CHILDREN].iloc[0]
+
+
+def test_zero_hazard_model_keeps_everyone_until_18(sample):
+    fitted = suf.fit(sample)
+    zero = dataclasses.replace(
+        fitted,
+        moves=np.zeros_like(fitted.moves),
+        exits=np.zeros_like(fitted.exits),
+        move_prior=np.zeros_like(fitted.move_prior),
+        exit_prior=np.zeros_like(fitted.exit_prior),
+        entries=np.zeros_like(fitted.entries),
+    )
+    proj = suf.project(zero, horizon=36, n_sims=20, seed=2)
+    # independent count: children in care at the start whose 18th birthday is after each month end
+    ep = sample.episodes
+    start = sample.censor_date
+    open_ = ep[(ep[S.EPISODE_START] <= start) & (ep[S.EPISODE_END].isna() | (ep[S.EPISODE_END] > start))]
+    b18 = pd.Series(birthday(open_[S.DATE_OF_BIRTH].to_numpy(), 18))
+    for j in (0, 6, 12, 24, 36):
+        # a child leaves care in the month of the 18th birthday, so is still
+        # counted at a month end only if the birthday is after it
+        expected = int((b18 > proj.dates[j]).sum())
+        assert (proj.totals()[:, j] == expected).all(), j
+        assert np.allclose(proj.expected[j].sum(), expected)
+    # nobody changes category
+    by_cat = proj.draws.sum(axis=3)
+    assert (np.diff(by_cat, axis=1) <= 0).all()
+
+
+def test_matrix_steps_agree_with_simulation_means(sample):
+    fitted = suf.fit(sample)
+    proj = suf.project(fitted, horizon=24, n_sims=1500, seed=7, parameter_uncertainty=False)
+    mean = proj.draws.mean(axis=0).sum(axis=2)
+    expected = proj.expected.sum(axis=2)
+    total_sd = proj.totals().std(axis=0)
+    assert np.all(np.abs(mean.sum(axis=1) - expected.sum(axis=1)) < 4 * total_sd / np.sqrt(1500) + 0.5)
+    assert np.allclose(mean, expected, atol=2.0)
+
+
+def test_deterministic_for_a_seed_and_inputs_not_mutated(sample):
+    before = sample.episodes.copy()
+    fitted = suf.fit(sample)
+    a = suf.project(fitted, horizon=12, n_sims=50, seed=11)
+    b = suf.project(fitted, horizon=12, n_sims=50, seed=11)
+    c = suf.project(fitted, horizon=12, n_sims=50, seed=12)
+    assert np.array_equal(a.draws, b.draws)
+    assert not np.array_equal(a.draws, c.draws)
+    pd.testing.assert_frame_equal(before, sample.episodes)
+
+
+def test_summary_frame_shape(sample):
+    proj = suf.project(suf.fit(sample), horizon=12, n_sims=200, seed=1)
+    frame = proj.summary_frame(level=(80, 95))
+    assert {"date", "group", "value", "expected", "mean", "median", "lower_80", "upper_80", "lower_95", "upper_95"} <= set(frame.columns)
+    total = frame[frame["group"] == "total"]
+    assert len(total) == 13 and (total["lower_95"] <= total["lower_80"]).all() and (total["upper_80"] <= total["upper_95"]).all()
+    parts = frame[frame["group"] == "placement"].groupby("date")["mean"].sum()
+    assert np.allclose(parts.to_numpy(), total["mean"].to_numpy())
+    bands = frame[frame["group"] == "age_band"].groupby("date")["expected"].sum()
+    assert np.allclose(bands.to_numpy(), total["expected"].to_numpy())
+
+
+def test_expm_batch_matches_scipy():
+    from scipy.linalg import expm
+
+    rng = np.random.default_rng(0)
+    q = rng.random((5, 4, 4)) * 0.05
+    q[:, np.arange(4), np.arange(4)] = -q.sum(axis=2)
+    got = expm_batch(q * 30)
+    want = np.stack([expm(m * 30) for m in q])
+    assert np.allclose(got, want, atol=1e-12)
+
+
+def test_fit_summary_and_rates_frame(sample):
+    fitted = suf.fit(sample)
+    summary = fitted.summary()
+    assert set(summary.index) == set(fitted.categories)
+    assert (summary["child_years"] > 0).all()
+    rates = fitted.rates_frame()
+    assert {"placement", "age", "to", "events", "exposure_days", "raw_rate", "rate"} <= set(rates.columns)
+    assert (rates["rate"] >= 0).all()
+    # shrinkage: a cell with no exposure takes a finite rate from its neighbours
+    empty = rates[rates["exposure_days"] == 0]
+    assert empty["rate"].notna().all()
+
+
+def test_backtest_and_reference_choice(sample):
+    origins = pd.date_range("2021-03-31", "2022-03-31", freq="6ME")
+    result = suf.backtest(sample, origins=origins, horizon=12, methods=("multistate", "naive"), n_sims=100)
+    table = result.table(horizons=(12,))
+    assert set(table.index.get_level_values("method")) == {"multistate", "naive"}
+    assert (table["origins"] == 3).all()
+    assert table["coverage_80"].between(0, 100).all()
+    best, sensitivity = suf.choose_reference(sample, origins=origins[:2], candidates=(1.0, 3.0), horizons=(12,), n_sims=50)
+    assert best in (1.0, 3.0)
+    assert set(sensitivity.index.get_level_values("years")) == {1.0, 3.0}
+
+
+def test_truncate_hides_the_future(sample):
+    cut = suf.truncate(sample, "2020-03-31")
+    assert cut.censor_date == pd.Timestamp("2020-03-31")
+    assert cut.episodes[S.EPISODE_START].max() <= pd.Timestamp("2020-03-31")
+    assert not (cut.episodes[S.EPISODE_END] > pd.Timestamp("2020-03-31")).any()
+    a = suf.stock(cut, ["2020-03-31"], by=())
+    b = suf.stock(sample, ["2020-03-31"], by=())
+    assert a[S.CHILDREN].tolist() == b[S.CHILDREN].tolist()
+
+
+@pytest.mark.parametrize("method", ["naive", "drift", "ets"])
+def test_baselines_have_the_projection_shape(sample, method):
+    frame = suf.baseline_forecast(sample, method=method, horizon=12, level=(80,))
+    assert {"date", "group", "value", "mean", "median", "lower_80", "upper_80"} <= set(frame.columns)
+    total = frame[frame["group"] == "total"]
+    assert len(total) == 12
+    assert (total["lower_80"] <= total["mean"]).all() and (total["mean"] <= total["upper_80"]).all()
+    if method == "naive":
+        assert (total["mean"] == suf.stock(sample, [sample.censor_date], by=())[S.CHILDREN].iloc[0]).all()

@@ -1,0 +1,62 @@
+"""Forecasts from published council tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sufficiency as suf
+
+
+@pytest.fixture(scope="module")
+def table():
+    return suf.load_published()
+
+
+def test_read_published(table):
+    assert {"la_code", "la_name", "region_name", "year", "cla_31_march", "starts", "ceases", "population_0_17"} <= set(table.columns)
+    assert table["year"].min() == 2011 and table["year"].max() == 2022
+    assert table["la_code"].nunique() > 150
+    # national total at 31 March 2022 is 82,090 (DfE, rounded to 10); council rows sum within suppression
+    total = table.loc[table["year"] == 2022, "cla_31_march"].sum()
+    assert abs(total - 82_090) < 100
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("la_code,la_name,cla_31_march\nE1,A,5\n", "missing_column"),
+        ("la_code,la_name,year,cla_31_march\nE1,A,2020,lots\n", "not_a_number"),
+        ("la_code,la_name,year,cla_31_march\nE1,A,2020,5\nE1,A,2020,6\n", "duplicate_row"),
+    ],
+)
+def test_bad_published_tables(tmp_path, text, rule):
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    with pytest.raises(suf.SchemaError, match=rule):
+        suf.read_published(path)
+
+
+def test_forecast_shape(table):
+    fc = suf.forecast_published(table, horizon=3, level=(80, 95))
+    assert set(fc["year"]) == {2023, 2024, 2025}
+    assert (fc["lower_95"] <= fc["lower_80"]).all() and (fc["lower_80"] <= fc["mean"]).all() and (fc["mean"] <= fc["upper_80"]).all()
+    assert fc["la_code"].nunique() > 140
+
+
+def test_forecasts_see_only_the_past(table):
+    changed = table.copy()
+    changed.loc[changed["year"] > 2018, "cla_31_march"] *= 3
+    a = suf.forecast_published(table, origin=2018)
+    b = suf.forecast_published(changed, origin=2018)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_backtest_across_councils(table):
+    result = suf.backtest_published(table, origins=range(2015, 2021), horizon=2, methods=("naive", "trend", "damped"))
+    mape = result["mape"].unstack("method")
+    # measured on these files (2015-2020 origins): damped <= naive < trend at both horizons
+    assert (mape["damped"] <= mape["naive"] + 0.05).all()
+    assert (mape["trend"] > mape["naive"]).all()
+    assert result["coverage_80"].between(70, 90).all()
