@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema as S
+from ._kernels import add_entries, age_and_count, seed_kernels, transition_step
 from .ages import DFE_AGE_BANDS
 from .rates import AGES, MONTH_DAYS, FittedModel
 from .stock import stock
@@ -326,27 +327,26 @@ def project(
         shock = np.ones((n_sims, n_steps))
     # only cells where entries can happen are drawn
     live = np.nonzero(lam_month.any(axis=0))  # (C, A) cells with a positive rate in some simulation
-    lam_live = lam_month[:, live[0], live[1]]  # (S, L)
-    stay_live = stay_half[:, live[0], live[1]]
-    n_z = n_a * BIRTHDAY_SLOTS
-    # probability of leaving the state within a month, per (simulation, category, age-slot) cell
-    leave_p = np.clip(1.0 - np.repeat(np.swapaxes(step[:, :, c_all, c_all], 1, 2), BIRTHDAY_SLOTS, axis=2), 0.0, 1.0).ravel()
+    live_c, live_a = live[0].astype(np.int64), live[1].astype(np.int64)
+    lam_live = lam_month[:, live_c, live_a]  # (S, L)
+    stay_live = stay_half[:, live_c, live_a]
+    step = np.ascontiguousarray(step)
+    half = np.ascontiguousarray(half)
+    seed_kernels(int(rng.integers(2**31 - 1)))
+    grid = x.reshape(n_sims, n_c, n_a, BIRTHDAY_SLOTS)  # a view of x
+    counts = np.zeros((n_sims, n_c, n_a), dtype=np.int64)
     for m in range(n_steps):
-        out = _simulate_step(x, step, leave_p, rng)
+        out = np.zeros((n_sims, n_c), dtype=np.int64)
+        new = np.zeros((n_sims, n_c), dtype=np.int64)
+        transition_step(grid, step, out)
         # entries: Poisson thinning splits those who stay in their first
-        # placement for the rest of the month from the few who move or leave
+        # placement to the month end from the few who move or leave
         rate = lam_live * (mult[:, m] * shock[:, m])[:, None]
-        stay_n = rng.poisson(rate * stay_live)
-        move_n = rng.poisson(rate * (1.0 - stay_live))
-        both = stay_n + move_n
-        s_e, l_e = np.nonzero(both)
-        np.add.at(entries[:, m + 1], (s_e, live[0][l_e]), both[s_e, l_e])
-        _add_entries(x, stay_n, live, rng)
-        movers = _entrant_cells(move_n, live, rng, n_c, n_z)
-        out += _move_out(x, movers, half, z_age=None, rng=rng, n_c=n_c, n_z=n_z)
-        aged_out = _age_slot(x, m)
-        exits[:, m + 1] = out + aged_out
-        draws[:, m + 1] = _by_age(x)
+        add_entries(grid, rng.poisson(rate * stay_live), rng.poisson(rate * (1.0 - stay_live)), live_c, live_a, half, new, out)
+        age_and_count(grid, m % BIRTHDAY_SLOTS, out, counts)
+        entries[:, m + 1] = new
+        exits[:, m + 1] = out
+        draws[:, m + 1] = counts
     return Projection(dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits, seed=seed)
 
 
@@ -369,94 +369,7 @@ def _age_slot(x: np.ndarray, step: int) -> np.ndarray:
     return aged_out
 
 
-def _add_entries(x: np.ndarray, counts: np.ndarray, live: tuple[np.ndarray, np.ndarray], rng: np.random.Generator) -> None:
-    """Add new entries (S, L) at live (category, age) cells to ``x`` (S, C, A*12), in place.
-
-    Each entrant's birthday slot is drawn uniformly.
-    """
-    s_i, l_i = np.nonzero(counts)
-    if s_i.size == 0:
-        return
-    n = counts[s_i, l_i]
-    slots = rng.multinomial(n, np.full(BIRTHDAY_SLOTS, 1.0 / BIRTHDAY_SLOTS))
-    c_i, a_i = live[0][l_i], live[1][l_i]
-    z = a_i[:, None] * BIRTHDAY_SLOTS + np.arange(BIRTHDAY_SLOTS)
-    np.add.at(x, (np.repeat(s_i, BIRTHDAY_SLOTS), np.repeat(c_i, BIRTHDAY_SLOTS), z.ravel()), slots.ravel())
-
-
 def _expected_step(x: np.ndarray, p: np.ndarray, z_age: np.ndarray) -> np.ndarray:
     """(C, Z) expected counts through per-age matrices (A, K, K); exits dropped."""
     n_c = x.shape[0]
     return np.einsum("cz,zck->kz", x, p[z_age][:, :n_c, :])[:n_c]
-
-
-def _simulate_step(x: np.ndarray, p: np.ndarray, leave_p: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Move the simulated children (S, C, A*12) through one month, in place.
-
-    ``p`` holds the per-simulation transition matrices (S, A, K, K) and
-    ``leave_p`` each cell's probability of leaving its state (flattened like
-    ``x``). Occupied cells holding one child (most of them) get a Bernoulli
-    draw, the others a binomial; only leavers get a multinomial over the
-    other categories and leaving care.
-
-    Returns the exits by (simulation, category of origin).
-    """
-    flat = x.reshape(-1)
-    occupied = np.flatnonzero(flat)
-    n = flat[occupied]
-    prob = leave_p[occupied]
-    leave = (rng.random(occupied.size) < prob).astype(flat.dtype)
-    several = n > 1
-    if several.any():
-        leave[several] = rng.binomial(n[several], prob[several])
-    moving = leave > 0
-    cells = occupied[moving]
-    count = leave[moving]
-    flat[cells] -= count
-    n_s, n_c, n_z = x.shape
-    s_i, rest = np.divmod(cells, n_c * n_z)
-    c_i, z_i = np.divmod(rest, n_z)
-    return _move_out(x, (s_i, c_i, z_i, count), p, z_age=None, rng=rng, n_c=n_c, n_z=n_z)
-
-
-def _entrant_cells(counts: np.ndarray, live: tuple[np.ndarray, np.ndarray], rng: np.random.Generator, n_c: int, n_z: int) -> tuple[np.ndarray, ...]:
-    """Sparse (simulation, category, age-slot, count) of entrants, slots drawn uniformly."""
-    s_i, l_i = np.nonzero(counts)
-    n = counts[s_i, l_i]
-    slots = rng.multinomial(n, np.full(BIRTHDAY_SLOTS, 1.0 / BIRTHDAY_SLOTS)) if s_i.size else np.zeros((0, BIRTHDAY_SLOTS), dtype=np.int64)
-    r, j = np.nonzero(slots)
-    return s_i[r], live[0][l_i][r], live[1][l_i][r] * BIRTHDAY_SLOTS + j, slots[r, j]
-
-
-def _move_out(
-    x: np.ndarray,
-    leavers: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    p: np.ndarray,
-    *,
-    z_age: np.ndarray | None,
-    rng: np.random.Generator,
-    n_c: int,
-    n_z: int,
-) -> np.ndarray:
-    """Send children known to leave their cell to another category or out of care.
-
-    ``leavers`` is (simulation, category, age-slot, count); they are added
-    to ``x`` in place at their destinations. Returns exits by (simulation,
-    category of origin).
-    """
-    s_i, c_i, z_i, count = leavers
-    exits = np.zeros((x.shape[0], n_c), dtype=np.int64)
-    if s_i.size == 0:
-        return exits
-    a_i = z_i // BIRTHDAY_SLOTS
-    probs = p[s_i, a_i, c_i, :].copy()  # (N, K)
-    probs[np.arange(s_i.size), c_i] = 0.0
-    probs = np.clip(probs, 0.0, None)
-    total = probs.sum(axis=1, keepdims=True)
-    probs = np.divide(probs, total, out=np.zeros_like(probs), where=total > 0)
-    probs[total[:, 0] <= 0, n_c] = 1.0
-    dest = rng.multinomial(count, probs)
-    r, d = np.nonzero(dest[:, :n_c])
-    np.add.at(x, (s_i[r], d, z_i[r]), dest[r, d])
-    np.add.at(exits, (s_i, c_i), dest[:, n_c])
-    return exits

@@ -1,0 +1,86 @@
+"""Benchmark: fit plus a 1,000-path, 5-year monthly projection.
+
+Runs on the bundled sample, and on a national-scale synthetic dataset
+(about 80,000 children in care) when ``--national`` is given (the returns
+are generated first, as in ``ingest_national.py``). Each measurement runs in
+a fresh process and reports wall time (best of ``--repeat`` runs, after one
+warm-up run) and peak memory (maximum resident set size).
+
+Usage::
+
+    python benchmarks/forecast.py [--national] [--workdir DIR] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def measure(source: str, repeat: int) -> dict:
+    import warnings
+
+    import sufficiency as suf
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", suf.DataQualityWarning)
+        data = suf.load_sample() if source == "sample" else suf.read_ssda903(source)
+    times = []
+    for i in range(repeat + 1):
+        t0 = time.perf_counter()
+        fitted = suf.fit(data)
+        t1 = time.perf_counter()
+        proj = suf.project(fitted, horizon=60, n_sims=1000, seed=i)
+        t2 = time.perf_counter()
+        if i:  # the first run warms caches
+            times.append((t1 - t0, t2 - t1))
+    best = min(times, key=lambda t: t[0] + t[1])
+    total = proj.totals()
+    return {
+        "children_at_start": int(total[0, 0]),
+        "fit_s": best[0],
+        "project_s": best[1],
+        "fit_plus_project_s": best[0] + best[1],
+        "mean_total_at_60_months": float(total[:, -1].mean()),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def run(source: str, repeat: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--measure-only", source, "--repeat", str(repeat)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--national", action="store_true", help="also run on a national-scale synthetic dataset")
+    parser.add_argument("--workdir", type=Path, default=None, help="where the national returns are (or are written)")
+    parser.add_argument("--scale", type=float, default=115.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--measure-only", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure_only:
+        print(json.dumps(measure(args.measure_only, args.repeat)))
+        return
+    results = {"sample": run("sample", args.repeat)}
+    if args.national:
+        from sufficiency.datasets.build import build_sample
+
+        work = args.workdir or Path(tempfile.mkdtemp(prefix="sufficiency-bench-"))
+        if not (work / "returns").exists():
+            build_sample(work, seed=1, scale=args.scale)
+        results["national"] = run(str(work / "returns"), max(1, args.repeat - 2))
+    for name, result in results.items():
+        print(name)
+        for key, value in result.items():
+            print(f"  {key:>26}: {value:,.2f}" if isinstance(value, float) else f"  {key:>26}: {value:,}")
+
+
+if __name__ == "__main__":
+    main()
