@@ -13,11 +13,11 @@ from sufficiency.cli import main
 def test_report_on_sample(tmp_path, capsys):
     assert main(["report", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "Children looked after at 31 March" in out
+    assert "Children looked after at 31 March" in out and "Forecast of children looked after" in out
     stock = pd.read_csv(tmp_path / "stock_31_march_by_placement.csv")
     truth = pd.read_csv(__import__("sufficiency").sample_path() / "truth_stock_31_march.csv")
     assert stock["total"].tolist() == truth.groupby("date")["children"].sum().tolist()
-    for name in ("flows_by_year.csv", "episodes.csv", "data_quality.csv", "summary.txt", "stock_31_march_by_placement_and_age.csv"):
+    for name in ("flows_by_year.csv", "episodes.csv", "data_quality.csv", "summary.txt", "stock_31_march_by_placement_and_age.csv", "forecast_summary.csv", "forecast_rates.csv"):
         assert (tmp_path / name).is_file()
 
 

@@ -10,7 +10,9 @@ import pandas as pd
 from . import schema as S
 from .datasets.sample import sample_path
 from .ingest import SSDA903Data, read_ssda903
+from .projection import Projection, project
 from .quality import summarise_quality
+from .rates import fit
 from .stock import stock
 from .summary import march_stock, yearly_flows
 
@@ -31,12 +33,13 @@ class Report:
     files: tuple[Path, ...]
 
 
-def summary_text(data: SSDA903Data) -> str:
-    """Short plain-text summary of stock and flows.
+def summary_text(data: SSDA903Data, projection: Projection | None = None) -> str:
+    """Short plain-text summary of stock, flows and (if given) the forecast.
 
     Parameters
     ----------
     data : SSDA903Data
+    projection : Projection, optional
 
     Returns
     -------
@@ -59,11 +62,19 @@ def summary_text(data: SSDA903Data) -> str:
         f"Data quality: {int(problems['n_rows'].sum()) if len(problems) else 0} rows with problems survived"
         + ("" if problems.empty else ":\n" + problems[["severity", "rule", "column", "n_rows", "action"]].to_string(index=False)),
     ]
+    if projection is not None:
+        frame = projection.summary_frame(level=(80,))
+        total = frame[frame["group"] == "total"].iloc[[12, 24, 36, 48, 60]] if len(projection.dates) > 60 else frame[frame["group"] == "total"]
+        lines += [
+            "",
+            f"Forecast of children looked after (multi-state model, {projection.draws.shape[0]:,} simulations, 80% intervals)",
+            total.assign(date=total["date"].dt.strftime("%Y-%m-%d"))[["date", "mean", "lower_80", "upper_80"]].round(0).to_string(index=False),
+        ]
     return "\n".join(lines)
 
 
-def write_report(source: str | Path | None, out: str | Path) -> Report:
-    """Read returns and write the report tables.
+def write_report(source: str | Path | None, out: str | Path, *, horizon: int = 60, n_sims: int = 1000, seed: int = 903) -> Report:
+    """Read returns, forecast, and write the report tables.
 
     Parameters
     ----------
@@ -71,6 +82,12 @@ def write_report(source: str | Path | None, out: str | Path) -> Report:
         Folder of SSDA903 returns; ``None`` uses the bundled sample.
     out : path
         Output folder (created if needed).
+    horizon : int
+        Months to forecast.
+    n_sims : int
+        Monte Carlo paths.
+    seed : int
+        Seed of the forecast.
 
     Returns
     -------
@@ -89,12 +106,16 @@ def write_report(source: str | Path | None, out: str | Path) -> Report:
         "episodes.csv": data.episodes,
         "data_quality.csv": data.quality,
     }
+    fitted = fit(data)
+    projection = project(fitted, horizon=horizon, n_sims=n_sims, seed=seed)
+    tables["forecast_summary.csv"] = projection.summary_frame(level=(80, 95))
+    tables["forecast_rates.csv"] = fitted.rates_frame()
     files = []
     for name, table in tables.items():
         path = folder / name
         table.to_csv(path, index=False, date_format="%Y-%m-%d")
         files.append(path)
-    text = summary_text(data)
+    text = summary_text(data, projection)
     (folder / "summary.txt").write_text(text + "\n", encoding="utf-8")
     files.append(folder / "summary.txt")
     return Report(text=text, files=tuple(files))
