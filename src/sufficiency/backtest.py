@@ -12,7 +12,7 @@ from . import schema as S
 from .baselines import baseline_forecast, history
 from .ingest import SSDA903Data
 from .projection import project
-from .rates import default_reference, fit
+from .rates import DEFAULT_REFERENCE_YEARS, default_reference, fit
 
 
 def truncate(data: SSDA903Data, origin: object) -> SSDA903Data:
@@ -108,7 +108,7 @@ def backtest(
     level: Sequence[int] = (80,),
     n_sims: int = 500,
     seed: int = 0,
-    reference_years: float = 3.0,
+    reference_years: float = DEFAULT_REFERENCE_YEARS,
     fit_options: dict | None = None,
 ) -> BacktestResult:
     """Score forecasts made at each origin with only the data of that time.

@@ -198,7 +198,11 @@ class FittedModel:
         )
 
 
-def default_reference(end: pd.Timestamp, *, years: float = 3.0) -> tuple[pd.Timestamp, pd.Timestamp]:
+#: Default length of the reference window [years].
+DEFAULT_REFERENCE_YEARS = 5.0
+
+
+def default_reference(end: pd.Timestamp, *, years: float = DEFAULT_REFERENCE_YEARS) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The default reference window: the last ``years`` years of data.
 
     Parameters
@@ -287,7 +291,7 @@ def fit(
     """
     episodes, _, censor = episodes_of(data)
     data_end = pd.Timestamp(censor) if censor is not None else pd.Timestamp(max(episodes[S.EPISODE_START].max(), episodes[S.EPISODE_END].max()))
-    start, end = default_reference(data_end, years=5.0) if reference is None else (pd.Timestamp(reference[0]), pd.Timestamp(reference[1]))
+    start, end = default_reference(data_end) if reference is None else (pd.Timestamp(reference[0]), pd.Timestamp(reference[1]))
     if end > data_end:
         raise ValueError(f"reference window ends {end.date()} after the data ({data_end.date()})")
     cats = list(categories) if categories is not None else _categories(episodes)
