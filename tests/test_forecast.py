@@ -11,7 +11,7 @@ from markov import CATEGORIES, EXIT, MOVE, simulate
 
 import sufficiency as suf
 from sufficiency import schema as S
-from sufficiency.dates import age_at, birthday
+from sufficiency.dates import birthday
 from sufficiency.projection import expm_batch
 
 YEAR = 365.25

@@ -30,7 +30,6 @@ from . import schema as S
 from ._kernels import add_entries, age_and_count, seed_kernels, transition_step
 from .ages import DFE_AGE_BANDS
 from .rates import AGES, MONTH_DAYS, FittedModel
-from .stock import stock
 
 DEFAULT_LEVELS = (80, 95)
 #: Birthday slots: a child has birthdays every 12 monthly steps.
@@ -160,12 +159,9 @@ def expm_batch(a: np.ndarray) -> np.ndarray:
 
 
 def _month_ends(start: pd.Timestamp, end: pd.Timestamp | None, horizon: int | None) -> pd.DatetimeIndex:
-    if end is None and horizon is None:
-        horizon = 60
+    """The start date, then each month end up to ``end`` or ``horizon`` months after the start's month end."""
     if end is None:
-        end = (start + pd.offsets.MonthEnd(0)) + pd.offsets.MonthEnd(int(horizon))  # type: ignore[arg-type]
-        if start == start + pd.offsets.MonthEnd(0):
-            end = start + pd.offsets.MonthEnd(int(horizon))  # type: ignore[arg-type]
+        end = start + pd.offsets.MonthEnd(0) + pd.offsets.MonthEnd(60 if horizon is None else int(horizon))
     months = pd.date_range(start + pd.Timedelta(days=1), pd.Timestamp(end), freq="ME")
     return pd.DatetimeIndex([start]).append(months)
 

@@ -26,7 +26,7 @@ had been in care under 8 weeks, and 39% left on their 18th birthday.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
