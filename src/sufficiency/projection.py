@@ -15,7 +15,11 @@ Gamma posterior, every entry rate from Gamma(entries, window days) and the
 entry trend from its sampling distribution, so the intervals include
 parameter uncertainty; moves are multinomial and entries Poisson with a
 shared monthly Gamma shock that reproduces the over-dispersion of monthly
-entries seen in the window. All simulations advance together as arrays.
+entries seen in the window. Rates also drift between years more than
+sampling noise explains: each simulation scales each category's hazards by
+a log-normal factor, and lets the mix of entries by (age band, category)
+follow a log-normal random walk, with spreads estimated from the window's
+year-to-year variation. All simulations advance together as arrays.
 """
 
 from __future__ import annotations
@@ -292,6 +296,10 @@ def project(
         shape_ex = fitted.exits + k * fitted.exit_prior
         ex = rng.gamma(np.maximum(shape_ex, 1e-12), size=(n_sims,) + shape_ex.shape) / (fitted.exposure + k)
         ex = np.where(shape_ex > 0, ex, 0.0)
+        # rates drift between years beyond their sampling noise: one draw per simulation and category
+        drift = np.exp(rng.normal(-fitted.hazard_drift**2 / 2, fitted.hazard_drift, size=(n_sims, len(fitted.categories))))
+        mv = mv * drift[:, :, None, None]
+        ex = ex * drift[:, :, None]
         q = fitted.generator(mv, ex)
         lam = rng.gamma(np.maximum(fitted.entries, 1e-12), size=(n_sims,) + fitted.entries.shape) / fitted.entry_days
         lam = np.where(fitted.entries > 0, lam, 0.0)
@@ -321,6 +329,11 @@ def project(
         shock = rng.gamma(k, 1.0 / k, size=(n_sims, n_steps))
     else:
         shock = np.ones((n_sims, n_steps))
+    # the mix of entries drifts as a random walk in each (age band, category) group
+    ahead = np.maximum(((dates[1:] - pd.Timedelta(days=MONTH_DAYS / 2)) - fitted.reference[1]).days.to_numpy(dtype=float) / 365.25, 0.0)
+    sigma = fitted.entry_drift if parameter_uncertainty else 0.0
+    band_of_age = np.concatenate([np.full(hi - lo + 1, i) for i, (lo, hi) in enumerate(DFE_AGE_BANDS.values())])
+    z_mix = rng.standard_normal((n_sims, len(DFE_AGE_BANDS), n_c))
     # only cells where entries can happen are drawn
     live = np.nonzero(lam_month.any(axis=0))  # (C, A) cells with a positive rate in some simulation
     live_c, live_a = live[0].astype(np.int64), live[1].astype(np.int64)
@@ -337,7 +350,8 @@ def project(
         transition_step(grid, step, out)
         # entries: Poisson thinning splits those who stay in their first
         # placement to the month end from the few who move or leave
-        rate = lam_live * (mult[:, m] * shock[:, m])[:, None]
+        mix = np.exp(sigma * np.sqrt(ahead[m]) * z_mix[:, band_of_age[live_a], live_c] - sigma**2 * ahead[m] / 2)
+        rate = lam_live * (mult[:, m] * shock[:, m])[:, None] * mix
         add_entries(grid, rng.poisson(rate * stay_live), rng.poisson(rate * (1.0 - stay_live)), live_c, live_a, half, new, out)
         age_and_count(grid, m % BIRTHDAY_SLOTS, out, counts)
         entries[:, m + 1] = new

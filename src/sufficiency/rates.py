@@ -78,6 +78,15 @@ class FittedModel:
     entry_dispersion : float
         Variance of monthly entries ÷ their mean (Pearson, after the trend);
         above 1 when entries cluster, as sibling groups do.
+    entry_drift : float
+        Year-to-year spread of entry rates by (DfE age band, category)
+        beyond Poisson noise, after the total's changes: standard deviation
+        of the log rates' yearly drift [1/sqrt(year)], pooled over groups
+        and estimated from the window's whole years (method of moments).
+    hazard_drift : float
+        Year-to-year spread of each category's rate of moving or leaving
+        beyond Poisson noise: standard deviation of the log rates, pooled
+        and estimated the same way.
     population : pandas.Series or None
         Child population by date used to scale entries, if given.
     data_end : pandas.Timestamp
@@ -101,6 +110,8 @@ class FittedModel:
     trend_damping: float
     entry_time: float
     entry_dispersion: float
+    entry_drift: float
+    hazard_drift: float
     population: pd.Series | None
     data_end: pd.Timestamp
     episodes: pd.DataFrame = field(repr=False)
@@ -348,6 +359,7 @@ def fit(
     centre = ((periods + pd.Timedelta(days=14)) - end).days.to_numpy(dtype=float) / 365.25
     w_entries = monthly.reindex(periods).to_numpy(dtype=float) * weight_of.to_numpy()
     entry_time = float((centre * w_entries).sum() / w_entries.sum()) if w_entries.sum() > 0 else 0.0
+    entry_drift, hazard_drift = _drifts(fl, cats, end)
     pop = None
     if population is not None:
         pop = population.sort_index()
@@ -368,10 +380,54 @@ def fit(
         trend_damping=float(trend_damping),
         entry_time=entry_time,
         entry_dispersion=dispersion,
+        entry_drift=entry_drift,
+        hazard_drift=hazard_drift,
         population=pop,
         data_end=data_end,
         episodes=episodes,
     )
+
+
+def _extra_spread(counts: np.ndarray, expected: np.ndarray) -> float:
+    """Method-of-moments spread of log rates beyond Poisson noise, pooled over groups.
+
+    ``counts`` and ``expected`` are (group, year); Var(n) = m + sigma^2 m^2.
+    """
+    excess = float(((counts - expected) ** 2 - expected).sum())
+    scale = float((expected**2).sum())
+    return float(np.sqrt(max(excess, 0.0) / scale)) if scale > 0 else 0.0
+
+
+def _drifts(fl, cats: list[str], end: pd.Timestamp) -> tuple[float, float]:
+    """Yearly drift of entry composition and of hazards (see :class:`FittedModel`)."""
+    band = _band_index()
+    table = fl.table[fl.table[S.AGE].notna() & fl.table[S.PLACEMENT].isin(cats)]
+    table = table[table[S.AGE].astype(int) < len(AGES)]
+    months_back = (end.year - table[S.PERIOD_START].dt.year) * 12 + (end.month - table[S.PERIOD_START].dt.month)
+    year = (months_back // 12).to_numpy()
+    periods = fl.table[S.PERIOD_START].drop_duplicates()
+    per_year = (((end.year - periods.dt.year) * 12 + (end.month - periods.dt.month)) // 12).value_counts()
+    full = sorted(int(y) for y, n in per_year.items() if n == 12)
+    if len(full) < 2:
+        return 0.0, 0.0
+    c_idx = {c: i for i, c in enumerate(cats)}
+    n_years = int(year.max()) + 1
+    ci = table[S.PLACEMENT].map(c_idx).to_numpy()
+    bi = band[table[S.AGE].astype(int).to_numpy()]
+    entries = np.zeros((band.max() + 1, len(cats), n_years))
+    np.add.at(entries, (bi, ci, year), table[S.ENTRIES].to_numpy(dtype=float))
+    exposure = np.zeros((len(cats), n_years))
+    np.add.at(exposure, (ci, year), table[S.EXPOSURE_DAYS].to_numpy(dtype=float))
+    out = np.zeros((len(cats), n_years))
+    np.add.at(out, (ci, year), (table[S.EXITS] + table[S.MOVES_OUT]).to_numpy(dtype=float))
+    # composition: each group's share of the year's total entries (the total's own changes are the trend's)
+    e = entries[:, :, full].reshape(-1, len(full))
+    share = e.sum(axis=1, keepdims=True) / max(e.sum(), 1.0)
+    entry_drift = _extra_spread(e, share * e.sum(axis=0)[None, :])
+    x, o = exposure[:, full], out[:, full]
+    rate = np.divide(o.sum(axis=1), x.sum(axis=1), out=np.zeros(len(cats)), where=x.sum(axis=1) > 0)
+    hazard_drift = _extra_spread(o, rate[:, None] * x)
+    return entry_drift, hazard_drift
 
 
 def _categories(episodes: pd.DataFrame) -> list[str]:
