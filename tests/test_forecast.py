@@ -193,3 +193,15 @@ def test_baselines_have_the_projection_shape(sample, method):
     assert (total["lower_80"] <= total["mean"]).all() and (total["mean"] <= total["upper_80"]).all()
     if method == "naive":
         assert (total["mean"] == suf.stock(sample, [sample.censor_date], by=())[S.CHILDREN].iloc[0]).all()
+
+
+def test_population_scales_entries(sample):
+    base = suf.fit(sample, entry_trend=False)
+    dates = pd.to_datetime(["2020-03-31", "2025-03-31", "2030-03-31"])
+    flat = suf.fit(sample, entry_trend=False, population=pd.Series([100.0, 100.0, 100.0], index=dates))
+    growing = suf.fit(sample, entry_trend=False, population=pd.Series([100.0, 100.0, 200.0], index=dates))
+    a = suf.project(base, horizon=60, n_sims=20, seed=1).expected.sum(axis=(1, 2))
+    b = suf.project(flat, horizon=60, n_sims=20, seed=1).expected.sum(axis=(1, 2))
+    c = suf.project(growing, horizon=60, n_sims=20, seed=1).expected.sum(axis=(1, 2))
+    assert np.allclose(a, b)
+    assert (c[1:] > b[1:]).all()

@@ -363,7 +363,7 @@ def fit(
     pop = None
     if population is not None:
         pop = population.sort_index()
-        pop.index = pd.to_datetime(pop.index)
+        pop.index = pd.DatetimeIndex(pd.to_datetime(pop.index)).as_unit("ns")
     return FittedModel(
         categories=tuple(cats),
         reference=(start, end),
