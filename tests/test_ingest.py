@@ -345,3 +345,11 @@ def test_null_tokens_time_suffix_and_social_worker_files(tmp_path):
     r = rules(data)
     assert r["null_token"] == 2 and "invalid_date" not in r
     assert "SWEpisodes.csv" in set(data.quality.loc[data.quality["rule"] == "file_ignored", "file"].str.split("/").str[-1])
+
+
+def test_old_excel_files_are_named_not_skipped(tmp_path):
+    folder = write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016")])
+    (folder / "episodes.csv").unlink()
+    (folder / "episodes.xls").write_bytes(b"\xd0\xcf\x11\xe0 old excel")
+    with pytest.raises(suf.SchemaError, match="unsupported_format"):
+        suf.read_ssda903(tmp_path)

@@ -21,7 +21,7 @@ from .quality import QualityLog
 
 TABLES = ("header", "episodes", "uasc")
 _TABLE_WORDS = {"header": ("header",), "episodes": ("episode",), "uasc": ("uasc",)}
-_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm"}
+_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".xls"}
 _SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-_/ ]\s*(\d{2})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 #: Cell values that database and spreadsheet exports write for "no value".
@@ -210,6 +210,8 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
     """
     name = str(path)
     suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise SchemaError("old Excel (.xls) files are not read: save the sheet as .xlsx or CSV", file=name, rule="unsupported_format")
     try:
         if suffix in {".xlsx", ".xlsm"}:
             try:
