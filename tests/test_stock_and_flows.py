@@ -155,3 +155,29 @@ def test_period_bounds_partial_periods():
     starts, ends = suf.flows.__globals__["period_bounds"](pd.Timestamp("2020-01-15"), pd.Timestamp("2020-03-10"), "MS")
     assert [d.strftime("%m-%d") for d in starts] == ["01-15", "02-01", "03-01"]
     assert [d.strftime("%m-%d") for d in ends] == ["01-31", "02-29", "03-10"]
+
+
+def test_time_in_care_bands_hand_checked():
+    # D entered on 1 Dec 2019: 3 months in care on 1 Mar 2020, a year on 1 Dec 2020
+    st = suf.stock(_episodes(), ["2020-02-29", "2020-03-01", "2020-12-01"], by=(S.TIME_IN_CARE,))
+    d = {(str(r.date.date()), str(r.time_in_care)): r.children for r in st.itertuples()}
+    # 29 Feb: A (since 10 Jan), B (since 1 Feb) and D (since 1 Dec) all under 3 months
+    assert d[("2020-02-29", "under 3 months")] == 3
+    # 1 Mar: D has 3 months; A moved placement that day but its period began 10 Jan
+    assert d[("2020-03-01", "3 to 11 months")] == 1 and d[("2020-03-01", "under 3 months")] == 2
+    # 1 Dec: D reaches a year, B is in its 3-11 months
+    assert d[("2020-12-01", "1 year")] == 1 and d[("2020-12-01", "3 to 11 months")] == 1
+    fl = suf.flows(_episodes(), start="2020-02-01", end="2020-12-31", freq="MS", by=(S.PLACEMENT, S.TIME_IN_CARE)).table
+    assert (_conserved(fl) == 0).all()
+    # D's 3-month anniversary in March is not a move
+    mar = fl[(fl[S.PERIOD_START] == "2020-03-01") & (fl[S.PLACEMENT] == "inhouse_fostering")]
+    assert mar[S.MOVES_IN].sum() == 0 and mar[S.AGED_IN].sum() == 1
+
+
+def test_time_in_care_conservation_on_sample(sample):
+    fl = suf.flows(sample, freq="MS", by=(S.PLACEMENT_COARSE, S.TIME_IN_CARE))
+    assert (_conserved(fl.table) == 0).all()
+    plain = suf.flows(sample, freq="MS", by=(S.PLACEMENT_COARSE,)).table
+    a = fl.table.groupby(S.PERIOD_START)[[S.ENTRIES, S.EXITS, S.EXPOSURE_DAYS, S.STOCK_END]].sum()
+    b = plain.groupby(S.PERIOD_START)[[S.ENTRIES, S.EXITS, S.EXPOSURE_DAYS, S.STOCK_END]].sum()
+    pd.testing.assert_frame_equal(a, b)

@@ -17,6 +17,16 @@ DFE_AGE_BANDS: Mapping[str, tuple[int, int]] = {
 }
 
 
+#: Time-in-care bands: label -> first month of the band [months since the period of care began].
+TIME_IN_CARE_BANDS: Mapping[str, int] = {
+    "under 3 months": 0,
+    "3 to 11 months": 3,
+    "1 year": 12,
+    "2 to 4 years": 24,
+    "5 years and over": 60,
+}
+
+
 def age_band(age: pd.Series | np.ndarray, *, bands: Mapping[str, tuple[int, int]] | None = None) -> pd.Categorical:
     """Label ages with bands.
 

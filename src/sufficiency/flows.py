@@ -33,7 +33,8 @@ class Flows:
     table : pandas.DataFrame
         One row per period and state: ``period_start``, ``period_end``, the
         ``by`` columns, then ``stock_start``, ``entries``, ``exits``,
-        ``moves_in``, ``moves_out``, ``aged_in``, ``aged_out``,
+        ``moves_in``, ``moves_out``, ``aged_in``, ``aged_out`` (changes of
+        age or time-in-care band),
         ``stock_end`` [children] and ``exposure_days`` [child-days]. For
         every row ``stock_end = stock_start + entries - exits + moves_in -
         moves_out + aged_in - aged_out``.
@@ -175,7 +176,7 @@ def _count(pieces: Pieces, p_start: pd.DatetimeIndex, p_end: pd.DatetimeIndex) -
     src, dst = state[idx - 1], state[idx]
     changed = src != dst
     idx, src, dst = idx[changed], src[changed], dst[changed]
-    age_dims = [i for i, name in enumerate(pieces.by) if name in (S.AGE, S.AGE_BAND)]
+    age_dims = [i for i, name in enumerate(pieces.by) if name in (S.AGE, S.AGE_BAND, S.TIME_IN_CARE)]
     if pieces.by:
         shape = [len(v) for v in pieces.levels.values()]
         src_parts = np.unravel_index(src, shape)

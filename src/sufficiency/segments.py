@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema as S
-from .ages import age_band
+from .ages import TIME_IN_CARE_BANDS, age_band
 from .dates import age_at, birthday
 from .taxonomy import categories
 
@@ -70,7 +70,7 @@ class Pieces:
                 values = self.levels[name].take(part)
                 if name == S.AGE:
                     out[name] = pd.array(values, dtype="Int64")
-                elif name == S.AGE_BAND:
+                elif name in (S.AGE_BAND, S.TIME_IN_CARE):
                     out[name] = pd.Categorical(values, categories=[v for v in self.levels[name] if isinstance(v, str)], ordered=True)
                 else:
                     out[name] = values
@@ -109,10 +109,13 @@ def make_pieces(
     episodes : pandas.DataFrame
         Canonical episodes (needs ``child_id``, ``date_of_birth``,
         ``episode_start``, ``episode_end``, ``is_entry``, ``is_exit``,
-        ``exit_reason`` and the ``by`` columns other than ``age`` and
-        ``age_band``).
+        ``exit_reason`` and the ``by`` columns other than ``age``,
+        ``age_band`` and ``time_in_care``).
     by : sequence of str
         Dimensions of the state, e.g. ``("placement", "age")``.
+        ``time_in_care`` bands the time since the period of care began
+        (:data:`sufficiency.ages.TIME_IN_CARE_BANDS`); a period that began
+        before the first return is timed from its first visible episode.
     until : pandas.Timestamp
         Open episodes are followed up to the end of this day.
     bands : mapping, optional
@@ -123,7 +126,7 @@ def make_pieces(
     Pieces
     """
     by = tuple(by)
-    missing = [c for c in by if c not in (S.AGE, S.AGE_BAND) and c not in episodes.columns]
+    missing = [c for c in by if c not in (S.AGE, S.AGE_BAND, S.TIME_IN_CARE) and c not in episodes.columns]
     if missing:
         raise KeyError(f"by={by}: the episodes have no column {missing[0]!r}")
     ep = episodes.sort_values([S.CHILD_ID, S.EPISODE_START], kind="stable")
@@ -163,15 +166,22 @@ def make_pieces(
             "exit_reason": ep[S.EXIT_REASON].to_numpy()[rep],
         }
     )
+    rows = rep
+    if S.TIME_IN_CARE in by:
+        period = ep[S.IS_ENTRY].astype(int).groupby(ep[S.CHILD_ID]).cumsum()
+        began = ep[S.EPISODE_START].groupby([ep[S.CHILD_ID], period]).transform("min").to_numpy("datetime64[ns]")
+        frame, rows, age, tic_band = _split_time_in_care(frame, rows, age, began[rep])
     levels: dict[str, pd.Index] = {}
-    codes = np.zeros(len(rep), dtype=np.int64)
+    codes = np.zeros(len(rows), dtype=np.int64)
     for name in by:
-        if name == S.AGE:
+        if name == S.TIME_IN_CARE:
+            values = pd.Series(pd.Categorical.from_codes(tic_band, categories=list(TIME_IN_CARE_BANDS), ordered=True))
+        elif name == S.AGE:
             values = pd.Series(age)
         elif name == S.AGE_BAND:
             values = pd.Series(age_band(age, bands=bands))
         else:
-            values = pd.Series(ep[name].to_numpy()[rep])
+            values = pd.Series(ep[name].to_numpy()[rows])
         lv = _levels(name, values)
         levels[name] = lv
         code = lv.get_indexer(values)
@@ -179,7 +189,42 @@ def make_pieces(
             code[values.isna().to_numpy()] = len(lv) - 1
         codes = codes * len(lv) + code
     frame["state"] = codes
-    pieces = Pieces(frame=frame, levels=levels, by=by)
+    pieces = Pieces(frame=frame.reset_index(drop=True), levels=levels, by=by)
     if pieces.n_states > 5_000_000:
         raise ValueError(f"by={by} gives {pieces.n_states} states; use fewer or coarser dimensions")
     return pieces
+
+
+def _split_time_in_care(
+    frame: pd.DataFrame, rows: np.ndarray, age: np.ndarray, began: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """Split pieces where time in care crosses a band boundary.
+
+    Returns the new pieces, their episode rows and ages, and each piece's
+    band (index into :data:`TIME_IN_CARE_BANDS`).
+    """
+    start = frame["start"].to_numpy("datetime64[ns]")
+    end = frame["end"].to_numpy("datetime64[ns]")
+    bounds = [pd.DataFrame({"piece": np.arange(len(frame)), "date": start})]
+    for months in list(TIME_IN_CARE_BANDS.values())[1:]:
+        when = (pd.DatetimeIndex(began) + pd.DateOffset(months=months)).to_numpy("datetime64[ns]")
+        inside = (when > start) & (when < end)
+        bounds.append(pd.DataFrame({"piece": np.flatnonzero(inside), "date": when[inside]}))
+    cut = pd.concat(bounds, ignore_index=True).sort_values(["piece", "date"], kind="stable")
+    piece = cut["piece"].to_numpy()
+    new_start = cut["date"].to_numpy("datetime64[ns]")
+    same_next = np.r_[piece[1:] == piece[:-1], False]
+    new_end = np.where(same_next, np.r_[new_start[1:], new_start[:1]], end[piece])
+    first_sub = np.r_[True, piece[1:] != piece[:-1]]
+    out = frame.iloc[piece].reset_index(drop=True)
+    out["start"] = new_start
+    out["end"] = new_end
+    out["first"] = out["first"].to_numpy() & first_sub
+    out["entry"] = out["entry"].to_numpy() & first_sub
+    out["last"] = out["last"].to_numpy() & ~same_next
+    out["exit"] = out["exit"].to_numpy() & ~same_next
+    band = np.zeros(len(piece), dtype=np.int64)
+    for months in list(TIME_IN_CARE_BANDS.values())[1:]:
+        when = (pd.DatetimeIndex(began[piece]) + pd.DateOffset(months=months)).to_numpy("datetime64[ns]")
+        band += when <= new_start
+    return out, rows[piece], age[piece], band
