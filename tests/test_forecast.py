@@ -169,9 +169,12 @@ def test_backtest_and_reference_choice(sample):
     assert set(table.index.get_level_values("method")) == {"multistate", "naive"}
     assert (table["origins"] == 3).all()
     assert table["coverage_80"].between(0, 100).all()
-    best, sensitivity = suf.choose_reference(sample, origins=origins[:2], candidates=(1.0, 3.0), horizons=(12,), n_sims=50)
-    assert best in (1.0, 3.0)
+    best, sensitivity = suf.choose_reference(sample, origins=origins[:2], candidates=(1.0, 3.0), half_lives=(None, 12.0), horizons=(12,), n_sims=50)
+    assert best[0] in (1.0, 3.0) and best[1] in (None, 12.0)
     assert set(sensitivity.index.get_level_values("years")) == {1.0, 3.0}
+    assert set(sensitivity.index.get_level_values("half_life")) == {"none", 12.0}
+    means = sensitivity.groupby(["years", "half_life"])["mape_total"].mean()
+    assert means.min() == means.loc[(best[0], "none" if best[1] is None else best[1])]
 
 
 def test_truncate_hides_the_future(sample):

@@ -171,11 +171,16 @@ def choose_reference(
     *,
     origins: Sequence[object],
     candidates: Sequence[float] = (1.0, 2.0, 3.0, 5.0),
+    half_lives: Sequence[float | None] = (12.0,),
     horizons: Sequence[int] = (12, 24),
     n_sims: int = 200,
     seed: int = 0,
-) -> tuple[float, pd.DataFrame]:
-    """Choose the reference-window length by rolling-origin backtest.
+) -> tuple[tuple[float, float | None], pd.DataFrame]:
+    """Choose the reference window by rolling-origin backtest.
+
+    Each candidate is a window length and a half-life of the monthly
+    weights (a weighted combination of the months in the window; ``None``
+    weighs them evenly).
 
     Parameters
     ----------
@@ -183,6 +188,8 @@ def choose_reference(
     origins : sequence of dates
     candidates : sequence of float
         Window lengths to try [years].
+    half_lives : sequence of float or None
+        Half-lives to try [months].
     horizons : sequence of int
         Months ahead that are scored.
     n_sims : int
@@ -190,17 +197,29 @@ def choose_reference(
 
     Returns
     -------
-    best : float
-        The window length with the lowest mean absolute percentage error of
-        the total over ``horizons`` [years].
+    best : (float, float or None)
+        The window length [years] and half-life [months] with the lowest
+        mean absolute percentage error of the total over ``horizons``; pass
+        them to :func:`fit` as ``reference=default_reference(end,
+        years=...)`` and ``half_life=...``.
     sensitivity : pandas.DataFrame
         Accuracy table (see :meth:`BacktestResult.table`) for each
-        candidate, index (years, h).
+        candidate, index (years, half_life, h).
     """
     tables = {}
     for years in candidates:
-        result = backtest(data, origins=origins, horizon=max(horizons), methods=("multistate",), n_sims=n_sims, seed=seed, reference_years=years)
-        tables[years] = result.table(horizons=horizons).droplevel("method")
-    sensitivity = pd.concat(tables, names=["years"])
-    best = float(sensitivity.groupby("years")["mape_total"].mean().idxmin())
-    return best, sensitivity
+        for half_life in half_lives:
+            result = backtest(
+                data,
+                origins=origins,
+                horizon=max(horizons),
+                methods=("multistate",),
+                n_sims=n_sims,
+                seed=seed,
+                reference_years=years,
+                fit_options={"half_life": half_life},
+            )
+            tables[(years, "none" if half_life is None else half_life)] = result.table(horizons=horizons).droplevel("method")
+    sensitivity = pd.concat(tables, names=["years", "half_life"])
+    years, half_life = sensitivity.groupby(["years", "half_life"])["mape_total"].mean().idxmin()
+    return (float(years), None if half_life == "none" else float(half_life)), sensitivity
