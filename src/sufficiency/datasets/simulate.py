@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as S
-from ..codes import code_groups
+from ..quality import QualityLog
+from ..stacking import build_periods
 from ..dates import age_at, birthday
 from ..taxonomy import coarse_map
 
@@ -599,14 +600,8 @@ def _truncate(episodes: pd.DataFrame, censor: pd.Timestamp, children: pd.DataFra
     out.loc[open_, S.REASON_CEASED] = ""
     out.loc[open_, S.REASON_PLACE_CHANGE] = ""
     out[S.CHILD_ID] = _child_id(out["_child"].to_numpy())
-    out = out.sort_values([S.CHILD_ID, S.EPISODE_START]).reset_index(drop=True)
-    same_prev = out[S.CHILD_ID].shift(1) == out[S.CHILD_ID]
-    cont = same_prev & (out[S.REASON_CEASED].shift(1) == "X1") & (out[S.EPISODE_END].shift(1) == out[S.EPISODE_START])
-    out[S.IS_ENTRY] = ~cont
-    out[S.PERIOD_OF_CARE] = out[S.IS_ENTRY].astype(int).groupby(out[S.CHILD_ID]).cumsum()
-    out[S.IS_EXIT] = out[S.EPISODE_END].notna() & (out[S.REASON_CEASED] != "X1")
-    groups = code_groups("REC")
-    out[S.EXIT_REASON] = out[S.REASON_CEASED].map(groups).fillna("unknown").where(out[S.IS_EXIT], "")
+    # the truth holds every episode from the first, so no entry is hidden by the returns' window
+    out = build_periods(out, coverage_start=out[S.EPISODE_START].min(), log=QualityLog())
     out[S.PLACEMENT_COARSE] = out[S.PLACEMENT].map(coarse_map())
     out = out.drop(columns=["_child", "_period_no"]).merge(
         children[[S.CHILD_ID, S.DATE_OF_BIRTH, S.SEX, S.UASC, S.UASC_CEASED]], on=S.CHILD_ID, how="left"
