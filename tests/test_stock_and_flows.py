@@ -12,6 +12,7 @@ import pytest
 
 import sufficiency as suf
 from sufficiency import schema as S
+from sufficiency.flows import period_bounds
 
 
 def _episodes() -> pd.DataFrame:
@@ -152,7 +153,7 @@ def test_nobody_counted_at_18_or_over(sample):
 
 
 def test_period_bounds_partial_periods():
-    starts, ends = suf.flows.__globals__["period_bounds"](pd.Timestamp("2020-01-15"), pd.Timestamp("2020-03-10"), "MS")
+    starts, ends = period_bounds(pd.Timestamp("2020-01-15"), pd.Timestamp("2020-03-10"), "MS")
     assert [d.strftime("%m-%d") for d in starts] == ["01-15", "02-01", "03-01"]
     assert [d.strftime("%m-%d") for d in ends] == ["01-31", "02-29", "03-10"]
 

@@ -33,6 +33,7 @@ import pandas as pd
 from . import schema as S
 from ._kernels import add_entries, age_and_count, seed_kernels, transition_step
 from .ages import DFE_AGE_BANDS
+from .dates import age_at
 from .rates import AGES, MONTH_DAYS, FittedModel
 
 DEFAULT_LEVELS = (80, 95)
@@ -185,8 +186,6 @@ def initial_state(fitted: FittedModel, start: pd.Timestamp, first_month_end: pd.
     numpy.ndarray
         Shape (categories, ages, 12) [children].
     """
-    from .dates import age_at
-
     ep = fitted.episodes
     when = pd.Timestamp(start)
     active = (ep[S.EPISODE_START] <= when) & (ep[S.EPISODE_END].isna() | (ep[S.EPISODE_END] > when)) & ep[S.PLACEMENT].isin(fitted.categories)

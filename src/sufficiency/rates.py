@@ -29,8 +29,10 @@ import statsmodels.api as sm
 
 from . import schema as S
 from .ages import DFE_AGE_BANDS
-from .flows import flows
+from .dates import birthday
+from .flows import Flows, flows
 from .segments import episodes_of
+from .taxonomy import ordered_categories
 
 AGES = tuple(range(S.LEAVING_AGE))
 #: Length of a projection month [days].
@@ -305,7 +307,7 @@ def fit(
     start, end = default_reference(data_end) if reference is None else (pd.Timestamp(reference[0]), pd.Timestamp(reference[1]))
     if end > data_end:
         raise ValueError(f"reference window ends {end.date()} after the data ({data_end.date()})")
-    cats = list(categories) if categories is not None else _categories(episodes)
+    cats = list(categories) if categories is not None else ordered_categories(episodes[S.PLACEMENT])
     fl = flows(episodes, start=start, end=end, freq="MS", by=(S.PLACEMENT, S.AGE))
     periods = pd.DatetimeIndex(sorted(fl.table[S.PERIOD_START].unique()))
     if half_life is None:
@@ -398,7 +400,7 @@ def _extra_spread(counts: np.ndarray, expected: np.ndarray) -> float:
     return float(np.sqrt(max(excess, 0.0) / scale)) if scale > 0 else 0.0
 
 
-def _drifts(fl, cats: list[str], end: pd.Timestamp) -> tuple[float, float]:
+def _drifts(fl: Flows, cats: list[str], end: pd.Timestamp) -> tuple[float, float]:
     """Yearly drift of entry composition and of hazards (see :class:`FittedModel`)."""
     band = _band_index()
     table = fl.table[fl.table[S.AGE].notna() & fl.table[S.PLACEMENT].isin(cats)]
@@ -430,18 +432,8 @@ def _drifts(fl, cats: list[str], end: pd.Timestamp) -> tuple[float, float]:
     return entry_drift, hazard_drift
 
 
-def _categories(episodes: pd.DataFrame) -> list[str]:
-    from .taxonomy import categories as known
-
-    order = list(known()["category"])
-    seen = set(episodes[S.PLACEMENT].dropna().astype(str))
-    return [c for c in order if c in seen] + sorted(seen - set(order))
-
-
 def _exits_on_18th_birthday(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, weight_of: pd.Series) -> pd.Series:
     """Weighted count of exits on the 18th birthday by placement."""
-    from .dates import birthday
-
     ex = episodes[episodes[S.IS_EXIT] & episodes[S.EPISODE_END].between(start, end)]
     on18 = ex[S.EPISODE_END].to_numpy("datetime64[ns]") == birthday(ex[S.DATE_OF_BIRTH].to_numpy(), S.LEAVING_AGE)
     ex = ex[on18]

@@ -21,7 +21,7 @@ import pandas as pd
 from . import schema as S
 from .ages import TIME_IN_CARE_BANDS, age_band
 from .dates import age_at, birthday
-from .taxonomy import categories
+from .taxonomy import ordered_categories
 
 ONE_DAY = np.timedelta64(1, "D")
 
@@ -81,9 +81,7 @@ def _levels(name: str, values: pd.Series) -> pd.Index:
     if name == S.AGE:
         return pd.Index(sorted(v for v in values.dropna().unique()) + ([np.nan] if values.isna().any() else []))
     if name == S.PLACEMENT:
-        order = list(categories()["category"])
-        seen = set(values.dropna().astype(str))
-        return pd.Index([c for c in order if c in seen] + sorted(seen - set(order)))
+        return pd.Index(ordered_categories(values))
     if isinstance(values.dtype, pd.CategoricalDtype):
         cats = list(values.cat.categories)
         return pd.Index(cats + ([np.nan] if values.isna().any() else []))

@@ -50,6 +50,23 @@ def categories() -> pd.DataFrame:
     return table
 
 
+def ordered_categories(values: pd.Series) -> list[str]:
+    """The categories seen in ``values``, in taxonomy order, others sorted after.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Placement categories.
+
+    Returns
+    -------
+    list of str
+    """
+    order = list(categories()["category"])
+    seen = set(values.dropna().astype(str))
+    return [c for c in order if c in seen] + sorted(seen - set(order))
+
+
 def coarse_map() -> dict[str, str]:
     """Return ``{category: coarse category}`` for the default categories."""
     table = categories()
