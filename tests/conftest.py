@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import sufficiency  # noqa: E402
+import sufficiency
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 from markov import CATEGORIES, EXIT, MOVE, simulate
+from scipy import stats
 
 import sufficiency as suf
 from sufficiency import schema as S

@@ -10,7 +10,13 @@ from . import schema
 from .ages import DFE_AGE_BANDS, age_band
 from .backtest import BacktestResult, backtest, choose_reference, truncate
 from .baselines import baseline_forecast
-from .datasets import load_published, load_sample, sample_path, simulate_county, write_returns
+from .datasets import (
+    load_published,
+    load_sample,
+    sample_path,
+    simulate_county,
+    write_returns,
+)
 from .errors import DataQualityWarning, SchemaError
 from .flows import Flows, flows
 from .ingest import SSDA903Data, read_ssda903
@@ -33,13 +39,14 @@ __all__ = [
     "Projection",
     "SSDA903Data",
     "SchemaError",
+    "__version__",
     "age_band",
     "backtest",
     "backtest_published",
     "baseline_forecast",
-    "choose_reference",
     "categories",
     "categorise",
+    "choose_reference",
     "coarsen",
     "default_taxonomy",
     "fit",
@@ -57,5 +64,4 @@ __all__ = [
     "summarise_quality",
     "truncate",
     "write_returns",
-    "__version__",
 ]

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema as S
-from .errors import SchemaError
 from ._text import map_unique
+from .errors import SchemaError
 from .quality import QualityLog
 
 TABLES = ("header", "episodes", "uasc")

@@ -118,7 +118,7 @@ def read_ssda903(
         raise SchemaError("no episodes files found", file=str(source) if not isinstance(source, Mapping) else "<mapping>", rule="no_episodes")
     raw = pd.concat(tables["episodes"], ignore_index=True)
     if raw.empty:
-        raise SchemaError("the episodes files hold no rows", file=", ".join(sorted(set(f.path.name for f in files if f.table == "episodes"))), rule="no_episodes")
+        raise SchemaError("the episodes files hold no rows", file=", ".join(sorted({f.path.name for f in files if f.table == "episodes"})), rule="no_episodes")
     years = tuple(sorted({f.year for f in files}))
     episode_years = sorted(raw[S.RETURN_YEAR].unique())
     missing_years = sorted(set(range(min(episode_years), max(episode_years) + 1)) - set(episode_years))
@@ -276,7 +276,7 @@ def _children(headers: list[pd.DataFrame], uascs: list[pd.DataFrame], log: Quali
     uasc_parts = []
     for frame in uascs:
         part = pd.DataFrame({S.CHILD_ID: map_unique(frame["CHILD"], lambda u: u.str.strip())})
-        part[S.DATE_OF_BIRTH], bad_dob = parse_dates(frame["DOB"])
+        part[S.DATE_OF_BIRTH], _bad_dob = parse_dates(frame["DOB"])
         duc = frame["DUC"] if "DUC" in frame else pd.Series("", index=frame.index)
         part[S.UASC_CEASED], bad = parse_dates(duc)
         log.rows(frame[bad].assign(**{S.CHILD_ID: part.loc[bad, S.CHILD_ID]}), column="DUC", rule="invalid_date", action="treated as missing", value=duc[bad])

@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from . import schema as S
-from ._kernels import add_entries, age_and_count, seed_kernels, transition_step
+from ._kernels import simulate_paths
+from ._random import streams
 from .ages import DFE_AGE_BANDS
 from .dates import age_at
 from .rates import AGES, MONTH_DAYS, FittedModel
@@ -223,7 +224,7 @@ def _entry_multiplier(fitted: FittedModel, dates: pd.DatetimeIndex, trend: np.nd
     mult = np.exp(trend[:, None] * (ahead[None, :] - fitted.entry_time))
     if fitted.population is not None:
         pop = fitted.population
-        at = lambda when: float(np.interp(pd.Timestamp(when).value, pop.index.asi8, pop.to_numpy(dtype=float)))  # noqa: E731
+        at = lambda when: float(np.interp(pd.Timestamp(when).value, pop.index.asi8, pop.to_numpy(dtype=float)))
         base = at(fitted.reference[1])
         mult = mult * np.array([at(m) / base for m in mid])[None, :]
     return mult
@@ -314,11 +315,6 @@ def project(
     mult = _entry_multiplier(fitted, dates, trend)
     lam_month = np.swapaxes(lam, 1, 2) * MONTH_DAYS  # (S, C, A)
 
-    draws = np.zeros((n_sims, len(dates), n_c, n_a), dtype=np.int32)
-    entries = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
-    exits = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
-    x = np.broadcast_to(x0, (n_sims,) + x0.shape).copy()
-    draws[:, 0] = _by_age(x)
     # clustered entries (sibling groups, surges): a shared monthly Gamma shock
     # with mean 1 gives the total the fitted variance/mean ratio
     monthly_mean = float(fitted.entry_rates.sum() * MONTH_DAYS)
@@ -334,28 +330,27 @@ def project(
     band_of_age = np.concatenate([np.full(hi - lo + 1, i) for i, (lo, hi) in enumerate(DFE_AGE_BANDS.values())])
     z_mix = rng.standard_normal((n_sims, len(DFE_AGE_BANDS), n_c))
     # only cells where entries can happen are drawn
-    live = np.nonzero(lam_month.any(axis=0))  # (C, A) cells with a positive rate in some simulation
-    live_c, live_a = live[0].astype(np.int64), live[1].astype(np.int64)
-    lam_live = lam_month[:, live_c, live_a]  # (S, L)
-    stay_live = stay_half[:, live_c, live_a]
-    step = np.ascontiguousarray(step)
-    half = np.ascontiguousarray(half)
-    seed_kernels(int(rng.integers(2**31 - 1)))
-    grid = x.reshape(n_sims, n_c, n_a, BIRTHDAY_SLOTS)  # a view of x
-    counts = np.zeros((n_sims, n_c, n_a), dtype=np.int64)
-    for m in range(n_steps):
-        out = np.zeros((n_sims, n_c), dtype=np.int64)
-        new = np.zeros((n_sims, n_c), dtype=np.int64)
-        transition_step(grid, step, out)
-        # entries: Poisson thinning splits those who stay in their first
-        # placement to the month end from the few who move or leave
-        mix = np.exp(sigma * np.sqrt(ahead[m]) * z_mix[:, band_of_age[live_a], live_c] - sigma**2 * ahead[m] / 2)
-        rate = lam_live * (mult[:, m] * shock[:, m])[:, None] * mix
-        add_entries(grid, rng.poisson(rate * stay_live), rng.poisson(rate * (1.0 - stay_live)), live_c, live_a, half, new, out)
-        age_and_count(grid, m % BIRTHDAY_SLOTS, out, counts)
-        entries[:, m + 1] = new
-        exits[:, m + 1] = out
-        draws[:, m + 1] = counts
+    live_c, live_a = (i.astype(np.int64) for i in np.nonzero(lam_month.any(axis=0)))
+    draws = np.zeros((n_sims, len(dates), n_c, n_a), dtype=np.int32)
+    entries = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
+    exits = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
+    simulate_paths(
+        x0.reshape(n_c, n_a, BIRTHDAY_SLOTS),
+        np.ascontiguousarray(step),
+        np.ascontiguousarray(half),
+        np.ascontiguousarray(lam_month[:, live_c, live_a]),
+        np.ascontiguousarray(stay_half[:, live_c, live_a]),
+        np.ascontiguousarray(z_mix[:, band_of_age[live_a], live_c]),
+        live_c,
+        live_a,
+        np.ascontiguousarray(mult * shock),
+        ahead,
+        float(sigma),
+        streams(rng, n_sims),
+        draws,
+        entries,
+        exits,
+    )
     return Projection(dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits, seed=seed)
 
 

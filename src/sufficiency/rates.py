@@ -228,7 +228,7 @@ def default_reference(end: pd.Timestamp, *, years: float = DEFAULT_REFERENCE_YEA
     -------
     tuple of pandas.Timestamp
     """
-    start = end - pd.DateOffset(months=int(round(years * 12))) + pd.Timedelta(days=1)
+    start = end - pd.DateOffset(months=round(years * 12)) + pd.Timedelta(days=1)
     return pd.Timestamp(start), pd.Timestamp(end)
 
 

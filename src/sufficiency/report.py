@@ -50,8 +50,8 @@ def summary_text(data: SSDA903Data, projection: Projection | None = None) -> str
     quality = summarise_quality(data.quality)
     problems = quality[quality["severity"] != "info"]
     lines = [
-        f"SSDA903 returns {min(data.years) - 1}-{str(min(data.years))[-2:]} to {max(data.years) - 1}-{str(max(data.years))[-2:]}: "
-        f"{data.episodes[S.CHILD_ID].nunique():,} children, {len(data.episodes):,} episodes",
+        (f"SSDA903 returns {min(data.years) - 1}-{str(min(data.years))[-2:]} to {max(data.years) - 1}-{str(max(data.years))[-2:]}: "
+        f"{data.episodes[S.CHILD_ID].nunique():,} children, {len(data.episodes):,} episodes"),
         "",
         "Children looked after at 31 March",
         coarse.rename(index=lambda d: d.strftime("%Y-%m-%d")).to_string(),

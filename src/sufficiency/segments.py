@@ -166,9 +166,7 @@ def make_pieces(
     )
     rows = rep
     if S.TIME_IN_CARE in by:
-        period = ep[S.IS_ENTRY].astype(int).groupby(ep[S.CHILD_ID]).cumsum()
-        began = ep[S.EPISODE_START].groupby([ep[S.CHILD_ID], period]).transform("min").to_numpy("datetime64[ns]")
-        frame, rows, age, tic_band = _split_time_in_care(frame, rows, age, began[rep])
+        frame, rows, age, tic_band = _split_time_in_care(frame, rows, age, period_began(ep)[rep])
     levels: dict[str, pd.Index] = {}
     codes = np.zeros(len(rows), dtype=np.int64)
     for name in by:
@@ -191,6 +189,30 @@ def make_pieces(
     if pieces.n_states > 5_000_000:
         raise ValueError(f"by={by} gives {pieces.n_states} states; use fewer or coarser dimensions")
     return pieces
+
+
+def period_began(episodes: pd.DataFrame) -> np.ndarray:
+    """First day of the period of care each episode belongs to.
+
+    A period begins with an episode flagged ``is_entry``; one that began
+    before the first return is timed from its first visible episode.
+
+    Parameters
+    ----------
+    episodes : pandas.DataFrame
+        Canonical episodes (``child_id``, ``episode_start``, ``is_entry``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``datetime64[ns]``, aligned with the rows of ``episodes`` [date].
+    """
+    ep = episodes[[S.CHILD_ID, S.EPISODE_START, S.IS_ENTRY]].reset_index(drop=True).sort_values([S.CHILD_ID, S.EPISODE_START], kind="stable")
+    period = ep[S.IS_ENTRY].astype(int).groupby(ep[S.CHILD_ID]).cumsum()
+    began = ep[S.EPISODE_START].groupby([ep[S.CHILD_ID], period]).transform("min")
+    out = np.empty(len(ep), dtype="datetime64[ns]")
+    out[ep.index.to_numpy()] = began.to_numpy("datetime64[ns]")
+    return out
 
 
 def _split_time_in_care(

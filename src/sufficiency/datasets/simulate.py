@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as S
+from ..dates import age_at, birthday
 from ..quality import QualityLog
 from ..stacking import build_periods
-from ..dates import age_at, birthday
 from ..taxonomy import coarse_map
 
 # internal category codes
