@@ -1,7 +1,9 @@
 """A small Markov generator with known hazards, for parameter-recovery tests.
 
-Two placement categories, constant hazards (no dependence on age or time in
-care), Poisson entries at uniform ages; children leave care at 18.
+Two placement categories, constant hazards (no dependence on age), Poisson
+entries at uniform ages; children leave care at 18. Optionally, an extra exit
+hazard during the first ``EARLY_DAYS`` of each period of care gives the
+duration dependence that time-in-care bands capture.
 """
 
 from __future__ import annotations
@@ -17,10 +19,16 @@ CATEGORIES = ("inhouse_fostering", "external_residential")
 MOVE = np.array([[0.0, 0.5], [1.0, 0.0]])
 EXIT = np.array([0.4, 0.8])
 FIRST = np.array([0.8, 0.2])
+#: Length of the early phase with the extra exit hazard [days] (about 3 months).
+EARLY_DAYS = 91
 
 
-def simulate(*, seed: int, entries_per_year: float, years: int, start: str = "2010-01-01") -> pd.DataFrame:
-    """Canonical episodes of a constant-hazard county (integer-day dates)."""
+def simulate(*, seed: int, entries_per_year: float, years: int, start: str = "2010-01-01", early_exit: float = 0.0) -> pd.DataFrame:
+    """Canonical episodes of a constant-hazard county (integer-day dates).
+
+    ``early_exit`` [per child-year] is added to the exit hazard during the
+    first ``EARLY_DAYS`` days of each period of care.
+    """
     rng = np.random.default_rng(seed)
     origin = np.datetime64(start, "D")
     horizon = int(years * 365.25)
@@ -31,18 +39,26 @@ def simulate(*, seed: int, entries_per_year: float, years: int, start: str = "20
     eighteen = ((birthday(dob.astype("datetime64[ns]"), 18) - origin.astype("datetime64[ns]")) // np.timedelta64(1, "D")).astype(np.int64)
     state = (rng.random(n) > FIRST[0]).astype(int)
     out_rate = (MOVE.sum(axis=1) + EXIT) / 365.25
+    extra = early_exit / 365.25
     idx = np.arange(n)
     t = entry_day.astype(float)
     first = np.ones(n, dtype=bool)
     rows = []
     while idx.size:
-        wait = rng.exponential(1 / out_rate[state])
+        # piecewise-constant hazard: the early rate until the phase ends, then the base rate (memoryless)
+        boundary = entry_day[idx] + EARLY_DAYS
+        early = t < boundary
+        wait = rng.exponential(1 / (out_rate[state] + extra * early))
+        if extra > 0:
+            late = early & (t + wait > boundary)
+            wait[late] = boundary[late] - t[late] + rng.exponential(1 / out_rate[state[late]])
         t_next = t + wait
+        in_early = t_next < boundary
         end = np.minimum(np.round(t_next), eighteen[idx]).astype(np.int64)
         start_day = np.round(t).astype(np.int64)
         end = np.maximum(end, start_day)
         at18 = end >= eighteen[idx]
-        move = rng.random(idx.size) < MOVE[state].sum(axis=1) / (MOVE[state].sum(axis=1) + EXIT[state])
+        move = rng.random(idx.size) < MOVE[state].sum(axis=1) / (MOVE[state].sum(axis=1) + EXIT[state] + early_exit * in_early)
         move &= ~at18
         rows.append(pd.DataFrame({"i": idx, "start": start_day, "end": end, "state": state, "first": first, "move": move}))
         state = np.where(move, 1 - state, state)

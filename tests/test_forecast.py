@@ -26,20 +26,23 @@ def markov():
 def test_parameter_recovery(markov):
     fitted = suf.fit(markov, reference=("2019-01-01", "2023-12-31"), half_life=None, entry_trend=False)
     assert fitted.categories == CATEGORIES
-    exposure = fitted.exposure.sum(axis=1)
-    moves = fitted.moves.sum(axis=1)
-    exits = fitted.exits.sum(axis=1)
+    exposure = fitted.exposure.sum(axis=(1, 2))
+    moves = fitted.moves.sum(axis=(1, 2))
+    exits = fitted.exits.sum(axis=(1, 2))
     for i in range(2):
-        # pooled over ages: the true hazard lies within 3 standard errors
+        # pooled over time in care and ages: the true hazard lies within 3 standard errors
         rate = moves[i, 1 - i] / exposure[i] * YEAR
         se = np.sqrt(moves[i, 1 - i]) / exposure[i] * YEAR
         assert abs(rate - MOVE[i, 1 - i]) < 3 * se, (i, rate)
         rate = exits[i] / exposure[i] * YEAR
         se = np.sqrt(exits[i]) / exposure[i] * YEAR
         assert abs(rate - EXIT[i]) < 3 * se, (i, rate)
-    # per (category, age) cell, the 95% interval of Gamma(events, exposure) covers the truth in about 95% of cells
+    # per (category, time in care, age) cell, the 95% interval of Gamma(events, exposure) covers the truth in about 95% of cells
     table = fitted.rates_frame()
-    assert (table["exposure_days"] > 0).all()
+    # the only empty cells are impossible ones: a year in care before the first birthday
+    empty = table[table["exposure_days"] == 0]
+    assert ((empty[S.AGE] == 0) & (empty[S.TIME_IN_CARE] == "1 year and over")).all()
+    table = table[table["exposure_days"] > 0]
     truth = [EXIT[CATEGORIES.index(r.placement)] if r.to == "exit" else MOVE[CATEGORIES.index(r.placement), CATEGORIES.index(r.to)] for r in table.itertuples()]
     lo, hi = stats.gamma.ppf([[0.025], [0.975]], a=np.maximum(table["events"], 1e-9), scale=1 / table["exposure_days"]) * YEAR
     assert np.mean((lo <= truth) & (truth <= hi)) > 0.85
@@ -47,7 +50,39 @@ def test_parameter_recovery(markov):
     assert abs(fitted.entries.sum() / fitted.entry_days * YEAR - 4000) < 4 * np.sqrt(4000 * 5) / 5
 
 
-def test_projection_reproduces_generator_expected_stock(markov):
+@pytest.fixture(scope="module")
+def markov_early():
+    """Exit hazard 2.0 a year higher in the first 91 days of care (tests/markov.py)."""
+    return simulate(seed=4, entries_per_year=4000, years=14, early_exit=2.0)
+
+
+def test_time_in_care_hazards_recovered(markov_early):
+    fitted = suf.fit(markov_early, reference=("2019-01-01", "2023-12-31"), half_life=None, entry_trend=False)
+    assert fitted.durations == (0, 3, 12)
+    assert fitted.duration_bands == ["under 3 months", "3 months to under 1 year", "1 year and over"]
+    exits = fitted.exits.sum(axis=2)
+    exposure = fitted.exposure.sum(axis=2)
+    rate = exits / exposure * YEAR
+    se = np.sqrt(exits) / exposure * YEAR
+    truth = EXIT[:, None] + np.array([[2.0, 0.0, 0.0]])
+    # within 3 standard errors, plus 0.05 for the band edge (3 calendar months is 89-92 days, the generator's phase 91)
+    assert np.all(np.abs(rate - truth) < 3 * se + 0.05), rate
+    # moves do not depend on time in care
+    moves = fitted.moves.sum(axis=2)
+    for i in range(2):
+        move_rate = moves[i, :, 1 - i] / exposure[i] * YEAR
+        assert np.all(np.abs(move_rate - MOVE[i, 1 - i]) < 3 * np.sqrt(moves[i, :, 1 - i]) / exposure[i] * YEAR + 0.02), move_rate
+    one = suf.fit(markov_early, reference=("2019-01-01", "2023-12-31"), half_life=None, entry_trend=False, time_in_care=None)
+    assert one.exposure.shape[1] == 1
+    np.testing.assert_allclose(one.exposure[:, 0], fitted.exposure.sum(axis=1))
+    np.testing.assert_allclose(one.exits[:, 0], fitted.exits.sum(axis=1))
+    with pytest.raises(ValueError, match="time_in_care"):
+        suf.fit(markov_early, time_in_care=(0, 6))
+
+
+@pytest.mark.parametrize("name", ["markov", "markov_early"])
+def test_projection_reproduces_generator_expected_stock(name, request):
+    markov = request.getfixturevalue(name)
     origin = pd.Timestamp("2021-12-31")
     past = markov[markov[S.EPISODE_START] <= origin].copy()
     later = past[S.EPISODE_END] > origin

@@ -17,7 +17,7 @@ from ._random import binomial, integer, poisson, uniform
 
 @njit(cache=True)
 def _take_slots(x: np.ndarray, c: int, a: int, total: int, m: int, taken: np.ndarray, state: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Draw ``m`` of the ``total`` children in cell (c, a) without replacement.
+    """Draw ``m`` of the ``total`` children in cell (c, a) of grid ``x`` without replacement.
 
     ``taken`` receives how many come from each birthday slot; the cell is
     reduced accordingly. Children are picked one at a time (``m`` is small).
@@ -38,13 +38,16 @@ def _take_slots(x: np.ndarray, c: int, a: int, total: int, m: int, taken: np.nda
 
 
 @njit(cache=True)
-def _transition(x: np.ndarray, p: np.ndarray, exits: np.ndarray, arrived: np.ndarray, taken: np.ndarray, state: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Move one simulation's children one month, in place.
+def _transition(
+    x: np.ndarray, tot: np.ndarray, p: np.ndarray, exits: np.ndarray, arrived: np.ndarray, taken: np.ndarray, state: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Move the children of one grid one month, in place.
 
-    ``x`` is (category, age, birthday slot) [children]; ``p`` the month's
-    transition matrices (age, K, K), K = categories + 1 with leaving care
-    last; ``exits`` (category) is incremented. Each occupied cell draws how
-    many stay (one binomial), sends the others to destinations by sequential
+    ``x`` is (category, age, birthday slot) [children] and ``tot`` its
+    (category, age) totals, kept in step; ``p`` the month's transition
+    matrices (age, K, K), K = categories + 1 with leaving care last;
+    ``exits`` (category) is incremented. Each occupied cell draws how many
+    stay (one binomial), sends the others to destinations by sequential
     binomials, and picks which birthday slots the movers come from without
     replacement, so every child keeps its own birthday.
     """
@@ -53,15 +56,14 @@ def _transition(x: np.ndarray, p: np.ndarray, exits: np.ndarray, arrived: np.nda
     for a in range(n_a):
         moved_any = False
         for c in range(n_c):
-            n = 0
-            for j in range(n_b):
-                n += x[c, a, j]
+            n = tot[c, a]
             if n == 0:
                 continue
             stay_p = min(max(p[a, c, c], 0.0), 1.0)
             leave = binomial(state, n, 1.0 - stay_p)
             if leave == 0:
                 continue
+            tot[c, a] = n - leave
             total = n
             rest = 1.0 - stay_p
             for k in range(k_all):
@@ -92,37 +94,55 @@ def _transition(x: np.ndarray, p: np.ndarray, exits: np.ndarray, arrived: np.nda
             for k in range(n_c):
                 for j in range(n_b):
                     x[k, a, j] += arrived[k, j]
+                    tot[k, a] += arrived[k, j]
                     arrived[k, j] = 0
 
 
 @njit(cache=True)
-def _enter(x: np.ndarray, c: int, a: int, stayers: int, movers: int, half: np.ndarray, exits: np.ndarray, state: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Add one cell's entrants: stayers keep their first placement ``c``,
-    movers take a destination from the half-month matrix row (excluding
-    ``c``); each gets a uniformly drawn birthday slot."""
-    n_c, n_b = x.shape[0], x.shape[2]
-    for _ in range(stayers):
-        x[c, a, integer(state, n_b)] += 1
-    for _ in range(movers):
-        u = uniform(state) * (1.0 - half[a, c, c])
-        dest = n_c
-        for k in range(n_c + 1):
-            if k == c:
-                continue
-            pk = half[a, c, k]
-            if u < pk:
-                dest = k
-                break
-            u -= pk
-        if dest < n_c:
-            x[dest, a, integer(state, n_b)] += 1
-        else:
-            exits[c] += 1
+def _age(x: np.ndarray, tot: np.ndarray, slot: int, exits: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Birthdays in ``slot`` for the grid: everyone moves up a year, 17-year-olds leave care."""
+    n_c, n_a = tot.shape
+    for c in range(n_c):
+        exits[c] += x[c, n_a - 1, slot]
+        for a in range(n_a - 1, 0, -1):
+            tot[c, a] += x[c, a - 1, slot] - x[c, a, slot]
+            x[c, a, slot] = x[c, a - 1, slot]
+        tot[c, 0] -= x[c, 0, slot]
+        x[c, 0, slot] = 0
+
+
+@njit(cache=True)
+def _destination(row: np.ndarray, c: int, u: float) -> int:  # pragma: no cover - compiled
+    """The state a uniform ``u`` picks from ``row`` (K probabilities), leaving care (K - 1) by default."""
+    k_all = row.shape[0]
+    if u < row[c]:
+        return c
+    u -= row[c]
+    for k in range(k_all):
+        if k == c:
+            continue
+        if u < row[k]:
+            return k
+        u -= row[k]
+    return k_all - 1
+
+
+#: Columns of the recent-entrant arrays (one row per child).
+RECENT_COLUMNS = ("category", "age", "slot", "months")
+
+
+@njit(cache=True)
+def _grow(recent: np.ndarray, n: int) -> np.ndarray:  # pragma: no cover - compiled
+    bigger = np.empty((2 * recent.shape[0] + 16, recent.shape[1]), dtype=recent.dtype)
+    bigger[:n] = recent[:n]
+    return bigger
 
 
 @njit(cache=True, parallel=True)
 def simulate_paths(
-    x0: np.ndarray,
+    grid0: np.ndarray,
+    recent0: np.ndarray,
+    step_of_month: np.ndarray,
     step: np.ndarray,
     half: np.ndarray,
     rate: np.ndarray,
@@ -140,12 +160,29 @@ def simulate_paths(
 ) -> None:  # pragma: no cover - compiled
     """Run every simulated path month by month, filling the output arrays.
 
+    With ``W = len(step_of_month) - 1`` months of time in care followed,
+    children in care under ``W`` whole months are kept one by one (category,
+    age, birthday slot, months in care); they are few, and each month one
+    uniform draw moves each of them. Everyone in care longer is kept as
+    counts in a grid by (category, age, birthday slot), moved by binomial
+    draws. With ``W = 0`` everyone is in the grid.
+
     Parameters
     ----------
-    x0 : numpy.ndarray
-        Stock at the start by (category, age, birthday slot) [children].
-    step, half : numpy.ndarray
-        Month and half-month transition matrices by (simulation, age, K, K).
+    grid0 : numpy.ndarray
+        Children in care ``W`` months or more at the start by (category,
+        age, birthday slot) [children].
+    recent0 : numpy.ndarray
+        Children in care under ``W`` months at the start, one row each:
+        category, age, birthday slot, whole months in care.
+    step_of_month : numpy.ndarray
+        Month matrix used by each whole number of months in care ``0 .. W``
+        (``W`` meaning ``W`` or more).
+    step : numpy.ndarray
+        Month transition matrices by (simulation, matrix, age, K, K), K =
+        categories + 1 with leaving care last.
+    half : numpy.ndarray
+        Half-month transition matrices by (simulation, time-in-care band, age, K, K).
     rate : numpy.ndarray
         Monthly entry rate of each live (category, age) cell by
         (simulation, cell) [children/month].
@@ -171,42 +208,110 @@ def simulate_paths(
         (simulation, date, category) [children].
     """
     n_s = states.shape[0]
-    n_c, n_a, n_b = x0.shape
+    n_c, n_a, n_b = grid0.shape
+    followed = step_of_month.shape[0] - 1
     n_steps = scale.shape[1]
     n_l = live_c.shape[0]
+    cat, age, slot_col, months_col = 0, 1, 2, 3  # RECENT_COLUMNS
     for s in prange(n_s):
         state = states[s]
-        x = x0.copy()
-        arrived = np.zeros((n_c, n_b), dtype=x0.dtype)
-        taken = np.zeros(n_b, dtype=x0.dtype)
-        _count(x, draws[s, 0])
+        x = grid0.copy()
+        tot = np.zeros((n_c, n_a), dtype=grid0.dtype)
+        for c in range(n_c):
+            for a in range(n_a):
+                for j in range(n_b):
+                    tot[c, a] += x[c, a, j]
+        recent = np.empty((max(64, 2 * recent0.shape[0]), 4), dtype=np.int64)
+        n_recent = recent0.shape[0]
+        recent[:n_recent] = recent0
+        arrived = np.zeros((n_c, n_b), dtype=grid0.dtype)
+        taken = np.zeros(n_b, dtype=grid0.dtype)
+        weight = np.empty(n_l)
+        _count(tot, recent, n_recent, draws[s, 0])
         for m in range(n_steps):
             out = exits[s, m + 1]
-            _transition(x, step[s], out, arrived, taken, state)
+            _transition(x, tot, step[s, step_of_month[followed]], out, arrived, taken, state)
+            i = 0
+            while i < n_recent:
+                c = recent[i, cat]
+                a = recent[i, age]
+                d = recent[i, months_col]
+                dest = _destination(step[s, step_of_month[d], a, c], c, uniform(state))
+                gone = dest == n_c
+                if gone:
+                    out[c] += 1
+                elif d + 1 >= followed:  # long enough in care to join the grid
+                    x[dest, a, recent[i, slot_col]] += 1
+                    tot[dest, a] += 1
+                    gone = True
+                if gone:
+                    n_recent -= 1
+                    recent[i] = recent[n_recent]
+                    continue
+                recent[i, cat] = dest
+                recent[i, months_col] = d + 1
+                i += 1
+            # entries: a Poisson total spread over cells by their rates (the same as a Poisson count per cell)
             drift = sigma * math.sqrt(ahead[m])
+            total_rate = 0.0
             for i in range(n_l):
-                lam = rate[s, i] * scale[s, m] * math.exp(drift * mix_z[s, i] - drift * drift / 2.0)
-                stayers = poisson(state, lam * stay[s, i])
-                movers = poisson(state, lam * (1.0 - stay[s, i]))
-                c = live_c[i]
-                entries[s, m + 1, c] += stayers + movers
-                _enter(x, c, live_a[i], stayers, movers, half[s], out, state)
-            slot = m % n_b  # the slot whose birthdays fall in this month
-            for c in range(n_c):  # birthdays: 17-year-olds leave care
-                out[c] += x[c, n_a - 1, slot]
-                for a in range(n_a - 1, 0, -1):
-                    x[c, a, slot] = x[c, a - 1, slot]
-                x[c, 0, slot] = 0
-            _count(x, draws[s, m + 1])
+                total_rate += rate[s, i] * math.exp(drift * mix_z[s, i] - drift * drift / 2.0)
+                weight[i] = total_rate
+            total_rate *= scale[s, m]
+            n_new = poisson(state, total_rate)
+            for _ in range(n_new):
+                u = uniform(state) * weight[n_l - 1]
+                lo, hi = 0, n_l - 1
+                while lo < hi:  # first cell whose cumulative weight exceeds u
+                    mid = (lo + hi) // 2
+                    if weight[mid] > u:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                c = live_c[lo]
+                a = live_a[lo]
+                entries[s, m + 1, c] += 1
+                dest = c
+                if uniform(state) >= stay[s, lo]:  # moves or leaves within its first half-month
+                    row = half[s, 0, a, c]
+                    dest = _destination(row, c, row[c] + uniform(state) * (1.0 - row[c]))
+                if dest == n_c:
+                    out[c] += 1
+                    continue
+                j = integer(state, n_b)
+                if followed == 0:
+                    x[dest, a, j] += 1
+                    tot[dest, a] += 1
+                    continue
+                if n_recent == recent.shape[0]:
+                    recent = _grow(recent, n_recent)
+                recent[n_recent, cat] = dest
+                recent[n_recent, age] = a
+                recent[n_recent, slot_col] = j
+                recent[n_recent, months_col] = 0
+                n_recent += 1
+            # birthdays: everyone in this month's slot moves up a year, 17-year-olds leave care
+            slot = m % n_b
+            _age(x, tot, slot, out)
+            i = 0
+            while i < n_recent:
+                if recent[i, slot_col] == slot:
+                    recent[i, age] += 1
+                    if recent[i, age] == n_a:
+                        out[recent[i, cat]] += 1
+                        n_recent -= 1
+                        recent[i] = recent[n_recent]
+                        continue
+                i += 1
+            _count(tot, recent, n_recent, draws[s, m + 1])
 
 
 @njit(cache=True)
-def _count(x: np.ndarray, counts: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Sum the birthday slots of ``x`` (category, age, slot) into ``counts`` (category, age)."""
-    n_c, n_a, n_b = x.shape
+def _count(tot: np.ndarray, recent: np.ndarray, n_recent: int, counts: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Children by (category, age): the grid's totals plus the recent entrants."""
+    n_c, n_a = tot.shape
     for c in range(n_c):
         for a in range(n_a):
-            total = 0
-            for j in range(n_b):
-                total += x[c, a, j]
-            counts[c, a] = total
+            counts[c, a] = tot[c, a]
+    for i in range(n_recent):
+        counts[recent[i, 0], recent[i, 1]] += 1

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -45,7 +45,7 @@ def streams(rng: np.random.Generator, n: int) -> np.ndarray:
     return rng.integers(0, np.iinfo(np.uint64).max, size=(n, 1), dtype=np.uint64, endpoint=True)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def next_u64(state: np.ndarray) -> np.uint64:  # pragma: no cover - compiled
     """Advance ``state`` and return 64 random bits (SplitMix64)."""
     z = state[0] + _GOLDEN
@@ -55,13 +55,13 @@ def next_u64(state: np.ndarray) -> np.uint64:  # pragma: no cover - compiled
     return z ^ (z >> _S31)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def uniform(state: np.ndarray) -> float:  # pragma: no cover - compiled
     """Uniform on [0, 1)."""
     return float(next_u64(state) >> _S11) * _TWO_53
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def integer(state: np.ndarray, n: int) -> int:  # pragma: no cover - compiled
     """Uniform on {0, ..., n - 1}."""
     return min(int(uniform(state) * n), n - 1)
@@ -98,6 +98,18 @@ def gamma(state: np.ndarray, shape: float) -> float:  # pragma: no cover - compi
 
 
 @njit(cache=True)
+def _power(x: float, n: int) -> float:  # pragma: no cover - compiled
+    """``x ** n`` for a whole ``n >= 0`` by repeated squaring (far cheaper than ``pow``)."""
+    result = 1.0
+    while n > 0:
+        if n & 1:
+            result *= x
+        x *= x
+        n >>= 1
+    return result
+
+
+@njit(cache=True)
 def _binomial_inversion(state: np.ndarray, n: int, p: float) -> int:  # pragma: no cover - compiled
     """Binomial by sequential search from zero (small ``n · min(p, 1 - p)``)."""
     flip = p > 0.5
@@ -106,7 +118,7 @@ def _binomial_inversion(state: np.ndarray, n: int, p: float) -> int:  # pragma: 
     q = 1.0 - p
     s = p / q
     a = (n + 1) * s
-    first = q**n
+    first = _power(q, n)
     r = first
     u = uniform(state)
     x = 0
@@ -122,9 +134,20 @@ def _binomial_inversion(state: np.ndarray, n: int, p: float) -> int:  # pragma: 
     return n - x if flip else x
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def binomial(state: np.ndarray, n: int, p: float) -> int:  # pragma: no cover - compiled
-    """Binomial(n, p) successes."""
+    """Binomial(n, p) successes (single trials inline, the rest by :func:`_binomial`)."""
+    if n <= 0 or p <= 0.0:
+        return 0
+    if p >= 1.0:
+        return n
+    if n == 1:
+        return 1 if uniform(state) < p else 0
+    return _binomial(state, n, p)
+
+
+@njit(cache=True)
+def _binomial(state: np.ndarray, n: int, p: float) -> int:  # pragma: no cover - compiled
     k = 0
     while True:
         if n <= 0 or p <= 0.0:
@@ -172,3 +195,18 @@ def poisson(state: np.ndarray, mean: float) -> int:  # pragma: no cover - compil
             total += p
         if u <= total:
             return k + x
+
+
+@njit(cache=True, parallel=True)
+def gamma_draws(shape: np.ndarray, rate: np.ndarray, states: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """Gamma(shape, rate) draws of every cell for each stream: (streams, cells).
+
+    ``shape`` and ``rate`` are flat (cells,); a cell with shape 0 gives 0.
+    """
+    n_s, n = states.shape[0], shape.shape[0]
+    out = np.empty((n_s, n))
+    for s in prange(n_s):
+        state = states[s]
+        for i in range(n):
+            out[s, i] = gamma(state, shape[i]) / rate[i] if shape[i] > 0.0 else 0.0
+    return out

@@ -8,7 +8,9 @@ placement) and face half a month of hazards before the month's count.
 Every child carries a birthday slot (the month of the year of its
 birthday: known for the children in care at the start, spread evenly for new
 entries), so children age exactly once every twelve steps and leave care in
-the month of their 18th birthday.
+the month of their 18th birthday. Every child also carries its whole months
+in care, up to the last time-in-care band's lower bound, so its hazards are
+those of its band; moves keep the time in care.
 
 Monte Carlo paths draw, for each simulation, every hazard from its
 Gamma posterior, every entry rate from Gamma(entries, window days) and the
@@ -32,10 +34,12 @@ import pandas as pd
 
 from . import schema as S
 from ._kernels import simulate_paths
-from ._random import streams
+from ._matrices import expm_many, products
+from ._random import gamma_draws, streams
 from .ages import DFE_AGE_BANDS
 from .dates import age_at
 from .rates import AGES, MONTH_DAYS, FittedModel
+from .segments import period_began
 
 DEFAULT_LEVELS = (80, 95)
 #: Birthday slots: a child has birthdays every 12 monthly steps.
@@ -138,30 +142,24 @@ def _summarise(dates: pd.DatetimeIndex, group: str, values: list[str], draws: np
     return frame
 
 
-def expm_batch(a: np.ndarray) -> np.ndarray:
-    """Matrix exponential of a stack of small matrices (scaling and squaring, Taylor order 8).
+def expm_batch(a: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """Matrix exponential ``expm(scale * a)`` of each matrix in a stack.
 
     Parameters
     ----------
     a : numpy.ndarray
         Shape (..., K, K).
+    scale : float
+        Multiplier of every matrix (e.g. a step length [days]).
 
     Returns
     -------
     numpy.ndarray
-        ``expm`` of each matrix; agrees with :func:`scipy.linalg.expm` to
-        about 1e-12 for the small generators met here.
+        Same shape; agrees with :func:`scipy.linalg.expm` to about 1e-12
+        for the small generators met here (see :mod:`sufficiency._matrices`).
     """
-    norm = np.abs(a).sum(axis=-1).max() if a.size else 0.0
-    squarings = max(0, int(np.ceil(np.log2(norm / 0.125)))) if norm > 0 else 0
-    x = a / (2.0**squarings)
-    eye = np.broadcast_to(np.eye(a.shape[-1]), a.shape)
-    result = eye.copy()
-    for k in range(8, 0, -1):
-        result = eye + (x @ result) / k
-    for _ in range(squarings):
-        result = result @ result
-    return result
+    flat = np.ascontiguousarray(a, dtype=float).reshape((-1,) + a.shape[-2:])
+    return expm_many(flat, float(scale)).reshape(a.shape)
 
 
 def _month_ends(start: pd.Timestamp, end: pd.Timestamp | None, horizon: int | None) -> pd.DatetimeIndex:
@@ -172,41 +170,52 @@ def _month_ends(start: pd.Timestamp, end: pd.Timestamp | None, horizon: int | No
     return pd.DatetimeIndex([start]).append(months)
 
 
-def initial_state(fitted: FittedModel, start: pd.Timestamp, first_month_end: pd.Timestamp) -> np.ndarray:
-    """Children in care at the end of ``start`` by (category, age, birthday slot).
+def months_followed(fitted: FittedModel) -> int:
+    """Whole months in care a projection follows each child for: the last band's lower bound (0 with one band)."""
+    return fitted.durations[-1] if len(fitted.durations) > 1 else 0
 
-    The slot ``j`` of a child is the number of months after
-    ``first_month_end``'s month in which the next birthday falls, so the
-    child ages at steps ``j, j + 12, ...``. Children of unknown age are
-    spread by the age mix of their category with birthdays spread evenly
-    (largest-remainder rounding keeps whole children); categories the model
-    does not have are left out.
+
+def initial_state(fitted: FittedModel, start: pd.Timestamp, first_month_end: pd.Timestamp) -> np.ndarray:
+    """Children in care at the end of ``start`` by (months in care, category, age, birthday slot).
+
+    Months in care are whole months (``MONTH_DAYS``) since the period of care
+    began, capped at :func:`months_followed`. The slot ``j`` of a child is
+    the number of months after ``first_month_end``'s month in which the next
+    birthday falls, so the child ages at steps ``j, j + 12, ...``. Children
+    of unknown age are spread by the age mix of their category and time in
+    care with birthdays spread evenly (largest-remainder rounding keeps
+    whole children); categories the model does not have are left out.
 
     Returns
     -------
     numpy.ndarray
-        Shape (categories, ages, 12) [children].
+        Shape (months followed + 1, categories, ages, 12) [children].
     """
     ep = fitted.episodes
     when = pd.Timestamp(start)
-    active = (ep[S.EPISODE_START] <= when) & (ep[S.EPISODE_END].isna() | (ep[S.EPISODE_END] > when)) & ep[S.PLACEMENT].isin(fitted.categories)
+    active = ((ep[S.EPISODE_START] <= when) & (ep[S.EPISODE_END].isna() | (ep[S.EPISODE_END] > when)) & ep[S.PLACEMENT].isin(fitted.categories)).to_numpy()
+    began = period_began(ep)[active]
     ep = ep[active]
     c_idx = {c: i for i, c in enumerate(fitted.categories)}
     cat = ep[S.PLACEMENT].map(c_idx).to_numpy()
+    w = months_followed(fitted)
+    in_care = (np.datetime64(when.to_datetime64(), "ns") - began) / np.timedelta64(1, "D")
+    months = np.minimum(np.floor(np.maximum(in_care, 0.0) / MONTH_DAYS), w).astype(int)
     age = age_at(ep[S.DATE_OF_BIRTH].to_numpy(), when)
     known = ~np.isnan(age) & (age < len(AGES)) & (age >= 0)
     slot = (ep[S.DATE_OF_BIRTH].dt.month.to_numpy(dtype=float) - first_month_end.month) % BIRTHDAY_SLOTS
-    out = np.zeros((len(fitted.categories), len(AGES), BIRTHDAY_SLOTS))
-    np.add.at(out, (cat[known], age[known].astype(int), slot[known].astype(int)), 1)
-    unknown = np.bincount(cat[~known], minlength=len(fitted.categories))
-    for c in np.flatnonzero(unknown):
-        mix = out[c].sum(axis=1)
+    out = np.zeros((w + 1, len(fitted.categories), len(AGES), BIRTHDAY_SLOTS))
+    np.add.at(out, (months[known], cat[known], age[known].astype(int), slot[known].astype(int)), 1)
+    unknown = np.zeros((w + 1, len(fitted.categories)), dtype=int)
+    np.add.at(unknown, (months[~known], cat[~known]), 1)
+    for g, c in zip(*np.nonzero(unknown)):
+        mix = out[g, c].sum(axis=1)
         mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(AGES), 1 / len(AGES))
-        share = np.repeat(mix[:, None] / BIRTHDAY_SLOTS, BIRTHDAY_SLOTS, axis=1).ravel() * unknown[c]
+        share = np.repeat(mix[:, None] / BIRTHDAY_SLOTS, BIRTHDAY_SLOTS, axis=1).ravel() * unknown[g, c]
         whole = np.floor(share)
-        rest = int(unknown[c] - whole.sum())
+        rest = int(unknown[g, c] - whole.sum())
         whole[np.argsort(-(share - whole), kind="stable")[:rest]] += 1
-        out[c] += whole.reshape(len(AGES), BIRTHDAY_SLOTS)
+        out[g, c] += whole.reshape(len(AGES), BIRTHDAY_SLOTS)
     return out.astype(np.int64)
 
 
@@ -270,36 +279,44 @@ def project(
     n_steps = len(dates) - 1
     n_c, n_a = len(fitted.categories), len(AGES)
     z_age = np.repeat(np.arange(n_a), BIRTHDAY_SLOTS)  # age of each (age, slot) column
-    x0 = initial_state(fitted, start_ts, dates[1] if n_steps else start_ts).reshape(n_c, -1)
+    w = months_followed(fitted)
+    step_of_month, bands_of_step = _month_steps(fitted.durations, w)
+    x0 = initial_state(fitted, start_ts, dates[1] if n_steps else start_ts)  # (G, C, A, 12), G = w + 1
 
-    # expected path (posterior-mean rates, trend at its estimate)
+    # expected path (posterior-mean rates, trend at its estimate); cur[g] holds children g whole months in care
     q_mean = fitted.generator()
-    half_mean = expm_batch(q_mean * MONTH_DAYS / 2)
-    step_mean = half_mean @ half_mean
+    half_mean = expm_batch(q_mean, MONTH_DAYS / 2)
+    step_mean = _steps(half_mean[None], bands_of_step)[0]
     mult_mean = _entry_multiplier(fitted, dates, np.array([fitted.entry_trend]))[0]
     expected = np.zeros((len(dates), n_c, n_a))
-    cur = x0.astype(float)
-    expected[0] = _by_age(cur)
+    cur = x0.reshape(w + 1, n_c, -1).astype(float)
+    expected[0] = _by_age(cur.sum(axis=0))
     lam_mean = np.repeat(fitted.entry_rates.T * MONTH_DAYS / BIRTHDAY_SLOTS, BIRTHDAY_SLOTS, axis=1)  # (C, Z)
     for m in range(n_steps):
-        cur = _expected_step(cur, step_mean, z_age) + _expected_step(lam_mean * mult_mean[m], half_mean, z_age)
+        moved = np.stack([_expected_step(cur[g], step_mean[step_of_month[g]], z_age) for g in range(w + 1)])
+        new = _expected_step(lam_mean * mult_mean[m], half_mean[0], z_age)
+        if w:
+            cur = np.concatenate([new[None], moved[: w - 1], (moved[w - 1] + moved[w])[None]])
+        else:
+            cur = moved + new[None]
         _age_slot(cur, m)
-        expected[m + 1] = _by_age(cur)
+        expected[m + 1] = _by_age(cur.sum(axis=0))
 
     # Monte Carlo
     if parameter_uncertainty:
         k = fitted.prior_days
         shape_mv = fitted.moves + k * fitted.move_prior
-        rate_mv = fitted.exposure[..., None] + k
-        mv = rng.gamma(np.maximum(shape_mv, 1e-12), size=(n_sims,) + shape_mv.shape) / rate_mv
-        mv = np.where(shape_mv > 0, mv, 0.0)
+        rate_mv = np.broadcast_to(fitted.exposure[..., None] + k, shape_mv.shape)
         shape_ex = fitted.exits + k * fitted.exit_prior
-        ex = rng.gamma(np.maximum(shape_ex, 1e-12), size=(n_sims,) + shape_ex.shape) / (fitted.exposure + k)
-        ex = np.where(shape_ex > 0, ex, 0.0)
+        rate_ex = fitted.exposure + k
+        # every hazard from its Gamma posterior, drawn in parallel from a stream per simulation
+        both = gamma_draws(np.concatenate([shape_mv.ravel(), shape_ex.ravel()]), np.concatenate([rate_mv.ravel(), rate_ex.ravel()]), streams(rng, n_sims))
+        mv = both[:, : shape_mv.size].reshape((n_sims,) + shape_mv.shape)
+        ex = both[:, shape_mv.size :].reshape((n_sims,) + shape_ex.shape)
         # rates drift between years beyond their sampling noise: one draw per simulation and category
         drift = np.exp(rng.normal(-fitted.hazard_drift**2 / 2, fitted.hazard_drift, size=(n_sims, len(fitted.categories))))
-        mv = mv * drift[:, :, None, None]
-        ex = ex * drift[:, :, None]
+        mv = mv * drift[:, :, None, None, None]
+        ex = ex * drift[:, :, None, None]
         q = fitted.generator(mv, ex)
         lam = rng.gamma(np.maximum(fitted.entries, 1e-12), size=(n_sims,) + fitted.entries.shape) / fitted.entry_days
         lam = np.where(fitted.entries > 0, lam, 0.0)
@@ -308,10 +325,10 @@ def project(
         q = np.broadcast_to(q_mean, (n_sims,) + q_mean.shape)
         lam = np.broadcast_to(fitted.entry_rates, (n_sims,) + fitted.entries.shape)
         trend = np.full(n_sims, fitted.entry_trend)
-    half = expm_batch(q * MONTH_DAYS / 2)
-    step = half @ half
+    half = expm_batch(q, MONTH_DAYS / 2)
+    step = _steps(half, bands_of_step)
     c_all = np.arange(n_c)
-    stay_half = np.clip(np.swapaxes(half[:, :, c_all, c_all], 1, 2), 0.0, 1.0)  # (S, C, A)
+    stay_half = np.clip(np.swapaxes(half[:, 0][:, :, c_all, c_all], 1, 2), 0.0, 1.0)  # entrants' band: (S, C, A)
     mult = _entry_multiplier(fitted, dates, trend)
     lam_month = np.swapaxes(lam, 1, 2) * MONTH_DAYS  # (S, C, A)
 
@@ -334,8 +351,14 @@ def project(
     draws = np.zeros((n_sims, len(dates), n_c, n_a), dtype=np.int32)
     entries = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
     exits = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
+    # the kernel keeps children in care under w months one by one (see simulate_paths)
+    g, c, a, j = np.nonzero(x0[:w])
+    n_each = x0[:w][g, c, a, j]
+    recent0 = np.repeat(np.stack([c, a, j, g], axis=1), n_each, axis=0).astype(np.int64)
     simulate_paths(
-        x0.reshape(n_c, n_a, BIRTHDAY_SLOTS),
+        np.ascontiguousarray(x0[w]),
+        np.ascontiguousarray(recent0),
+        step_of_month,
         np.ascontiguousarray(step),
         np.ascontiguousarray(half),
         np.ascontiguousarray(lam_month[:, live_c, live_a]),
@@ -352,6 +375,33 @@ def project(
         exits,
     )
     return Projection(dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits, seed=seed)
+
+
+def _month_steps(durations: tuple[int, ...], w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which month's transition matrix each whole number of months in care uses.
+
+    A child ``d`` whole months in care at a step's start spends its first
+    half-month at about ``d + 0.5`` months in care and its second at ``d +
+    1.5``, so the month's matrix is the product of the half-month matrices of
+    those two bands; a child crossing a band's edge mid-month gets half a
+    month of each.
+
+    Returns
+    -------
+    step_of_month : numpy.ndarray
+        Index, for ``d = 0 .. w``, into ``bands_of_step``.
+    bands_of_step : numpy.ndarray
+        (steps, 2) bands of the first and second half-month.
+    """
+    d = np.arange(w + 1)
+    pairs = np.searchsorted(durations, np.stack([d, np.minimum(d + 1, w)], axis=1), side="right") - 1
+    bands_of_step, step_of_month = np.unique(pairs, axis=0, return_inverse=True)
+    return step_of_month.astype(np.int64).ravel(), bands_of_step
+
+
+def _steps(half: np.ndarray, bands_of_step: np.ndarray) -> np.ndarray:
+    """Month matrices (S, step, age, K, K) from half-month matrices (S, band, age, K, K)."""
+    return products(np.ascontiguousarray(half), np.ascontiguousarray(bands_of_step[:, 0]), np.ascontiguousarray(bands_of_step[:, 1]))
 
 
 def _by_age(x: np.ndarray) -> np.ndarray:
