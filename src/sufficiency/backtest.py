@@ -97,6 +97,30 @@ class BacktestResult:
             out[f"coverage_{lv}"] = 100 * s.groupby(["method", "h"])[f"covered_{lv}"].mean()
         return out
 
+    def coverage(self, *, horizons: Sequence[int] = (12, 24)) -> pd.DataFrame:
+        """Interval coverage by method, horizon and group of series.
+
+        Parameters
+        ----------
+        horizons : sequence of int
+            Months ahead to report.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index (method, h); columns ``<group>_<L>`` for the groups
+            ``total``, ``placement`` and ``age_band``: share of outcomes
+            inside the level-``L`` interval [%].
+        """
+        s = self.scores[self.scores["h"].isin(horizons)]
+        parts = {}
+        for lv in self.levels:
+            by_group = 100 * s.groupby(["method", "h", "group"])[f"covered_{lv}"].mean().unstack("group")
+            for group in ("total", "placement", "age_band"):
+                if group in by_group:
+                    parts[f"{group}_{lv}"] = by_group[group]
+        return pd.DataFrame(parts)
+
 
 def backtest(
     data: SSDA903Data,
