@@ -238,3 +238,31 @@ def test_population_scales_entries(sample):
     c = suf.project(growing, horizon=60, n_sims=20, seed=1).expected.sum(axis=(1, 2))
     assert np.allclose(a, b)
     assert (c[1:] > b[1:]).all()
+
+
+@pytest.mark.parametrize("time_in_care", [(0, 3, 12), None])
+def test_entrants_age_on_their_own_birthdays(sample, time_in_care):
+    fitted = suf.fit(sample, time_in_care=time_in_care)
+    only_babies = np.zeros_like(fitted.entries)
+    only_babies[0] = fitted.entries.sum(axis=0)  # every entrant is under 1
+    newborn = np.zeros_like(fitted.entry_birthdays)
+    newborn[:, 12] = 1.0  # and born earlier in the month of entry
+    zero = dataclasses.replace(
+        fitted,
+        moves=np.zeros_like(fitted.moves),
+        exits=np.zeros_like(fitted.exits),
+        move_prior=np.zeros_like(fitted.move_prior),
+        exit_prior=np.zeros_like(fitted.exit_prior),
+        entries=only_babies,
+        entry_birthdays=newborn,
+        entry_trend=0.0,
+        entry_trend_se=0.0,
+    )
+    proj = suf.project(zero, horizon=30, n_sims=20, seed=3)
+    under_one = proj.draws[:, :, :, 0].sum(axis=2)
+    entered = proj.entries.sum(axis=2)
+    # nobody leaves before 18, so from month 12 on the under-1s are exactly the last 12 months' entrants
+    for t in range(12, 31):
+        assert (under_one[:, t] == entered[:, t - 11 : t + 1].sum(axis=1)).all(), t
+    # the expected path: twelve months' expected entrants (a month is 365.25 / 12 days)
+    assert np.allclose(proj.expected[12:, :, 0].sum(axis=1), zero.entry_rates.sum() * 365.25, rtol=1e-9)

@@ -127,8 +127,9 @@ def _destination(row: np.ndarray, c: int, u: float) -> int:  # pragma: no cover 
     return k_all - 1
 
 
-#: Columns of the recent-entrant arrays (one row per child).
-RECENT_COLUMNS = ("category", "age", "slot", "months")
+#: Columns of the recent-entrant arrays (one row per child): the last is the
+#: step of a birthday already counted at entry (-1 if none).
+RECENT_COLUMNS = ("category", "age", "slot", "months", "aged_at")
 
 
 @njit(cache=True)
@@ -142,6 +143,7 @@ def _grow(recent: np.ndarray, n: int) -> np.ndarray:  # pragma: no cover - compi
 def simulate_paths(
     grid0: np.ndarray,
     recent0: np.ndarray,
+    birthday_cdf: np.ndarray,
     step_of_month: np.ndarray,
     step: np.ndarray,
     half: np.ndarray,
@@ -161,11 +163,13 @@ def simulate_paths(
     """Run every simulated path month by month, filling the output arrays.
 
     With ``W = len(step_of_month) - 1`` months of time in care followed,
-    children in care under ``W`` whole months are kept one by one (category,
-    age, birthday slot, months in care); they are few, and each month one
-    uniform draw moves each of them. Everyone in care longer is kept as
-    counts in a grid by (category, age, birthday slot), moved by binomial
-    draws. With ``W = 0`` everyone is in the grid.
+    children in care under ``max(W, 1)`` whole months are kept one by one
+    (category, age, birthday slot, months in care); they are few, and each
+    month one uniform draw moves each of them. Everyone in care longer is
+    kept as counts in a grid by (category, age, birthday slot), moved by
+    binomial draws. Each month's steps: the grid moves, the recent entrants
+    move (joining the grid once long enough in care), new entrants arrive,
+    then the month's birthdays.
 
     Parameters
     ----------
@@ -173,8 +177,12 @@ def simulate_paths(
         Children in care ``W`` months or more at the start by (category,
         age, birthday slot) [children].
     recent0 : numpy.ndarray
-        Children in care under ``W`` months at the start, one row each:
-        category, age, birthday slot, whole months in care.
+        Children in care under ``W`` months at the start, one row each (see
+        ``RECENT_COLUMNS``).
+    birthday_cdf : numpy.ndarray
+        (age, k) cumulative share of entrants whose next birthday is ``k``
+        months after the entry month (k = 0 .. 12; 12 means the birthday came
+        earlier in the entry month).
     step_of_month : numpy.ndarray
         Month matrix used by each whole number of months in care ``0 .. W``
         (``W`` meaning ``W`` or more).
@@ -210,9 +218,10 @@ def simulate_paths(
     n_s = states.shape[0]
     n_c, n_a, n_b = grid0.shape
     followed = step_of_month.shape[0] - 1
+    joins = max(followed, 1)  # whole months in care after which a child joins the grid
     n_steps = scale.shape[1]
     n_l = live_c.shape[0]
-    cat, age, slot_col, months_col = 0, 1, 2, 3  # RECENT_COLUMNS
+    cat, age, slot_col, months_col, aged_col = 0, 1, 2, 3, 4  # RECENT_COLUMNS
     for s in prange(n_s):
         state = states[s]
         x = grid0.copy()
@@ -221,7 +230,7 @@ def simulate_paths(
             for a in range(n_a):
                 for j in range(n_b):
                     tot[c, a] += x[c, a, j]
-        recent = np.empty((max(64, 2 * recent0.shape[0]), 4), dtype=np.int64)
+        recent = np.empty((max(64, 2 * recent0.shape[0]), len(RECENT_COLUMNS)), dtype=np.int64)
         n_recent = recent0.shape[0]
         recent[:n_recent] = recent0
         arrived = np.zeros((n_c, n_b), dtype=grid0.dtype)
@@ -236,11 +245,11 @@ def simulate_paths(
                 c = recent[i, cat]
                 a = recent[i, age]
                 d = recent[i, months_col]
-                dest = _destination(step[s, step_of_month[d], a, c], c, uniform(state))
+                dest = _destination(step[s, step_of_month[min(d, followed)], a, c], c, uniform(state))
                 gone = dest == n_c
                 if gone:
                     out[c] += 1
-                elif d + 1 >= followed:  # long enough in care to join the grid
+                elif d + 1 >= joins:  # long enough in care to join the grid
                     x[dest, a, recent[i, slot_col]] += 1
                     tot[dest, a] += 1
                     gone = True
@@ -278,24 +287,24 @@ def simulate_paths(
                 if dest == n_c:
                     out[c] += 1
                     continue
-                j = integer(state, n_b)
-                if followed == 0:
-                    x[dest, a, j] += 1
-                    tot[dest, a] += 1
-                    continue
+                u = uniform(state)
+                k = 0
+                while k < 12 and u >= birthday_cdf[a, k]:
+                    k += 1
                 if n_recent == recent.shape[0]:
                     recent = _grow(recent, n_recent)
                 recent[n_recent, cat] = dest
                 recent[n_recent, age] = a
-                recent[n_recent, slot_col] = j
+                recent[n_recent, slot_col] = (m + k) % n_b
                 recent[n_recent, months_col] = 0
+                recent[n_recent, aged_col] = m if k == 12 else -1
                 n_recent += 1
             # birthdays: everyone in this month's slot moves up a year, 17-year-olds leave care
             slot = m % n_b
             _age(x, tot, slot, out)
             i = 0
             while i < n_recent:
-                if recent[i, slot_col] == slot:
+                if recent[i, slot_col] == slot and recent[i, aged_col] != m:
                     recent[i, age] += 1
                     if recent[i, age] == n_a:
                         out[recent[i, cat]] += 1

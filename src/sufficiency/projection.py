@@ -291,15 +291,24 @@ def project(
     expected = np.zeros((len(dates), n_c, n_a))
     cur = x0.reshape(w + 1, n_c, -1).astype(float)
     expected[0] = _by_age(cur.sum(axis=0))
-    lam_mean = np.repeat(fitted.entry_rates.T * MONTH_DAYS / BIRTHDAY_SLOTS, BIRTHDAY_SLOTS, axis=1)  # (C, Z)
+    lam_mean = fitted.entry_rates.T * MONTH_DAYS  # (C, A)
+    share = fitted.entry_birthdays  # (A, 13)
     for m in range(n_steps):
         moved = np.stack([_expected_step(cur[g], step_mean[step_of_month[g]], z_age) for g in range(w + 1)])
-        new = _expected_step(lam_mean * mult_mean[m], half_mean[0], z_age)
+        # entrants' birthdays: k = 0 .. 11 months after the entry month age at step m + k; k = 12 ones at m + 12
+        soon = np.zeros((n_c, n_a, BIRTHDAY_SLOTS))
+        soon[:, :, (m + np.arange(12)) % BIRTHDAY_SLOTS] = lam_mean[:, :, None] * share[None, :, :12]
+        late = np.zeros((n_c, n_a, BIRTHDAY_SLOTS))
+        late[:, :, m % BIRTHDAY_SLOTS] = lam_mean * share[None, :, 12]
+        new_soon = _expected_step(soon.reshape(n_c, -1) * mult_mean[m], half_mean[0], z_age)
+        new_late = _expected_step(late.reshape(n_c, -1) * mult_mean[m], half_mean[0], z_age)
         if w:
-            cur = np.concatenate([new[None], moved[: w - 1], (moved[w - 1] + moved[w])[None]])
+            cur = np.concatenate([new_soon[None], moved[: w - 1], (moved[w - 1] + moved[w])[None]])
         else:
-            cur = moved + new[None]
+            cur = moved
+            cur[0] += new_soon
         _age_slot(cur, m)
+        cur[0] += new_late
         expected[m + 1] = _by_age(cur.sum(axis=0))
 
     # Monte Carlo
@@ -354,10 +363,11 @@ def project(
     # the kernel keeps children in care under w months one by one (see simulate_paths)
     g, c, a, j = np.nonzero(x0[:w])
     n_each = x0[:w][g, c, a, j]
-    recent0 = np.repeat(np.stack([c, a, j, g], axis=1), n_each, axis=0).astype(np.int64)
+    recent0 = np.repeat(np.stack([c, a, j, g, np.full_like(g, -1)], axis=1), n_each, axis=0).astype(np.int64)
     simulate_paths(
         np.ascontiguousarray(x0[w]),
         np.ascontiguousarray(recent0),
+        np.ascontiguousarray(np.cumsum(fitted.entry_birthdays, axis=1)),
         step_of_month,
         np.ascontiguousarray(step),
         np.ascontiguousarray(half),

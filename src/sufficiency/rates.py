@@ -37,7 +37,7 @@ import statsmodels.api as sm
 
 from . import schema as S
 from .ages import DFE_AGE_BANDS, TIME_IN_CARE_BANDS
-from .dates import birthday
+from .dates import age_at, birthday
 from .flows import Flows, flows
 from .segments import episodes_of, period_began
 from .taxonomy import ordered_categories
@@ -117,6 +117,14 @@ class FittedModel:
     entry_time : float
         Weighted mean time of the window's entries relative to its end
         [years, negative].
+    entry_birthdays : numpy.ndarray
+        (age at entry, k) share of entrants whose next birthday falls ``k``
+        months after the month they enter (k = 0 .. 12; 12 when the
+        birthday came earlier in the entry month), from the window's
+        entries, shrunk towards the distribution of all entrants aged 1-17
+        with a weight of ``BIRTHDAY_PRIOR`` entrants. Newborns enter soon
+        after birth, so their first birthday is near 12 months away rather
+        than six.
     entry_dispersion : float
         Variance of monthly entries ÷ their mean (Pearson, after the trend);
         above 1 when entries cluster, as sibling groups do.
@@ -152,6 +160,7 @@ class FittedModel:
     entry_trend_se: float
     trend_damping: float
     entry_time: float
+    entry_birthdays: np.ndarray
     entry_dispersion: float
     entry_drift: float
     hazard_drift: float
@@ -447,6 +456,7 @@ def fit(
         entry_trend_se=trend_se,
         trend_damping=float(trend_damping),
         entry_time=entry_time,
+        entry_birthdays=_entry_birthdays(episodes, start, end),
         entry_dispersion=dispersion,
         entry_drift=entry_drift,
         hazard_drift=hazard_drift,
@@ -496,6 +506,28 @@ def _drifts(fl: Flows, cats: list[str], end: pd.Timestamp) -> tuple[float, float
     rate = np.divide(o.sum(axis=1), x.sum(axis=1), out=np.zeros(len(cats)), where=x.sum(axis=1) > 0)
     hazard_drift = _extra_spread(o, rate[:, None] * x)
     return entry_drift, hazard_drift
+
+
+#: Weight of the pooled distribution of months to the next birthday [entrants].
+BIRTHDAY_PRIOR = 12.0
+
+
+def _entry_birthdays(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
+    """Shares of entrants by age and months from the entry month to the next birthday (see :class:`FittedModel`)."""
+    ent = episodes[episodes[S.IS_ENTRY].to_numpy(bool) & episodes[S.EPISODE_START].between(start, end).to_numpy()]
+    when = ent[S.EPISODE_START].to_numpy("datetime64[ns]")
+    age = age_at(ent[S.DATE_OF_BIRTH].to_numpy(), when)
+    known = ~np.isnan(age) & (age >= 0) & (age < len(AGES))
+    age = age[known].astype(int)
+    nxt = pd.DatetimeIndex(birthday(ent[S.DATE_OF_BIRTH].to_numpy()[known], age + 1))
+    entered = pd.DatetimeIndex(when[known])
+    k = np.clip((nxt.year - entered.year) * 12 + (nxt.month - entered.month), 0, 12)
+    counts = np.zeros((len(AGES), 13))
+    np.add.at(counts, (age, np.asarray(k)), 1.0)
+    pooled = counts[1:].sum(axis=0)
+    # with no entrants aged 1-17, a birthday equally likely in any month (half of the entry month's before entry)
+    prior = pooled / pooled.sum() if pooled.sum() > 0 else np.r_[0.5, np.ones(11), 0.5] / 12
+    return (counts + BIRTHDAY_PRIOR * prior) / (counts.sum(axis=1, keepdims=True) + BIRTHDAY_PRIOR)
 
 
 def _exits_on_18th_birthday(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, weight_of: pd.Series, durations: tuple[int, ...]) -> pd.Series:
