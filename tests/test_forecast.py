@@ -255,8 +255,8 @@ def test_entrants_age_on_their_own_birthdays(sample, time_in_care):
         exit_prior=np.zeros_like(fitted.exit_prior),
         entries=only_babies,
         entry_birthdays=newborn,
-        entry_trend=0.0,
-        entry_trend_se=0.0,
+        entry_trend=np.zeros_like(fitted.entry_trend),
+        entry_trend_se=np.zeros_like(fitted.entry_trend_se),
     )
     proj = suf.project(zero, horizon=30, n_sims=20, seed=3)
     under_one = proj.draws[:, :, :, 0].sum(axis=2)

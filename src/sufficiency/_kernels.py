@@ -152,6 +152,7 @@ def simulate_paths(
     mix_z: np.ndarray,
     live_c: np.ndarray,
     live_a: np.ndarray,
+    live_band: np.ndarray,
     scale: np.ndarray,
     ahead: np.ndarray,
     sigma: float,
@@ -199,10 +200,11 @@ def simulate_paths(
         (half a month of hazards), by (simulation, cell).
     mix_z : numpy.ndarray
         Standard normal of each cell's entry-mix random walk by (simulation, cell).
-    live_c, live_a : numpy.ndarray
-        Category and age of each live cell.
+    live_c, live_a, live_band : numpy.ndarray
+        Category, age and age band of each live cell.
     scale : numpy.ndarray
-        Entry multiplier (trend, population, monthly shock) by (simulation, step).
+        Entry multiplier (trend, population, monthly shock) by (simulation,
+        step, age band).
     ahead : numpy.ndarray
         Years from the window's end to each step's middle.
     sigma : float
@@ -264,9 +266,8 @@ def simulate_paths(
             drift = sigma * math.sqrt(ahead[m])
             total_rate = 0.0
             for i in range(n_l):
-                total_rate += rate[s, i] * math.exp(drift * mix_z[s, i] - drift * drift / 2.0)
+                total_rate += rate[s, i] * scale[s, m, live_band[i]] * math.exp(drift * mix_z[s, i] - drift * drift / 2.0)
                 weight[i] = total_rate
-            total_rate *= scale[s, m]
             n_new = poisson(state, total_rate)
             for _ in range(n_new):
                 u = uniform(state) * weight[n_l - 1]

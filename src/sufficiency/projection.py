@@ -220,22 +220,23 @@ def initial_state(fitted: FittedModel, start: pd.Timestamp, first_month_end: pd.
 
 
 def _entry_multiplier(fitted: FittedModel, dates: pd.DatetimeIndex, trend: np.ndarray) -> np.ndarray:
-    """(simulation, step) multipliers of the window's weighted entry rates.
+    """(simulation, step, age band) multipliers of the window's weighted entry rates.
 
-    The weighted rate stands for the window's weighted mean time
-    ``entry_time``; the trend carries it to the window's end undamped and
+    ``trend`` is (simulation, age band) [1/year]. A band's weighted rate
+    stands for the window's weighted mean time of its entries
+    (``entry_time``); the trend carries it to the window's end undamped and
     beyond it damped.
     """
     mid = dates[1:] - pd.Timedelta(days=MONTH_DAYS / 2)
     t = np.maximum(((mid - fitted.reference[1]).days / 365.25).to_numpy(dtype=float), 0.0)
     d = fitted.trend_damping
     ahead = t if d >= 1 else (1 - d**t) / -np.log(d)
-    mult = np.exp(trend[:, None] * (ahead[None, :] - fitted.entry_time))
+    mult = np.exp(trend[:, None, :] * (ahead[None, :, None] - fitted.entry_time[None, None, :]))
     if fitted.population is not None:
         pop = fitted.population
-        at = lambda when: float(np.interp(pd.Timestamp(when).value, pop.index.asi8, pop.to_numpy(dtype=float)))
+        at = lambda when: float(np.interp(pd.Timestamp(when).value, pop.index.asi8, pop.to_numpy(dtype=float)))  # noqa: E731
         base = at(fitted.reference[1])
-        mult = mult * np.array([at(m) / base for m in mid])[None, :]
+        mult = mult * np.array([at(m) / base for m in mid])[None, :, None]
     return mult
 
 
@@ -287,7 +288,8 @@ def project(
     q_mean = fitted.generator()
     half_mean = expm_batch(q_mean, MONTH_DAYS / 2)
     step_mean = _steps(half_mean[None], bands_of_step)[0]
-    mult_mean = _entry_multiplier(fitted, dates, np.array([fitted.entry_trend]))[0]
+    band_of_age = np.concatenate([np.full(hi - lo + 1, i) for i, (lo, hi) in enumerate(DFE_AGE_BANDS.values())])
+    mult_mean = _entry_multiplier(fitted, dates, fitted.entry_trend[None, :])[0][:, band_of_age]  # (step, age)
     expected = np.zeros((len(dates), n_c, n_a))
     cur = x0.reshape(w + 1, n_c, -1).astype(float)
     expected[0] = _by_age(cur.sum(axis=0))
@@ -300,8 +302,8 @@ def project(
         soon[:, :, (m + np.arange(12)) % BIRTHDAY_SLOTS] = lam_mean[:, :, None] * share[None, :, :12]
         late = np.zeros((n_c, n_a, BIRTHDAY_SLOTS))
         late[:, :, m % BIRTHDAY_SLOTS] = lam_mean * share[None, :, 12]
-        new_soon = _expected_step(soon.reshape(n_c, -1) * mult_mean[m], half_mean[0], z_age)
-        new_late = _expected_step(late.reshape(n_c, -1) * mult_mean[m], half_mean[0], z_age)
+        new_soon = _expected_step((soon * mult_mean[m][None, :, None]).reshape(n_c, -1), half_mean[0], z_age)
+        new_late = _expected_step((late * mult_mean[m][None, :, None]).reshape(n_c, -1), half_mean[0], z_age)
         if w:
             cur = np.concatenate([new_soon[None], moved[: w - 1], (moved[w - 1] + moved[w])[None]])
         else:
@@ -329,11 +331,11 @@ def project(
         q = fitted.generator(mv, ex)
         lam = rng.gamma(np.maximum(fitted.entries, 1e-12), size=(n_sims,) + fitted.entries.shape) / fitted.entry_days
         lam = np.where(fitted.entries > 0, lam, 0.0)
-        trend = rng.normal(fitted.entry_trend, fitted.entry_trend_se, n_sims) if fitted.entry_trend_se > 0 else np.full(n_sims, fitted.entry_trend)
+        trend = fitted.entry_trend + fitted.entry_trend_se * rng.standard_normal((n_sims, len(fitted.entry_trend)))
     else:
         q = np.broadcast_to(q_mean, (n_sims,) + q_mean.shape)
         lam = np.broadcast_to(fitted.entry_rates, (n_sims,) + fitted.entries.shape)
-        trend = np.full(n_sims, fitted.entry_trend)
+        trend = np.broadcast_to(fitted.entry_trend, (n_sims, len(fitted.entry_trend)))
     half = expm_batch(q, MONTH_DAYS / 2)
     step = _steps(half, bands_of_step)
     c_all = np.arange(n_c)
@@ -353,7 +355,6 @@ def project(
     # the mix of entries drifts as a random walk in each (age band, category) group
     ahead = np.maximum(((dates[1:] - pd.Timedelta(days=MONTH_DAYS / 2)) - fitted.reference[1]).days.to_numpy(dtype=float) / 365.25, 0.0)
     sigma = fitted.entry_drift if parameter_uncertainty else 0.0
-    band_of_age = np.concatenate([np.full(hi - lo + 1, i) for i, (lo, hi) in enumerate(DFE_AGE_BANDS.values())])
     z_mix = rng.standard_normal((n_sims, len(DFE_AGE_BANDS), n_c))
     # only cells where entries can happen are drawn
     live_c, live_a = (i.astype(np.int64) for i in np.nonzero(lam_month.any(axis=0)))
@@ -376,7 +377,8 @@ def project(
         np.ascontiguousarray(z_mix[:, band_of_age[live_a], live_c]),
         live_c,
         live_a,
-        np.ascontiguousarray(mult * shock),
+        band_of_age[live_a].astype(np.int64),
+        np.ascontiguousarray(mult * shock[:, :, None]),
         ahead,
         float(sigma),
         streams(rng, n_sims),

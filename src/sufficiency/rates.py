@@ -106,17 +106,21 @@ class FittedModel:
         month (see ``half_life``) [children].
     entry_days : float
         Weighted length of the window [days].
-    entry_trend : float
-        Fitted log-linear trend of entries [1/year]; 0 when not fitted.
-    entry_trend_se : float
-        Its standard error [1/year].
+    entry_trend : numpy.ndarray
+        Fitted log-linear trend of entries by DfE age band [1/year]; zeros
+        when not fitted. Each band's own trend (quasi-Poisson GLM of its
+        monthly entries) is shrunk towards the trend of all entries by
+        empirical Bayes across bands, so a band's trend stands out only as
+        far as the spread between bands exceeds their sampling noise.
+    entry_trend_se : numpy.ndarray
+        Their standard errors [1/year].
     trend_damping : float
         Yearly damping of the trend beyond the window's end: the trend adds
         ``entry_trend * (1 - d**t) / -log(d)`` to the log rate ``t`` years
         ahead (``d = 1`` is a straight line).
-    entry_time : float
-        Weighted mean time of the window's entries relative to its end
-        [years, negative].
+    entry_time : numpy.ndarray
+        Weighted mean time of the window's entries relative to its end, by
+        DfE age band [years, negative].
     entry_birthdays : numpy.ndarray
         (age at entry, k) share of entrants whose next birthday falls ``k``
         months after the month they enter (k = 0 .. 12; 12 when the
@@ -156,10 +160,10 @@ class FittedModel:
     prior_days: float
     entries: np.ndarray
     entry_days: float
-    entry_trend: float
-    entry_trend_se: float
+    entry_trend: np.ndarray
+    entry_trend_se: np.ndarray
     trend_damping: float
-    entry_time: float
+    entry_time: np.ndarray
     entry_birthdays: np.ndarray
     entry_dispersion: float
     entry_drift: float
@@ -432,9 +436,12 @@ def fit(
 
     monthly = fl.table.groupby(S.PERIOD_START)[S.ENTRIES].sum()
     trend, trend_se, dispersion = _poisson_trend(monthly, end, with_trend=entry_trend)
+    by_band = _monthly_entries_by_band(fl, periods)  # (months, bands)
+    band_trend, band_se = _band_trends(by_band, periods, end, trend, trend_se, dispersion) if entry_trend else (np.zeros(by_band.shape[1]), np.zeros(by_band.shape[1]))
     centre = ((periods + pd.Timedelta(days=14)) - end).days.to_numpy(dtype=float) / 365.25
-    w_entries = monthly.reindex(periods).to_numpy(dtype=float) * weight_of.to_numpy()
-    entry_time = float((centre * w_entries).sum() / w_entries.sum()) if w_entries.sum() > 0 else 0.0
+    w_entries = by_band * weight_of.to_numpy()[:, None]
+    total_w = w_entries.sum(axis=0)
+    entry_time = np.divide((centre[:, None] * w_entries).sum(axis=0), total_w, out=np.zeros(len(total_w)), where=total_w > 0)
     entry_drift, hazard_drift = _drifts(fl, cats, end)
     pop = None
     if population is not None:
@@ -452,8 +459,8 @@ def fit(
         prior_days=float(prior_days),
         entries=entries,
         entry_days=days,
-        entry_trend=trend,
-        entry_trend_se=trend_se,
+        entry_trend=band_trend,
+        entry_trend_se=band_se,
         trend_damping=float(trend_damping),
         entry_time=entry_time,
         entry_birthdays=_entry_birthdays(episodes, start, end),
@@ -545,6 +552,49 @@ def _exits_on_18th_birthday(episodes: pd.DataFrame, start: pd.Timestamp, end: pd
     month = ex[S.EPISODE_END].dt.to_period("M").dt.to_timestamp()
     weights = month.map(weight_of).fillna(0.0).to_numpy()
     return pd.Series(weights).groupby([ex[S.PLACEMENT].to_numpy(), band]).sum()
+
+
+def _monthly_entries_by_band(fl: Flows, periods: pd.DatetimeIndex) -> np.ndarray:
+    """Entries by (month, DfE age band) of age at entry (unknown ages spread by the known mix)."""
+    table = fl.table[fl.table[S.AGE].notna()]
+    table = table[table[S.AGE].astype(int) < len(AGES)]
+    band = _band_index()[table[S.AGE].astype(int).to_numpy()]
+    month = periods.get_indexer(table[S.PERIOD_START])
+    out = np.zeros((len(periods), len(DFE_AGE_BANDS)))
+    np.add.at(out, (month, band), table[S.ENTRIES].to_numpy(dtype=float))
+    return out
+
+
+def _band_trends(
+    by_band: np.ndarray, periods: pd.DatetimeIndex, end: pd.Timestamp, common: float, common_se: float, dispersion: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each age band's log-linear entry trend, shrunk towards the common trend (empirical Bayes).
+
+    With band slopes ``b_k`` (standard errors ``s_k``, quasi-Poisson with
+    the total's dispersion) and common slope ``b``, the spread between bands
+    beyond noise is ``tau² = max(0, mean((b_k - b)²) - mean(s_k²))``; each
+    band keeps the share ``tau² / (tau² + s_k²)`` of its departure from
+    ``b``. Bands too small to fit keep the common slope.
+    """
+    t = ((periods - end).days / 365.25).to_numpy(dtype=float)
+    n_b = by_band.shape[1]
+    slopes, ses = np.full(n_b, np.nan), np.full(n_b, np.nan)
+    design = sm.add_constant(t)
+    for k in range(n_b):
+        y = by_band[:, k]
+        if y.sum() < 20 or len(y) < 6:
+            continue
+        result = sm.GLM(y, design, family=sm.families.Poisson()).fit()
+        slopes[k], ses[k] = result.params[1], result.bse[1] * np.sqrt(dispersion)
+    ok = ~np.isnan(slopes)
+    out, out_se = np.full(n_b, common), np.full(n_b, common_se)
+    if ok.sum() < 2:
+        return out, out_se
+    tau2 = max(0.0, float(np.mean((slopes[ok] - common) ** 2) - np.mean(ses[ok] ** 2)))
+    keep = tau2 / (tau2 + ses[ok] ** 2)
+    out[ok] = common + keep * (slopes[ok] - common)
+    out_se[ok] = np.sqrt(keep * ses[ok] ** 2 + ((1 - keep) * common_se) ** 2)
+    return out, out_se
 
 
 def _poisson_trend(monthly: pd.Series, end: pd.Timestamp, *, with_trend: bool) -> tuple[float, float, float]:
