@@ -266,3 +266,13 @@ def test_entrants_age_on_their_own_birthdays(sample, time_in_care):
         assert (under_one[:, t] == entered[:, t - 11 : t + 1].sum(axis=1)).all(), t
     # the expected path: twelve months' expected entrants (a month is 365.25 / 12 days)
     assert np.allclose(proj.expected[12:, :, 0].sum(axis=1), zero.entry_rates.sum() * 365.25, rtol=1e-9)
+
+
+def test_entry_level_drift_widens_intervals_not_the_mean(sample):
+    fitted = suf.fit(sample)
+    assert 0 < fitted.entry_level_drift < 1
+    calm = suf.project(dataclasses.replace(fitted, entry_level_drift=0.0), horizon=24, n_sims=2000, seed=4).totals()[:, -1]
+    wild = suf.project(dataclasses.replace(fitted, entry_level_drift=0.4), horizon=24, n_sims=2000, seed=4).totals()[:, -1]
+    assert wild.std() > 1.3 * calm.std()
+    # the walk is mean-preserving: means agree within four standard errors
+    assert abs(wild.mean() - calm.mean()) < 4 * np.hypot(wild.std(), calm.std()) / np.sqrt(2000)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import sufficiency as suf
+from sufficiency.published import starts_drift
+from sufficiency.rates import LEVEL_DRIFT_PRIOR
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +62,21 @@ def test_backtest_across_councils(table):
     assert (mape["damped"] <= mape["naive"] + 0.05).all()
     assert (mape["trend"] > mape["naive"]).all()
     assert result["coverage_80"].between(70, 90).all()
+
+
+def test_starts_drift_is_the_fit_prior(table):
+    # the constant in rates.py is this figure of the bundled DfE table, to 3 decimals
+    assert round(starts_drift(table), 3) == LEVEL_DRIFT_PRIOR
+
+
+def test_starts_drift_separates_noise_from_drift():
+    rng = np.random.default_rng(8)
+    years = np.arange(2010, 2022)
+    rows = []
+    for la in range(300):
+        level = np.log(400) + np.cumsum(rng.normal(0.0, 0.1, len(years)))  # a random walk with spread 0.1
+        rows.append(pd.DataFrame({"la_code": f"E{la:08d}", "year": years, "starts": rng.poisson(np.exp(level))}))
+    sigma = starts_drift(pd.concat(rows))
+    # 300 councils x 11 changes: the estimate's standard error is about 0.005
+    assert abs(sigma - 0.1) < 0.015, sigma
+

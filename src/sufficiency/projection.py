@@ -341,6 +341,12 @@ def project(
     c_all = np.arange(n_c)
     stay_half = np.clip(np.swapaxes(half[:, 0][:, :, c_all, c_all], 1, 2), 0.0, 1.0)  # entrants' band: (S, C, A)
     mult = _entry_multiplier(fitted, dates, trend)
+    if parameter_uncertainty and fitted.entry_level_drift > 0:
+        # the level of entries follows a random walk from the window's end (mean-preserving log-normal)
+        sd = fitted.entry_level_drift
+        years = np.maximum(((dates[1:] - pd.Timedelta(days=MONTH_DAYS / 2)) - fitted.reference[1]).days.to_numpy(dtype=float) / 365.25, 0.0)
+        walk = np.cumsum(rng.standard_normal((n_sims, n_steps)) * np.sqrt(np.diff(years, prepend=0.0)), axis=1)
+        mult = mult * np.exp(sd * walk - sd**2 * years / 2)[:, :, None]
     lam_month = np.swapaxes(lam, 1, 2) * MONTH_DAYS  # (S, C, A)
 
     # clustered entries (sibling groups, surges): a shared monthly Gamma shock

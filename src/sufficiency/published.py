@@ -251,3 +251,39 @@ def backtest_published(
         cov = ((scored["cla_31_march"] >= scored[f"lower_{lv}"]) & (scored["cla_31_march"] <= scored[f"upper_{lv}"]))[has]
         out[f"coverage_{lv}"] = 100 * cov.groupby([scored.loc[has, "method"], scored.loc[has, "h"]]).mean()
     return out
+
+
+def starts_drift(table: pd.DataFrame) -> float:
+    """Year-to-year drift of councils' starts beyond Poisson noise, pooled.
+
+    For each council with three or more consecutive years of starts, the
+    yearly changes of log starts, centred on the council's own mean change
+    (its trend), have variance ``sigma² + 1/n_y + 1/n_(y+1)`` if the log
+    level of starts follows a random walk with spread ``sigma`` on top of
+    Poisson counts; ``sigma²`` is estimated by the method of moments,
+    pooled over councils and years.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`sufficiency.read_published`.
+
+    Returns
+    -------
+    float
+        ``sigma`` [log per sqrt(year)].
+    """
+    total, count = 0.0, 0
+    rows = table[table["starts"].notna() & (table["starts"] > 0)].sort_values(["la_code", "year"])
+    for _, council in rows.groupby("la_code"):
+        years = council["year"].to_numpy()
+        n = council["starts"].to_numpy(dtype=float)
+        consecutive = np.diff(years) == 1
+        if consecutive.sum() < 2:
+            continue
+        change = np.diff(np.log(n))[consecutive]
+        noise = (1 / n[1:] + 1 / n[:-1])[consecutive]
+        k = len(change)
+        total += float((((change - change.mean()) ** 2) * k / (k - 1) - noise).sum())
+        count += k
+    return float(np.sqrt(max(total / count, 0.0))) if count else 0.0

@@ -137,6 +137,15 @@ class FittedModel:
         beyond Poisson noise, after the total's changes: standard deviation
         of the log rates' yearly drift [1/sqrt(year)], pooled over groups
         and estimated from the window's whole years (method of moments).
+    entry_level_drift : float
+        Spread of a random walk in the log level of all entries
+        [1/sqrt(year)]: entries shift from year to year by more than their
+        trend and Poisson noise explain (surges of unaccompanied children,
+        the pandemic, changes of practice). Estimated from the yearly
+        changes of the window's whole-year entries (method of moments, as
+        :func:`sufficiency.published.starts_drift`), shrunk towards
+        ``LEVEL_DRIFT_PRIOR`` with a weight of ``LEVEL_DRIFT_PRIOR_WEIGHT``
+        yearly changes.
     hazard_drift : float
         Year-to-year spread of each category's rate of moving or leaving
         beyond Poisson noise: standard deviation of the log rates, pooled
@@ -167,6 +176,7 @@ class FittedModel:
     entry_birthdays: np.ndarray
     entry_dispersion: float
     entry_drift: float
+    entry_level_drift: float
     hazard_drift: float
     population: pd.Series | None
     data_end: pd.Timestamp
@@ -442,7 +452,7 @@ def fit(
     w_entries = by_band * weight_of.to_numpy()[:, None]
     total_w = w_entries.sum(axis=0)
     entry_time = np.divide((centre[:, None] * w_entries).sum(axis=0), total_w, out=np.zeros(len(total_w)), where=total_w > 0)
-    entry_drift, hazard_drift = _drifts(fl, cats, end)
+    entry_drift, level_drift, hazard_drift = _drifts(fl, cats, end, dispersion)
     pop = None
     if population is not None:
         pop = population.sort_index()
@@ -466,6 +476,7 @@ def fit(
         entry_birthdays=_entry_birthdays(episodes, start, end),
         entry_dispersion=dispersion,
         entry_drift=entry_drift,
+        entry_level_drift=level_drift,
         hazard_drift=hazard_drift,
         population=pop,
         data_end=data_end,
@@ -483,8 +494,28 @@ def _extra_spread(counts: np.ndarray, expected: np.ndarray) -> float:
     return float(np.sqrt(max(excess, 0.0) / scale)) if scale > 0 else 0.0
 
 
-def _drifts(fl: Flows, cats: list[str], end: pd.Timestamp) -> tuple[float, float]:
-    """Yearly drift of entry composition and of hazards (see :class:`FittedModel`)."""
+#: Random-walk spread of councils' log starts [1/sqrt(year)]: the value of
+#: ``sufficiency.published.starts_drift(sufficiency.load_published())`` (DfE
+#: starts by council, 2018-2022; checked by the tests).
+LEVEL_DRIFT_PRIOR = 0.212
+#: Weight of that prior [yearly changes].
+LEVEL_DRIFT_PRIOR_WEIGHT = 2.0
+
+
+def _level_drift(totals: np.ndarray, dispersion: float) -> float:
+    """Random-walk spread of the log level of yearly entry ``totals`` (consecutive years), shrunk to the prior."""
+    n = totals[totals > 0]
+    excess, k = 0.0, 0
+    if len(n) >= 3:
+        change = np.diff(np.log(n))
+        k = len(change)
+        excess = float((((change - change.mean()) ** 2) * k / (k - 1) - dispersion * (1 / n[1:] + 1 / n[:-1])).sum())
+    w = LEVEL_DRIFT_PRIOR_WEIGHT
+    return float(np.sqrt(max((w * LEVEL_DRIFT_PRIOR**2 + excess) / (w + k), 0.0)))
+
+
+def _drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> tuple[float, float, float]:
+    """Yearly drift of entry composition, of the entry level and of hazards (see :class:`FittedModel`)."""
     band = _band_index()
     table = fl.table[fl.table[S.AGE].notna() & fl.table[S.PLACEMENT].isin(cats)]
     table = table[table[S.AGE].astype(int) < len(AGES)]
@@ -494,7 +525,7 @@ def _drifts(fl: Flows, cats: list[str], end: pd.Timestamp) -> tuple[float, float
     per_year = (((end.year - periods.dt.year) * 12 + (end.month - periods.dt.month)) // 12).value_counts()
     full = sorted(int(y) for y, n in per_year.items() if n == 12)
     if len(full) < 2:
-        return 0.0, 0.0
+        return 0.0, LEVEL_DRIFT_PRIOR, 0.0
     c_idx = {c: i for i, c in enumerate(cats)}
     n_years = int(year.max()) + 1
     ci = table[S.PLACEMENT].map(c_idx).to_numpy()
@@ -512,7 +543,13 @@ def _drifts(fl: Flows, cats: list[str], end: pd.Timestamp) -> tuple[float, float
     x, o = exposure[:, full], out[:, full]
     rate = np.divide(o.sum(axis=1), x.sum(axis=1), out=np.zeros(len(cats)), where=x.sum(axis=1) > 0)
     hazard_drift = _extra_spread(o, rate[:, None] * x)
-    return entry_drift, hazard_drift
+    # the level: consecutive whole years, oldest first
+    run = []
+    while len(run) in full:  # years back 0, 1, 2, ... while whole
+        run.append(len(run))
+    run = run[::-1]
+    level = _level_drift(entries.sum(axis=(0, 1))[run], dispersion) if len(run) >= 3 else LEVEL_DRIFT_PRIOR
+    return entry_drift, level, hazard_drift
 
 
 #: Weight of the pooled distribution of months to the next birthday [entrants].
