@@ -43,7 +43,7 @@ def _expm_into(a: np.ndarray, scale: float, out: np.ndarray, x: np.ndarray, work
         for j in range(k):
             row += abs(a[i, j])
         norm = max(norm, row * abs(scale))
-    squarings = max(0, int(math.ceil(math.log2(norm / _TARGET_NORM)))) if norm > 0.0 else 0
+    squarings = max(0, math.ceil(math.log2(norm / _TARGET_NORM))) if norm > 0.0 else 0
     factor = scale / 2.0**squarings
     for i in range(k):
         for j in range(k):

@@ -234,9 +234,8 @@ def _entry_multiplier(fitted: FittedModel, dates: pd.DatetimeIndex, trend: np.nd
     mult = np.exp(trend[:, None, :] * (ahead[None, :, None] - fitted.entry_time[None, None, :]))
     if fitted.population is not None:
         pop = fitted.population
-        at = lambda when: float(np.interp(pd.Timestamp(when).value, pop.index.asi8, pop.to_numpy(dtype=float)))  # noqa: E731
-        base = at(fitted.reference[1])
-        mult = mult * np.array([at(m) / base for m in mid])[None, :, None]
+        at = np.interp(np.r_[pd.Timestamp(fitted.reference[1]).as_unit("ns").value, mid.as_unit("ns").asi8], pop.index.as_unit("ns").asi8, pop.to_numpy(dtype=float))
+        mult = mult * (at[1:] / at[0])[None, :, None]
     return mult
 
 

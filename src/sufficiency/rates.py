@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,7 @@ def duration_labels(durations: Sequence[int]) -> list[str]:
         return f"{m // 12} year{'s' if m >= 24 else ''}" if m % 12 == 0 else f"{m} months"
 
     labels = []
-    for lo, hi in zip(durations, list(durations[1:]) + [None]):
+    for lo, hi in pairwise([*durations, None]):
         if hi is None:
             labels.append("any time" if lo == 0 else f"{months(lo)} and over")
         elif lo == 0:
