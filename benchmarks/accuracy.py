@@ -10,7 +10,9 @@ Prints:
    and 80% interval coverage overall and by group;
 2. every English council's published figures: naive, straight-line trend,
    damped growth and stock-flow forecasts 1-3 years ahead from origins
-   2014-2021, with only past years visible.
+   2014-2021, with only past years visible; and placement mix (latest
+   shares times the damped total, against each group carried forward) from
+   origins 2012-2019 (the placement tables skip 2018-2020).
 
 Usage::
 
@@ -62,6 +64,9 @@ def main() -> None:
         print(pooled.coverage().round(1).to_string(), end="\n\n")
     print("Published council tables (DfE, 2011-2022)")
     print(suf.backtest_published(suf.load_published(), origins=range(2014, 2022), horizon=3).round(1).to_string())
+    print("\nPublished placement mix (DfE, 2011-2017 and 2021-2022)")
+    mix = suf.backtest_published_placements(suf.load_published(), suf.load_published_placements(), origins=range(2012, 2020), horizon=3)
+    print(mix.round(1).to_string())
 
 
 if __name__ == "__main__":

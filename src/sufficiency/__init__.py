@@ -12,6 +12,7 @@ from .backtest import BacktestResult, backtest, choose_reference, truncate
 from .baselines import baseline_forecast
 from .datasets import (
     load_published,
+    load_published_placements,
     load_sample,
     sample_path,
     simulate_county,
@@ -22,7 +23,8 @@ from .flows import Flows, flows
 from .ingest import SSDA903Data, read_ssda903
 from .projection import Projection, project
 from .published import backtest_published, forecast_published
-from .published_ingest import read_published
+from .published_ingest import read_published, read_published_placements
+from .published_mix import backtest_published_placements, forecast_published_placements
 from .quality import summarise_quality
 from .rates import FittedModel, fit
 from .stock import stock
@@ -43,6 +45,7 @@ __all__ = [
     "age_band",
     "backtest",
     "backtest_published",
+    "backtest_published_placements",
     "baseline_forecast",
     "categories",
     "categorise",
@@ -52,10 +55,13 @@ __all__ = [
     "fit",
     "flows",
     "forecast_published",
+    "forecast_published_placements",
     "load_published",
+    "load_published_placements",
     "load_sample",
     "project",
     "read_published",
+    "read_published_placements",
     "read_ssda903",
     "sample_path",
     "schema",

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._resources import packaged_table
 from .errors import SchemaError
 
 _REQUIRED = ("la_code", "la_name", "year", "cla_31_march")
@@ -65,3 +66,89 @@ def read_published(path: str | Path) -> pd.DataFrame:
         row = int(np.flatnonzero(dup)[0]) + 2
         raise SchemaError(f"row {row}: council {out['la_code'].iloc[row - 2]} has two rows for {out['year'].iloc[row - 2]}", file=name, column="year", rule="duplicate_row")
     return out.sort_values(["la_code", "year"]).reset_index(drop=True)
+
+
+#: Harmonised groups of the published placement types, in display order.
+PUBLISHED_PLACEMENT_GROUPS = ("fostering", "residential_and_semi_independent", "with_parents", "adoption", "other")
+_SUPPRESSED = ("", "c", "x", "z", "k", ":", "..")
+
+
+def read_published_placements(path: str | Path) -> pd.DataFrame:
+    """Read a DfE council table of children looked after by placement type.
+
+    The long format of the DfE release files: one row per council, year and
+    placement type. Placement-type labels changed between 2017 and 2021, so
+    they are grouped (:data:`PUBLISHED_PLACEMENT_GROUPS`; the label-to-group
+    table is the package file ``data/published_placements.csv``):
+    fostering; residential and semi-independent (secure units, children's
+    homes and semi-independent living, which 2021 splits in two); placed
+    with parents; placed for adoption; and ``other``, which is the total
+    less the four named groups, so it also holds suppressed small cells.
+
+    Parameters
+    ----------
+    path : path
+        CSV with columns ``la_code``, ``la_name``, ``year`` (year ending 31
+        March), ``placement`` (the published label, ``"Total"`` for all
+        children) and ``number``; if a ``dimension`` column is present only
+        its ``"placement type"`` rows are read. Blank, ``c``, ``x``, ``z``,
+        ``k``, ``:`` and ``..`` cells are suppressed values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per council, year and group: ``la_code``, ``la_name``,
+        ``year`` (int), ``placement`` (a group or ``"total"``), ``children``
+        [children]; NaN where a value needed was suppressed.
+
+    Raises
+    ------
+    SchemaError
+        If a required column is missing, a year or number does not parse,
+        or a placement label is not one the DfE has published.
+    """
+    name = str(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except Exception as exc:  # pandas raises many types for unreadable input
+        raise SchemaError(f"cannot be read as a table ({type(exc).__name__}: {exc})", file=name, rule="not_a_table") from exc
+    raw.columns = [c.strip().lower() for c in raw.columns]
+    for col in ("la_code", "la_name", "year", "placement", "number"):
+        if col not in raw.columns:
+            raise SchemaError("required column is missing", file=name, column=col, rule="missing_column")
+    line = pd.Series(np.arange(len(raw)) + 2, index=raw.index)  # file line of each row (header is line 1)
+    if "dimension" in raw.columns:
+        keep = raw["dimension"].str.strip().str.lower() == "placement type"
+        raw, line = raw[keep], line[keep]
+    year = pd.to_numeric(raw["year"].str.strip().str[:4], errors="coerce")
+    if year.isna().any():
+        i = int(np.flatnonzero(year.isna())[0])
+        raise SchemaError(f"row {line.iloc[i]}: year {raw['year'].iloc[i]!r} is not a year", file=name, column="year", rule="not_a_number")
+    values = raw["number"].str.strip().str.replace(",", "", regex=False)
+    number = pd.to_numeric(values.where(~values.str.lower().isin(_SUPPRESSED)), errors="coerce")
+    bad = number.isna() & ~values.str.lower().isin(_SUPPRESSED)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise SchemaError(f"row {line.iloc[i]}: {values.iloc[i]!r} is not a number", file=name, column="number", rule="not_a_number")
+    groups = packaged_table("published_placements.csv").set_index("label")["group"]
+    label = raw["placement"].str.strip()
+    group = label.map(groups).where(label.str.lower() != "total", "total")
+    unknown = group.isna()
+    if unknown.any():
+        i = int(np.flatnonzero(unknown)[0])
+        raise SchemaError(
+            f"row {line.iloc[i]}: placement {label.iloc[i]!r} is not a published placement type (known: {', '.join(groups.index)})",
+            file=name,
+            column="placement",
+            rule="unknown_code",
+        )
+    long = pd.DataFrame({"la_code": raw["la_code"].str.strip().to_numpy(), "year": year.astype(int).to_numpy(), "placement": group.to_numpy(), "children": number.to_numpy()})
+    # a group is known only when every label in it is (min_count: all-suppressed stays NaN)
+    wide = long.groupby(["la_code", "year", "placement"])["children"].agg(lambda v: v.sum() if v.notna().all() else np.nan).unstack("placement")
+    wide = wide.reindex(columns=["total", *PUBLISHED_PLACEMENT_GROUPS])
+    wide["other"] = wide["total"] - wide[list(PUBLISHED_PLACEMENT_GROUPS[:-1])].sum(axis=1, min_count=len(PUBLISHED_PLACEMENT_GROUPS) - 1)
+    out = wide.stack(future_stack=True).rename("children").reset_index()
+    names = raw.assign(la_code=raw["la_code"].str.strip()).drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"].str.strip()
+    out.insert(1, "la_name", out["la_code"].map(names))
+    order = {g: i for i, g in enumerate(["total", *PUBLISHED_PLACEMENT_GROUPS])}
+    return out.sort_values(["la_code", "year", "placement"], key=lambda c: c.map(order) if c.name == "placement" else c).reset_index(drop=True)

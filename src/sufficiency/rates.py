@@ -70,7 +70,7 @@ def duration_labels(durations: Sequence[int]) -> list[str]:
 def _check_durations(durations: Sequence[int] | None) -> tuple[int, ...]:
     allowed = tuple(TIME_IN_CARE_BANDS.values())
     out = (0,) if durations is None else tuple(int(d) for d in durations)
-    if not out or out[0] != 0 or any(b <= a for a, b in zip(out, out[1:])) or not set(out) <= set(allowed):
+    if not out or out[0] != 0 or any(b <= a for a, b in pairwise(out)) or not set(out) <= set(allowed):
         raise ValueError(f"time_in_care={durations!r}: give increasing band starts [months] beginning with 0, chosen from {allowed}")
     return out
 

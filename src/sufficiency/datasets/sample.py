@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..ingest import SSDA903Data, read_ssda903
-from ..published_ingest import read_published
+from ..published_ingest import read_published, read_published_placements
 
 
 def sample_path() -> Path:
@@ -64,3 +64,19 @@ def load_published() -> pd.DataFrame:
         As returned by :func:`sufficiency.read_published`.
     """
     return read_published(Path(str(resources.files("sufficiency").joinpath("data", "dfe_la_totals.csv"))))
+
+
+def load_published_placements() -> pd.DataFrame:
+    """The DfE council table of children looked after by placement type shipped with the package.
+
+    Real published figures for every English council at 31 March, 2011-2017
+    and 2021-2022, grouped as :func:`sufficiency.read_published_placements`
+    does. Source: DfE, *Children looked after in England including
+    adoptions*; Open Government Licence v3.0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As returned by :func:`sufficiency.read_published_placements`.
+    """
+    return read_published_placements(Path(str(resources.files("sufficiency").joinpath("data", "dfe_la_placements.csv"))))
