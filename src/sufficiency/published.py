@@ -11,8 +11,8 @@ starts, ceases and the 0-17 population by council and year. Point forecasts come
   by ``damping`` a year;
 * ``stock_flow``: ceases as a rate of the stock and starts as a rate of
   the child population (each the mean of the last two years), stepped
-  forward from the last stock; councils without flows fall back to
-  ``damped``.
+  forward from the last stock with the population carrying on at its
+  recent growth; councils without flows fall back to ``damped``.
 
 Intervals are empirical: the quantiles of the log errors the same method
 made at the same horizon from every earlier origin whose outcome was known
@@ -26,6 +26,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+
+from .reorganisations import with_predecessors
 
 PUBLISHED_METHODS = ("naive", "trend", "damped", "stock_flow")
 
@@ -114,14 +116,24 @@ def _stock_flow(past: pd.DataFrame, stock: pd.DataFrame, origin: int, horizon: i
     ok = (start_rate.notna() & cease_rate.notna() & pop[origin].notna()).to_numpy() if origin in pop.columns else np.zeros(len(stock), dtype=bool)
     out = fallback.copy()
     level = stock[origin].to_numpy(dtype=float)
+    base = pop[origin].to_numpy(dtype=float) if origin in pop.columns else np.zeros(len(stock))
+    # the child population carries on at its mean log growth of the last two years (none known: held)
+    known = [y for y in (origin - 2, origin - 1, origin) if y in pop.columns]
+    growth = np.log(pop[known[-1]] / pop[known[0]]).to_numpy(dtype=float) / (known[-1] - known[0]) if len(known) > 1 else np.zeros(len(stock))
+    growth = np.nan_to_num(growth)
     for j in range(horizon):
-        level = level * (1 - cease_rate.to_numpy(dtype=float)) + start_rate.to_numpy(dtype=float) * (pop[origin].to_numpy(dtype=float) if origin in pop.columns else 0)
+        level = level * (1 - cease_rate.to_numpy(dtype=float)) + start_rate.to_numpy(dtype=float) * base * np.exp(growth * (j + 1))
         out[ok, j] = level[ok]
     return out
 
 
+def _published(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows that were published (not estimated for a reorganised council's earlier years)."""
+    return table[~table["estimated"].to_numpy(bool)] if "estimated" in table.columns else table
+
+
 def _log_errors(table: pd.DataFrame, *, method: str, origins: Sequence[int], horizon: int, damping: float) -> pd.DataFrame:
-    actual = table[["la_code", "year", "cla_31_march"]].dropna()
+    actual = _published(table)[["la_code", "year", "cla_31_march"]].dropna()
     parts = []
     for origin in origins:
         fc = point_forecasts(table, origin=origin, horizon=horizon, method=method, damping=damping)
@@ -141,6 +153,7 @@ def forecast_published(
     method: str = "damped",
     origin: int | None = None,
     damping: float = 0.5,
+    reorganised: bool = True,
 ) -> pd.DataFrame:
     """Forecast every council's children looked after 1 to ``horizon`` years ahead.
 
@@ -159,6 +172,11 @@ def forecast_published(
         Last year used; default the last year in the table.
     damping : float
         Yearly damping of growth.
+    reorganised : bool
+        Give councils formed by reorganisation (Bournemouth, Christchurch
+        and Poole; Dorset; North and West Northamptonshire) the history of
+        their predecessors (:func:`sufficiency.reorganisations.with_predecessors`)
+        instead of a short series of their own.
 
     Returns
     -------
@@ -167,11 +185,13 @@ def forecast_published(
         forecast), ``lower_<L>``, ``upper_<L>`` [children], ``method``.
     """
     last = int(table["year"].max()) if origin is None else int(origin)
+    names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
+    if reorganised:
+        table = with_predecessors(table[table["year"] <= last])
     fc = point_forecasts(table, origin=last, horizon=horizon, method=method, damping=damping)
     earlier = [o for o in sorted(table["year"].unique()) if o < last]
     errors = _log_errors(table[table["year"] <= last], method=method, origins=earlier, horizon=horizon, damping=damping)
     fc = _add_intervals(fc, errors, level)
-    names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
     fc.insert(1, "la_name", fc["la_code"].map(names))
     fc["method"] = method
     return fc.rename(columns={"point": "mean"})
@@ -203,6 +223,7 @@ def backtest_published(
     methods: Sequence[str] = PUBLISHED_METHODS,
     level: Sequence[int] = (80,),
     damping: float = 0.5,
+    reorganised: bool = True,
 ) -> pd.DataFrame:
     """Rolling-origin backtest across councils with only past years visible.
 
@@ -220,6 +241,9 @@ def backtest_published(
     level : sequence of int
         Interval levels [%].
     damping : float
+    reorganised : bool
+        As for :func:`forecast_published`; forecasts are scored only
+        against published figures.
 
     Returns
     -------
@@ -233,6 +257,7 @@ def backtest_published(
     for method in methods:
         for origin in origins:
             visible = table[table["year"] <= origin]
+            visible = with_predecessors(visible) if reorganised else visible
             fc = point_forecasts(visible, origin=origin, horizon=horizon, method=method, damping=damping)
             known = [o for o in sorted(visible["year"].unique()) if o < origin]
             errors = _log_errors(visible, method=method, origins=known, horizon=horizon, damping=damping)
