@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .published import point_forecasts
+from .reorganisations import with_predecessors
 
 MIX_METHODS = ("share", "naive")
 
@@ -116,6 +117,7 @@ def forecast_published_placements(
     method: str = "share",
     origin: int | None = None,
     damping: float = 0.5,
+    reorganised: bool = True,
 ) -> pd.DataFrame:
     """Forecast every council's children looked after by placement group, 1 to ``horizon`` years ahead.
 
@@ -135,6 +137,9 @@ def forecast_published_placements(
         Last year used; default the last year of ``table``.
     damping : float
         Yearly damping of the total's growth.
+    reorganised : bool
+        Forecast the totals of reorganised councils from their
+        predecessors' history too (as :func:`sufficiency.forecast_published`).
 
     Returns
     -------
@@ -144,11 +149,13 @@ def forecast_published_placements(
         NaN when no earlier origin could be scored.
     """
     last = int(table["year"].max()) if origin is None else int(origin)
+    names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
+    if reorganised:
+        table = with_predecessors(table[table["year"] <= last])
     fc = mix_point_forecasts(table, placements, origin=last, horizon=horizon, method=method, damping=damping)
     earlier = [o for o in sorted(placements["year"].unique()) if o < last]
     errors = _log_errors(table, placements[placements["year"] <= last], origins=earlier, horizon=horizon, method=method, damping=damping)
     fc = _intervals(fc, errors, level)
-    names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
     fc.insert(1, "la_name", fc["la_code"].map(names))
     fc["method"] = method
     return fc.rename(columns={"point": "mean"})
@@ -163,6 +170,7 @@ def backtest_published_placements(
     methods: Sequence[str] = MIX_METHODS,
     level: Sequence[int] = (80,),
     damping: float = 0.5,
+    reorganised: bool = True,
 ) -> pd.DataFrame:
     """Rolling-origin backtest of placement-mix forecasts across councils, with only past years visible.
 
@@ -178,6 +186,8 @@ def backtest_published_placements(
     level : sequence of int
         Interval levels [%].
     damping : float
+    reorganised : bool
+        As for :func:`forecast_published_placements`.
 
     Returns
     -------
@@ -194,6 +204,7 @@ def backtest_published_placements(
     for method in methods:
         for origin in origins:
             visible_t, visible_p = table[table["year"] <= origin], placements[placements["year"] <= origin]
+            visible_t = with_predecessors(visible_t) if reorganised else visible_t
             fc = mix_point_forecasts(visible_t, visible_p, origin=origin, horizon=horizon, method=method, damping=damping)
             known = [o for o in sorted(visible_p["year"].unique()) if o < origin]
             errors = _log_errors(visible_t, visible_p, origins=known, horizon=horizon, method=method, damping=damping)
