@@ -1,27 +1,31 @@
 """Project children in care: expected path by matrix steps, Monte Carlo paths.
 
-Each month (``MONTH_DAYS`` days) the children in each (category, age) state
-move between categories or leave care with probabilities
+Each month (``MONTH_DAYS`` days) the children in each (category, time in
+care, age) state move between categories or leave care with probabilities
 ``P = expm(Q · month)`` from the fitted generator ``Q``, so competing risks
 are handled exactly. New entries arrive as Poisson counts by (age, first
 placement) and face half a month of hazards before the month's count.
-Every child carries a birthday slot (the month of the year of its
-birthday: known for the children in care at the start, spread evenly for new
-entries), so children age exactly once every twelve steps and leave care in
-the month of their 18th birthday. Every child also carries its whole months
-in care, up to the last time-in-care band's lower bound, so its hazards are
-those of its band; moves keep the time in care.
+Every child carries a birthday slot (the month of the year of its birthday:
+known for the children in care at the start, drawn for new entrants from
+the window's months-to-next-birthday by age at entry), so children age
+exactly once every twelve steps and leave care in the month of their 18th
+birthday. Every child also carries its whole months in care, up to the last
+time-in-care band's lower bound, so its hazards are those of its band (a
+month that crosses a band's edge uses half a month of each); moves keep the
+time in care.
 
-Monte Carlo paths draw, for each simulation, every hazard from its
-Gamma posterior, every entry rate from Gamma(entries, window days) and the
-entry trend from its sampling distribution, so the intervals include
-parameter uncertainty; moves are multinomial and entries Poisson with a
-shared monthly Gamma shock that reproduces the over-dispersion of monthly
-entries seen in the window. Rates also drift between years more than
-sampling noise explains: each simulation scales each category's hazards by
-a log-normal factor, and lets the mix of entries by (age band, category)
-follow a log-normal random walk, with spreads estimated from the window's
-year-to-year variation. All simulations advance together as arrays.
+Monte Carlo paths draw, for each simulation, every hazard from its Gamma
+posterior, every entry rate from Gamma(entries, window days) and the entry
+trends by age band from their sampling distribution, so the intervals
+include parameter uncertainty; moves are multinomial and entries Poisson
+with a shared monthly Gamma shock that reproduces the over-dispersion of
+monthly entries seen in the window. Rates also drift between years more
+than sampling noise explains: each simulation scales each category's
+hazards by a log-normal factor, lets the level of all entries and the mix
+of entries by (age band, category) follow log-normal random walks, with
+spreads estimated from the window's year-to-year variation. The paths run
+in a compiled kernel (:mod:`sufficiency._kernels`), in parallel, each with
+its own random stream.
 """
 
 from __future__ import annotations
