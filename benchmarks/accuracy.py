@@ -16,7 +16,7 @@ Prints:
 
 Usage::
 
-    python benchmarks/accuracy.py [--sims 500] [--counties 11 23 37]
+    python benchmarks/accuracy.py [--sims 500] [--counties 11 23 37 41 53 67 79 97]
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def county_backtest(data: suf.SSDA903Data, sims: int) -> suf.BacktestResult:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sims", type=int, default=500)
-    parser.add_argument("--counties", type=int, nargs="*", default=[11, 23, 37], help="seeds of further synthetic counties")
+    parser.add_argument("--counties", type=int, nargs="*", default=[11, 23, 37, 41, 53, 67, 79, 97], help="seeds of further synthetic counties")
     args = parser.parse_args()
     pd.set_option("display.width", 200)
     with warnings.catch_warnings():

@@ -195,7 +195,7 @@ def choose_reference(
     *,
     origins: Sequence[object],
     candidates: Sequence[float] = (1.0, 2.0, 3.0, 5.0),
-    half_lives: Sequence[float | None] = (12.0,),
+    half_lives: Sequence[float | None] = (18.0,),
     horizons: Sequence[int] = (12, 24),
     n_sims: int = 200,
     seed: int = 0,

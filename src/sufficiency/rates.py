@@ -342,7 +342,7 @@ def fit(
     reference: tuple[object, object] | None = None,
     categories: Sequence[str] | None = None,
     prior_days: float = 180.0,
-    half_life: float | None = 12.0,
+    half_life: float | None = 18.0,
     entry_trend: bool = True,
     trend_damping: float = 0.8,
     population: pd.Series | None = None,
@@ -366,7 +366,9 @@ def fit(
         Events and exposure of each month count with weight
         ``0.5 ** (months before the window's end / half_life)``, so recent
         behaviour dominates while older months still steady small cells
-        [months]. ``None`` weighs the window evenly.
+        [months; default 18, which backtests on synthetic counties favoured
+        over 12 for the placement mix at equal accuracy of the total].
+        ``None`` weighs the window evenly.
     entry_trend : bool
         Fit a log-linear trend to monthly entries (quasi-Poisson GLM over
         the window) and carry it forward, damped; ``False`` keeps the
