@@ -276,3 +276,18 @@ def test_entry_level_drift_widens_intervals_not_the_mean(sample):
     assert wild.std() > 1.3 * calm.std()
     # the walk is mean-preserving: means agree within four standard errors
     assert abs(wild.mean() - calm.mean()) < 4 * np.hypot(wild.std(), calm.std()) / np.sqrt(2000)
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"start": "2027-01-01"}, "after the end of the data"),
+        ({"end": "2020-01-01"}, "before start"),
+        ({"horizon": -3}, "horizon"),
+        ({"n_sims": 0}, "n_sims"),
+    ],
+)
+def test_project_rejects_impossible_requests(sample, options, message):
+    fitted = suf.fit(sample)
+    with pytest.raises(ValueError, match=message):
+        suf.project(fitted, **{"horizon": 6, "n_sims": 5, "seed": 1, **options})

@@ -276,9 +276,24 @@ def project(
     Returns
     -------
     Projection
+
+    Raises
+    ------
+    ValueError
+        If ``start`` is after the end of the data (the stock is not known
+        then), ``end`` is before ``start``, ``horizon`` is negative or
+        ``n_sims`` is below 1.
     """
-    rng = np.random.default_rng(seed)
     start_ts = pd.Timestamp(start) if start is not None else fitted.data_end
+    if start_ts > fitted.data_end:
+        raise ValueError(f"start {start_ts.date()} is after the end of the data ({fitted.data_end.date()}): the stock is known only up to then")
+    if end is not None and pd.Timestamp(end) < start_ts:
+        raise ValueError(f"end {pd.Timestamp(end).date()} is before start {start_ts.date()}")
+    if horizon is not None and int(horizon) < 0:
+        raise ValueError(f"horizon must be 0 or more months, not {horizon}")
+    if int(n_sims) < 1:
+        raise ValueError(f"n_sims must be at least 1, not {n_sims}")
+    rng = np.random.default_rng(seed)
     dates = _month_ends(start_ts, None if end is None else pd.Timestamp(end), horizon)
     n_steps = len(dates) - 1
     n_c, n_a = len(fitted.categories), len(AGES)
