@@ -291,3 +291,21 @@ def test_project_rejects_impossible_requests(sample, options, message):
     fitted = suf.fit(sample)
     with pytest.raises(ValueError, match=message):
         suf.project(fitted, **{"horizon": 6, "n_sims": 5, "seed": 1, **options})
+
+
+def test_reference_window_starts_no_earlier_than_the_returns(sample):
+    # the sample's returns begin on 1 April 2015; a window from 2012 is cut to begin there
+    fitted = suf.fit(sample, reference=("2012-01-01", "2019-03-31"))
+    assert fitted.reference[0] == pd.Timestamp("2015-04-01")
+    assert fitted.reference[0] == sample.coverage_start
+    # the default five years at an early origin are cut the same way
+    early = suf.fit(suf.truncate(sample, "2018-03-31"))
+    assert early.reference == (pd.Timestamp("2015-04-01"), pd.Timestamp("2018-03-31"))
+
+
+def test_backtest_tables_at_the_horizons_it_reached(sample):
+    result = suf.backtest(sample, origins=["2024-09-30"], horizon=6, n_sims=50, methods=("multistate", "naive"))
+    assert list(result.table().index.get_level_values("h").unique()) == [6]
+    assert list(result.coverage().index.get_level_values("h").unique()) == [6]
+    with pytest.raises(ValueError, match="no forecasts"):
+        result.table(horizons=(12,))

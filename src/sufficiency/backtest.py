@@ -57,13 +57,24 @@ class BacktestResult:
     scores: pd.DataFrame
     levels: tuple[int, ...]
 
-    def table(self, *, horizons: Sequence[int] = (12, 24)) -> pd.DataFrame:
+    def _at(self, horizons: Sequence[int] | None) -> pd.DataFrame:
+        """Scores at the requested horizons (default 12 and 24 months, or the longest there is)."""
+        available = sorted(self.scores["h"].unique())
+        if horizons is None:
+            horizons = [h for h in (12, 24) if h in available] or available[-1:]
+        s = self.scores[self.scores["h"].isin(horizons)]
+        if s.empty:
+            raise ValueError(f"no forecasts {list(horizons)} months ahead; the backtest has {available}")
+        return s
+
+    def table(self, *, horizons: Sequence[int] | None = None) -> pd.DataFrame:
         """Accuracy by method and horizon.
 
         Parameters
         ----------
-        horizons : sequence of int
-            Months ahead to report.
+        horizons : sequence of int, optional
+            Months ahead to report; default 12 and 24 (those the backtest
+            reached, or else its longest horizon).
 
         Returns
         -------
@@ -75,7 +86,7 @@ class BacktestResult:
             ``coverage_<L>`` (share of outcomes inside the interval, over
             every series) [%].
         """
-        s = self.scores[self.scores["h"].isin(horizons)]
+        s = self._at(horizons)
         total = s[s["group"] == "total"]
         out = total.groupby(["method", "h"]).apply(
             lambda g: pd.Series(
@@ -97,13 +108,13 @@ class BacktestResult:
             out[f"coverage_{lv}"] = 100 * s.groupby(["method", "h"])[f"covered_{lv}"].mean()
         return out
 
-    def coverage(self, *, horizons: Sequence[int] = (12, 24)) -> pd.DataFrame:
+    def coverage(self, *, horizons: Sequence[int] | None = None) -> pd.DataFrame:
         """Interval coverage by method, horizon and group of series.
 
         Parameters
         ----------
-        horizons : sequence of int
-            Months ahead to report.
+        horizons : sequence of int, optional
+            Months ahead to report (default as for :meth:`table`).
 
         Returns
         -------
@@ -112,7 +123,7 @@ class BacktestResult:
             ``total``, ``placement`` and ``age_band``: share of outcomes
             inside the level-``L`` interval [%].
         """
-        s = self.scores[self.scores["h"].isin(horizons)]
+        s = self._at(horizons)
         parts = {}
         for lv in self.levels:
             by_group = 100 * s.groupby(["method", "h", "group"])[f"covered_{lv}"].mean().unstack("group")

@@ -357,7 +357,10 @@ def fit(
     reference : (start, end), optional
         First and last day of the window. Default: the last five years of
         the data (see :func:`default_reference`); use
-        :func:`sufficiency.choose_reference` to pick it by backtest.
+        :func:`sufficiency.choose_reference` to pick it by backtest. A
+        window that begins before the first return is cut to begin with it
+        (earlier entries and exits are not in the returns);
+        :attr:`FittedModel.reference` holds the window used.
     categories : sequence of str, optional
         States; default every placement category seen in the data.
     prior_days : float
@@ -391,9 +394,14 @@ def fit(
     -------
     FittedModel
     """
-    episodes, _, censor = episodes_of(data)
+    episodes, coverage_start, censor = episodes_of(data)
     data_end = pd.Timestamp(censor) if censor is not None else pd.Timestamp(max(episodes[S.EPISODE_START].max(), episodes[S.EPISODE_END].max()))
     start, end = default_reference(data_end) if reference is None else (pd.Timestamp(reference[0]), pd.Timestamp(reference[1]))
+    if coverage_start is not None and start < pd.Timestamp(coverage_start):
+        # before the first return only the children still in care at its start are visible
+        start = pd.Timestamp(coverage_start)
+    if start > end:
+        raise ValueError(f"reference window {start.date()} to {end.date()} is empty")
     if end > data_end:
         raise ValueError(f"reference window ends {end.date()} after the data ({data_end.date()})")
     cats = list(categories) if categories is not None else ordered_categories(episodes[S.PLACEMENT])
