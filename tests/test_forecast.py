@@ -108,16 +108,15 @@ def test_every_path_conserves_children(sample):
     assert tot[0, 0] == suf.stock(sample, [sample.censor_date], by=())[S.CHILDREN].iloc[0]
 
 
+def _without_hazards(fitted, **changes):
+    """The fitted model with every hazard of moving and leaving (and their priors) set to zero."""
+    zeros = {name: np.zeros_like(getattr(fitted, name)) for name in ("moves", "exits", "move_prior", "exit_prior")}
+    return dataclasses.replace(fitted, **zeros, **changes)
+
+
 def test_zero_hazard_model_keeps_everyone_until_18(sample):
     fitted = suf.fit(sample)
-    zero = dataclasses.replace(
-        fitted,
-        moves=np.zeros_like(fitted.moves),
-        exits=np.zeros_like(fitted.exits),
-        move_prior=np.zeros_like(fitted.move_prior),
-        exit_prior=np.zeros_like(fitted.exit_prior),
-        entries=np.zeros_like(fitted.entries),
-    )
+    zero = _without_hazards(fitted, entries=np.zeros_like(fitted.entries))
     proj = suf.project(zero, horizon=36, n_sims=20, seed=2)
     # independent count: children in care at the start whose 18th birthday is after each month end
     ep = sample.episodes
@@ -247,12 +246,8 @@ def test_entrants_age_on_their_own_birthdays(sample, time_in_care):
     only_babies[0] = fitted.entries.sum(axis=0)  # every entrant is under 1
     newborn = np.zeros_like(fitted.entry_birthdays)
     newborn[:, 12] = 1.0  # and born earlier in the month of entry
-    zero = dataclasses.replace(
+    zero = _without_hazards(
         fitted,
-        moves=np.zeros_like(fitted.moves),
-        exits=np.zeros_like(fitted.exits),
-        move_prior=np.zeros_like(fitted.move_prior),
-        exit_prior=np.zeros_like(fitted.exit_prior),
         entries=only_babies,
         entry_birthdays=newborn,
         entry_trend=np.zeros_like(fitted.entry_trend),

@@ -14,6 +14,19 @@ _REQUIRED = ("la_code", "la_name", "year", "cla_31_march")
 _NUMERIC = ("cla_31_march", "starts", "ceases", "population_0_17")
 
 
+def _read_csv(path: str | Path, required: tuple[str, ...]) -> pd.DataFrame:
+    """All cells of a CSV as text, lower-case column names; a SchemaError if unreadable or a ``required`` column is missing."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except Exception as exc:  # pandas raises many types for unreadable input
+        raise SchemaError(f"cannot be read as a table ({type(exc).__name__}: {exc})", file=str(path), rule="not_a_table") from exc
+    raw.columns = [c.strip().lower() for c in raw.columns]
+    for col in required:
+        if col not in raw.columns:
+            raise SchemaError("required column is missing", file=str(path), column=col, rule="missing_column")
+    return raw
+
+
 def read_published(path: str | Path) -> pd.DataFrame:
     """Read a DfE council table of children looked after.
 
@@ -38,14 +51,7 @@ def read_published(path: str | Path) -> pd.DataFrame:
         council has two rows for one year.
     """
     name = str(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except Exception as exc:  # pandas raises many types for unreadable input
-        raise SchemaError(f"cannot be read as a table ({type(exc).__name__}: {exc})", file=name, rule="not_a_table") from exc
-    raw.columns = [c.strip().lower() for c in raw.columns]
-    for col in _REQUIRED:
-        if col not in raw.columns:
-            raise SchemaError("required column is missing", file=name, column=col, rule="missing_column")
+    raw = _read_csv(path, _REQUIRED)
     out = pd.DataFrame({"la_code": raw["la_code"].str.strip(), "la_name": raw["la_name"].str.strip()})
     out["region_name"] = raw["region_name"].str.strip() if "region_name" in raw.columns else ""
     year = pd.to_numeric(raw["year"].str.strip().str[:4], errors="coerce")
@@ -108,14 +114,7 @@ def read_published_placements(path: str | Path) -> pd.DataFrame:
         or a placement label is not one the DfE has published.
     """
     name = str(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except Exception as exc:  # pandas raises many types for unreadable input
-        raise SchemaError(f"cannot be read as a table ({type(exc).__name__}: {exc})", file=name, rule="not_a_table") from exc
-    raw.columns = [c.strip().lower() for c in raw.columns]
-    for col in ("la_code", "la_name", "year", "placement", "number"):
-        if col not in raw.columns:
-            raise SchemaError("required column is missing", file=name, column=col, rule="missing_column")
+    raw = _read_csv(path, ("la_code", "la_name", "year", "placement", "number"))
     line = pd.Series(np.arange(len(raw)) + 2, index=raw.index)  # file line of each row (header is line 1)
     if "dimension" in raw.columns:
         keep = raw["dimension"].str.strip().str.lower() == "placement type"
