@@ -51,7 +51,18 @@ DEFAULT_TIME_IN_CARE = (0, 3, 12)
 
 
 def duration_labels(durations: Sequence[int]) -> list[str]:
-    """Readable labels of time-in-care bands given by their lower bounds [months]."""
+    """Readable labels of time-in-care bands.
+
+    Parameters
+    ----------
+    durations : sequence of int
+        Lower bounds of the bands, increasing from 0 [months].
+
+    Returns
+    -------
+    list of str
+        E.g. ``["under 3 months", "3 months to under 1 year", "1 year and over"]``.
+    """
 
     def months(m: int) -> str:
         return f"{m // 12} year{'s' if m >= 24 else ''}" if m % 12 == 0 else f"{m} months"

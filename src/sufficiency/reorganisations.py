@@ -22,7 +22,15 @@ _COLUMNS = ("cla_31_march", "starts", "ceases", "population_0_17")
 
 
 def reorganisations() -> pd.DataFrame:
-    """The packaged table of reorganisations: ``successor_code``, ``successor_name``, ``first_year``, ``predecessor_code``, ``part``."""
+    """The packaged table of council reorganisations since 2011.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``successor_code``, ``successor_name``, ``first_year`` (first 31
+        March the successor is counted) [year], ``predecessor_code`` and
+        ``part`` (``"whole"`` or ``"part"`` of the predecessor).
+    """
     table = packaged_table("reorganisations.csv")
     return table.assign(first_year=table["first_year"].astype(int))
 
