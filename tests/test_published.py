@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import sufficiency as suf
-from sufficiency.published import starts_drift
+from sufficiency.published import empirical_intervals, starts_drift
 from sufficiency.rates import LEVEL_DRIFT_PRIOR
 
 
@@ -80,3 +80,16 @@ def test_starts_drift_separates_noise_from_drift():
     # 300 councils x 11 changes: the estimate's standard error is about 0.005
     assert abs(sigma - 0.1) < 0.015, sigma
 
+
+
+def test_empirical_intervals():
+    # past log errors: group "a" known at horizons 1 and 2; group "b" never scored
+    errors = pd.DataFrame({"g": ["a"] * 4, "h": [1, 1, 2, 2], "log_error": [-0.1, 0.1, -0.2, 0.2]})
+    fc = pd.DataFrame({"g": ["a", "a", "a", "b"], "h": [1, 2, 8, 1], "point": [100.0, 100.0, 100.0, 50.0]})
+    out = empirical_intervals(fc, errors, (100,), by=("g",))
+    # the 100% interval spans the extreme errors; horizon 8 borrows horizon 2 scaled by sqrt(8 / 2) = 2
+    np.testing.assert_allclose(out["lower_100"].iloc[:3], 100 * np.exp([-0.1, -0.2, -0.4]))
+    np.testing.assert_allclose(out["upper_100"].iloc[:3], 100 * np.exp([0.1, 0.2, 0.4]))
+    assert np.isnan(out["lower_100"].iloc[3]) and np.isnan(out["upper_100"].iloc[3])
+    # with no past errors at all there is no interval rather than a zero-width one
+    assert empirical_intervals(fc, errors.iloc[:0], (80,), by=("g",))["lower_80"].isna().all()

@@ -191,27 +191,58 @@ def forecast_published(
     fc = point_forecasts(table, origin=last, horizon=horizon, method=method, damping=damping)
     earlier = [o for o in sorted(table["year"].unique()) if o < last]
     errors = _log_errors(table[table["year"] <= last], method=method, origins=earlier, horizon=horizon, damping=damping)
-    fc = _add_intervals(fc, errors, level)
+    fc = empirical_intervals(fc, errors, level)
     fc.insert(1, "la_name", fc["la_code"].map(names))
     fc["method"] = method
     return fc.rename(columns={"point": "mean"})
 
 
-def _add_intervals(fc: pd.DataFrame, errors: pd.DataFrame, level: Sequence[int]) -> pd.DataFrame:
+def empirical_intervals(fc: pd.DataFrame, errors: pd.DataFrame, level: Sequence[int], *, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Intervals around point forecasts from the quantiles of past log errors.
+
+    Parameters
+    ----------
+    fc : pandas.DataFrame
+        Point forecasts: ``point`` [children], ``h`` [years] and the ``by`` columns.
+    errors : pandas.DataFrame
+        Past errors: ``log_error`` (log of actual ÷ point), ``h`` and the
+        ``by`` columns.
+    level : sequence of int
+        Interval levels [%].
+    by : sequence of str
+        Columns whose groups get their own quantiles (e.g. ``("placement",)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``fc`` with ``lower_<L>`` and ``upper_<L>`` [children]. A horizon no
+        past origin reached borrows its group's longest known horizon,
+        scaled by ``sqrt(h / known)``; a group with no past errors gets NaN.
+    """
+    keys = [*by, "h"]
+    wanted = fc[keys].drop_duplicates()
     out = fc.copy()
     for lv in level:
         lo_q, hi_q = 0.5 - lv / 200, 0.5 + lv / 200
-        lo = errors.groupby("h")["log_error"].quantile(lo_q)
-        hi = errors.groupby("h")["log_error"].quantile(hi_q)
-        # horizons with no past errors borrow the widest known horizon, scaled by sqrt(h)
-        if len(lo):
-            known = int(lo.index.max())
-            for h in out["h"].unique():
-                if h not in lo.index:
-                    lo.loc[h] = lo.loc[known] * np.sqrt(h / known)
-                    hi.loc[h] = hi.loc[known] * np.sqrt(h / known)
-        out[f"lower_{lv}"] = out["point"] * np.exp(out["h"].map(lo).fillna(0.0))
-        out[f"upper_{lv}"] = out["point"] * np.exp(out["h"].map(hi).fillna(0.0))
+        quantiles = errors.groupby(keys)["log_error"].quantile([lo_q, hi_q]).unstack() if len(errors) else None
+        bounds = []
+        for key in wanted.itertuples(index=False):
+            group, h = tuple(key[:-1]), int(key[-1])
+            lo = hi = np.nan
+            known = quantiles
+            if quantiles is not None and by:
+                try:
+                    known = quantiles.xs(group, level=list(by))
+                except KeyError:
+                    known = None
+            if known is not None and len(known):
+                k = h if h in known.index else int(known.index.max())
+                lo, hi = known.loc[k, lo_q] * np.sqrt(h / k), known.loc[k, hi_q] * np.sqrt(h / k)
+            bounds.append((*key, lo, hi))
+        table = pd.DataFrame(bounds, columns=[*keys, "_lo", "_hi"])
+        merged = out[keys].merge(table, on=keys, how="left")
+        out[f"lower_{lv}"] = out["point"].to_numpy() * np.exp(merged["_lo"].to_numpy())
+        out[f"upper_{lv}"] = out["point"].to_numpy() * np.exp(merged["_hi"].to_numpy())
     return out
 
 
@@ -254,14 +285,17 @@ def backtest_published(
     """
     actual = table[["la_code", "year", "cla_31_march"]].dropna()
     rows = []
+    # what a council could see at each origin (the same for every method)
+    seen = {origin: table[table["year"] <= origin] for origin in origins}
+    if reorganised:
+        seen = {origin: with_predecessors(visible) for origin, visible in seen.items()}
     for method in methods:
         for origin in origins:
-            visible = table[table["year"] <= origin]
-            visible = with_predecessors(visible) if reorganised else visible
+            visible = seen[origin]
             fc = point_forecasts(visible, origin=origin, horizon=horizon, method=method, damping=damping)
             known = [o for o in sorted(visible["year"].unique()) if o < origin]
             errors = _log_errors(visible, method=method, origins=known, horizon=horizon, damping=damping)
-            fc = _add_intervals(fc, errors, level) if len(errors) else fc.assign(**{f"{b}_{lv}": np.nan for lv in level for b in ("lower", "upper")})
+            fc = empirical_intervals(fc, errors, level)
             fc = fc.merge(actual, on=["la_code", "year"], how="inner")
             fc["method"] = method
             fc["origin"] = origin

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .published import point_forecasts
+from .published import empirical_intervals, point_forecasts
 from .reorganisations import with_predecessors
 
 MIX_METHODS = ("share", "naive")
@@ -89,25 +89,6 @@ def _log_errors(table: pd.DataFrame, placements: pd.DataFrame, *, origins: Seque
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["placement", "h", "log_error"])
 
 
-def _intervals(fc: pd.DataFrame, errors: pd.DataFrame, level: Sequence[int]) -> pd.DataFrame:
-    out = fc.copy()
-    for lv in level:
-        lo = errors.groupby(["placement", "h"])["log_error"].quantile(0.5 - lv / 200)
-        hi = errors.groupby(["placement", "h"])["log_error"].quantile(0.5 + lv / 200)
-        key = pd.MultiIndex.from_frame(out[["placement", "h"]])
-        # a horizon no earlier origin reached borrows the group's longest known one, scaled by sqrt(h)
-        lo_v, hi_v = lo.reindex(key).to_numpy(dtype=float, copy=True), hi.reindex(key).to_numpy(dtype=float, copy=True)
-        for i in np.flatnonzero(np.isnan(lo_v)):
-            group, h = out["placement"].iloc[i], int(out["h"].iloc[i])
-            if group in lo.index.get_level_values(0):
-                known = int(lo.loc[group].index.max())
-                lo_v[i] = lo.loc[(group, known)] * np.sqrt(h / known)
-                hi_v[i] = hi.loc[(group, known)] * np.sqrt(h / known)
-        out[f"lower_{lv}"] = out["point"] * np.exp(lo_v)
-        out[f"upper_{lv}"] = out["point"] * np.exp(hi_v)
-    return out
-
-
 def forecast_published_placements(
     table: pd.DataFrame,
     placements: pd.DataFrame,
@@ -155,7 +136,7 @@ def forecast_published_placements(
     fc = mix_point_forecasts(table, placements, origin=last, horizon=horizon, method=method, damping=damping)
     earlier = [o for o in sorted(placements["year"].unique()) if o < last]
     errors = _log_errors(table, placements[placements["year"] <= last], origins=earlier, horizon=horizon, method=method, damping=damping)
-    fc = _intervals(fc, errors, level)
+    fc = empirical_intervals(fc, errors, level, by=("placement",))
     fc.insert(1, "la_name", fc["la_code"].map(names))
     fc["method"] = method
     return fc.rename(columns={"point": "mean"})
@@ -201,14 +182,17 @@ def backtest_published_placements(
     """
     actual = placements[placements["placement"] != "total"].dropna(subset=["children"])
     rows = []
+    # what a council could see at each origin (the same for every method)
+    seen = {origin: table[table["year"] <= origin] for origin in origins}
+    if reorganised:
+        seen = {origin: with_predecessors(visible) for origin, visible in seen.items()}
     for method in methods:
         for origin in origins:
-            visible_t, visible_p = table[table["year"] <= origin], placements[placements["year"] <= origin]
-            visible_t = with_predecessors(visible_t) if reorganised else visible_t
+            visible_t, visible_p = seen[origin], placements[placements["year"] <= origin]
             fc = mix_point_forecasts(visible_t, visible_p, origin=origin, horizon=horizon, method=method, damping=damping)
             known = [o for o in sorted(visible_p["year"].unique()) if o < origin]
             errors = _log_errors(visible_t, visible_p, origins=known, horizon=horizon, method=method, damping=damping)
-            fc = _intervals(fc, errors, level) if len(errors) else fc.assign(**{f"{b}_{lv}": np.nan for lv in level for b in ("lower", "upper")})
+            fc = empirical_intervals(fc, errors, level, by=("placement",))
             fc = fc.merge(actual[["la_code", "year", "placement", "children"]], on=["la_code", "year", "placement"], how="inner")
             rows.append(fc.assign(method=method, origin=origin))
     scored = pd.concat(rows, ignore_index=True)

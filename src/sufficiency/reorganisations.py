@@ -57,20 +57,22 @@ def predecessor_weights(table: pd.DataFrame, changes: pd.DataFrame | None = None
         (1 for a predecessor taken whole) [fraction].
     """
     changes = reorganisations() if changes is None else changes
-    out = changes[["successor_code", "predecessor_code", "first_year", "part"]].copy()
-    out["weight"] = np.where(out["part"] == "whole", 1.0, np.nan)
-    for column in ("population_0_17", "cla_31_march"):
-        taken = []
-        for row in out.itertuples():
-            if row.part == "whole":
-                taken.append(np.nan)
-                continue
-            first = _value(table, row.successor_code, row.first_year, column)
-            whole = changes[(changes["successor_code"] == row.successor_code) & (changes["part"] == "whole")]["predecessor_code"]
-            taken.append(first - sum(_value(table, code, row.first_year - 1, column) for code in whole))
-        taken = pd.Series(taken, index=out.index)
-        share = taken / taken.groupby(out["predecessor_code"]).transform("sum")
-        out["weight"] = out["weight"].fillna(share.where(share.groupby(out["predecessor_code"]).transform(lambda s: s.notna().all())))
+    out = changes[["successor_code", "predecessor_code", "first_year", "part"]].reset_index(drop=True)
+
+    def shares(column: str) -> pd.Series:
+        """Each partial predecessor's share by ``column``; NaN where a figure needed is missing."""
+        taken = pd.Series(np.nan, index=out.index)
+        for i, row in enumerate(out.itertuples()):
+            if row.part != "whole":
+                whole = out.loc[(out["successor_code"] == row.successor_code) & (out["part"] == "whole"), "predecessor_code"]
+                before = sum(_value(table, code, row.first_year - 1, column) for code in whole)
+                taken.iloc[i] = _value(table, row.successor_code, row.first_year, column) - before
+        total = taken.groupby(out["predecessor_code"]).transform("sum", min_count=1)
+        complete = taken.notna().groupby(out["predecessor_code"]).transform("all")
+        return (taken / total).where(complete)
+
+    partial = shares("population_0_17").fillna(shares("cla_31_march"))
+    out["weight"] = np.where(out["part"] == "whole", 1.0, partial)
     return out[["successor_code", "predecessor_code", "first_year", "weight"]]
 
 
