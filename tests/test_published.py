@@ -8,7 +8,7 @@ import pytest
 
 import sufficiency as suf
 from sufficiency.published import empirical_intervals, starts_drift
-from sufficiency.rates import LEVEL_DRIFT_PRIOR
+from sufficiency.drift import LEVEL_DRIFT_PRIOR
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_backtest_across_councils(table):
 
 
 def test_starts_drift_is_the_fit_prior(table):
-    # the constant in rates.py is this figure of the bundled DfE table, to 3 decimals
+    # the constant in drift.py is this figure of the bundled DfE table, to 3 decimals
     assert round(starts_drift(table), 3) == LEVEL_DRIFT_PRIOR
 
 

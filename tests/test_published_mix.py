@@ -63,7 +63,7 @@ def test_labels_of_both_eras_are_grouped(tmp_path):
     [
         ("la_code,la_name,year,placement\nE1,A,2020,Total\n", "missing_column"),
         ("la_code,la_name,year,placement,number\nE1,A,2020,Total,many\n", "not_a_number"),
-        ("la_code,la_name,year,placement,number\nE1,A,twenty,Total,5\n", "not_a_number"),
+        ("la_code,la_name,year,placement,number\nE1,A,twenty,Total,5\n", "not_a_year"),
         ("la_code,la_name,year,placement,number\nE1,A,2020,Total,5\nE1,A,2020,Boarding,1\n", "unknown_code"),
     ],
 )

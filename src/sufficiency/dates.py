@@ -1,6 +1,14 @@
-"""Dates and ages: parsing SSDA903 dates, ages at dates, birthdays."""
+"""Dates and ages: parsing SSDA903 dates, ages at dates, birthdays, year labels.
+
+Year convention: a collection, reporting or financial year is named by the
+calendar year of the 31 March it ends on, so ``2016``, ``"2015-16"``,
+``"2015/16"`` and the DfE's ``"201516"`` all name the year from 1 April 2015
+to 31 March 2016.
+"""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -117,6 +125,55 @@ def birthday(dob: pd.Series | np.ndarray, years: int | np.ndarray) -> np.ndarray
     out = pd.to_datetime(frame).to_numpy(dtype="datetime64[ns]")
     out[missing] = np.datetime64("NaT")
     return out
+
+
+_YEAR_LABEL = re.compile(r"((?:19|20)\d{2})(?:\s*[-_/ ]\s*((?:19|20)?\d{2})|(\d{2}))?")
+
+
+def year_ending_march(label: object) -> int | None:
+    """The year a label names, as the calendar year of the 31 March it ends on.
+
+    Parameters
+    ----------
+    label : int, float or str
+        ``2016`` or ``"2016"`` (a single year names the 31 March it ends
+        on), ``"2015-16"``, ``"2015/16"``, ``"2015_16"``, ``"2015-2016"``, or
+        the DfE's six-digit ``"201516"``.
+
+    Returns
+    -------
+    int or None
+        ``2016`` for every example above; ``None`` when the label is not a
+        year or its two years are not consecutive (``"2015-17"``).
+    """
+    if isinstance(label, (int, np.integer)) and not isinstance(label, bool):
+        return int(label) if 1900 <= int(label) <= 2099 else None
+    if isinstance(label, (float, np.floating)):
+        return int(label) if float(label).is_integer() and 1900 <= label <= 2099 else None
+    match = _YEAR_LABEL.fullmatch(str(label).strip())
+    if match is None:
+        return None
+    first, second = int(match.group(1)), match.group(2) or match.group(3)
+    if second is None:
+        return first
+    if int(second) % 100 != (first + 1) % 100 or (len(second) == 4 and int(second) != first + 1):
+        return None
+    return first + 1
+
+
+def financial_year_label(year: int) -> str:
+    """Label of the year ending 31 March ``year``: ``2025`` gives ``"2024-25"``.
+
+    Parameters
+    ----------
+    year : int
+        Year ending 31 March.
+
+    Returns
+    -------
+    str
+    """
+    return f"{int(year) - 1}-{int(year) % 100:02d}"
 
 
 def march_31(year: int) -> pd.Timestamp:

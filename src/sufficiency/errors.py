@@ -6,18 +6,30 @@ from __future__ import annotations
 class SchemaError(ValueError):
     """A file or table cannot be used as it stands.
 
-    The message names the file, the column and the rule that failed.
+    The message is one line that names where the problem is (the file or
+    table, the row and the column) and what it is, ending with the rule
+    that failed, e.g. ``returns/2016-17/episodes.csv, row 12, column DECOM:
+    '31/02/2016' is not a date [invalid_date]``.
 
     Parameters
     ----------
     message : str
-        Human-readable explanation.
+        What is wrong, in words.
     file : str, optional
-        File the problem was found in.
+        File the problem was found in, as the user gave it (or a label such
+        as ``"<unit costs>"`` for a table passed in memory).
+    row : int, optional
+        1-based line of that file (the column-name line is 1), or row of the
+        table.
     column : str, optional
         Column concerned.
     rule : str, optional
         Short rule identifier (e.g. ``"missing_column"``).
+
+    Attributes
+    ----------
+    message, file, row, column, rule
+        As given.
     """
 
     def __init__(
@@ -25,15 +37,18 @@ class SchemaError(ValueError):
         message: str,
         *,
         file: str | None = None,
+        row: int | None = None,
         column: str | None = None,
         rule: str | None = None,
     ) -> None:
-        parts = [p for p in (f"file {file!r}" if file else None, f"column {column!r}" if column else None, f"rule {rule}" if rule else None) if p]
-        prefix = f"[{'; '.join(parts)}] " if parts else ""
-        super().__init__(prefix + message)
-        self.file = file
-        self.column = column
+        self.message = " ".join(str(message).split())
+        self.file = None if file is None else str(file)
+        self.row = None if row is None else int(row)
+        self.column = None if column is None else str(column)
         self.rule = rule
+        where = [part for part in (self.file, None if self.row is None else f"row {self.row}", None if self.column is None else f"column {self.column}") if part]
+        text = (", ".join(where) + ": " if where else "") + self.message
+        super().__init__(text + (f" [{rule}]" if rule else ""))
 
 
 class DataQualityWarning(UserWarning):

@@ -16,13 +16,14 @@ import pandas as pd
 
 from . import schema as S
 from ._text import map_unique
+from .dates import year_ending_march
 from .errors import SchemaError
 from .quality import QualityLog
 
 TABLES = ("header", "episodes", "uasc")
 _TABLE_WORDS = {"header": ("header",), "episodes": ("episode",), "uasc": ("uasc",)}
 _SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".xls"}
-_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-_/ ]\s*(\d{2})(?!\d)")
+_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-_/ ]\s*((?:19|20)?\d{2})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 #: Cell values that database and spreadsheet exports write for "no value".
 NULL_TOKENS = frozenset({"NULL", "NA", "N/A", "NAN", "NONE", "NAT", "#N/A"})
@@ -50,7 +51,8 @@ def year_from_name(name: str) -> int | None:
     """Read a collection year from a file or folder name.
 
     ``"2015-16"``, ``"2015_16"`` and ``"ssda903_2016"`` all give ``2016``: a
-    single year names the 31 March the return ends on.
+    single year names the 31 March the return ends on (see
+    :func:`sufficiency.dates.year_ending_march`).
 
     Parameters
     ----------
@@ -61,8 +63,10 @@ def year_from_name(name: str) -> int | None:
     int or None
     """
     span = _SPAN.search(name)
-    if span and (int(span.group(1)) + 1) % 100 == int(span.group(2)):
-        return int(span.group(1)) + 1
+    if span:
+        year = year_ending_march(span.group(0))
+        if year is not None:
+            return year
     years = _YEAR.findall(name)
     return int(years[-1]) if years else None
 
@@ -108,18 +112,26 @@ def discover(
     Raises
     ------
     SchemaError
-        If the source does not exist or a year cannot be told.
+        If the source does not exist, a file listed does not exist, or a
+        mapping key is not a year.
     """
     found: list[SourceFile] = []
     if isinstance(source, Mapping):
-        for year, value in source.items():
+        for key, value in source.items():
+            year = year_ending_march(key)
+            if year is None:
+                raise SchemaError(
+                    f"the key {key!r} is not a collection year: use the year the return ends on (2017) or its span ('2016-17')",
+                    file="<mapping of returns>",
+                    rule="bad_year",
+                )
             if isinstance(value, Mapping):
-                found += [SourceFile(int(year), str(t), Path(p)) for t, p in value.items()]
+                found += [SourceFile(year, str(t), Path(p)) for t, p in value.items()]
             elif isinstance(value, (str, Path)) and Path(value).is_dir():
-                found += _classify(_files_in(Path(value)), int(year), log)
+                found += _classify(_files_in(Path(value)), year, log)
             else:
                 paths = [value] if isinstance(value, (str, Path)) else list(value)
-                found += _classify([Path(p) for p in paths], int(year), log)
+                found += _classify([Path(p) for p in paths], year, log)
     else:
         root = Path(source)
         if not root.exists():
@@ -175,8 +187,18 @@ def _table_from_columns(path: Path) -> str | None:
 
 
 def _decode(raw: bytes, path: Path, log: QualityLog) -> str:
+    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 (as Excel's "Unicode text" writes it) or Windows-1252."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw[:4096]):
+        encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be")
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise SchemaError(f"looks like UTF-16 text but does not decode ({exc.reason} at byte {exc.start})", file=str(path), rule="not_a_table") from exc
+        log.summary(file=str(path), column="", rule="encoding", action="UTF-16 text (as Excel saves 'Unicode text'); decoded", n_rows=0, severity="info")
+        return text.lstrip("\ufeff")
     if b"\x00" in raw[:4096]:
-        raise SchemaError("binary content: not a CSV text table", file=str(path), rule="not_a_table")
+        kind = "a zip archive (an .xlsx workbook saved under another name?)" if raw.startswith(b"PK\x03\x04") else "binary content"
+        raise SchemaError(f"{kind}: not a CSV text table", file=str(path), rule="not_a_table")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict")
     try:
@@ -184,6 +206,64 @@ def _decode(raw: bytes, path: Path, log: QualityLog) -> str:
     except UnicodeDecodeError:
         log.summary(file=str(path), column="", rule="encoding", action="not UTF-8; decoded as Windows-1252 (cp1252)", n_rows=0, severity="info")
         return raw.decode("cp1252", errors="replace")
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte of mostly-ASCII text is zero."""
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return max(even.count(0) / len(even), odd.count(0) / max(len(odd), 1)) > 0.4 and min(even.count(0), odd.count(0)) < 0.05 * len(odd)
+
+
+def _parse_csv(text: str, name: str, log: QualityLog) -> pd.DataFrame:
+    """Parse CSV text with every cell as ``str`` and ``source_row`` set to each row's line in the file.
+
+    A column-name line with tabs and no commas is read as tab-separated
+    (Excel's "Unicode text"). Rows with more fields than the column-name line are set aside: with
+    only empty extra fields (a trailing comma) the extras are ignored;
+    otherwise the row is dropped and recorded (file, row, its content), and
+    the rest of the file is read.
+    """
+    first = text.split("\n", 1)[0]
+    sep = "\t" if "\t" in first and "," not in first else ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL, skip_blank_lines=False)
+        frame[S.SOURCE_ROW] = range(2, len(frame) + 2)
+        return frame
+    except pd.errors.ParserError:
+        pass  # ragged rows: read line by line below
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    header = next(reader)
+    width = len(header)
+    rows, lines, trailing = [], [], 0
+    for fields in reader:
+        line = reader.line_num
+        if len(fields) > width:
+            extra = fields[width:]
+            if any(f.strip() for f in extra):
+                child = fields[0].strip() if header and header[0].strip().upper() == "CHILD" else ""
+                log.record(
+                    file=name,
+                    row=line,
+                    child_id=child,
+                    column="",
+                    rule="ragged_row",
+                    value=",".join(fields)[:200],
+                    action=f"row dropped ({len(fields)} fields where the column names give {width}); the rest of the file was read",
+                    severity="error",
+                    removed=True,
+                )
+                continue
+            trailing += 1
+            fields = fields[:width]
+        rows.append(fields + [""] * (width - len(fields)))
+        lines.append(line)
+    if trailing:
+        log.summary(file=name, column="", rule="trailing_empty_fields", action="empty fields after the last column ignored", n_rows=trailing, severity="info")
+    frame = pd.DataFrame(rows, columns=header, dtype=str) if rows else pd.DataFrame(columns=header, dtype=str)
+    frame[S.SOURCE_ROW] = lines
+    return frame
 
 
 def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
@@ -216,17 +296,19 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
         if suffix in {".xlsx", ".xlsm"}:
             try:
                 frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+                frame[S.SOURCE_ROW] = range(2, len(frame) + 2)
             except ImportError as exc:  # pragma: no cover - depends on environment
                 raise SchemaError("reading Excel files needs openpyxl: pip install 'sufficiency[excel]'", file=name, rule="missing_dependency") from exc
         else:
             text = _decode(path.read_bytes(), path, log)
             if not text.strip():
                 raise SchemaError("the file is empty", file=name, rule="not_a_table")
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
+            frame = _parse_csv(text, name, log)
     except SchemaError:
         raise
     except Exception as exc:  # pandas raises many types for unreadable input
         raise SchemaError(f"cannot be read as a table ({type(exc).__name__}: {exc})", file=name, rule="not_a_table") from exc
+    rows = frame.pop(S.SOURCE_ROW).to_numpy()
     if frame.shape[1] == 0:
         raise SchemaError("no columns found", file=name, rule="not_a_table")
     frame = frame.astype(str)
@@ -236,7 +318,7 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
             frame.loc[nulls, col] = ""
             log.summary(file=name, column=str(col).strip().upper(), rule="null_token", action="NULL / N/A style values read as blank", n_rows=int(nulls.sum()))
     frame.columns = [str(c).replace("\ufeff", "").strip().upper() for c in frame.columns]
-    frame[S.SOURCE_ROW] = range(2, len(frame) + 2)
+    frame[S.SOURCE_ROW] = rows
     unnamed = [c for c in frame.columns if c == "" or c.startswith("UNNAMED:")]
     for col in unnamed:
         filled = int((frame[col] != "").sum())

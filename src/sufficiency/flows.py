@@ -55,10 +55,6 @@ class Flows:
     moves: pd.DataFrame
     by: tuple[str, ...]
 
-    def to_frame(self) -> pd.DataFrame:
-        """Return :attr:`table`."""
-        return self.table
-
 
 def period_bounds(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
     """Split ``[start, end]`` into periods at a pandas frequency.

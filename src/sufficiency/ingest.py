@@ -87,8 +87,9 @@ def read_ssda903(
     coarse : mapping, optional
         ``{category: coarse group}`` for your own categories.
     include_short_breaks : bool
-        Keep episodes under legal status V3/V4 (agreed short breaks), which
-        DfE excludes from children-looked-after counts. Default ``False``.
+        Keep episodes under legal status V3/V4 (agreed series of short
+        breaks) and the legacy V1 (short breaks, to 2009-10), which DfE excludes
+        from children-looked-after counts. Default ``False``.
     carry_forward_temporary : bool
         Give temporary placements (T0-T4) the category of the placement
         before them in the same period of care, so a week's respite is not
@@ -106,19 +107,28 @@ def read_ssda903(
     Raises
     ------
     SchemaError
-        When a file cannot be used: it is not a table, lacks a required
-        column, or there are no episodes at all.
+        When a file cannot be used (it is not a table, or lacks a required
+        column), when there are episodes but no header files (so no dates of
+        birth), or when no episode is left once unusable rows are removed.
     """
     log = QualityLog()
     files = discover(source, log=log)
     tables: dict[str, list[pd.DataFrame]] = {"header": [], "episodes": [], "uasc": []}
     for item in files:
         tables[item.table].append(_read_one(item, log))
+    where = str(source) if not isinstance(source, Mapping) else "<mapping of returns>"
     if not tables["episodes"]:
-        raise SchemaError("no episodes files found", file=str(source) if not isinstance(source, Mapping) else "<mapping>", rule="no_episodes")
+        raise SchemaError("no episodes files found", file=where, rule="no_episodes")
+    if not tables["header"] and not tables["uasc"]:
+        raise SchemaError(
+            "episodes files were found but no header files: the header holds each child's date of birth, "
+            "which ages, ageing out at 18 and every forecast need; add each year's header file (CHILD, SEX, DOB)",
+            file=where,
+            rule="no_header",
+        )
     raw = pd.concat(tables["episodes"], ignore_index=True)
     if raw.empty:
-        raise SchemaError("the episodes files hold no rows", file=", ".join(sorted({f.path.name for f in files if f.table == "episodes"})), rule="no_episodes")
+        raise SchemaError("the episodes files hold no rows", file=", ".join(sorted({str(f.path) for f in files if f.table == "episodes"})), rule="no_episodes")
     years = tuple(sorted({f.year for f in files}))
     episode_years = sorted(raw[S.RETURN_YEAR].unique())
     missing_years = sorted(set(range(min(episode_years), max(episode_years) + 1)) - set(episode_years))
@@ -126,17 +136,19 @@ def read_ssda903(
         log.summary(file="", column="", rule="missing_return_year", action=f"no episodes file for {missing_years}; gaps are bridged from neighbouring returns", n_rows=len(missing_years), severity="warning")
 
     episodes = _clean_episodes(raw, log, strict=strict)
+    _refuse_if_empty(episodes, log, where)
     children = _children(tables["header"], tables["uasc"], log)
     episodes = combine_returns(episodes, log=log)
     if not include_short_breaks:
         short = episodes[S.LEGAL_STATUS].isin(["V3", "V4", "V1"])
-        log.rows(episodes[short], column="LS", rule="short_breaks", action="excluded from looked-after counts (V3/V4)", severity="info", value=episodes.loc[short, S.LEGAL_STATUS], removed=True)
+        log.rows(episodes[short], column="LS", rule="short_breaks", action="excluded from looked-after counts (short breaks, V1/V3/V4)", severity="info", value=episodes.loc[short, S.LEGAL_STATUS], removed=True)
         episodes = episodes[~short]
     episodes = _attach_children(episodes, children, log)
     censor = march_31(max(episode_years))
     episodes = repair_chains(episodes, censor_date=censor, log=log)
     episodes = _categorise(episodes, log, mapping=mapping, coarse=coarse, carry_forward=carry_forward_temporary)
     episodes = build_periods(episodes, coverage_start=collection_year_start(min(episode_years)), log=log)
+    _refuse_if_empty(episodes, log, where)
     episodes = episodes[list(S.EPISODE_COLUMNS)].sort_values([S.CHILD_ID, S.EPISODE_START]).reset_index(drop=True)
     report = log.frame()
     if warn:
@@ -149,6 +161,16 @@ def read_ssda903(
         coverage_start=collection_year_start(min(episode_years)),
         censor_date=censor,
     )
+
+
+def _refuse_if_empty(episodes: pd.DataFrame, log: QualityLog, where: str) -> None:
+    """Raise when every episode row has been removed, saying by which rules."""
+    if len(episodes):
+        return
+    report = log.frame()
+    removed = report[report["removed"]].groupby(["rule", "column"], sort=False)["n_rows"].sum().sort_values(ascending=False)
+    reasons = "; ".join(f"{rule} ({column or 'row'}): {n}" for (rule, column), n in removed.items()) or "no rule recorded"
+    raise SchemaError(f"no usable episodes: every row was removed ({reasons}); see the files' rows for the values", file=where, rule="no_usable_episodes")
 
 
 def _read_one(item: SourceFile, log: QualityLog) -> pd.DataFrame:
@@ -229,8 +251,9 @@ def _clean_episodes(raw: pd.DataFrame, log: QualityLog, *, strict: bool) -> pd.D
         if strict and unknown.any():
             first = out[unknown].iloc[0]
             raise SchemaError(
-                f"code {first[col]!r} is in no SSDA903 code list (row {first[S.SOURCE_ROW]}; {int(unknown.sum())} rows in all)",
+                f"code {first[col]!r} is in no SSDA903 code list ({int(unknown.sum())} rows in all)",
                 file=first[S.SOURCE_FILE],
+                row=int(first[S.SOURCE_ROW]),
                 column=field,
                 rule="unknown_code",
             )
@@ -296,6 +319,7 @@ def _children(headers: list[pd.DataFrame], uascs: list[pd.DataFrame], log: Quali
     children[S.SEX] = children[S.SEX].fillna("U")
     children[S.ETHNICITY] = children[S.ETHNICITY].fillna("")
     children[S.UASC] = children[S.UASC].fillna(False).astype(bool)
+    children[S.DATE_OF_BIRTH] = pd.to_datetime(children[S.DATE_OF_BIRTH]).astype("datetime64[ns]")
     return children[[S.CHILD_ID, S.DATE_OF_BIRTH, S.SEX, S.ETHNICITY, S.UASC, S.UASC_CEASED]]
 
 

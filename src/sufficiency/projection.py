@@ -40,9 +40,9 @@ from . import schema as S
 from ._kernels import simulate_paths
 from ._matrices import expm_many, products
 from ._random import gamma_draws, streams
-from .ages import DFE_AGE_BANDS
+from .ages import AGES, DFE_AGE_BANDS, band_index
 from .dates import age_at
-from .rates import AGES, MONTH_DAYS, FittedModel
+from .rates import MONTH_DAYS, FittedModel
 from .segments import period_began
 
 DEFAULT_LEVELS = (80, 95)
@@ -69,8 +69,7 @@ class Projection:
         (simulation, date, category) during the month ending on each date
         (zero at the start date) [children].
     seed : int or None
-    method : str
-        ``"multistate"`` or the name of a baseline.
+        Seed the paths were drawn with.
     """
 
     dates: pd.DatetimeIndex
@@ -80,7 +79,6 @@ class Projection:
     entries: np.ndarray = field(repr=False)
     exits: np.ndarray = field(repr=False)
     seed: int | None = None
-    method: str = "multistate"
 
     def totals(self) -> np.ndarray:
         """Simulated total stock by (simulation, date) [children]."""
@@ -113,18 +111,6 @@ class Projection:
         for group, values, draws, expected in groups:
             parts.append(_summarise(self.dates, group, values, draws, expected, level))
         return pd.concat(parts, ignore_index=True)
-
-    def to_frame(self) -> pd.DataFrame:
-        """Expected stock by date, category and age, long [children]."""
-        d, c, a = np.meshgrid(np.arange(len(self.dates)), np.arange(len(self.categories)), np.arange(len(AGES)), indexing="ij")
-        return pd.DataFrame(
-            {
-                S.DATE: self.dates.to_numpy()[d.ravel()],
-                S.PLACEMENT: np.asarray(self.categories, dtype=object)[c.ravel()],
-                S.AGE: a.ravel(),
-                "expected": self.expected.ravel(),
-            }
-        )
 
 
 def _summarise(dates: pd.DatetimeIndex, group: str, values: list[str], draws: np.ndarray, expected: np.ndarray, level: Sequence[int]) -> pd.DataFrame:
@@ -232,7 +218,7 @@ def _entry_multiplier(fitted: FittedModel, dates: pd.DatetimeIndex, trend: np.nd
     beyond it damped.
     """
     mid = dates[1:] - pd.Timedelta(days=MONTH_DAYS / 2)
-    t = np.maximum(((mid - fitted.reference[1]).days / 365.25).to_numpy(dtype=float), 0.0)
+    t = _years_ahead(fitted, dates)
     d = fitted.trend_damping
     ahead = t if d >= 1 else (1 - d**t) / -np.log(d)
     mult = np.exp(trend[:, None, :] * (ahead[None, :, None] - fitted.entry_time[None, None, :]))
@@ -280,40 +266,55 @@ def project(
     Raises
     ------
     ValueError
-        If ``start`` is after the end of the data (the stock is not known
-        then), ``end`` is before ``start``, ``horizon`` is negative or
-        ``n_sims`` is below 1.
+        If ``start`` is outside the data (the stock is not known then),
+        ``end`` is before ``start``, ``horizon`` is negative or ``n_sims``
+        is below 1.
     """
+    start_ts, dates = _dates(fitted, start, end, horizon, n_sims)
+    rng = np.random.default_rng(seed)
+    n_steps = len(dates) - 1
+    w = months_followed(fitted)
+    step_of_month, bands_of_step = _month_steps(fitted.durations, w)
+    x0 = initial_state(fitted, start_ts, dates[1] if n_steps else start_ts)  # (G, C, A, 12), G = w + 1
+    expected = _expected_path(fitted, x0, dates, step_of_month, bands_of_step)
+    q, lam, trend = _draw_rates(fitted, rng, n_sims, parameter_uncertainty)
+    half = expm_batch(q, MONTH_DAYS / 2)
+    scale = _entry_scale(fitted, dates, trend, rng, parameter_uncertainty)
+    draws, entries, exits = _simulate(fitted, x0, dates, step_of_month, _steps(half, bands_of_step), half, lam, scale, rng, parameter_uncertainty)
+    return Projection(dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits, seed=seed)
+
+
+def _dates(fitted: FittedModel, start: object | None, end: object | None, horizon: int | None, n_sims: int) -> tuple[pd.Timestamp, pd.DatetimeIndex]:
+    """Check a projection request; return its start and count dates."""
     start_ts = pd.Timestamp(start) if start is not None else fitted.data_end
     if start_ts > fitted.data_end:
         raise ValueError(f"start {start_ts.date()} is after the end of the data ({fitted.data_end.date()}): the stock is known only up to then")
+    if start_ts < fitted.data_start:
+        raise ValueError(f"start {start_ts.date()} is before the data begin ({fitted.data_start.date()}): the stock is not known then")
     if end is not None and pd.Timestamp(end) < start_ts:
         raise ValueError(f"end {pd.Timestamp(end).date()} is before start {start_ts.date()}")
     if horizon is not None and int(horizon) < 0:
         raise ValueError(f"horizon must be 0 or more months, not {horizon}")
     if int(n_sims) < 1:
         raise ValueError(f"n_sims must be at least 1, not {n_sims}")
-    rng = np.random.default_rng(seed)
     dates = _month_ends(start_ts, None if end is None else pd.Timestamp(end), horizon)
-    n_steps = len(dates) - 1
+    return start_ts, dates
+
+
+def _expected_path(fitted: FittedModel, x0: np.ndarray, dates: pd.DatetimeIndex, step_of_month: np.ndarray, bands_of_step: np.ndarray) -> np.ndarray:
+    """Expected stock by (date, category, age) with posterior-mean rates and the trend at its estimate."""
     n_c, n_a = len(fitted.categories), len(AGES)
     z_age = np.repeat(np.arange(n_a), BIRTHDAY_SLOTS)  # age of each (age, slot) column
     w = months_followed(fitted)
-    step_of_month, bands_of_step = _month_steps(fitted.durations, w)
-    x0 = initial_state(fitted, start_ts, dates[1] if n_steps else start_ts)  # (G, C, A, 12), G = w + 1
-
-    # expected path (posterior-mean rates, trend at its estimate); cur[g] holds children g whole months in care
-    q_mean = fitted.generator()
-    half_mean = expm_batch(q_mean, MONTH_DAYS / 2)
+    half_mean = expm_batch(fitted.generator(), MONTH_DAYS / 2)
     step_mean = _steps(half_mean[None], bands_of_step)[0]
-    band_of_age = np.concatenate([np.full(hi - lo + 1, i) for i, (lo, hi) in enumerate(DFE_AGE_BANDS.values())])
-    mult_mean = _entry_multiplier(fitted, dates, fitted.entry_trend[None, :])[0][:, band_of_age]  # (step, age)
+    mult_mean = _entry_multiplier(fitted, dates, fitted.entry_trend[None, :])[0][:, band_index()]  # (step, age)
     expected = np.zeros((len(dates), n_c, n_a))
-    cur = x0.reshape(w + 1, n_c, -1).astype(float)
+    cur = x0.reshape(w + 1, n_c, -1).astype(float)  # cur[g] holds children g whole months in care
     expected[0] = _by_age(cur.sum(axis=0))
     lam_mean = fitted.entry_rates.T * MONTH_DAYS  # (C, A)
     share = fitted.entry_birthdays  # (A, 13)
-    for m in range(n_steps):
+    for m in range(len(dates) - 1):
         moved = np.stack([_expected_step(cur[g], step_mean[step_of_month[g]], z_age) for g in range(w + 1)])
         # entrants' birthdays: k = 0 .. 11 months after the entry month age at step m + k; k = 12 ones at m + 12
         soon = np.zeros((n_c, n_a, BIRTHDAY_SLOTS))
@@ -330,43 +331,52 @@ def project(
         _age_slot(cur, m)
         cur[0] += new_late
         expected[m + 1] = _by_age(cur.sum(axis=0))
+    return expected
 
-    # Monte Carlo
-    if parameter_uncertainty:
-        k = fitted.prior_days
-        shape_mv = fitted.moves + k * fitted.move_prior
-        rate_mv = np.broadcast_to(fitted.exposure[..., None] + k, shape_mv.shape)
-        shape_ex = fitted.exits + k * fitted.exit_prior
-        rate_ex = fitted.exposure + k
-        # every hazard from its Gamma posterior, drawn in parallel from a stream per simulation
-        both = gamma_draws(np.concatenate([shape_mv.ravel(), shape_ex.ravel()]), np.concatenate([rate_mv.ravel(), rate_ex.ravel()]), streams(rng, n_sims))
-        mv = both[:, : shape_mv.size].reshape((n_sims,) + shape_mv.shape)
-        ex = both[:, shape_mv.size :].reshape((n_sims,) + shape_ex.shape)
-        # rates drift between years beyond their sampling noise: one draw per simulation and category
-        drift = np.exp(rng.normal(-fitted.hazard_drift**2 / 2, fitted.hazard_drift, size=(n_sims, len(fitted.categories))))
-        mv = mv * drift[:, :, None, None, None]
-        ex = ex * drift[:, :, None, None]
-        q = fitted.generator(mv, ex)
-        lam = rng.gamma(np.maximum(fitted.entries, 1e-12), size=(n_sims,) + fitted.entries.shape) / fitted.entry_days
-        lam = np.where(fitted.entries > 0, lam, 0.0)
-        trend = fitted.entry_trend + fitted.entry_trend_se * rng.standard_normal((n_sims, len(fitted.entry_trend)))
-    else:
-        q = np.broadcast_to(q_mean, (n_sims,) + q_mean.shape)
-        lam = np.broadcast_to(fitted.entry_rates, (n_sims,) + fitted.entries.shape)
-        trend = np.broadcast_to(fitted.entry_trend, (n_sims, len(fitted.entry_trend)))
-    half = expm_batch(q, MONTH_DAYS / 2)
-    step = _steps(half, bands_of_step)
-    c_all = np.arange(n_c)
-    stay_half = np.clip(np.swapaxes(half[:, 0][:, :, c_all, c_all], 1, 2), 0.0, 1.0)  # entrants' band: (S, C, A)
+
+def _draw_rates(fitted: FittedModel, rng: np.random.Generator, n_sims: int, parameter_uncertainty: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each simulation's generator (S, band, age, K, K), entry rates (S, age, category) [1/day] and trends (S, age band) [1/year]."""
+    if not parameter_uncertainty:
+        q_mean = fitted.generator()
+        return (
+            np.broadcast_to(q_mean, (n_sims,) + q_mean.shape),
+            np.broadcast_to(fitted.entry_rates, (n_sims,) + fitted.entries.shape),
+            np.broadcast_to(fitted.entry_trend, (n_sims, len(fitted.entry_trend))),
+        )
+    k = fitted.prior_days
+    shape_mv = fitted.moves + k * fitted.move_prior
+    rate_mv = np.broadcast_to(fitted.exposure[..., None] + k, shape_mv.shape)
+    shape_ex = fitted.exits + k * fitted.exit_prior
+    rate_ex = fitted.exposure + k
+    # every hazard from its Gamma posterior, drawn in parallel from a stream per simulation
+    both = gamma_draws(np.concatenate([shape_mv.ravel(), shape_ex.ravel()]), np.concatenate([rate_mv.ravel(), rate_ex.ravel()]), streams(rng, n_sims))
+    mv = both[:, : shape_mv.size].reshape((n_sims,) + shape_mv.shape)
+    ex = both[:, shape_mv.size :].reshape((n_sims,) + shape_ex.shape)
+    # rates drift between years beyond their sampling noise: one draw per simulation and category
+    drift = np.exp(rng.normal(-fitted.hazard_drift**2 / 2, fitted.hazard_drift, size=(n_sims, len(fitted.categories))))
+    q = fitted.generator(mv * drift[:, :, None, None, None], ex * drift[:, :, None, None])
+    lam = rng.gamma(np.maximum(fitted.entries, 1e-12), size=(n_sims,) + fitted.entries.shape) / fitted.entry_days
+    lam = np.where(fitted.entries > 0, lam, 0.0)
+    trend = fitted.entry_trend + fitted.entry_trend_se * rng.standard_normal((n_sims, len(fitted.entry_trend)))
+    return q, lam, trend
+
+
+def _years_ahead(fitted: FittedModel, dates: pd.DatetimeIndex) -> np.ndarray:
+    """Years from the window's end to the middle of each projected month (0 before it)."""
+    mid = dates[1:] - pd.Timedelta(days=MONTH_DAYS / 2)
+    return np.maximum((mid - fitted.reference[1]).days.to_numpy(dtype=float) / 365.25, 0.0)
+
+
+def _entry_scale(fitted: FittedModel, dates: pd.DatetimeIndex, trend: np.ndarray, rng: np.random.Generator, parameter_uncertainty: bool) -> np.ndarray:
+    """Multipliers of the entry rates by (simulation, step, age band): trend, population, level walk and monthly shock."""
+    n_sims, n_steps = trend.shape[0], len(dates) - 1
     mult = _entry_multiplier(fitted, dates, trend)
     if parameter_uncertainty and fitted.entry_level_drift > 0:
         # the level of entries follows a random walk from the window's end (mean-preserving log-normal)
         sd = fitted.entry_level_drift
-        years = np.maximum(((dates[1:] - pd.Timedelta(days=MONTH_DAYS / 2)) - fitted.reference[1]).days.to_numpy(dtype=float) / 365.25, 0.0)
+        years = _years_ahead(fitted, dates)
         walk = np.cumsum(rng.standard_normal((n_sims, n_steps)) * np.sqrt(np.diff(years, prepend=0.0)), axis=1)
         mult = mult * np.exp(sd * walk - sd**2 * years / 2)[:, :, None]
-    lam_month = np.swapaxes(lam, 1, 2) * MONTH_DAYS  # (S, C, A)
-
     # clustered entries (sibling groups, surges): a shared monthly Gamma shock
     # with mean 1 gives the total the fitted variance/mean ratio
     monthly_mean = float(fitted.entry_rates.sum() * MONTH_DAYS)
@@ -376,8 +386,29 @@ def project(
         shock = rng.gamma(k, 1.0 / k, size=(n_sims, n_steps))
     else:
         shock = np.ones((n_sims, n_steps))
+    return mult * shock[:, :, None]
+
+
+def _simulate(
+    fitted: FittedModel,
+    x0: np.ndarray,
+    dates: pd.DatetimeIndex,
+    step_of_month: np.ndarray,
+    step: np.ndarray,
+    half: np.ndarray,
+    lam: np.ndarray,
+    scale: np.ndarray,
+    rng: np.random.Generator,
+    parameter_uncertainty: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run the compiled kernel; return stock (S, date, C, A), entries and exits (S, date, C) [children]."""
+    n_sims, n_c, n_a = lam.shape[0], len(fitted.categories), len(AGES)
+    w = months_followed(fitted)
+    band_of_age = band_index()
+    c_all = np.arange(n_c)
+    stay_half = np.clip(np.swapaxes(half[:, 0][:, :, c_all, c_all], 1, 2), 0.0, 1.0)  # entrants' band: (S, C, A)
+    lam_month = np.swapaxes(lam, 1, 2) * MONTH_DAYS  # (S, C, A)
     # the mix of entries drifts as a random walk in each (age band, category) group
-    ahead = np.maximum(((dates[1:] - pd.Timedelta(days=MONTH_DAYS / 2)) - fitted.reference[1]).days.to_numpy(dtype=float) / 365.25, 0.0)
     sigma = fitted.entry_drift if parameter_uncertainty else 0.0
     z_mix = rng.standard_normal((n_sims, len(DFE_AGE_BANDS), n_c))
     # only cells where entries can happen are drawn
@@ -402,15 +433,15 @@ def project(
         live_c,
         live_a,
         band_of_age[live_a].astype(np.int64),
-        np.ascontiguousarray(mult * shock[:, :, None]),
-        ahead,
+        np.ascontiguousarray(scale),
+        _years_ahead(fitted, dates),
         float(sigma),
         streams(rng, n_sims),
         draws,
         entries,
         exits,
     )
-    return Projection(dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits, seed=seed)
+    return draws, entries, exits
 
 
 def _month_steps(durations: tuple[int, ...], w: int) -> tuple[np.ndarray, np.ndarray]:

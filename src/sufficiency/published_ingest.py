@@ -8,10 +8,22 @@ import numpy as np
 import pandas as pd
 
 from ._resources import packaged_table
+from .dates import year_ending_march
 from .errors import SchemaError
 
 _REQUIRED = ("la_code", "la_name", "year", "cla_31_march")
 _NUMERIC = ("cla_31_march", "starts", "ceases", "population_0_17")
+
+
+def _years(labels: pd.Series, lines: pd.Series, name: str) -> pd.Series:
+    """Years ending 31 March from labels such as ``2011``, ``"2010-11"`` or ``"201011"``; a SchemaError naming the first bad row."""
+    distinct = {label: year_ending_march(label) for label in labels.unique()}
+    year = labels.map(distinct)
+    bad = year.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise SchemaError(f"{labels.iloc[i]!r} is not a year (write 2011 or '2010-11' for the year to 31 March 2011)", file=name, row=int(lines.iloc[i]), column="year", rule="not_a_year")
+    return year.astype(int)
 
 
 def _read_csv(path: str | Path, required: tuple[str, ...]) -> pd.DataFrame:
@@ -33,8 +45,9 @@ def read_published(path: str | Path) -> pd.DataFrame:
     Parameters
     ----------
     path : path
-        CSV with columns ``la_code``, ``la_name``, ``year`` (year ending 31
-        March), ``cla_31_march`` and optionally ``region_name``, ``starts``,
+        CSV with columns ``la_code``, ``la_name``, ``year`` (the year ending
+        31 March: ``2011``, ``"2010-11"`` and the DfE's ``"201011"`` all
+        mean the year to 31 March 2011), ``cla_31_march`` and optionally ``region_name``, ``starts``,
         ``ceases``, ``population_0_17``. Blank cells are suppressed values.
 
     Returns
@@ -47,30 +60,30 @@ def read_published(path: str | Path) -> pd.DataFrame:
     Raises
     ------
     SchemaError
-        If a required column is missing, a value is not a number, or a
-        council has two rows for one year.
+        If a required column is missing, a year or value does not parse, a
+        value is negative, or a council has two rows for one year.
     """
     name = str(path)
     raw = _read_csv(path, _REQUIRED)
     out = pd.DataFrame({"la_code": raw["la_code"].str.strip(), "la_name": raw["la_name"].str.strip()})
     out["region_name"] = raw["region_name"].str.strip() if "region_name" in raw.columns else ""
-    year = pd.to_numeric(raw["year"].str.strip().str[:4], errors="coerce")
-    if year.isna().any():
-        row = int(np.flatnonzero(year.isna())[0]) + 2
-        raise SchemaError(f"row {row}: year {raw['year'].iloc[row - 2]!r} is not a year", file=name, column="year", rule="not_a_number")
-    out["year"] = year.astype(int)
+    lines = pd.Series(np.arange(len(raw)) + 2, index=raw.index)  # file line of each row (header is line 1)
+    out["year"] = _years(raw["year"].str.strip(), lines, name)
     for col in _NUMERIC:
         values = raw[col].str.strip().str.replace(",", "", regex=False) if col in raw.columns else pd.Series("", index=raw.index)
         number = pd.to_numeric(values.where(values != ""), errors="coerce")
         bad = number.isna() & (values != "") & ~values.str.lower().isin(["c", "x", "z", "k", ":", ".."])
         if bad.any():
-            row = int(np.flatnonzero(bad)[0]) + 2
-            raise SchemaError(f"row {row}: {values.iloc[row - 2]!r} is not a number", file=name, column=col, rule="not_a_number")
+            i = int(np.flatnonzero(bad)[0])
+            raise SchemaError(f"{values.iloc[i]!r} is not a number", file=name, row=int(lines.iloc[i]), column=col, rule="not_a_number")
+        if (number < 0).any():
+            i = int(np.flatnonzero((number < 0).to_numpy())[0])
+            raise SchemaError(f"{values.iloc[i]!r} is negative", file=name, row=int(lines.iloc[i]), column=col, rule="negative")
         out[col] = number
     dup = out.duplicated(["la_code", "year"])
     if dup.any():
-        row = int(np.flatnonzero(dup)[0]) + 2
-        raise SchemaError(f"row {row}: council {out['la_code'].iloc[row - 2]} has two rows for {out['year'].iloc[row - 2]}", file=name, column="year", rule="duplicate_row")
+        i = int(np.flatnonzero(dup)[0])
+        raise SchemaError(f"council {out['la_code'].iloc[i]} has two rows for {out['year'].iloc[i]}", file=name, row=int(lines.iloc[i]), column="year", rule="duplicate_row")
     return out.sort_values(["la_code", "year"]).reset_index(drop=True)
 
 
@@ -94,8 +107,8 @@ def read_published_placements(path: str | Path) -> pd.DataFrame:
     Parameters
     ----------
     path : path
-        CSV with columns ``la_code``, ``la_name``, ``year`` (year ending 31
-        March), ``placement`` (the published label, ``"Total"`` for all
+        CSV with columns ``la_code``, ``la_name``, ``year`` (the year ending
+        31 March, written as for :func:`read_published`), ``placement`` (the published label, ``"Total"`` for all
         children) and ``number``; if a ``dimension`` column is present only
         its ``"placement type"`` rows are read. Blank, ``c``, ``x``, ``z``,
         ``k``, ``:`` and ``..`` cells are suppressed values.
@@ -119,16 +132,13 @@ def read_published_placements(path: str | Path) -> pd.DataFrame:
     if "dimension" in raw.columns:
         keep = raw["dimension"].str.strip().str.lower() == "placement type"
         raw, line = raw[keep], line[keep]
-    year = pd.to_numeric(raw["year"].str.strip().str[:4], errors="coerce")
-    if year.isna().any():
-        i = int(np.flatnonzero(year.isna())[0])
-        raise SchemaError(f"row {line.iloc[i]}: year {raw['year'].iloc[i]!r} is not a year", file=name, column="year", rule="not_a_number")
+    year = _years(raw["year"].str.strip(), line, name)
     values = raw["number"].str.strip().str.replace(",", "", regex=False)
     number = pd.to_numeric(values.where(~values.str.lower().isin(_SUPPRESSED)), errors="coerce")
     bad = number.isna() & ~values.str.lower().isin(_SUPPRESSED)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise SchemaError(f"row {line.iloc[i]}: {values.iloc[i]!r} is not a number", file=name, column="number", rule="not_a_number")
+        raise SchemaError(f"{values.iloc[i]!r} is not a number", file=name, row=int(line.iloc[i]), column="number", rule="not_a_number")
     groups = packaged_table("published_placements.csv").set_index("label")["group"]
     label = raw["placement"].str.strip()
     group = label.map(groups).where(label.str.lower() != "total", "total")
@@ -136,8 +146,9 @@ def read_published_placements(path: str | Path) -> pd.DataFrame:
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
         raise SchemaError(
-            f"row {line.iloc[i]}: placement {label.iloc[i]!r} is not a published placement type (known: {', '.join(groups.index)})",
+            f"placement {label.iloc[i]!r} is not a published placement type (known: {', '.join(groups.index)})",
             file=name,
+            row=int(line.iloc[i]),
             column="placement",
             rule="unknown_code",
         )

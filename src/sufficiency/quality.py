@@ -47,7 +47,9 @@ class QualityLog:
         action : str
             What the loader did about it.
         severity : {"info", "warning", "error"}
-            ``"error"`` marks rows removed from the data.
+            How much the finding matters: ``"info"`` for conventions the
+            loader applied, ``"warning"`` for repairs, ``"error"`` for rows
+            that could not be used (whether rows were removed is ``removed``).
         value : pandas.Series, optional
             Offending values, aligned with ``records``.
         removed : bool
@@ -71,6 +73,22 @@ class QualityLog:
         )
         self._parts.append(part)
 
+    def record(
+        self,
+        *,
+        file: str,
+        row: int | None,
+        column: str,
+        rule: str,
+        action: str,
+        child_id: str = "",
+        value: str = "",
+        severity: str = "warning",
+        removed: bool = False,
+    ) -> None:
+        """Log one finding about one line of a file (found before the file became a table)."""
+        self._one(file=file, row=row, child_id=child_id, column=column, rule=rule, value=value, action=action, severity=severity, n_rows=1, removed=removed)
+
     def summary(
         self,
         *,
@@ -84,12 +102,15 @@ class QualityLog:
         removed: bool = False,
     ) -> None:
         """Log one entry standing for ``n_rows`` rows (0 for a whole-file note)."""
+        self._one(file=file, row=None, child_id="", column=column, rule=rule, value=value, action=action, severity=severity, n_rows=n_rows, removed=removed)
+
+    def _one(self, *, file: str, row: int | None, child_id: str, column: str, rule: str, value: str, action: str, severity: str, n_rows: int, removed: bool) -> None:
         self._parts.append(
             pd.DataFrame(
                 {
                     "file": [file],
-                    "row": pd.array([pd.NA], dtype="Int64"),
-                    S.CHILD_ID: [""],
+                    "row": pd.array([pd.NA if row is None else int(row)], dtype="Int64"),
+                    S.CHILD_ID: [child_id],
                     "column": [column],
                     "rule": [rule],
                     "value": [value],

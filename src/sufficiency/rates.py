@@ -34,20 +34,23 @@ from itertools import pairwise
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from . import schema as S
-from .ages import DFE_AGE_BANDS, TIME_IN_CARE_BANDS
-from .dates import age_at, birthday
-from .flows import Flows, flows
-from .segments import episodes_of, period_began
+from .ages import AGES, TIME_IN_CARE_BANDS
+from .drift import drifts
+from .entries import fit_entries
+from .errors import SchemaError
+from .flows import flows
+from .hazards import count_hazards
+from .segments import episodes_of
 from .taxonomy import ordered_categories
 
-AGES = tuple(range(S.LEAVING_AGE))
 #: Length of a projection month [days].
 MONTH_DAYS = 365.25 / 12
 #: Default bands of time in care the hazards are fitted by: lower bounds [months].
 DEFAULT_TIME_IN_CARE = (0, 3, 12)
+#: Shortest reference window :func:`fit` accepts [days].
+MIN_WINDOW_DAYS = 28
 
 
 def duration_labels(durations: Sequence[int]) -> list[str]:
@@ -164,6 +167,8 @@ class FittedModel:
         and estimated the same way.
     population : pandas.Series or None
         Child population by date used to scale entries, if given.
+    data_start : pandas.Timestamp
+        First day the data describe completely (the first return's 1 April).
     data_end : pandas.Timestamp
         Last day of the data (default start of projections).
     episodes : pandas.DataFrame
@@ -191,6 +196,7 @@ class FittedModel:
     entry_level_drift: float
     hazard_drift: float
     population: pd.Series | None
+    data_start: pd.Timestamp
     data_end: pd.Timestamp
     episodes: pd.DataFrame = field(repr=False)
 
@@ -211,7 +217,11 @@ class FittedModel:
 
     @property
     def entry_rates(self) -> np.ndarray:
-        """Entries per day by (age, category) at the end of the window [children/day]."""
+        """Weighted mean entries per day over the window by (age, category) [children/day].
+
+        They stand for the window's weighted mean time of entries
+        (``entry_time``), from which the entry trends carry them forward.
+        """
         return self.entries / self.entry_days
 
     def generator(self, move_rates: np.ndarray | None = None, exit_rates: np.ndarray | None = None) -> np.ndarray:
@@ -322,31 +332,6 @@ def default_reference(end: pd.Timestamp, *, years: float = DEFAULT_REFERENCE_YEA
     return pd.Timestamp(start), pd.Timestamp(end)
 
 
-def _band_index() -> np.ndarray:
-    out = np.zeros(len(AGES), dtype=int)
-    for i, (lo, hi) in enumerate(DFE_AGE_BANDS.values()):
-        out[lo : hi + 1] = i
-    return out
-
-
-def _shrink_prior(events: np.ndarray, exposure: np.ndarray, prior_days: float) -> np.ndarray:
-    """Prior means by (category, age[, destination]) from band and all-age pools.
-
-    ``events`` has shape (C, A, ...) and ``exposure`` (C, A).
-    """
-    band = _band_index()
-    n_band = band.max() + 1
-    extra = events.shape[2:]
-    x = exposure.reshape(exposure.shape + (1,) * len(extra))
-    cat_events = events.sum(axis=1, keepdims=True)
-    cat_exp = x.sum(axis=1, keepdims=True)
-    cat_rate = np.divide(cat_events, cat_exp, out=np.zeros_like(cat_events, dtype=float), where=cat_exp > 0)
-    band_events = np.stack([events[:, band == b].sum(axis=1) for b in range(n_band)], axis=1)
-    band_exp = np.stack([x[:, band == b].sum(axis=1) for b in range(n_band)], axis=1)
-    band_rate = (band_events + 2 * prior_days * cat_rate) / (band_exp + 2 * prior_days)
-    return band_rate[:, band]
-
-
 def fit(
     data: object,
     *,
@@ -391,8 +376,9 @@ def fit(
         Yearly damping factor of the trend, in (0, 1] (see
         :attr:`FittedModel.trend_damping`).
     population : pandas.Series, optional
-        Child population indexed by date; entry rates are then per child
-        and scale with the population.
+        Child population indexed by date [children]; projected entries then
+        scale with the population relative to its value at the window's end
+        (interpolated between dates; the window's own rates are unchanged).
     time_in_care : sequence of int or None
         Lower bounds of the time-in-care bands to fit hazards by [months],
         chosen from the bounds of
@@ -404,77 +390,47 @@ def fit(
     Returns
     -------
     FittedModel
+
+    Raises
+    ------
+    SchemaError
+        If there are no episodes, the window holds under
+        ``MIN_WINDOW_DAYS`` days of data, or nobody with a known date of
+        birth was in care during it.
+    ValueError
+        If the window ends after the data or ``time_in_care`` is not valid.
     """
     episodes, coverage_start, censor = episodes_of(data)
+    if episodes.empty:
+        raise SchemaError("there are no episodes to fit: read returns that hold episodes of care", file="<episodes>", rule="no_episodes")
     data_end = pd.Timestamp(censor) if censor is not None else pd.Timestamp(max(episodes[S.EPISODE_START].max(), episodes[S.EPISODE_END].max()))
+    data_start = pd.Timestamp(coverage_start) if coverage_start is not None else pd.Timestamp(episodes[S.EPISODE_START].min())
     start, end = default_reference(data_end) if reference is None else (pd.Timestamp(reference[0]), pd.Timestamp(reference[1]))
-    if coverage_start is not None and start < pd.Timestamp(coverage_start):
-        # before the first return only the children still in care at its start are visible
-        start = pd.Timestamp(coverage_start)
-    if start > end:
-        raise ValueError(f"reference window {start.date()} to {end.date()} is empty")
+    # before the first return only the children still in care at its start are visible
+    start = max(start, data_start)
     if end > data_end:
         raise ValueError(f"reference window ends {end.date()} after the data ({data_end.date()})")
+    if (end - start).days + 1 < MIN_WINDOW_DAYS:
+        raise SchemaError(
+            f"the reference window {start.date()} to {end.date()} covers {max((end - start).days + 1, 0)} days of data; "
+            f"fitting needs at least {MIN_WINDOW_DAYS} days (the data run from {data_start.date()} to {data_end.date()})",
+            file="<episodes>",
+            rule="too_little_data",
+        )
     cats = list(categories) if categories is not None else ordered_categories(episodes[S.PLACEMENT])
     durations = _check_durations(time_in_care)
-    split = len(durations) > 1
-    fl = flows(episodes, start=start, end=end, freq="MS", by=(S.PLACEMENT, S.AGE, S.TIME_IN_CARE) if split else (S.PLACEMENT, S.AGE))
-    periods = pd.DatetimeIndex(sorted(fl.table[S.PERIOD_START].unique()))
-    if half_life is None:
-        weight_of = pd.Series(1.0, index=periods)
-    else:
-        months_back = (end.year - periods.year) * 12 + (end.month - periods.month)
-        weight_of = pd.Series(0.5 ** (np.asarray(months_back, dtype=float) / half_life), index=periods)
-    c_idx = {c: i for i, c in enumerate(cats)}
-    # each of the flows' time-in-care bands falls in one of the model's bands
-    band_of = {label: int(np.searchsorted(durations, months, side="right")) - 1 for label, months in TIME_IN_CARE_BANDS.items()}
-    n_c, n_d, n_a = len(cats), len(durations), len(AGES)
-
-    def cells(frame: pd.DataFrame, value: pd.Series, *, prefix: str = "") -> tuple[tuple[np.ndarray, ...], np.ndarray, pd.DataFrame]:
-        """(category, band, age) indices, weighted values and the rows themselves, for rows in the model's states."""
-        age = frame[prefix + S.AGE]
-        ok = (frame[prefix + S.PLACEMENT].isin(cats) & age.notna()).to_numpy().copy()
-        ok[ok] = age[ok].astype(int).to_numpy() < n_a
-        frame = frame[ok]
-        band = frame[prefix + S.TIME_IN_CARE].map(band_of).to_numpy(dtype=int) if split else np.zeros(len(frame), dtype=int)
-        weighted = value[ok].to_numpy(dtype=float) * frame[S.PERIOD_START].map(weight_of).to_numpy()
-        return (frame[prefix + S.PLACEMENT].map(c_idx).to_numpy(), band, frame[prefix + S.AGE].astype(int).to_numpy()), weighted, frame
-
-    exposure = np.zeros((n_c, n_d, n_a))
-    exits = np.zeros((n_c, n_d, n_a))
-    entries = np.zeros((n_a, n_c))
-    idx, value, _ = cells(fl.table, fl.table[S.EXPOSURE_DAYS])
-    np.add.at(exposure, idx, value)
-    idx, value, _ = cells(fl.table, fl.table[S.ENTRIES])
-    np.add.at(entries, (idx[2], idx[0]), value)
-    idx, value, _ = cells(fl.exits, fl.exits[S.COUNT])
-    np.add.at(exits, idx, value)
-    # exits on the 18th birthday are structural (the projection ages children out)
-    at18 = _exits_on_18th_birthday(episodes, start, end, weight_of, durations)
-    for (cat, band), count in at18.items():
-        if cat in c_idx:
-            exits[c_idx[cat], band, n_a - 1] -= count
-    exits = np.maximum(exits, 0)
-
-    moves = np.zeros((n_c, n_d, n_a, n_c))
-    mv = fl.moves[fl.moves[S.TO_PLACEMENT].isin(cats)]
-    idx, value, kept = cells(mv, mv[S.COUNT], prefix="from_")
-    np.add.at(moves, idx + (kept[S.TO_PLACEMENT].map(c_idx).to_numpy(),), value)
-    flat = (n_c * n_d, n_a)
-    move_prior = _shrink_prior(moves.reshape(flat + (n_c,)), exposure.reshape(flat), prior_days).reshape(moves.shape)
-    exit_prior = _shrink_prior(exits.reshape(flat), exposure.reshape(flat), prior_days).reshape(exits.shape)
-    month_days = pd.Series(fl.table.groupby(S.PERIOD_START)[S.PERIOD_END].first() - periods + pd.Timedelta(days=1)).dt.days
-    days = float((month_days * weight_of).sum())
-
-    monthly = fl.table.groupby(S.PERIOD_START)[S.ENTRIES].sum()
-    trend, trend_se, dispersion = _poisson_trend(monthly, end, with_trend=entry_trend)
-    by_band = _monthly_entries_by_band(fl, periods)  # (months, bands)
-    band_trend, band_se = _band_trends(by_band, periods, end, trend, trend_se, dispersion) if entry_trend else (np.zeros(by_band.shape[1]), np.zeros(by_band.shape[1]))
-    centre = ((periods + pd.Timedelta(days=14)) - end).days.to_numpy(dtype=float) / 365.25
-    w_entries = by_band * weight_of.to_numpy()[:, None]
-    total_w = w_entries.sum(axis=0)
-    entry_time = np.divide((centre[:, None] * w_entries).sum(axis=0), total_w, out=np.zeros(len(total_w)), where=total_w > 0)
-    entry_drift, level_drift, hazard_drift = _drifts(fl, cats, end, dispersion)
+    by = (S.PLACEMENT, S.AGE, S.TIME_IN_CARE) if len(durations) > 1 else (S.PLACEMENT, S.AGE)
+    fl = flows(episodes, start=start, end=end, freq="MS", by=by)
+    weight_of = month_weights(pd.DatetimeIndex(sorted(fl.table[S.PERIOD_START].unique())), end, half_life)
+    counts = count_hazards(fl, episodes, categories=cats, durations=durations, weight_of=weight_of, window=(start, end), prior_days=prior_days)
+    if counts.exposure.sum() <= 0:
+        raise SchemaError(
+            f"no child with a known date of birth was in care between {start.date()} and {end.date()}: there is nothing to fit rates from",
+            file="<episodes>",
+            rule="too_little_data",
+        )
+    ent = fit_entries(fl, episodes, categories=cats, weight_of=weight_of, window=(start, end), with_trend=entry_trend)
+    entry_drift, level_drift, hazard_drift = drifts(fl, cats, end, ent.dispersion)
     pop = None
     if population is not None:
         pop = population.sort_index()
@@ -483,193 +439,48 @@ def fit(
         categories=tuple(cats),
         reference=(start, end),
         durations=durations,
-        exposure=exposure,
-        moves=moves,
-        exits=exits,
-        move_prior=move_prior,
-        exit_prior=exit_prior,
+        exposure=counts.exposure,
+        moves=counts.moves,
+        exits=counts.exits,
+        move_prior=counts.move_prior,
+        exit_prior=counts.exit_prior,
         prior_days=float(prior_days),
-        entries=entries,
-        entry_days=days,
-        entry_trend=band_trend,
-        entry_trend_se=band_se,
+        entries=ent.entries,
+        entry_days=ent.entry_days,
+        entry_trend=ent.trend,
+        entry_trend_se=ent.trend_se,
         trend_damping=float(trend_damping),
-        entry_time=entry_time,
-        entry_birthdays=_entry_birthdays(episodes, start, end),
-        entry_dispersion=dispersion,
+        entry_time=ent.entry_time,
+        entry_birthdays=ent.birthdays,
+        entry_dispersion=ent.dispersion,
         entry_drift=entry_drift,
         entry_level_drift=level_drift,
         hazard_drift=hazard_drift,
         population=pop,
+        data_start=data_start,
         data_end=data_end,
         episodes=episodes,
     )
 
 
-def _extra_spread(counts: np.ndarray, expected: np.ndarray) -> float:
-    """Method-of-moments spread of log rates beyond Poisson noise, pooled over groups.
+def month_weights(periods: pd.DatetimeIndex, end: pd.Timestamp, half_life: float | None) -> pd.Series:
+    """Weight of each month of a window: ``0.5 ** (months before the end's month / half_life)``.
 
-    ``counts`` and ``expected`` are (group, year); Var(n) = m + sigma^2 m^2.
+    Parameters
+    ----------
+    periods : pandas.DatetimeIndex
+        First day of each month.
+    end : pandas.Timestamp
+        Last day of the window.
+    half_life : float or None
+        [months]; ``None`` weighs every month 1.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by ``periods``.
     """
-    excess = float(((counts - expected) ** 2 - expected).sum())
-    scale = float((expected**2).sum())
-    return float(np.sqrt(max(excess, 0.0) / scale)) if scale > 0 else 0.0
-
-
-#: Random-walk spread of councils' log starts [1/sqrt(year)]: the value of
-#: ``sufficiency.published.starts_drift(sufficiency.load_published())`` (DfE
-#: starts by council, 2018-2022; checked by the tests).
-LEVEL_DRIFT_PRIOR = 0.212
-#: Weight of that prior [yearly changes].
-LEVEL_DRIFT_PRIOR_WEIGHT = 2.0
-
-
-def _level_drift(totals: np.ndarray, dispersion: float) -> float:
-    """Random-walk spread of the log level of yearly entry ``totals`` (consecutive years), shrunk to the prior."""
-    n = totals[totals > 0]
-    excess, k = 0.0, 0
-    if len(n) >= 3:
-        change = np.diff(np.log(n))
-        k = len(change)
-        excess = float((((change - change.mean()) ** 2) * k / (k - 1) - dispersion * (1 / n[1:] + 1 / n[:-1])).sum())
-    w = LEVEL_DRIFT_PRIOR_WEIGHT
-    return float(np.sqrt(max((w * LEVEL_DRIFT_PRIOR**2 + excess) / (w + k), 0.0)))
-
-
-def _drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> tuple[float, float, float]:
-    """Yearly drift of entry composition, of the entry level and of hazards (see :class:`FittedModel`)."""
-    band = _band_index()
-    table = fl.table[fl.table[S.AGE].notna() & fl.table[S.PLACEMENT].isin(cats)]
-    table = table[table[S.AGE].astype(int) < len(AGES)]
-    months_back = (end.year - table[S.PERIOD_START].dt.year) * 12 + (end.month - table[S.PERIOD_START].dt.month)
-    year = (months_back // 12).to_numpy()
-    periods = fl.table[S.PERIOD_START].drop_duplicates()
-    per_year = (((end.year - periods.dt.year) * 12 + (end.month - periods.dt.month)) // 12).value_counts()
-    full = sorted(int(y) for y, n in per_year.items() if n == 12)
-    if len(full) < 2:
-        return 0.0, LEVEL_DRIFT_PRIOR, 0.0
-    c_idx = {c: i for i, c in enumerate(cats)}
-    n_years = int(year.max()) + 1
-    ci = table[S.PLACEMENT].map(c_idx).to_numpy()
-    bi = band[table[S.AGE].astype(int).to_numpy()]
-    entries = np.zeros((band.max() + 1, len(cats), n_years))
-    np.add.at(entries, (bi, ci, year), table[S.ENTRIES].to_numpy(dtype=float))
-    exposure = np.zeros((len(cats), n_years))
-    np.add.at(exposure, (ci, year), table[S.EXPOSURE_DAYS].to_numpy(dtype=float))
-    out = np.zeros((len(cats), n_years))
-    np.add.at(out, (ci, year), (table[S.EXITS] + table[S.MOVES_OUT]).to_numpy(dtype=float))
-    # composition: each group's share of the year's total entries (the total's own changes are the trend's)
-    e = entries[:, :, full].reshape(-1, len(full))
-    share = e.sum(axis=1, keepdims=True) / max(e.sum(), 1.0)
-    entry_drift = _extra_spread(e, share * e.sum(axis=0)[None, :])
-    x, o = exposure[:, full], out[:, full]
-    rate = np.divide(o.sum(axis=1), x.sum(axis=1), out=np.zeros(len(cats)), where=x.sum(axis=1) > 0)
-    hazard_drift = _extra_spread(o, rate[:, None] * x)
-    # the level: consecutive whole years, oldest first
-    run = []
-    while len(run) in full:  # years back 0, 1, 2, ... while whole
-        run.append(len(run))
-    run = run[::-1]
-    level = _level_drift(entries.sum(axis=(0, 1))[run], dispersion) if len(run) >= 3 else LEVEL_DRIFT_PRIOR
-    return entry_drift, level, hazard_drift
-
-
-#: Weight of the pooled distribution of months to the next birthday [entrants].
-BIRTHDAY_PRIOR = 12.0
-
-
-def _entry_birthdays(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
-    """Shares of entrants by age and months from the entry month to the next birthday (see :class:`FittedModel`)."""
-    ent = episodes[episodes[S.IS_ENTRY].to_numpy(bool) & episodes[S.EPISODE_START].between(start, end).to_numpy()]
-    when = ent[S.EPISODE_START].to_numpy("datetime64[ns]")
-    age = age_at(ent[S.DATE_OF_BIRTH].to_numpy(), when)
-    known = ~np.isnan(age) & (age >= 0) & (age < len(AGES))
-    age = age[known].astype(int)
-    nxt = pd.DatetimeIndex(birthday(ent[S.DATE_OF_BIRTH].to_numpy()[known], age + 1))
-    entered = pd.DatetimeIndex(when[known])
-    k = np.clip((nxt.year - entered.year) * 12 + (nxt.month - entered.month), 0, 12)
-    counts = np.zeros((len(AGES), 13))
-    np.add.at(counts, (age, np.asarray(k)), 1.0)
-    pooled = counts[1:].sum(axis=0)
-    # with no entrants aged 1-17, a birthday equally likely in any month (half of the entry month's before entry)
-    prior = pooled / pooled.sum() if pooled.sum() > 0 else np.r_[0.5, np.ones(11), 0.5] / 12
-    return (counts + BIRTHDAY_PRIOR * prior) / (counts.sum(axis=1, keepdims=True) + BIRTHDAY_PRIOR)
-
-
-def _exits_on_18th_birthday(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, weight_of: pd.Series, durations: tuple[int, ...]) -> pd.Series:
-    """Weighted count of exits on the 18th birthday by (placement, time-in-care band index)."""
-    chosen = (episodes[S.IS_EXIT] & episodes[S.EPISODE_END].between(start, end)).to_numpy()
-    ex = episodes[chosen]
-    on18 = ex[S.EPISODE_END].to_numpy("datetime64[ns]") == birthday(ex[S.DATE_OF_BIRTH].to_numpy(), S.LEAVING_AGE)
-    began = period_began(episodes)[chosen][on18]
-    ex = ex[on18]
-    # the band of the day before the birthday, as in the flows' pieces
-    band = np.zeros(len(ex), dtype=int)
-    for months in durations[1:]:
-        when = (pd.DatetimeIndex(began) + pd.DateOffset(months=months)).to_numpy("datetime64[ns]")
-        band += when <= ex[S.EPISODE_END].to_numpy("datetime64[ns]") - np.timedelta64(1, "D")
-    month = ex[S.EPISODE_END].dt.to_period("M").dt.to_timestamp()
-    weights = month.map(weight_of).fillna(0.0).to_numpy()
-    return pd.Series(weights).groupby([ex[S.PLACEMENT].to_numpy(), band]).sum()
-
-
-def _monthly_entries_by_band(fl: Flows, periods: pd.DatetimeIndex) -> np.ndarray:
-    """Entries by (month, DfE age band) of age at entry (unknown ages spread by the known mix)."""
-    table = fl.table[fl.table[S.AGE].notna()]
-    table = table[table[S.AGE].astype(int) < len(AGES)]
-    band = _band_index()[table[S.AGE].astype(int).to_numpy()]
-    month = periods.get_indexer(table[S.PERIOD_START])
-    out = np.zeros((len(periods), len(DFE_AGE_BANDS)))
-    np.add.at(out, (month, band), table[S.ENTRIES].to_numpy(dtype=float))
-    return out
-
-
-def _band_trends(
-    by_band: np.ndarray, periods: pd.DatetimeIndex, end: pd.Timestamp, common: float, common_se: float, dispersion: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each age band's log-linear entry trend, shrunk towards the common trend (empirical Bayes).
-
-    With band slopes ``b_k`` (standard errors ``s_k``, quasi-Poisson with
-    the total's dispersion) and common slope ``b``, the spread between bands
-    beyond noise is ``tau² = max(0, mean((b_k - b)²) - mean(s_k²))``; each
-    band keeps the share ``tau² / (tau² + s_k²)`` of its departure from
-    ``b``. Bands too small to fit keep the common slope.
-    """
-    t = ((periods - end).days / 365.25).to_numpy(dtype=float)
-    n_b = by_band.shape[1]
-    slopes, ses = np.full(n_b, np.nan), np.full(n_b, np.nan)
-    design = sm.add_constant(t)
-    for k in range(n_b):
-        y = by_band[:, k]
-        if y.sum() < 20 or len(y) < 6:
-            continue
-        result = sm.GLM(y, design, family=sm.families.Poisson()).fit()
-        slopes[k], ses[k] = result.params[1], result.bse[1] * np.sqrt(dispersion)
-    ok = ~np.isnan(slopes)
-    out, out_se = np.full(n_b, common), np.full(n_b, common_se)
-    if ok.sum() < 2:
-        return out, out_se
-    tau2 = max(0.0, float(np.mean((slopes[ok] - common) ** 2) - np.mean(ses[ok] ** 2)))
-    keep = tau2 / (tau2 + ses[ok] ** 2)
-    out[ok] = common + keep * (slopes[ok] - common)
-    out_se[ok] = np.sqrt(keep * ses[ok] ** 2 + ((1 - keep) * common_se) ** 2)
-    return out, out_se
-
-
-def _poisson_trend(monthly: pd.Series, end: pd.Timestamp, *, with_trend: bool) -> tuple[float, float, float]:
-    """Quasi-Poisson fit of monthly entries.
-
-    Returns the log-linear trend [1/year] and its standard error (zeros
-    without a trend) and the dispersion (Pearson chi-square ÷ residual
-    degrees of freedom, at least 1).
-    """
-    y = monthly.to_numpy(dtype=float)
-    if len(y) < 6 or y.sum() == 0:
-        return 0.0, 0.0, 1.0
-    t = ((monthly.index - end).days / 365.25).to_numpy(dtype=float)
-    design = sm.add_constant(t) if with_trend else np.ones((len(y), 1))
-    result = sm.GLM(y, design, family=sm.families.Poisson()).fit()
-    dispersion = max(1.0, float(result.pearson_chi2 / max(result.df_resid, 1)))
-    if not with_trend:
-        return 0.0, 0.0, dispersion
-    return float(result.params[1]), float(result.bse[1] * np.sqrt(dispersion)), dispersion
+    if half_life is None:
+        return pd.Series(1.0, index=periods)
+    months_back = (end.year - periods.year) * 12 + (end.month - periods.month)
+    return pd.Series(0.5 ** (np.asarray(months_back, dtype=float) / half_life), index=periods)

@@ -1,4 +1,4 @@
-"""Canonical column names and their units, defined once.
+"""Canonical column names and their units, defined once (the mappings are read-only).
 
 Every table the library produces or consumes uses these names. Raw SSDA903
 column names (``CHILD``, ``DECOM``, ...) are mapped onto them by
@@ -6,6 +6,8 @@ column names (``CHILD``, ``DECOM``, ...) are mapped onto them by
 """
 
 from __future__ import annotations
+
+from types import MappingProxyType
 
 # --- child-level attributes -------------------------------------------------
 CHILD_ID = "child_id"  #: LA-assigned child identifier (string, never cast to int)
@@ -45,8 +47,6 @@ AGE_BAND = "age_band"  #: DfE age band label
 TIME_IN_CARE = "time_in_care"  #: band of time since the period of care began
 PERIOD_START = "period_start"  #: first day of a period [date]
 PERIOD_END = "period_end"  #: last day of a period (inclusive) [date]
-FROM_PLACEMENT = "from_placement"
-TO_PLACEMENT = "to_placement"
 
 # --- measures -----------------------------------------------------------------
 CHILDREN = "children"  #: [children]
@@ -76,31 +76,35 @@ QUALITY_COLUMNS = (
 )
 
 #: Required raw columns per SSDA903 table.
-REQUIRED_RAW = {
-    "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "DEC", "REC"),
-    "header": ("CHILD", "SEX", "DOB"),
-    "uasc": ("CHILD", "DOB"),
-}
+REQUIRED_RAW = MappingProxyType(
+    {
+        "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "DEC", "REC"),
+        "header": ("CHILD", "SEX", "DOB"),
+        "uasc": ("CHILD", "DOB"),
+    }
+)
 
 #: Raw SSDA903 column -> canonical column.
-RAW_TO_CANONICAL = {
-    "CHILD": CHILD_ID,
-    "DOB": DATE_OF_BIRTH,
-    "SEX": SEX,
-    "ETHNIC": ETHNICITY,
-    "DECOM": EPISODE_START,
-    "DEC": EPISODE_END,
-    "RNE": REASON_NEW,
-    "LS": LEGAL_STATUS,
-    "CIN": CATEGORY_OF_NEED,
-    "PLACE": PLACEMENT_CODE,
-    "PLACE_PROVIDER": PROVIDER_CODE,
-    "REC": REASON_CEASED,
-    "REASON_PLACE_CHANGE": REASON_PLACE_CHANGE,
-    "URN": URN,
-    "DUC": UASC_CEASED,
-    "UASC": UASC,
-}
+RAW_TO_CANONICAL = MappingProxyType(
+    {
+        "CHILD": CHILD_ID,
+        "DOB": DATE_OF_BIRTH,
+        "SEX": SEX,
+        "ETHNIC": ETHNICITY,
+        "DECOM": EPISODE_START,
+        "DEC": EPISODE_END,
+        "RNE": REASON_NEW,
+        "LS": LEGAL_STATUS,
+        "CIN": CATEGORY_OF_NEED,
+        "PLACE": PLACEMENT_CODE,
+        "PLACE_PROVIDER": PROVIDER_CODE,
+        "REC": REASON_CEASED,
+        "REASON_PLACE_CHANGE": REASON_PLACE_CHANGE,
+        "URN": URN,
+        "DUC": UASC_CEASED,
+        "UASC": UASC,
+    }
+)
 
 #: Column order of the canonical episodes table.
 EPISODE_COLUMNS = (
