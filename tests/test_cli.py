@@ -35,3 +35,12 @@ def test_simulate_then_report(tmp_path):
     run = subprocess.run([sys.executable, "-m", "sufficiency", "report", str(tmp_path / "county" / "returns"), "--out", str(tmp_path / "r")], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert "2019-20 to 2021-22" in run.stdout
+
+
+def test_any_library_error_is_one_line_and_non_zero(tmp_path, capsys):
+    folder = tmp_path / "2015-16"
+    folder.mkdir()
+    (folder / "episodes.csv").write_text("CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n1,01/02/2016,S,C2,U4,PR1,,\n")
+    assert main(["report", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "no_header" in err

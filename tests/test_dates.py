@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sufficiency.dates import age_at, birthday, parse_dates
+from sufficiency.dates import age_at, birthday, financial_year_label, parse_dates, year_ending_march
 
 
 def test_parse_accepts_council_formats_and_rejects_guesses():
@@ -28,3 +28,13 @@ def test_birthday_is_first_day_of_the_new_age():
     got = birthday(dob, np.array([18, 16, 18]))
     assert list(pd.DatetimeIndex(got).strftime("%Y-%m-%d")) == ["2026-03-01", "2024-02-29", "2019-12-31"]
     assert (age_at(dob, got) == np.array([18, 16, 18])).all()
+
+
+def test_year_labels_name_the_year_ending_31_march():
+    # DfE and councils write the year to 31 March 2011 as 2011, "2010-11", "2010/11" or "201011"
+    for label in (2011, "2011", "2010-11", "2010/11", "2010_11", " 2010 - 11 ", "2010-2011", "201011", 2011.0):
+        assert year_ending_march(label) == 2011, label
+    assert year_ending_march("1999-00") == 2000
+    for label in ("2010-12", "201012", "twenty", "", "11", 3.5, "2010-2012"):
+        assert year_ending_march(label) is None, label
+    assert financial_year_label(2025) == "2024-25" and financial_year_label(2000) == "1999-00"

@@ -304,3 +304,32 @@ def test_backtest_tables_at_the_horizons_it_reached(sample):
     assert list(result.coverage().index.get_level_values("h").unique()) == [6]
     with pytest.raises(ValueError, match="no forecasts"):
         result.table(horizons=(12,))
+
+
+def test_fit_refuses_empty_or_too_short_data(sample):
+    empty = sample.episodes.iloc[:0]
+    with pytest.raises(suf.SchemaError, match="no_episodes"):
+        suf.fit(empty)
+    with pytest.raises(suf.SchemaError, match="too_little_data") as info:
+        suf.fit(sample, reference=("2025-03-20", "2025-03-31"))
+    assert "12 days" in str(info.value)
+    # episodes with no known date of birth give no exposure by age
+    with pytest.raises(suf.SchemaError, match="too_little_data"):
+        suf.fit(sample.episodes.assign(**{S.DATE_OF_BIRTH: pd.NaT}))
+
+
+def test_project_refuses_a_start_before_the_data(sample):
+    fitted = suf.fit(sample)
+    with pytest.raises(ValueError, match="before the data begin"):
+        suf.project(fitted, start="2010-03-31", horizon=6, n_sims=5)
+
+
+def test_exported_mappings_are_read_only():
+    with pytest.raises(TypeError):
+        suf.DFE_AGE_BANDS["under 1"] = (0, 1)
+    with pytest.raises(TypeError):
+        S.REQUIRED_RAW["episodes"] = ("CHILD",)
+    from sufficiency.ages import TIME_IN_CARE_BANDS
+
+    with pytest.raises(TypeError):
+        TIME_IN_CARE_BANDS["1 year"] = 6

@@ -353,3 +353,81 @@ def test_old_excel_files_are_named_not_skipped(tmp_path):
     (folder / "episodes.xls").write_bytes(b"\xd0\xcf\x11\xe0 old excel")
     with pytest.raises(suf.SchemaError, match="unsupported_format"):
         suf.read_ssda903(tmp_path)
+
+
+# --------------------------------------------------------------------------- refusals and readings councils meet
+
+
+def test_episodes_without_header_files_are_refused(tmp_path):
+    folder = write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016")])
+    (folder / "header.csv").unlink()
+    with pytest.raises(suf.SchemaError) as info:
+        suf.read_ssda903(tmp_path)
+    assert info.value.rule == "no_header" and "date of birth" in str(info.value)
+
+
+def test_every_row_dropped_raises_naming_the_rule(tmp_path):
+    write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "31/02/2016"), episode_row("2", "not a date")])
+    with pytest.raises(suf.SchemaError) as info:
+        suf.read_ssda903(tmp_path)
+    assert info.value.rule == "no_usable_episodes"
+    assert "invalid_date (DECOM): 2" in str(info.value)
+
+
+def test_schema_error_names_file_row_column_and_rule(tmp_path):
+    folder = write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016", place="Q9")])
+    with pytest.raises(suf.SchemaError) as info:
+        suf.read_ssda903(tmp_path, strict=True)
+    err = info.value
+    # the file as the caller's folder gives it, the line of the offending row (line 1 holds the column names)
+    assert (err.file, err.row, err.column, err.rule) == (str(folder / "episodes.csv"), 2, "PLACE", "unknown_code")
+    assert "\n" not in str(err) and str(err).startswith(f"{folder / 'episodes.csv'}, row 2, column PLACE: ")
+
+
+def test_mapping_keys_may_be_spans_and_bad_keys_are_named(tmp_path):
+    folder = write_year(tmp_path, 2017, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2017")])
+    data = read({"2016-17": folder})
+    assert data.years == (2017,)  # the return for 2016-17 ends on 31 March 2017
+    with pytest.raises(suf.SchemaError, match="bad_year") as info:
+        suf.read_ssda903({"last year": folder})
+    assert "'last year'" in str(info.value)
+
+
+@pytest.mark.parametrize("encoding, sep", [("utf-16", ","), ("utf-16", "\t"), ("utf-16-le", ","), ("utf-8", ";")])
+def test_utf16_and_other_separators_read_like_utf8(tmp_path, encoding, sep):
+    rows = [episode_row("1", "01/02/2016", "01/03/2016", "X1"), episode_row("1", "01/03/2016", place="K2", provider="PR4", rne="P")]
+    plain = tmp_path / "plain"
+    write_year(plain, 2016, [header_row("1", "01/01/2010")], rows)
+    other = tmp_path / "other"
+    folder = write_year(other, 2016, [header_row("1", "01/01/2010")], rows)
+    text = (plain / "2015-16" / "episodes.csv").read_text(encoding="utf-8").replace(",", sep)
+    (folder / "episodes.csv").write_bytes(text.encode(encoding))
+    a, b = read(plain), read(other)
+    cols = [S.CHILD_ID, S.EPISODE_START, S.EPISODE_END, S.PLACEMENT, S.SOURCE_ROW]
+    pd.testing.assert_frame_equal(a.episodes[cols], b.episodes[cols])
+
+
+def test_ragged_row_is_counted_and_the_rest_read(tmp_path):
+    rows = [episode_row("1", "01/02/2016"), episode_row("2", "01/03/2016"), episode_row("3", "01/03/2016")]
+    folder = write_year(tmp_path, 2016, [header_row(c, "01/01/2010") for c in "123"], rows)
+    lines = (folder / "episodes.csv").read_text().splitlines()
+    lines[2] += ",stray note"  # line 3 holds child 2
+    lines[3] += ","  # a trailing empty field on child 3's line is harmless
+    (folder / "episodes.csv").write_text("\n".join(lines) + "\n")
+    data = read(tmp_path)
+    assert data.episodes[S.CHILD_ID].tolist() == ["1", "3"]
+    q = data.quality
+    ragged = q[q["rule"] == "ragged_row"]
+    assert ragged[["file", "row", S.CHILD_ID, "removed"]].values.tolist() == [[str(folder / "episodes.csv"), 3, "2", True]]
+    assert q.loc[q["rule"] == "trailing_empty_fields", "n_rows"].tolist() == [1]
+    # three data lines: two kept, one removed and counted
+    assert len(data.episodes) + int(q.loc[q["removed"] & (q["file"] == str(folder / "episodes.csv")), "n_rows"].sum()) == 3
+
+
+def test_blank_lines_keep_the_row_numbers(tmp_path):
+    folder = write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016"), episode_row("1", "01/03/2016", rne="P", place="K2", provider="PR4")])
+    lines = (folder / "episodes.csv").read_text().splitlines()
+    (folder / "episodes.csv").write_text("\n".join([lines[0], lines[1], "", lines[2]]) + "\n")
+    data = read(tmp_path)
+    assert data.episodes[S.SOURCE_ROW].tolist() == [2, 4]
+    assert rules(data)["blank_row"] == 1

@@ -31,6 +31,7 @@ def test_read_published(table):
         ("la_code,la_name,cla_31_march\nE1,A,5\n", "missing_column"),
         ("la_code,la_name,year,cla_31_march\nE1,A,2020,lots\n", "not_a_number"),
         ("la_code,la_name,year,cla_31_march\nE1,A,2020,5\nE1,A,2020,6\n", "duplicate_row"),
+        ("la_code,la_name,year,cla_31_march\nE1,A,2019-21,5\n", "not_a_year"),
     ],
 )
 def test_bad_published_tables(tmp_path, text, rule):
@@ -38,6 +39,24 @@ def test_bad_published_tables(tmp_path, text, rule):
     path.write_text(text)
     with pytest.raises(suf.SchemaError, match=rule):
         suf.read_published(path)
+
+
+def test_year_labels_follow_the_31_march_convention(tmp_path):
+    # "2010-11" is the year to 31 March 2011, as everywhere else in the library (and "201011" in DfE files)
+    path = tmp_path / "t.csv"
+    path.write_text("la_code,la_name,year,cla_31_march\nE1,A,2010-11,5\nE1,A,201112,6\nE1,A,2013,7\n")
+    assert suf.read_published(path)["year"].tolist() == [2011, 2012, 2013]
+    placements = tmp_path / "p.csv"
+    placements.write_text("la_code,la_name,year,placement,number\nE1,A,2010-11,Total,5\n")
+    assert suf.read_published_placements(placements)["year"].unique().tolist() == [2011]
+
+
+def test_bad_cell_names_its_line(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("la_code,la_name,year,cla_31_march\nE1,A,2020,5\nE1,A,2021,-3\n")
+    with pytest.raises(suf.SchemaError) as info:
+        suf.read_published(path)
+    assert (info.value.file, info.value.row, info.value.column, info.value.rule) == (str(path), 3, "cla_31_march", "negative")
 
 
 def test_forecast_shape(table):

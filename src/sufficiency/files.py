@@ -219,14 +219,15 @@ def _looks_utf16(head: bytes) -> bool:
 def _parse_csv(text: str, name: str, log: QualityLog) -> pd.DataFrame:
     """Parse CSV text with every cell as ``str`` and ``source_row`` set to each row's line in the file.
 
-    A column-name line with tabs and no commas is read as tab-separated
-    (Excel's "Unicode text"). Rows with more fields than the column-name line are set aside: with
+    A column-name line with tabs (or semicolons, as Excel writes CSV where
+    the comma is the decimal mark) and no commas is read with that
+    separator. Rows with more fields than the column-name line are set aside: with
     only empty extra fields (a trailing comma) the extras are ignored;
     otherwise the row is dropped and recorded (file, row, its content), and
     the rest of the file is read.
     """
     first = text.split("\n", 1)[0]
-    sep = "\t" if "\t" in first and "," not in first else ","
+    sep = next((c for c in ("\t", ";") if c in first and "," not in first), ",")
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL, skip_blank_lines=False)
         frame[S.SOURCE_ROW] = range(2, len(frame) + 2)

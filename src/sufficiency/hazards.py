@@ -94,7 +94,7 @@ def count_hazards(
     moves = np.zeros((n_c, n_d, n_a, n_c))
     mv = fl.moves[fl.moves["to_" + S.PLACEMENT].isin(categories)]
     idx, value, kept = _cells(mv, mv[S.COUNT], c_idx, durations, weight_of, prefix="from_")
-    np.add.at(moves, idx + (kept["to_" + S.PLACEMENT].map(c_idx).to_numpy(),), value)
+    np.add.at(moves, idx + (kept["to_" + S.PLACEMENT].map(c_idx).to_numpy(dtype=np.int64),), value)
     flat = (n_c * n_d, n_a)
     move_prior = shrink_prior(moves.reshape(flat + (n_c,)), exposure.reshape(flat), prior_days).reshape(moves.shape)
     exit_prior = shrink_prior(exits.reshape(flat), exposure.reshape(flat), prior_days).reshape(exits.shape)
@@ -116,7 +116,8 @@ def _cells(
     else:
         band = np.zeros(len(frame), dtype=int)
     weighted = value[ok].to_numpy(dtype=float) * frame[S.PERIOD_START].map(weight_of).to_numpy()
-    return (frame[prefix + S.PLACEMENT].map(c_idx).to_numpy(), band, frame[prefix + S.AGE].astype(int).to_numpy()), weighted, frame
+    cells = (frame[prefix + S.PLACEMENT].map(c_idx).to_numpy(dtype=np.int64), band, frame[prefix + S.AGE].to_numpy(dtype=np.int64))
+    return cells, weighted, frame
 
 
 def shrink_prior(events: np.ndarray, exposure: np.ndarray, prior_days: float) -> np.ndarray:
