@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema as S
-from ..stock import stock
 from .returns import write_returns
 from .simulate import CountyParameters, simulate_county
 
@@ -27,7 +26,8 @@ def build_sample(
 
     Writes ``returns/<yyyy-yy>/{header,episodes,uasc}.csv``,
     ``truth_stock_31_march.csv`` (true children in care at each 31 March by
-    placement category, counted from the simulated episodes) and
+    placement category, counted day by day from the generator's own
+    placements by :meth:`SimulatedCounty.true_stock`) and
     ``manifest.json`` (seed, parameters, files with row counts and SHA-256).
 
     Parameters
@@ -48,7 +48,7 @@ def build_sample(
     folder.mkdir(parents=True, exist_ok=True)
     files = write_returns(county.episodes, county.children, folder / "returns", first_year=first_year, last_year=last_year)
     dates = [pd.Timestamp(year=y, month=3, day=31) for y in range(first_year - 1, last_year + 1)]
-    truth = stock(county.episodes, dates, by=(S.PLACEMENT,))
+    truth = county.true_stock(dates, by=(S.PLACEMENT,))
     truth_path = folder / "truth_stock_31_march.csv"
     truth.to_csv(truth_path, index=False, date_format="%Y-%m-%d")
     files.append(truth_path)

@@ -17,11 +17,13 @@ The generator is deliberately *not* the model the library fits. It has:
   status changes and changes of placement status with the same carer (new
   episodes that are not moves), and short temporary (respite) placements.
 
-Calibration figures (with sources) are in the project's calibration notes:
-Leicestershire had 472 children looked after at 31 March 2015 and 726 at 31
-March 2024 with 244 to 311 starts a year; nationally 16+ starters rose from
-about 12% (2011) to 29% (2024) of starts, about 23% of care leavers in 2024
-had been in care under 8 weeks, and 39% left on their 18th birthday.
+Every setting is calibrated to a published figure, listed with its source
+in ``docs/calibration.md`` of the repository: for example Leicestershire had
+469 children looked after at 31 March 2016 and 694 at 31 March 2025 with
+244 to 311 starts a year (DfE *Children looked after in England*, council
+tables); nationally 16+ starters rose from 12% (2011) to 29% (2024) of
+starts, 14% of 2024 leavers had been in care under 8 weeks and 39% left on
+their 18th birthday. Settings no figure pins down are marked as assumptions.
 """
 
 from __future__ import annotations
@@ -32,10 +34,9 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as S
+from ..codes import code_groups
 from ..dates import age_at, birthday
-from ..quality import QualityLog
-from ..stacking import build_periods
-from ..taxonomy import coarse_map
+from ..taxonomy import coarse_map, ordered_categories
 
 # internal category codes
 KIN, INF, AGF, PFA, PWP, INR, EXR, SEC, OTR, SUP = range(10)
@@ -62,25 +63,48 @@ class CountyParameters:
 
     Attributes
     ----------
+    Each setting's source is in ``docs/calibration.md`` (the key in
+    brackets).
+
+    Attributes
+    ----------
     first_year, last_year : int
         Collection years of the returns written [year ending 31 March].
     entries_per_year : float
-        Non-UASC entries to care in the 2014-15 year [children/year].
+        Non-UASC entries to care in the 2014-15 year [children/year]; with
+        the growth below it gives Leicestershire's size (469 children in
+        care at 31 March 2016, 694 in 2025 [SFR16], [R25]).
     growth_before, growth_after : float
-        Yearly growth of entries before and after ``trend_change`` [1/year].
+        Yearly growth of entries before and after ``trend_change`` [1/year]
+        (Leicestershire's starts rose from 244 in 2015 to 311 in 2024
+        [SFR15], [R24]).
     trend_change : str
         Date the entry trend changes.
     uasc_per_month : tuple of (str, float)
-        UASC entries per month from each date on [children/month].
+        UASC entries per month from each date on [children/month]
+        (Leicestershire: 20, 45, 77, 109, 59 UASC starts in 2021-2025
+        [D25-rds]).
     scale : float
         Multiplies every entry rate (e.g. ~110 for a national-size dataset).
     stay_mix : tuple of (float, float, float)
         Shares of very short, short and long periods of care for families
-        whose eldest child is under 1, 1-9, 10-15 and 16-17 at entry.
+        whose eldest child is under 1, 1-9, 10-15 and 16-17 at entry (14%
+        of 2024 leavers had been in care under 8 weeks [D24-ceased]).
     stay_median_days, stay_sigma : tuple of float
         Median [days] and log-scale spread of each kind of stay's length.
     re_entry_share : float
-        Share of children returning home who come back into care.
+        Share of children returning home who come back into care (11% of
+        2024 leavers had two or more periods of care [D24-periods]).
+    season : tuple of float
+        Multiplier of entries by calendar month (an assumption).
+    pandemic : (str, str)
+        First and last day of the pandemic's effect.
+    pandemic_entry_factor : float
+        Multiplier of entries during it (England's starts fell 8% from
+        2020 to 2021 [T24]); court-based exits are delayed then.
+    sibling_sizes : tuple of float
+        Relative frequency of families of 1, 2, 3 and 4 children entering
+        together (an assumption).
     """
 
     first_year: int = 2016
@@ -126,6 +150,15 @@ class SimulatedCounty:
     children : pandas.DataFrame
         One row per child: ``child_id``, ``date_of_birth``, ``sex``,
         ``ethnicity``, ``uasc``, ``uasc_ceased``.
+    placements : pandas.DataFrame
+        The generator's own record of where each child was: one row per
+        placement spell, ``child_id``, ``period_of_care``, ``start`` and
+        ``end`` (the child is in care in the spell at the end of each day
+        ``start <= d < end``; ``end`` is NaT for spells running at
+        ``censor_date``), ``placement``, ``date_of_birth``, ``uasc``. It is
+        kept apart from the episodes (which add legal-status changes,
+        respite and the returns' codes), so counts from it are a truth the
+        library's readers and counters did not make.
     parameters : CountyParameters
     seed : int
     coverage_start, censor_date : pandas.Timestamp
@@ -134,10 +167,52 @@ class SimulatedCounty:
 
     episodes: pd.DataFrame
     children: pd.DataFrame
+    placements: pd.DataFrame
     parameters: CountyParameters
     seed: int
     coverage_start: pd.Timestamp
     censor_date: pd.Timestamp
+
+    def true_stock(self, dates: object, *, by: tuple[str, ...] = ("placement",)) -> pd.DataFrame:
+        """Children in care at the end of each date, counted day by day from :attr:`placements`.
+
+        Parameters
+        ----------
+        dates : date or sequence of dates
+            Count dates, up to ``censor_date``.
+        by : tuple of str
+            Any of ``"placement"``, ``"age"`` (completed years on the date;
+            a 29 February birthday falls on 1 March in common years),
+            ``"uasc"``; ``()`` for totals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``date``, the ``by`` columns and ``children`` [children]; with
+            ``by=("placement",)`` every category the county used appears at
+            every date (zeros included), in the taxonomy's order.
+        """
+        days = pd.DatetimeIndex(pd.to_datetime([dates] if isinstance(dates, (str, pd.Timestamp)) else list(dates)))
+        spells = self.placements
+        start = spells["start"].to_numpy("datetime64[ns]")
+        end = spells["end"].fillna(self.censor_date + pd.Timedelta(days=1)).to_numpy("datetime64[ns]")
+        dob = pd.DatetimeIndex(spells[S.DATE_OF_BIRTH])
+        parts = []
+        for day in days:
+            here = (start <= day.to_datetime64()) & (end > day.to_datetime64())
+            frame = spells.loc[here, [S.PLACEMENT, S.UASC]].copy()
+            born = dob[here]
+            before_birthday = (day.month < born.month) | ((day.month == born.month) & (day.day < born.day))
+            frame[S.AGE] = day.year - born.year - before_birthday.astype(int)
+            if not by:
+                parts.append(pd.DataFrame({S.DATE: [day], S.CHILDREN: [len(frame)]}))
+                continue
+            counts = frame.groupby(list(by)).size().rename(S.CHILDREN)
+            if tuple(by) == (S.PLACEMENT,):
+                counts = counts.reindex(ordered_categories(spells[S.PLACEMENT]), fill_value=0).rename_axis(S.PLACEMENT)
+            parts.append(counts.reset_index().assign(**{S.DATE: day}))
+        out = pd.concat(parts, ignore_index=True)
+        return out[[S.DATE, *by, S.CHILDREN]]
 
 
 def simulate_county(*, seed: int = 903, parameters: CountyParameters | None = None) -> SimulatedCounty:
@@ -178,6 +253,7 @@ def simulate_county(*, seed: int = 903, parameters: CountyParameters | None = No
     return SimulatedCounty(
         episodes=episodes,
         children=children,
+        placements=_true_placements(periods_df, segments, censor),
         parameters=p,
         seed=seed,
         coverage_start=coverage,
@@ -548,6 +624,8 @@ def _episodes(rng: np.random.Generator, p: CountyParameters, periods: pd.DataFra
         {
             "_child": child_ids,
             "_period_no": per["episode_no"].to_numpy()[pc_pid],
+            "_first": first_in_period,
+            "_last": last_in_period,
             S.EPISODE_START: pc_start,
             S.EPISODE_END: pc_end,
             S.REASON_NEW: rne,
@@ -600,10 +678,13 @@ def _truncate(episodes: pd.DataFrame, censor: pd.Timestamp, children: pd.DataFra
     out.loc[open_, S.REASON_CEASED] = ""
     out.loc[open_, S.REASON_PLACE_CHANGE] = ""
     out[S.CHILD_ID] = _child_id(out["_child"].to_numpy())
-    # the truth holds every episode from the first, so no entry is hidden by the returns' window
-    out = build_periods(out, coverage_start=out[S.EPISODE_START].min(), log=QualityLog())
+    # periods of care as the generator made them (not re-derived from the episodes)
+    out[S.PERIOD_OF_CARE] = out["_period_no"].astype(int)
+    out[S.IS_ENTRY] = out["_first"].to_numpy(bool)
+    out[S.IS_EXIT] = out["_last"].to_numpy(bool) & out[S.EPISODE_END].notna().to_numpy()
+    out[S.EXIT_REASON] = np.where(out[S.IS_EXIT], out[S.REASON_CEASED].map(code_groups("REC")).fillna("unknown"), "")
     out[S.PLACEMENT_COARSE] = out[S.PLACEMENT].map(coarse_map())
-    out = out.drop(columns=["_child", "_period_no"]).merge(
+    out = out.drop(columns=["_child", "_period_no", "_first", "_last"]).merge(
         children[[S.CHILD_ID, S.DATE_OF_BIRTH, S.SEX, S.UASC, S.UASC_CEASED]], on=S.CHILD_ID, how="left"
     )
     last_day = out[S.EPISODE_END].fillna(censor)
@@ -612,6 +693,26 @@ def _truncate(episodes: pd.DataFrame, censor: pd.Timestamp, children: pd.DataFra
     out[S.SOURCE_FILE] = ""
     out[S.SOURCE_ROW] = pd.array([pd.NA] * len(out), dtype="Int64")
     return out[list(S.EPISODE_COLUMNS)]
+
+
+def _true_placements(periods: pd.DataFrame, segments: pd.DataFrame, censor: pd.Timestamp) -> pd.DataFrame:
+    """The generator's placement spells up to the censor date, with child ids and periods of care."""
+    per = periods.set_index("period_id")
+    pid = segments["period_id"].to_numpy()
+    spells = pd.DataFrame(
+        {
+            S.CHILD_ID: _child_id(per["child"].to_numpy()[pid]),
+            S.PERIOD_OF_CARE: per["episode_no"].to_numpy()[pid],
+            "start": segments["start"].to_numpy("datetime64[ns]"),
+            "end": segments["end"].to_numpy("datetime64[ns]"),
+            S.PLACEMENT: np.array(_CATEGORY_NAMES, dtype=object)[segments["cat"].to_numpy()],
+            S.DATE_OF_BIRTH: per["dob"].to_numpy("datetime64[ns]")[pid],
+            S.UASC: per["uasc"].to_numpy(bool)[pid],
+        }
+    )
+    spells = spells[spells["start"] <= censor].reset_index(drop=True)
+    spells.loc[spells["end"] > censor, "end"] = pd.NaT
+    return spells
 
 
 def _child_id(index: np.ndarray) -> np.ndarray:
