@@ -1,6 +1,6 @@
 """Benchmark: fit plus a 1,000-path, 5-year monthly projection.
 
-Runs on the bundled sample, and on a national-scale synthetic dataset
+Writes ``results/speed_forecast.md``. Runs on the bundled sample, and on a national-scale synthetic dataset
 (about 80,000 children in care) when ``--national`` is given (the returns
 are generated first, as in ``ingest_national.py``). Each measurement runs in
 a fresh process and reports wall time (best of ``--repeat`` runs, after one
@@ -21,6 +21,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _results import machine, markdown_table, write_result  # noqa: E402
 
 
 def measure(source: str, repeat: int) -> dict:
@@ -76,10 +82,9 @@ def main() -> None:
         if not (work / "returns").exists():
             build_sample(work, seed=1, scale=args.scale)
         results["national"] = run(str(work / "returns"), max(1, args.repeat - 2))
-    for name, result in results.items():
-        print(name)
-        for key, value in result.items():
-            print(f"  {key:>26}: {value:,.2f}" if isinstance(value, float) else f"  {key:>26}: {value:,}")
+    table = pd.DataFrame.from_dict(results, orient="index").rename_axis("data")
+    text = f"`python benchmarks/forecast.py{' --national' if args.national else ''}` on {machine()}; best of {args.repeat} runs after a warm-up, seconds and MB:\n\n" + markdown_table(table, digits=2)
+    print(write_result("speed_forecast", text))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ Simulates a synthetic "England" (about 80,000 children in care, ten yearly
 returns) with the package's generator, writes it as SSDA903 CSVs, then in a
 fresh process times ``read_ssda903``, monthly ``stock`` and monthly
 ``flows`` by placement and age, and reports wall time and peak memory
-(maximum resident set size of that process).
+(maximum resident set size of that process), in ``results/speed_ingest.md``.
 
 Usage::
 
@@ -21,6 +21,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _results import machine, markdown_table, write_result  # noqa: E402
 
 
 def measure(folder: Path) -> dict:
@@ -74,8 +80,9 @@ def main() -> None:
     run = subprocess.run([sys.executable, __file__, "--measure-only", str(returns)], capture_output=True, text=True, check=True)
     result = json.loads(run.stdout.strip().splitlines()[-1])
     result["csv_mb"] = round(size, 1)
-    for key, value in result.items():
-        print(f"{key:>22}: {value:,.2f}" if isinstance(value, float) else f"{key:>22}: {value:,}")
+    table = pd.DataFrame({"value": pd.Series(result, dtype=object)}).rename_axis("measure")
+    text = f"`python benchmarks/ingest_national.py --scale {args.scale:g}` on {machine()}; seconds, MB and counts:\n\n" + markdown_table(table, digits=2)
+    print(write_result("speed_ingest", text))
 
 
 if __name__ == "__main__":

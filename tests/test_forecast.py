@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from markov import CATEGORIES, EXIT, MOVE, simulate
+from markov import CATEGORIES, EXIT, MOVE, as_data, simulate
 from scipy import stats
 
 import sufficiency as suf
@@ -191,19 +191,51 @@ def test_fit_summary_and_rates_frame(sample):
     assert empty["rate"].notna().all()
 
 
-def test_backtest_and_reference_choice(sample):
-    origins = pd.date_range("2021-03-31", "2022-03-31", freq="6ME")
-    result = suf.backtest(sample, origins=origins, horizon=12, methods=("multistate", "naive"), n_sims=100)
-    table = result.table(horizons=(12,))
-    assert set(table.index.get_level_values("method")) == {"multistate", "naive"}
-    assert (table["origins"] == 3).all()
-    assert table["coverage_80"].between(0, 100).all()
-    best, sensitivity = suf.choose_reference(sample, origins=origins[:2], candidates=(1.0, 3.0), half_lives=(None, 12.0), horizons=(12,), n_sims=50)
-    assert best[0] in (1.0, 3.0) and best[1] in (None, 12.0)
-    assert set(sensitivity.index.get_level_values("years")) == {1.0, 3.0}
-    assert set(sensitivity.index.get_level_values("half_life")) == {"none", 12.0}
-    means = sensitivity.groupby(["years", "half_life"])["mape_total"].mean()
-    assert means.min() == means.loc[(best[0], "none" if best[1] is None else best[1])]
+def test_backtest_table_by_hand():
+    # two origins, naive and multistate, 12 months ahead; errors and coverage chosen so each figure is easy to check
+    rows = []
+    for origin, actual_total, ms_total, covered in (("2020-03-31", 100, 110, True), ("2021-03-31", 200, 190, False)):
+        for method, mean in (("multistate", ms_total), ("naive", actual_total)):
+            rows.append({"origin": origin, "method": method, "h": 12, "group": "total", "value": "total", "actual": actual_total, "mean": mean, "covered_80": covered if method == "multistate" else True})
+            for value, share in (("a", 0.75), ("b", 0.25)):
+                # placement errors: +5 and -5 children in both origins for the model, none for naive
+                err = (5 if value == "a" else -5) if method == "multistate" else 0
+                rows.append({"origin": origin, "method": method, "h": 12, "group": "placement", "value": value, "actual": actual_total * share, "mean": actual_total * share + err, "covered_80": True})
+    scores = pd.DataFrame(rows).assign(origin=lambda f: pd.to_datetime(f["origin"]))
+    scores["error"] = scores["mean"] - scores["actual"]
+    table = suf.BacktestResult(scores=scores, levels=(80,)).table()
+    ms = table.loc[("multistate", 12)]
+    # MAPE of the total: (10/100 + 10/200) / 2 = 7.5%; bias: (+10% - 5%) / 2 = +2.5%
+    assert ms["mape_total"] == pytest.approx(7.5) and ms["bias_total"] == pytest.approx(2.5)
+    # WAPE by placement: (5 + 5) / 100 = 10% and (5 + 5) / 200 = 5%, mean 7.5%
+    assert ms["wape_placement"] == pytest.approx(7.5)
+    # coverage over every series: 6 rows, one total not covered -> 5 / 6
+    assert ms["coverage_80"] == pytest.approx(100 * 5 / 6)
+    assert table.loc[("naive", 12), "mape_total"] == 0 and table.loc[("naive", 12), "coverage_80"] == 100
+    assert suf.BacktestResult(scores=scores, levels=(80,)).coverage().loc[("multistate", 12), "total_80"] == 50
+
+
+def test_backtest_scores_naive_against_the_stock(sample):
+    result = suf.backtest(sample, origins=["2022-03-31"], horizon=12, methods=("naive",), n_sims=10)
+    s = result.scores[result.scores["group"] == "total"].set_index("h")
+    stock = suf.stock(sample, ["2022-03-31", "2023-03-31"], by=())[S.CHILDREN].tolist()
+    # no change: every horizon forecasts the stock at the origin; the outcome is the stock 12 months later
+    assert (s["mean"] == stock[0]).all() and s.loc[12, "actual"] == stock[1]
+    assert s.loc[12, "error"] == stock[0] - stock[1]
+    assert s.loc[12, "covered_80"] == (s.loc[12, "lower_80"] <= stock[1] <= s.loc[12, "upper_80"])
+
+
+def test_choose_reference_picks_the_window_that_sees_a_change_in_exits():
+    # the exit hazard falls to 40% of its level on 1 July 2020 (a court backlog): at the 2021 origins a one-year
+    # window has seen only the slow exits, a four-year window mostly the old ones, so the four-year window must
+    # under-forecast the growth of the stock and the one-year window must be chosen
+    episodes = simulate(seed=6, entries_per_year=600, years=14, exit_step=("2020-07-01", 0.4))
+    data = as_data(episodes, start="2012-04-01", end="2023-12-31")
+    best, sensitivity = suf.choose_reference(data, origins=["2021-06-30", "2021-12-31"], candidates=(1.0, 4.0), half_lives=(None,), horizons=(12,), n_sims=50)
+    assert best == (1.0, None)
+    table = sensitivity.droplevel("half_life").xs(12, level="h")
+    assert table.loc[4.0, "bias_total"] < -5  # percent: too few children
+    assert table.loc[4.0, "mape_total"] > table.loc[1.0, "mape_total"] + 1
 
 
 def test_truncate_hides_the_future(sample):
@@ -216,15 +248,39 @@ def test_truncate_hides_the_future(sample):
     assert a[S.CHILDREN].tolist() == b[S.CHILDREN].tolist()
 
 
-@pytest.mark.parametrize("method", ["naive", "drift", "ets"])
-def test_baselines_have_the_projection_shape(sample, method):
-    frame = suf.baseline_forecast(sample, method=method, horizon=12, level=(80,))
-    assert {"date", "group", "value", "mean", "median", "lower_80", "upper_80"} <= set(frame.columns)
+def test_naive_and_drift_baselines_by_hand():
+    from sufficiency.baselines import forecast_series
+
+    y = pd.Series([10.0, 12.0, 11.0, 13.0])
+    z = stats.norm.ppf(0.9)
+    naive = forecast_series(y, method="naive", horizon=3, level=(80,))
+    # changes 2, -1, 2: standard deviation sqrt(3); the interval grows with sqrt(h)
+    np.testing.assert_allclose(naive["mean"], [13, 13, 13])
+    np.testing.assert_allclose(naive["upper_80"], 13 + z * np.sqrt(3) * np.sqrt([1, 2, 3]))
+    drift = forecast_series(y, method="drift", horizon=3, level=(80,))
+    # slope (13 - 10) / 3 = 1 a month; changes less the slope 1, -2, 1: standard deviation sqrt(3)
+    np.testing.assert_allclose(drift["mean"], [14, 15, 16])
+    np.testing.assert_allclose(drift["lower_80"], [14, 15, 16] - z * np.sqrt(3) * np.sqrt([1, 2, 3]))
+
+
+def test_ets_baseline_is_statsmodels_damped_trend(sample):
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    frame = suf.baseline_forecast(sample, method="ets", horizon=6, level=(80,))
     total = frame[frame["group"] == "total"]
-    assert len(total) == 12
-    assert (total["lower_80"] <= total["mean"]).all() and (total["mean"] <= total["upper_80"]).all()
-    if method == "naive":
-        assert (total["mean"] == suf.stock(sample, [sample.censor_date], by=())[S.CHILDREN].iloc[0]).all()
+    history = suf.stock(sample, pd.date_range(sample.coverage_start, sample.censor_date, freq="ME"), by=())
+    model = ETSModel(history[S.CHILDREN].astype(float).reset_index(drop=True), error="add", trend="add", damped_trend=True).fit(disp=False)
+    np.testing.assert_allclose(total["mean"], model.forecast(6), rtol=1e-6)
+    assert total["date"].tolist() == list(pd.date_range("2025-04-30", periods=6, freq="ME"))
+
+
+@pytest.mark.parametrize("method", ["naive", "drift", "ets"])
+def test_baselines_cover_every_series(sample, method):
+    frame = suf.baseline_forecast(sample, method=method, horizon=12, level=(80,))
+    # the total, each placement category seen and each of the five DfE age bands, 12 months each
+    n_series = 1 + sample.episodes[S.PLACEMENT].nunique() + 5
+    assert len(frame) == 12 * n_series
+    assert (frame["lower_80"] <= frame["mean"]).all() and (frame["mean"] <= frame["upper_80"]).all()
 
 
 def test_population_scales_entries(sample):

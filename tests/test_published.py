@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 import sufficiency as suf
-from sufficiency.published import empirical_intervals, starts_drift
+from sufficiency.empirical import empirical_intervals
+from sufficiency.published import starts_drift
 from sufficiency.drift import LEVEL_DRIFT_PRIOR
 
 

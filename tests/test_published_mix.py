@@ -96,9 +96,23 @@ def test_mix_forecasts_see_only_the_past(table, placements):
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_mix_backtest(table, placements):
-    result = suf.backtest_published_placements(table, placements, origins=range(2013, 2017), horizon=2)
-    assert set(result.index.get_level_values("method")) == {"share", "naive"}
-    assert (result["forecasts"] > 100).all()
-    assert result["wape"].between(1, 50).all()
-    assert result["coverage_80"].between(50, 100).all()
+def test_mix_backtest_by_hand():
+    groups = ["fostering", "residential_and_semi_independent", "with_parents", "adoption", "other"]
+    counts = {  # (council, year): children by group; the total is their sum
+        ("A", 2013): [60, 20, 10, 5, 5],
+        ("A", 2014): [70, 20, 5, 5, 0],
+        ("B", 2013): [30, 10, 5, 5, 0],
+        ("B", 2014): [30, 10, 5, 5, 0],
+    }
+    rows = [{"la_code": la, "la_name": la, "year": year, "placement": g, "children": float(n)} for (la, year), ns in counts.items() for g, n in zip(groups, ns)]
+    rows += [{"la_code": la, "la_name": la, "year": year, "placement": "total", "children": float(sum(ns))} for (la, year), ns in counts.items()]
+    placements = pd.DataFrame(rows)
+    totals = placements[placements["placement"] == "total"].rename(columns={"children": "cla_31_march"}).drop(columns="placement").assign(region_name="R")
+    result = suf.backtest_published_placements(totals, placements, origins=[2013], horizon=1, methods=("naive",), reorganised=False)
+    row = result.loc[("naive", 1)]
+    # council A: |70-60| + |20-20| + |5-10| + |5-5| + |0-5| = 20 of 100 children, 20%; council B: no change, 0%
+    assert row["forecasts"] == 2 and row["wape"] == pytest.approx(10.0)
+    # groups of 10 or more children: A fostering 10/70, A residential 0/20, B fostering 0/30, B residential 0/10
+    assert row["mape_by_group"] == pytest.approx(100 * (10 / 70) / 4)
+    # no earlier origin, so no interval and no coverage
+    assert pd.isna(row["coverage_80"])

@@ -24,3 +24,33 @@ def test_readme_opens_with_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert _commands()[1] in ci
+
+
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def _quoted() -> dict[str, str]:
+    """Each results file the README quotes, with the text between its markers."""
+    import re
+
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"<!-- begin (benchmarks/results/[\w.]+) -->\n(.*?)\n<!-- end \1 -->", text, flags=re.S)
+    return {name: body for name, body in blocks}
+
+
+def test_readme_figures_are_the_benchmarks_results():
+    quoted = _quoted()
+    assert {"benchmarks/results/accuracy_counties.md", "benchmarks/results/accuracy_published.md"} <= set(quoted)
+    for name, body in quoted.items():
+        assert body.strip() == (ROOT / name).read_text().strip(), f"README quotes an out-of-date {name}: rerun its benchmark and paste it"
+    # every results file is quoted somewhere
+    assert {f"benchmarks/results/{p.name}" for p in RESULTS.glob("*.md")} == set(quoted)
+
+
+def test_published_accuracy_results_are_what_the_code_gives():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import accuracy
+
+    assert accuracy.published_text().strip() == (RESULTS / "accuracy_published.md").read_text().strip()

@@ -100,6 +100,8 @@ class BacktestResult:
         )
         for group in ("placement", "age_band"):
             part = s[s["group"] == group]
+            if part.empty:
+                continue
             wape = part.groupby(["method", "h", "origin"]).apply(
                 lambda g: g["error"].abs().sum() / max(g["actual"].sum(), 1), include_groups=False
             )

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .empirical import PointForecaster, Setup, backtest_forecasts, coverage, forecast_with_intervals
 from .reorganisations import with_predecessors
 
 PUBLISHED_METHODS = ("naive", "trend", "damped", "stock_flow")
@@ -127,22 +128,23 @@ def _stock_flow(past: pd.DataFrame, stock: pd.DataFrame, origin: int, horizon: i
     return out
 
 
-def _published(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows that were published (not estimated for a reorganised council's earlier years)."""
-    return table[~table["estimated"].to_numpy(bool)] if "estimated" in table.columns else table
+def _actual(table: pd.DataFrame) -> pd.DataFrame:
+    """Published outcomes (not those estimated for a reorganised council's earlier years): ``la_code``, ``year``, ``actual``."""
+    published = table[~table["estimated"].to_numpy(bool)] if "estimated" in table.columns else table
+    return published[["la_code", "year", "cla_31_march"]].dropna().rename(columns={"cla_31_march": "actual"})
 
 
-def _log_errors(table: pd.DataFrame, *, method: str, origins: Sequence[int], horizon: int, damping: float) -> pd.DataFrame:
-    actual = _published(table)[["la_code", "year", "cla_31_march"]].dropna()
-    parts = []
-    for origin in origins:
-        fc = point_forecasts(table, origin=origin, horizon=horizon, method=method, damping=damping)
-        fc = fc.merge(actual, on=["la_code", "year"], how="inner")
-        fc = fc[(fc["point"] > 0) & (fc["cla_31_march"] > 0)]
-        fc["origin"] = origin
-        fc["log_error"] = np.log(fc["cla_31_march"] / fc["point"])
-        parts.append(fc)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["la_code", "h", "year", "point", "cla_31_march", "origin", "log_error"])
+def _setup(table: pd.DataFrame, *, horizon: int, damping: float, reorganised: bool) -> Setup:
+    """Forecasts of ``table`` at an origin use only the years visible then (reorganised councils' history rebuilt from them)."""
+
+    def setup(method: str, origin: int) -> tuple[PointForecaster, pd.DataFrame, list[int]]:
+        visible = table[table["year"] <= origin]
+        if reorganised:
+            visible = with_predecessors(visible)
+        earlier = [o for o in sorted(visible["year"].unique()) if o < origin]
+        return (lambda o: point_forecasts(visible, origin=o, horizon=horizon, method=method, damping=damping)), _actual(visible), earlier
+
+    return setup
 
 
 def forecast_published(
@@ -186,64 +188,11 @@ def forecast_published(
     """
     last = int(table["year"].max()) if origin is None else int(origin)
     names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
-    if reorganised:
-        table = with_predecessors(table[table["year"] <= last])
-    fc = point_forecasts(table, origin=last, horizon=horizon, method=method, damping=damping)
-    earlier = [o for o in sorted(table["year"].unique()) if o < last]
-    errors = _log_errors(table[table["year"] <= last], method=method, origins=earlier, horizon=horizon, damping=damping)
-    fc = empirical_intervals(fc, errors, level)
+    point_at, actual, earlier = _setup(table, horizon=horizon, damping=damping, reorganised=reorganised)(method, last)
+    fc = forecast_with_intervals(point_at, actual, origin=last, earlier=earlier, level=level)
     fc.insert(1, "la_name", fc["la_code"].map(names))
     fc["method"] = method
     return fc.rename(columns={"point": "mean"})
-
-
-def empirical_intervals(fc: pd.DataFrame, errors: pd.DataFrame, level: Sequence[int], *, by: Sequence[str] = ()) -> pd.DataFrame:
-    """Intervals around point forecasts from the quantiles of past log errors.
-
-    Parameters
-    ----------
-    fc : pandas.DataFrame
-        Point forecasts: ``point`` [children], ``h`` [years] and the ``by`` columns.
-    errors : pandas.DataFrame
-        Past errors: ``log_error`` (log of actual ÷ point), ``h`` and the
-        ``by`` columns.
-    level : sequence of int
-        Interval levels [%].
-    by : sequence of str
-        Columns whose groups get their own quantiles (e.g. ``("placement",)``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``fc`` with ``lower_<L>`` and ``upper_<L>`` [children]. A horizon no
-        past origin reached borrows its group's longest known horizon,
-        scaled by ``sqrt(h / known)``; a group with no past errors gets NaN.
-    """
-    keys = [*by, "h"]
-    wanted = fc[keys].drop_duplicates()
-    out = fc.copy()
-    for lv in level:
-        lo_q, hi_q = 0.5 - lv / 200, 0.5 + lv / 200
-        quantiles = errors.groupby(keys)["log_error"].quantile([lo_q, hi_q]).unstack() if len(errors) else None
-        bounds = []
-        for key in wanted.itertuples(index=False):
-            group, h = tuple(key[:-1]), int(key[-1])
-            lo = hi = np.nan
-            known = quantiles
-            if quantiles is not None and by:
-                try:
-                    known = quantiles.xs(group, level=list(by))
-                except KeyError:
-                    known = None
-            if known is not None and len(known):
-                k = h if h in known.index else int(known.index.max())
-                lo, hi = known.loc[k, lo_q] * np.sqrt(h / k), known.loc[k, hi_q] * np.sqrt(h / k)
-            bounds.append((*key, lo, hi))
-        table = pd.DataFrame(bounds, columns=[*keys, "_lo", "_hi"])
-        merged = out[keys].merge(table, on=keys, how="left")
-        out[f"lower_{lv}"] = out["point"].to_numpy() * np.exp(merged["_lo"].to_numpy())
-        out[f"upper_{lv}"] = out["point"].to_numpy() * np.exp(merged["_hi"].to_numpy())
-    return out
 
 
 def backtest_published(
@@ -283,32 +232,14 @@ def backtest_published(
         and ``median_ape`` [%], ``bias`` (mean percentage error) [%] and
         ``coverage_<L>`` [%] (where intervals could be formed).
     """
-    actual = table[["la_code", "year", "cla_31_march"]].dropna()
-    rows = []
-    # what a council could see at each origin (the same for every method)
-    seen = {origin: table[table["year"] <= origin] for origin in origins}
-    if reorganised:
-        seen = {origin: with_predecessors(visible) for origin, visible in seen.items()}
-    for method in methods:
-        for origin in origins:
-            visible = seen[origin]
-            fc = point_forecasts(visible, origin=origin, horizon=horizon, method=method, damping=damping)
-            known = [o for o in sorted(visible["year"].unique()) if o < origin]
-            errors = _log_errors(visible, method=method, origins=known, horizon=horizon, damping=damping)
-            fc = empirical_intervals(fc, errors, level)
-            fc = fc.merge(actual, on=["la_code", "year"], how="inner")
-            fc["method"] = method
-            fc["origin"] = origin
-            rows.append(fc)
-    scored = pd.concat(rows, ignore_index=True)
-    scored = scored[scored["cla_31_march"] > 0]
-    pct = 100 * (scored["point"] - scored["cla_31_march"]) / scored["cla_31_march"]
+    setup = _setup(table, horizon=horizon, damping=damping, reorganised=reorganised)
+    scored = backtest_forecasts(setup, _actual(table), methods=methods, origins=origins, level=level)
+    scored = scored[scored["actual"] > 0]  # a percentage error needs children (the Isles of Scilly have none some years)
+    pct = 100 * (scored["point"] - scored["actual"]) / scored["actual"]
     scored = scored.assign(pct_error=pct, ape=pct.abs())
     out = scored.groupby(["method", "h"]).agg(forecasts=("ape", "size"), mape=("ape", "mean"), median_ape=("ape", "median"), bias=("pct_error", "mean"))
-    for lv in level:
-        has = scored[f"lower_{lv}"].notna()
-        cov = ((scored["cla_31_march"] >= scored[f"lower_{lv}"]) & (scored["cla_31_march"] <= scored[f"upper_{lv}"]))[has]
-        out[f"coverage_{lv}"] = 100 * cov.groupby([scored.loc[has, "method"], scored.loc[has, "h"]]).mean()
+    for lv, cov in coverage(scored, level).items():
+        out[f"coverage_{lv}"] = cov
     return out
 
 

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .published import empirical_intervals, point_forecasts
+from .empirical import PointForecaster, Setup, backtest_forecasts, coverage, forecast_with_intervals
+from .published import point_forecasts
 from .reorganisations import with_predecessors
 
 MIX_METHODS = ("share", "naive")
@@ -78,15 +79,23 @@ def mix_point_forecasts(
     return out[["la_code", "placement", "h", "year", "point"]].sort_values(["la_code", "placement", "h"]).reset_index(drop=True)
 
 
-def _log_errors(table: pd.DataFrame, placements: pd.DataFrame, *, origins: Sequence[int], horizon: int, method: str, damping: float) -> pd.DataFrame:
-    actual = placements[placements["placement"] != "total"].dropna(subset=["children"])
-    parts = []
-    for origin in origins:
-        fc = mix_point_forecasts(table, placements, origin=origin, horizon=horizon, method=method, damping=damping)
-        fc = fc.merge(actual[["la_code", "year", "placement", "children"]], on=["la_code", "year", "placement"], how="inner")
-        fc = fc[(fc["point"] > 0) & (fc["children"] > 0)]
-        parts.append(fc.assign(origin=origin, log_error=np.log(fc["children"] / fc["point"])))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["placement", "h", "log_error"])
+def _actual(placements: pd.DataFrame) -> pd.DataFrame:
+    """Published group counts: ``la_code``, ``placement``, ``year``, ``actual``."""
+    groups = placements[placements["placement"] != "total"].dropna(subset=["children"])
+    return groups[["la_code", "placement", "year", "children"]].rename(columns={"children": "actual"})
+
+
+def _setup(table: pd.DataFrame, placements: pd.DataFrame, *, horizon: int, damping: float, reorganised: bool) -> Setup:
+    """Forecasts at an origin use only the totals and placement tables visible then."""
+
+    def setup(method: str, origin: int) -> tuple[PointForecaster, pd.DataFrame, list[int]]:
+        totals, groups = table[table["year"] <= origin], placements[placements["year"] <= origin]
+        if reorganised:
+            totals = with_predecessors(totals)
+        earlier = [o for o in sorted(groups["year"].unique()) if o < origin]
+        return (lambda o: mix_point_forecasts(totals, groups, origin=o, horizon=horizon, method=method, damping=damping)), _actual(groups), earlier
+
+    return setup
 
 
 def forecast_published_placements(
@@ -131,12 +140,8 @@ def forecast_published_placements(
     """
     last = int(table["year"].max()) if origin is None else int(origin)
     names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
-    if reorganised:
-        table = with_predecessors(table[table["year"] <= last])
-    fc = mix_point_forecasts(table, placements, origin=last, horizon=horizon, method=method, damping=damping)
-    earlier = [o for o in sorted(placements["year"].unique()) if o < last]
-    errors = _log_errors(table, placements[placements["year"] <= last], origins=earlier, horizon=horizon, method=method, damping=damping)
-    fc = empirical_intervals(fc, errors, level, by=("placement",))
+    point_at, actual, earlier = _setup(table, placements, horizon=horizon, damping=damping, reorganised=reorganised)(method, last)
+    fc = forecast_with_intervals(point_at, actual, origin=last, earlier=earlier, level=level, keys=("placement",))
     fc.insert(1, "la_name", fc["la_code"].map(names))
     fc["method"] = method
     return fc.rename(columns={"point": "mean"})
@@ -180,31 +185,15 @@ def backtest_published_placements(
         forecasts of 10 or more children) [%] and ``coverage_<L>`` [%]
         (where intervals could be formed).
     """
-    actual = placements[placements["placement"] != "total"].dropna(subset=["children"])
-    rows = []
-    # what a council could see at each origin (the same for every method)
-    seen = {origin: table[table["year"] <= origin] for origin in origins}
-    if reorganised:
-        seen = {origin: with_predecessors(visible) for origin, visible in seen.items()}
-    for method in methods:
-        for origin in origins:
-            visible_t, visible_p = seen[origin], placements[placements["year"] <= origin]
-            fc = mix_point_forecasts(visible_t, visible_p, origin=origin, horizon=horizon, method=method, damping=damping)
-            known = [o for o in sorted(visible_p["year"].unique()) if o < origin]
-            errors = _log_errors(visible_t, visible_p, origins=known, horizon=horizon, method=method, damping=damping)
-            fc = empirical_intervals(fc, errors, level, by=("placement",))
-            fc = fc.merge(actual[["la_code", "year", "placement", "children"]], on=["la_code", "year", "placement"], how="inner")
-            rows.append(fc.assign(method=method, origin=origin))
-    scored = pd.concat(rows, ignore_index=True)
-    scored["abs_error"] = (scored["point"] - scored["children"]).abs()
-    per_council = scored.groupby(["method", "h", "origin", "la_code"])[["abs_error", "children"]].sum()
-    per_council = per_council[per_council["children"] > 0]
-    wape = 100 * per_council["abs_error"] / per_council["children"]
+    setup = _setup(table, placements, horizon=horizon, damping=damping, reorganised=reorganised)
+    scored = backtest_forecasts(setup, _actual(placements), methods=methods, origins=origins, level=level, keys=("placement",))
+    scored["abs_error"] = (scored["point"] - scored["actual"]).abs()
+    per_council = scored.groupby(["method", "h", "origin", "la_code"])[["abs_error", "actual"]].sum()
+    per_council = per_council[per_council["actual"] > 0]
+    wape = 100 * per_council["abs_error"] / per_council["actual"]
     out = wape.groupby(["method", "h"]).agg(["size", "mean"]).rename(columns={"size": "forecasts", "mean": "wape"})
-    big = scored[scored["children"] >= 10]
-    out["mape_by_group"] = (100 * big["abs_error"] / big["children"]).groupby([big["method"], big["h"]]).mean()
-    for lv in level:
-        has = scored[f"lower_{lv}"].notna()
-        inside = (scored["children"] >= scored[f"lower_{lv}"]) & (scored["children"] <= scored[f"upper_{lv}"])
-        out[f"coverage_{lv}"] = 100 * inside[has].groupby([scored.loc[has, "method"], scored.loc[has, "h"]]).mean()
+    big = scored[scored["actual"] >= 10]
+    out["mape_by_group"] = (100 * big["abs_error"] / big["actual"]).groupby([big["method"], big["h"]]).mean()
+    for lv, cov in coverage(scored, level).items():
+        out[f"coverage_{lv}"] = cov
     return out
