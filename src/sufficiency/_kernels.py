@@ -2,7 +2,12 @@
 
 Simulations run in parallel (``prange``); each draws from its own random
 stream (:mod:`._random`), so the paths for a seed do not depend on the number
-of threads.
+of threads. Within a simulation every decision draws from a sub-stream keyed
+by what it decides: a month's moves of one (category, age) cell, one child's
+fate in a month, a month's number of entries, one entrant's placement and
+birthday. A scenario that changes some decisions therefore leaves the random
+numbers of all the others as they were in the baseline, and the two stay
+closely coupled (common random numbers).
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._random import binomial, integer, poisson, uniform
+from ._random import binomial, integer, poisson, substream, uniform
+
+# keys of the sub-streams (the first part of a key; see module notes)
+_GRID, _CHILD, _ENTRY_COUNT, _ENTRANT = 1, 2, 3, 4
 
 
 @njit(cache=True)
@@ -38,8 +46,55 @@ def _take_slots(x: np.ndarray, c: int, a: int, total: int, m: int, taken: np.nda
 
 
 @njit(cache=True)
+def _adjusted(row: np.ndarray, c: int, a: int, m: int, levers: tuple, out: np.ndarray) -> bool:  # pragma: no cover - compiled
+    """Write into ``out`` the transition row of category ``c`` at age ``a`` in month ``m`` with a scenario's hazard levers applied.
+
+    ``levers`` is (from, to, ages, factor, weight): lever ``l`` scales the
+    probability of moving from ``from[l]`` to ``to[l]`` (the last state
+    is leaving care) at ages ``ages[l]`` by ``1 + weight[l, m] *
+    (factor[l] - 1)``; the probability of staying takes up the
+    difference (to first order this scales the hazard, as months are short
+    against the hazards). Returns whether a lever applied; when none does
+    ``out`` is untouched and callers use ``row`` itself, so the baseline's
+    arithmetic and random numbers are unchanged.
+    """
+    h_from, h_to, h_ages, h_factor, h_weight = levers
+    changed = False
+    for lv in range(h_from.shape[0]):
+        if h_from[lv] == c and h_ages[lv, a] and h_weight[lv, m] > 0.0:
+            if not changed:
+                for k in range(row.shape[0]):
+                    out[k] = row[k]
+                changed = True
+            out[h_to[lv]] *= 1.0 + h_weight[lv, m] * (h_factor[lv] - 1.0)
+    if not changed:
+        return False
+    off = 0.0
+    for k in range(out.shape[0]):
+        if k != c:
+            off += max(out[k], 0.0)
+    if off > 1.0:  # more leaving than there are children: everyone leaves, in proportion
+        for k in range(out.shape[0]):
+            if k != c:
+                out[k] = max(out[k], 0.0) / off
+        off = 1.0
+    out[c] = 1.0 - off
+    return True
+
+
+@njit(cache=True)
 def _transition(
-    x: np.ndarray, tot: np.ndarray, p: np.ndarray, exits: np.ndarray, arrived: np.ndarray, taken: np.ndarray, state: np.ndarray
+    x: np.ndarray,
+    tot: np.ndarray,
+    p: np.ndarray,
+    exits: np.ndarray,
+    arrived: np.ndarray,
+    taken: np.ndarray,
+    base: np.uint64,
+    state: np.ndarray,
+    m: int,
+    levers: tuple,
+    buf: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Move the children of one grid one month, in place.
 
@@ -49,7 +104,10 @@ def _transition(
     ``exits`` (category) is incremented. Each occupied cell draws how many
     stay (one binomial), sends the others to destinations by sequential
     binomials, and picks which birthday slots the movers come from without
-    replacement, so every child keeps its own birthday.
+    replacement, so every child keeps its own birthday. Each cell draws from
+    its own sub-stream of ``base`` for month ``m`` (``state`` is scratch).
+    ``levers`` adjust the rows of month ``m`` (see :func:`_adjusted`;
+    ``buf`` is scratch).
     """
     n_c, n_a, n_b = x.shape
     k_all = n_c + 1
@@ -59,7 +117,9 @@ def _transition(
             n = tot[c, a]
             if n == 0:
                 continue
-            stay_p = min(max(p[a, c, c], 0.0), 1.0)
+            state[0] = substream(base, _GRID, m, c * 1000 + a)
+            row = buf if _adjusted(p[a, c], c, a, m, levers, buf) else p[a, c]
+            stay_p = min(max(row[c], 0.0), 1.0)
             leave = binomial(state, n, 1.0 - stay_p)
             if leave == 0:
                 continue
@@ -71,25 +131,25 @@ def _transition(
                     break
                 if k == c:
                     continue
-                pk = p[a, c, k]
+                pk = row[k]
                 if k == k_all - 1 or rest <= pk:
-                    m = leave
+                    going = leave
                 elif rest <= 0.0:
-                    m = 0
+                    going = 0
                 else:
-                    m = binomial(state, leave, min(max(pk / rest, 0.0), 1.0))
-                leave -= m
+                    going = binomial(state, leave, min(max(pk / rest, 0.0), 1.0))
+                leave -= going
                 rest -= pk
-                if m == 0:
+                if going == 0:
                     continue
-                _take_slots(x, c, a, total, m, taken, state)
-                total -= m
+                _take_slots(x, c, a, total, going, taken, state)
+                total -= going
                 if k < n_c:
                     moved_any = True
                     for j in range(n_b):
                         arrived[k, j] += taken[j]
                 else:
-                    exits[c] += m
+                    exits[c] += going
         if moved_any:
             for k in range(n_c):
                 for j in range(n_b):
@@ -127,9 +187,10 @@ def _destination(row: np.ndarray, c: int, u: float) -> int:  # pragma: no cover 
     return k_all - 1
 
 
-#: Columns of the recent-entrant arrays (one row per child): the last is the
-#: step of a birthday already counted at entry (-1 if none).
-RECENT_COLUMNS = ("category", "age", "slot", "months", "aged_at")
+#: Columns of the recent-entrant arrays (one row per child): ``aged_at`` is the
+#: step of a birthday already counted at entry (-1 if none), ``key`` the
+#: child's sub-stream key.
+RECENT_COLUMNS = ("category", "age", "slot", "months", "aged_at", "key")
 
 
 @njit(cache=True)
@@ -156,6 +217,8 @@ def simulate_paths(
     scale: np.ndarray,
     ahead: np.ndarray,
     sigma: float,
+    entry_factor: np.ndarray,
+    levers: tuple,
     states: np.ndarray,
     draws: np.ndarray,
     entries: np.ndarray,
@@ -209,8 +272,15 @@ def simulate_paths(
         Years from the window's end to each step's middle.
     sigma : float
         Spread of the entry-mix random walk [log per sqrt(year)].
+    entry_factor : numpy.ndarray
+        A scenario's multiplier of each live cell's entries by (step,
+        cell); empty (0, 0) for none.
+    levers : tuple
+        A scenario's hazard levers (from, to, ages, factor, weight by
+        step); see :func:`_adjusted`. Empty arrays for none.
     states : numpy.ndarray
-        Random stream of each simulation, (simulation, 1) ``uint64``; advanced.
+        Random stream of each simulation, (simulation, 1) ``uint64``; its
+        sub-streams are keyed from it (see the module notes).
     draws : numpy.ndarray
         Output stock by (simulation, date, category, age) [children].
     entries, exits : numpy.ndarray
@@ -223,9 +293,10 @@ def simulate_paths(
     joins = max(followed, 1)  # whole months in care after which a child joins the grid
     n_steps = scale.shape[1]
     n_l = live_c.shape[0]
-    cat, age, slot_col, months_col, aged_col = 0, 1, 2, 3, 4  # RECENT_COLUMNS
+    cat, age, slot_col, months_col, aged_col, key_col = 0, 1, 2, 3, 4, 5  # RECENT_COLUMNS
     for s in prange(n_s):
-        state = states[s]
+        base = states[s, 0]
+        state = np.empty(1, dtype=np.uint64)
         x = grid0.copy()
         tot = np.zeros((n_c, n_a), dtype=grid0.dtype)
         for c in range(n_c):
@@ -237,17 +308,21 @@ def simulate_paths(
         recent[:n_recent] = recent0
         arrived = np.zeros((n_c, n_b), dtype=grid0.dtype)
         taken = np.zeros(n_b, dtype=grid0.dtype)
-        weight = np.empty(n_l)
+        buf = np.empty(n_c + 1)
         _count(tot, recent, n_recent, draws[s, 0])
         for m in range(n_steps):
             out = exits[s, m + 1]
-            _transition(x, tot, step[s, step_of_month[followed]], out, arrived, taken, state)
+            _transition(x, tot, step[s, step_of_month[followed]], out, arrived, taken, base, state, m, levers, buf)
             i = 0
             while i < n_recent:
                 c = recent[i, cat]
                 a = recent[i, age]
                 d = recent[i, months_col]
-                dest = _destination(step[s, step_of_month[min(d, followed)], a, c], c, uniform(state))
+                row = step[s, step_of_month[min(d, followed)], a, c]
+                if _adjusted(row, c, a, m, levers, buf):
+                    row = buf
+                state[0] = substream(base, _CHILD, m, recent[i, key_col])
+                dest = _destination(row, c, uniform(state))
                 gone = dest == n_c
                 if gone:
                     out[c] += 1
@@ -262,44 +337,43 @@ def simulate_paths(
                 recent[i, cat] = dest
                 recent[i, months_col] = d + 1
                 i += 1
-            # entries: a Poisson total spread over cells by their rates (the same as a Poisson count per cell)
+            # entries: a Poisson count per cell, each from the cell's own sub-stream
             drift = sigma * math.sqrt(ahead[m])
-            total_rate = 0.0
-            for i in range(n_l):
-                total_rate += rate[s, i] * scale[s, m, live_band[i]] * math.exp(drift * mix_z[s, i] - drift * drift / 2.0)
-                weight[i] = total_rate
-            n_new = poisson(state, total_rate)
-            for _ in range(n_new):
-                u = uniform(state) * weight[n_l - 1]
-                lo, hi = 0, n_l - 1
-                while lo < hi:  # first cell whose cumulative weight exceeds u
-                    mid = (lo + hi) // 2
-                    if weight[mid] > u:
-                        hi = mid
-                    else:
-                        lo = mid + 1
-                c = live_c[lo]
-                a = live_a[lo]
-                entries[s, m + 1, c] += 1
-                dest = c
-                if uniform(state) >= stay[s, lo]:  # moves or leaves within its first half-month
+            for lo in range(n_l):
+                cell_rate = rate[s, lo] * scale[s, m, live_band[lo]] * math.exp(drift * mix_z[s, lo] - drift * drift / 2.0)
+                if entry_factor.shape[0] > 0:
+                    cell_rate *= entry_factor[m, lo]
+                state[0] = substream(base, _ENTRY_COUNT, m, lo)
+                n_new = poisson(state, cell_rate)
+                for e in range(n_new):
+                    state[0] = substream(base, _ENTRANT, m, lo * 100_000 + e)
+                    c = live_c[lo]
+                    a = live_a[lo]
+                    entries[s, m + 1, c] += 1
+                    dest = c
                     row = half[s, 0, a, c]
-                    dest = _destination(row, c, row[c] + uniform(state) * (1.0 - row[c]))
-                if dest == n_c:
-                    out[c] += 1
-                    continue
-                u = uniform(state)
-                k = 0
-                while k < 12 and u >= birthday_cdf[a, k]:
-                    k += 1
-                if n_recent == recent.shape[0]:
-                    recent = _grow(recent, n_recent)
-                recent[n_recent, cat] = dest
-                recent[n_recent, age] = a
-                recent[n_recent, slot_col] = (m + k) % n_b
-                recent[n_recent, months_col] = 0
-                recent[n_recent, aged_col] = m if k == 12 else -1
-                n_recent += 1
+                    stay_here = stay[s, lo]
+                    if _adjusted(row, c, a, m, levers, buf):
+                        row = buf
+                        stay_here = min(max(row[c], 0.0), 1.0)
+                    if uniform(state) >= stay_here:  # moves or leaves within its first half-month
+                        dest = _destination(row, c, row[c] + uniform(state) * (1.0 - row[c]))
+                    if dest == n_c:
+                        out[c] += 1
+                        continue
+                    u = uniform(state)
+                    k = 0
+                    while k < 12 and u >= birthday_cdf[a, k]:
+                        k += 1
+                    if n_recent == recent.shape[0]:
+                        recent = _grow(recent, n_recent)
+                    recent[n_recent, cat] = dest
+                    recent[n_recent, age] = a
+                    recent[n_recent, slot_col] = (m + k) % n_b
+                    recent[n_recent, months_col] = 0
+                    recent[n_recent, aged_col] = m if k == 12 else -1
+                    recent[n_recent, key_col] = ((m + 1) * 100_000 + lo) * 100_000 + e
+                    n_recent += 1
             # birthdays: everyone in this month's slot moves up a year, 17-year-olds leave care
             slot = m % n_b
             _age(x, tot, slot, out)

@@ -55,6 +55,26 @@ def next_u64(state: np.ndarray) -> np.uint64:  # pragma: no cover - compiled
     return z ^ (z >> _S31)
 
 
+_KEY1 = np.uint64(0xD1B54A32D192ED03)
+_KEY2 = np.uint64(0xAEF17502108EF2D9)
+_KEY3 = np.uint64(0x8CB92BA72F3D8DD7)
+
+
+@njit(cache=True, inline="always")
+def substream(base: np.uint64, a: int, b: int, c: int) -> np.uint64:  # pragma: no cover - compiled
+    """The state of the sub-stream keyed ``(a, b, c)`` of a simulation whose stream state is ``base``.
+
+    Keyed streams let the same decision (a month's moves of one cell, one
+    child's fate) draw the same random numbers in two runs even when other
+    decisions differ, which is what keeps a scenario's paths coupled to the
+    baseline's (common random numbers).
+    """
+    z = base ^ (np.uint64(a) * _KEY1) ^ (np.uint64(b) * _KEY2) ^ (np.uint64(c) * _KEY3)
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return z ^ (z >> _S31)
+
+
 @njit(cache=True, inline="always")
 def uniform(state: np.ndarray) -> float:  # pragma: no cover - compiled
     """Uniform on [0, 1)."""

@@ -176,6 +176,21 @@ def financial_year_label(year: int) -> str:
     return f"{int(year) - 1}-{int(year) % 100:02d}"
 
 
+def financial_year_of(dates: pd.DatetimeIndex | pd.Series) -> np.ndarray:
+    """The financial year (April to March) each date falls in [year ending 31 March].
+
+    Parameters
+    ----------
+    dates : pandas.DatetimeIndex or Series
+
+    Returns
+    -------
+    numpy.ndarray of int
+    """
+    index = pd.DatetimeIndex(dates)
+    return np.asarray(index.year + (index.month >= 4), dtype=int)
+
+
 def march_31(year: int) -> pd.Timestamp:
     """31 March of ``year``: the last day of collection year ``year``."""
     return pd.Timestamp(year=year, month=3, day=31)

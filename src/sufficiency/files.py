@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import schema as S
@@ -346,3 +347,42 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
         frame = frame[~blank]
     frame[S.SOURCE_FILE] = name
     return frame.reset_index(drop=True)
+
+
+def read_named_table(path: str | Path, required: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Read a small user table (CSV or ``.xlsx``) with lower-case column names and every cell as text.
+
+    Parameters
+    ----------
+    path : path
+    required : sequence of str
+        Lower-case column names the table must have.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        The table's columns (lower-case, stripped); blank rows dropped.
+    lines : numpy.ndarray
+        File line of each row (the column-name line is 1).
+
+    Raises
+    ------
+    SchemaError
+        If the file cannot be read, a required column is missing, or a row
+        has more fields than the column names (such a table is refused
+        rather than read without the row).
+    """
+    log = QualityLog()
+    frame = read_table(Path(path), log=log)
+    report = log.frame()
+    dropped = report[report["removed"] & (report["rule"] != "blank_row")]
+    if len(dropped):
+        first = dropped.iloc[0]
+        raise SchemaError(f"the row cannot be read ({first['action']})", file=str(path), row=None if pd.isna(first["row"]) else int(first["row"]), rule=str(first["rule"]))
+    lines = frame[S.SOURCE_ROW].to_numpy()
+    frame = frame.drop(columns=[S.SOURCE_ROW, S.SOURCE_FILE])
+    frame.columns = [c.lower() for c in frame.columns]
+    for col in required:
+        if col not in frame.columns:
+            raise SchemaError(f"required column is missing (found: {', '.join(frame.columns)})", file=str(path), column=col, rule="missing_column")
+    return frame.reset_index(drop=True), lines

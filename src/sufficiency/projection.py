@@ -270,22 +270,132 @@ def project(
         ``end`` is before ``start``, ``horizon`` is negative or ``n_sims``
         is below 1.
     """
-    start_ts, dates = _dates(fitted, start, end, horizon, n_sims)
+    dates = projection_dates(fitted, start=start, end=end, horizon=horizon, n_sims=n_sims)
+    return run_projection(fitted, dates, n_sims=n_sims, seed=seed, parameter_uncertainty=parameter_uncertainty)
+
+
+@dataclass(frozen=True)
+class DemandLevers:
+    """A scenario's changes to the model's rates, month by month (built by :mod:`sufficiency.scenarios`).
+
+    Attributes
+    ----------
+    hazard_from, hazard_to : numpy.ndarray
+        (L,) category index each hazard lever moves children from, and to
+        (a category index, or the number of categories for leaving care).
+    hazard_ages : numpy.ndarray
+        (L, age) ages the lever applies at [bool].
+    hazard_factor : numpy.ndarray
+        (L,) multiplier of the hazard at full strength.
+    hazard_weight : numpy.ndarray
+        (L, step) strength in each projected month, 0 (none) to 1 (full).
+    entry_factor : numpy.ndarray
+        (step, category, age) multiplier of entries; ``None`` for none.
+    """
+
+    hazard_from: np.ndarray
+    hazard_to: np.ndarray
+    hazard_ages: np.ndarray
+    hazard_factor: np.ndarray
+    hazard_weight: np.ndarray
+    entry_factor: np.ndarray | None = None
+
+    def kernel_levers(self) -> tuple[np.ndarray, ...]:
+        """The hazard levers as the compiled kernel takes them."""
+        return (
+            np.ascontiguousarray(self.hazard_from, dtype=np.int64),
+            np.ascontiguousarray(self.hazard_to, dtype=np.int64),
+            np.ascontiguousarray(self.hazard_ages, dtype=np.bool_),
+            np.ascontiguousarray(self.hazard_factor, dtype=np.float64),
+            np.ascontiguousarray(self.hazard_weight, dtype=np.float64),
+        )
+
+    def adjust(self, p: np.ndarray, step: int) -> np.ndarray:
+        """Transition matrices (..., age, K, K) with the hazard levers of ``step`` applied (as the kernel does)."""
+        active = [lv for lv in range(len(self.hazard_from)) if self.hazard_weight[lv, step] > 0]
+        if not active:
+            return p
+        out = p.copy()
+        for lv in active:
+            c, k = int(self.hazard_from[lv]), int(self.hazard_to[lv])
+            out[..., self.hazard_ages[lv], c, k] *= 1.0 + self.hazard_weight[lv, step] * (self.hazard_factor[lv] - 1.0)
+        for c in {int(self.hazard_from[lv]) for lv in active}:
+            others = np.arange(out.shape[-1]) != c
+            off = np.clip(out[..., c, :][..., others], 0.0, None)
+            total = off.sum(axis=-1, keepdims=True)
+            off = np.where(total > 1.0, off / np.maximum(total, 1e-300), off)  # more leaving than there are children
+            row = out[..., c, :]
+            row[..., others] = off
+            row[..., c] = 1.0 - off.sum(axis=-1)
+        return out
+
+
+def _no_levers(n_steps: int) -> tuple[np.ndarray, ...]:
+    return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, len(AGES)), dtype=np.bool_), np.zeros(0), np.zeros((0, max(n_steps, 1))))
+
+
+def run_projection(
+    fitted: FittedModel,
+    dates: pd.DatetimeIndex,
+    *,
+    n_sims: int,
+    seed: int | None,
+    parameter_uncertainty: bool = True,
+    levers: DemandLevers | None = None,
+) -> Projection:
+    """Project over ``dates`` (from :func:`projection_dates`), optionally with a scenario's levers.
+
+    With the same ``fitted``, ``dates``, ``n_sims`` and ``seed``, every
+    random number is drawn as for the baseline, and paths with levers are
+    identical to the baseline's until a lever starts (common random
+    numbers).
+
+    Parameters
+    ----------
+    fitted : FittedModel
+    dates : pandas.DatetimeIndex
+    n_sims : int
+    seed : int or None
+    parameter_uncertainty : bool
+    levers : DemandLevers, optional
+
+    Returns
+    -------
+    Projection
+    """
+    start_ts = dates[0]
     rng = np.random.default_rng(seed)
     n_steps = len(dates) - 1
     w = months_followed(fitted)
     step_of_month, bands_of_step = _month_steps(fitted.durations, w)
     x0 = initial_state(fitted, start_ts, dates[1] if n_steps else start_ts)  # (G, C, A, 12), G = w + 1
-    expected = _expected_path(fitted, x0, dates, step_of_month, bands_of_step)
+    expected = _expected_path(fitted, x0, dates, step_of_month, bands_of_step, levers)
     q, lam, trend = _draw_rates(fitted, rng, n_sims, parameter_uncertainty)
     half = expm_batch(q, MONTH_DAYS / 2)
     scale = _entry_scale(fitted, dates, trend, rng, parameter_uncertainty)
-    draws, entries, exits = _simulate(fitted, x0, dates, step_of_month, _steps(half, bands_of_step), half, lam, scale, rng, parameter_uncertainty)
+    draws, entries, exits = _simulate(fitted, x0, dates, step_of_month, _steps(half, bands_of_step), half, lam, scale, rng, parameter_uncertainty, levers)
     return Projection(dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits, seed=seed)
 
 
-def _dates(fitted: FittedModel, start: object | None, end: object | None, horizon: int | None, n_sims: int) -> tuple[pd.Timestamp, pd.DatetimeIndex]:
-    """Check a projection request; return its start and count dates."""
+def projection_dates(fitted: FittedModel, *, start: object | None, end: object | None, horizon: int | None, n_sims: int) -> pd.DatetimeIndex:
+    """Check a projection request and return its count dates: the start, then each month end.
+
+    Parameters
+    ----------
+    fitted : FittedModel
+    start, end : date or None
+    horizon : int or None
+    n_sims : int
+
+    Returns
+    -------
+    pandas.DatetimeIndex
+
+    Raises
+    ------
+    ValueError
+        As for :func:`project`.
+    """
     start_ts = pd.Timestamp(start) if start is not None else fitted.data_end
     if start_ts > fitted.data_end:
         raise ValueError(f"start {start_ts.date()} is after the end of the data ({fitted.data_end.date()}): the stock is known only up to then")
@@ -297,12 +407,13 @@ def _dates(fitted: FittedModel, start: object | None, end: object | None, horizo
         raise ValueError(f"horizon must be 0 or more months, not {horizon}")
     if int(n_sims) < 1:
         raise ValueError(f"n_sims must be at least 1, not {n_sims}")
-    dates = _month_ends(start_ts, None if end is None else pd.Timestamp(end), horizon)
-    return start_ts, dates
+    return _month_ends(start_ts, None if end is None else pd.Timestamp(end), horizon)
 
 
-def _expected_path(fitted: FittedModel, x0: np.ndarray, dates: pd.DatetimeIndex, step_of_month: np.ndarray, bands_of_step: np.ndarray) -> np.ndarray:
-    """Expected stock by (date, category, age) with posterior-mean rates and the trend at its estimate."""
+def _expected_path(
+    fitted: FittedModel, x0: np.ndarray, dates: pd.DatetimeIndex, step_of_month: np.ndarray, bands_of_step: np.ndarray, levers: DemandLevers | None = None
+) -> np.ndarray:
+    """Expected stock by (date, category, age) with posterior-mean rates, the trend at its estimate and any levers."""
     n_c, n_a = len(fitted.categories), len(AGES)
     z_age = np.repeat(np.arange(n_a), BIRTHDAY_SLOTS)  # age of each (age, slot) column
     w = months_followed(fitted)
@@ -315,14 +426,16 @@ def _expected_path(fitted: FittedModel, x0: np.ndarray, dates: pd.DatetimeIndex,
     lam_mean = fitted.entry_rates.T * MONTH_DAYS  # (C, A)
     share = fitted.entry_birthdays  # (A, 13)
     for m in range(len(dates) - 1):
-        moved = np.stack([_expected_step(cur[g], step_mean[step_of_month[g]], z_age) for g in range(w + 1)])
+        step_m, half_m = (step_mean, half_mean[0]) if levers is None else (levers.adjust(step_mean, m), levers.adjust(half_mean[0], m))
+        moved = np.stack([_expected_step(cur[g], step_m[step_of_month[g]], z_age) for g in range(w + 1)])
         # entrants' birthdays: k = 0 .. 11 months after the entry month age at step m + k; k = 12 ones at m + 12
         soon = np.zeros((n_c, n_a, BIRTHDAY_SLOTS))
         soon[:, :, (m + np.arange(12)) % BIRTHDAY_SLOTS] = lam_mean[:, :, None] * share[None, :, :12]
         late = np.zeros((n_c, n_a, BIRTHDAY_SLOTS))
         late[:, :, m % BIRTHDAY_SLOTS] = lam_mean * share[None, :, 12]
-        new_soon = _expected_step((soon * mult_mean[m][None, :, None]).reshape(n_c, -1), half_mean[0], z_age)
-        new_late = _expected_step((late * mult_mean[m][None, :, None]).reshape(n_c, -1), half_mean[0], z_age)
+        factor = 1.0 if levers is None or levers.entry_factor is None else levers.entry_factor[m][:, :, None]
+        new_soon = _expected_step((soon * mult_mean[m][None, :, None] * factor).reshape(n_c, -1), half_m, z_age)
+        new_late = _expected_step((late * mult_mean[m][None, :, None] * factor).reshape(n_c, -1), half_m, z_age)
         if w:
             cur = np.concatenate([new_soon[None], moved[: w - 1], (moved[w - 1] + moved[w])[None]])
         else:
@@ -400,6 +513,7 @@ def _simulate(
     scale: np.ndarray,
     rng: np.random.Generator,
     parameter_uncertainty: bool,
+    levers: DemandLevers | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run the compiled kernel; return stock (S, date, C, A), entries and exits (S, date, C) [children]."""
     n_sims, n_c, n_a = lam.shape[0], len(fitted.categories), len(AGES)
@@ -420,6 +534,7 @@ def _simulate(
     g, c, a, j = np.nonzero(x0[:w])
     n_each = x0[:w][g, c, a, j]
     recent0 = np.repeat(np.stack([c, a, j, g, np.full_like(g, -1)], axis=1), n_each, axis=0).astype(np.int64)
+    recent0 = np.concatenate([recent0, np.arange(len(recent0), dtype=np.int64)[:, None]], axis=1)  # each child's stream key
     simulate_paths(
         np.ascontiguousarray(x0[w]),
         np.ascontiguousarray(recent0),
@@ -436,6 +551,8 @@ def _simulate(
         np.ascontiguousarray(scale),
         _years_ahead(fitted, dates),
         float(sigma),
+        np.zeros((0, 0)) if levers is None or levers.entry_factor is None else np.ascontiguousarray(levers.entry_factor[:, live_c, live_a]),
+        _no_levers(len(dates) - 1) if levers is None else levers.kernel_levers(),
         streams(rng, n_sims),
         draws,
         entries,

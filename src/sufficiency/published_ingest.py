@@ -10,6 +10,7 @@ import pandas as pd
 from ._resources import packaged_table
 from .dates import year_ending_march
 from .errors import SchemaError
+from .files import read_named_table
 
 _REQUIRED = ("la_code", "la_name", "year", "cla_31_march")
 _NUMERIC = ("cla_31_march", "starts", "ceases", "population_0_17")
@@ -24,19 +25,6 @@ def _years(labels: pd.Series, lines: pd.Series, name: str) -> pd.Series:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise SchemaError(f"{labels.iloc[i]!r} is not a year (write 2011 or '2010-11' for the year to 31 March 2011)", file=name, row=int(lines.iloc[i]), column="year", rule="not_a_year")
     return year.astype(int)
-
-
-def _read_csv(path: str | Path, required: tuple[str, ...]) -> pd.DataFrame:
-    """All cells of a CSV as text, lower-case column names; a SchemaError if unreadable or a ``required`` column is missing."""
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except Exception as exc:  # pandas raises many types for unreadable input
-        raise SchemaError(f"cannot be read as a table ({type(exc).__name__}: {exc})", file=str(path), rule="not_a_table") from exc
-    raw.columns = [c.strip().lower() for c in raw.columns]
-    for col in required:
-        if col not in raw.columns:
-            raise SchemaError("required column is missing", file=str(path), column=col, rule="missing_column")
-    return raw
 
 
 def read_published(path: str | Path) -> pd.DataFrame:
@@ -64,10 +52,10 @@ def read_published(path: str | Path) -> pd.DataFrame:
         value is negative, or a council has two rows for one year.
     """
     name = str(path)
-    raw = _read_csv(path, _REQUIRED)
+    raw, line_numbers = read_named_table(path, _REQUIRED)
     out = pd.DataFrame({"la_code": raw["la_code"].str.strip(), "la_name": raw["la_name"].str.strip()})
     out["region_name"] = raw["region_name"].str.strip() if "region_name" in raw.columns else ""
-    lines = pd.Series(np.arange(len(raw)) + 2, index=raw.index)  # file line of each row (header is line 1)
+    lines = pd.Series(line_numbers, index=raw.index)
     out["year"] = _years(raw["year"].str.strip(), lines, name)
     for col in _NUMERIC:
         values = raw[col].str.strip().str.replace(",", "", regex=False) if col in raw.columns else pd.Series("", index=raw.index)
@@ -127,8 +115,8 @@ def read_published_placements(path: str | Path) -> pd.DataFrame:
         or a placement label is not one the DfE has published.
     """
     name = str(path)
-    raw = _read_csv(path, ("la_code", "la_name", "year", "placement", "number"))
-    line = pd.Series(np.arange(len(raw)) + 2, index=raw.index)  # file line of each row (header is line 1)
+    raw, line_numbers = read_named_table(path, ("la_code", "la_name", "year", "placement", "number"))
+    line = pd.Series(line_numbers, index=raw.index)
     if "dimension" in raw.columns:
         keep = raw["dimension"].str.strip().str.lower() == "placement type"
         raw, line = raw[keep], line[keep]
