@@ -42,3 +42,11 @@ def monthly_truth(county, start: str | pd.Timestamp, end: str | pd.Timestamp) ->
         frame = pd.DataFrame({"exposure_days": days, "entries": entries, "exits": exits, "moves_in": moves_in}).fillna(0)
         rows.append(frame.rename_axis("placement").reset_index().assign(period_start=m0))
     return pd.concat(rows, ignore_index=True)
+
+
+def yearly_child_days(county, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.Series:
+    """Child-days by (financial year label, placement) from the generator's own placement spells."""
+    monthly = monthly_truth(county, start, end)
+    year = monthly["period_start"].dt.year + (monthly["period_start"].dt.month >= 4)
+    label = (year - 1).astype(str) + "-" + (year % 100).astype(str).str.zfill(2)
+    return monthly.groupby([label.rename("financial_year"), monthly["placement"].rename("category")])["exposure_days"].sum()

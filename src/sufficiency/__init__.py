@@ -10,6 +10,9 @@ from . import schema
 from .ages import DFE_AGE_BANDS, age_band
 from .backtest import BacktestResult, backtest, choose_reference, truncate
 from .baselines import baseline_forecast
+from .capacity import sufficiency_gap
+from .cost_ingest import read_capacity, read_inflation, read_route_shares, read_scenarios, read_unit_costs
+from .costs import CostProjection, cost, spend_history
 from .datasets import (
     load_published,
     load_published_placements,
@@ -19,14 +22,27 @@ from .datasets import (
     write_returns,
 )
 from .errors import DataQualityWarning, SchemaError
+from .fees import PlacementFees, read_placement_costs
 from .flows import Flows, flows
 from .ingest import SSDA903Data, read_ssda903
 from .projection import Projection, project
 from .published import backtest_published, forecast_published
 from .published_ingest import read_published, read_published_placements
 from .published_mix import backtest_published_placements, forecast_published_placements
+from .pressure import cost_pressure
+from .prices import default_inflation, default_route_shares, default_unit_costs
 from .quality import summarise_quality
 from .rates import FittedModel, fit
+from .scenarios import (
+    Scenario,
+    add_capacity,
+    change_entries,
+    change_hazard,
+    change_unit_cost,
+    implementation_cost,
+    shift_placements,
+)
+from .scoring import ScenarioScores, score
 from .stock import stock
 from .taxonomy import categories, categorise, coarsen, default_taxonomy
 
@@ -35,13 +51,18 @@ __version__ = "0.1.0"
 __all__ = [
     "DFE_AGE_BANDS",
     "BacktestResult",
+    "CostProjection",
     "DataQualityWarning",
     "FittedModel",
     "Flows",
+    "PlacementFees",
     "Projection",
     "SSDA903Data",
+    "Scenario",
+    "ScenarioScores",
     "SchemaError",
     "__version__",
+    "add_capacity",
     "age_band",
     "backtest",
     "backtest_published",
@@ -49,24 +70,43 @@ __all__ = [
     "baseline_forecast",
     "categories",
     "categorise",
+    "change_entries",
+    "change_hazard",
+    "change_unit_cost",
     "choose_reference",
     "coarsen",
+    "cost",
+    "cost_pressure",
+    "default_inflation",
+    "default_route_shares",
     "default_taxonomy",
+    "default_unit_costs",
     "fit",
     "flows",
     "forecast_published",
     "forecast_published_placements",
+    "implementation_cost",
     "load_published",
     "load_published_placements",
     "load_sample",
     "project",
+    "read_capacity",
+    "read_inflation",
+    "read_placement_costs",
     "read_published",
     "read_published_placements",
+    "read_route_shares",
+    "read_scenarios",
     "read_ssda903",
+    "read_unit_costs",
     "sample_path",
     "schema",
+    "score",
+    "shift_placements",
     "simulate_county",
+    "spend_history",
     "stock",
+    "sufficiency_gap",
     "summarise_quality",
     "truncate",
     "write_returns",

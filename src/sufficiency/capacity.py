@@ -25,15 +25,15 @@ from .projection import Projection
 from .taxonomy import coarse_map
 
 
-def check_capacity(table: pd.DataFrame, *, known: Collection[str], where: str = "<capacity>", lines: Sequence[int] | None = None) -> pd.DataFrame:
+def check_capacity(table: pd.DataFrame, *, known: Collection[str] | None, where: str = "<capacity>", lines: Sequence[int] | None = None) -> pd.DataFrame:
     """Validate a capacity table and return it in canonical form.
 
     Parameters
     ----------
     table : pandas.DataFrame
         ``category``, ``places`` and optionally ``route``, ``start``, ``end``.
-    known : collection of str
-        Categories and groups a row may name.
+    known : collection of str or None
+        Categories and groups a row may name (``None``: any).
     where : str
         Name of the table in messages.
     lines : sequence of int, optional
@@ -60,8 +60,9 @@ def check_capacity(table: pd.DataFrame, *, known: Collection[str], where: str = 
     rows = list(lines) if lines is not None else list(range(1, len(table) + 1))
     cats = table["category"].fillna("").astype(str).str.strip()
     for i, c in enumerate(cats):
-        if c not in known:
-            raise SchemaError(f"unknown category {c!r} (known: {', '.join(sorted(known))})", file=where, row=rows[i], column="category", rule="unknown_category")
+        if c == "" or (known is not None and c not in known):
+            problem = "the category is missing" if c == "" else f"unknown category {c!r} (known: {', '.join(sorted(known or ()))})"
+            raise SchemaError(problem, file=where, row=rows[i], column="category", rule="unknown_category")
     raw = table["places"].astype(str).str.replace(",", "", regex=False).str.strip()
     places = pd.to_numeric(raw.replace("", np.nan), errors="coerce")
     for i, v in enumerate(places):
@@ -70,7 +71,8 @@ def check_capacity(table: pd.DataFrame, *, known: Collection[str], where: str = 
             raise SchemaError(problem, file=where, row=rows[i], column="places", rule="bad_places")
     dates = {}
     for col in ("start", "end"):
-        text = table[col].fillna("").astype(str) if col in table.columns else pd.Series("", index=table.index)
+        values = table[col].astype(object) if col in table.columns else pd.Series("", index=table.index, dtype=object)
+        text = values.where(values.notna(), "").astype(str).str.strip()
         text = text.where(~text.isin(["NaT", "None", "nan"]), "")
         parsed, bad = parse_dates(text)
         if bad.any():

@@ -67,6 +67,12 @@ class ScenarioScores:
         end of the target year) [children], ``child_months_changed``
         (child-months spent in a different category, or out of care, from
         the baseline, to the end of the target year) [child-months].
+    shifted : dict of str to numpy.ndarray
+        (simulation, month, shift lever) children in each
+        :func:`shift_placements` lever's new placements, monthly mean
+        [children].
+    month_ends : pandas.DatetimeIndex
+        Last day of each projected month.
     gaps : dict of str to pandas.DataFrame
         Sufficiency tables (:func:`sufficiency.sufficiency_gap`) of the
         baseline (key ``"baseline"``) and each scenario, when capacity was
@@ -88,6 +94,8 @@ class ScenarioScores:
     savings: dict[str, np.ndarray] = field(repr=False)
     implementation: dict[str, np.ndarray] = field(repr=False)
     effects: pd.DataFrame = field(repr=False)
+    shifted: dict[str, np.ndarray] = field(repr=False)
+    month_ends: pd.DatetimeIndex = field(repr=False)
     gaps: dict[str, pd.DataFrame] = field(repr=False)
     projections: dict[str, Projection] = field(repr=False)
     target: float | None
@@ -144,8 +152,8 @@ class ScenarioScores:
             saving in the target year reaches it), ``cumulative_saving``
             (to the end of the target year, mean) [£], ``npv`` (mean net
             present value of every year's saving, year 1 undiscounted) [£],
-            ``payback_year`` (first year whose cumulative mean saving is 0
-            or more; empty if none), ``implementation_cost`` (all years)
+            ``payback_year`` (first year whose cumulative mean saving is
+            above 0; empty if none), ``implementation_cost`` (all years)
             [£], the columns of :attr:`effects`, and
             ``shortfall_change`` / ``places_needed_change`` (summed over
             the categories with places, mean over the target year's months;
@@ -159,7 +167,7 @@ class ScenarioScores:
             s = self.savings[name]
             in_year = s[:, t]
             cumulative = np.cumsum(s.mean(axis=0))
-            paid_back = np.flatnonzero(cumulative >= 0)
+            paid_back = np.flatnonzero(cumulative > 0)
             row = {
                 "scenario": name,
                 "target_year": self.target_year,
@@ -278,19 +286,20 @@ def score(
     if base_capacity is not None:
         gaps["baseline"] = _gap(base_stock, dates, keys, base_capacity, unit_costs, fitted.categories, inflation, confidence)
     projections = {"baseline": baseline}
-    costs, savings, implementation, effects = {}, {}, {}, []
+    costs, savings, implementation, effects, shifted = {}, {}, {}, [], {}
     end_of_target = pd.Timestamp(f"{int(target_year[:4]) + 1}-03-31")
     for s in chosen:
         demand = _demand_levers(s, fitted.categories, months)
         proj = baseline if demand is None else run_projection(fitted, dates, n_sims=n_sims, seed=seed, levers=demand)
         if demand is not None:
             projections[s.name] = proj
-        scen_cost, shifted_days, scen_stock = _scenario_cost(pr, months, proj, s.levers, seed)
+        scen_cost, moved, scen_stock = _scenario_cost(pr, months, proj, s.levers, seed)
+        shifted[s.name] = moved
         impl = _implementation(s, months)
         costs[s.name] = scen_cost
         implementation[s.name] = impl
         savings[s.name] = base_cost.totals() - scen_cost.totals() - impl[None, :]
-        effects.append(_effects(s.name, baseline, proj, base_stock, scen_stock, shifted_days, months, target_year, end_of_target))
+        effects.append(_effects(s.name, baseline, proj, base_stock, scen_stock, moved.sum(axis=2) * months.days[None, :], months, target_year, end_of_target))
         if base_capacity is not None:
             gaps[s.name] = _gap(scen_stock, dates, keys, _with_levers(base_capacity, s, keys), unit_costs, fitted.categories, inflation, confidence)
     return ScenarioScores(
@@ -300,6 +309,8 @@ def score(
         savings=savings,
         implementation=implementation,
         effects=pd.DataFrame(effects).set_index("scenario") if effects else pd.DataFrame(columns=["children_shifted", "entries_avoided", "child_months_changed"]),
+        shifted=shifted,
+        month_ends=months.ends,
         gaps=gaps,
         projections=projections,
         target=None if target is None else float(target),
@@ -379,9 +390,9 @@ def _scenario_cost(
 ) -> tuple[CostProjection, np.ndarray, np.ndarray]:
     """Cost a projection under a scenario's route, price and shift levers.
 
-    Returns the costs, the shifted child-days by (simulation, month) and
-    the stock by (simulation, date, category) after shifts between
-    categories.
+    Returns the costs, the children moved by each shift lever by
+    (simulation, month, lever) [children, monthly mean] and the stock by
+    (simulation, date, category) after shifts between categories.
     """
     stock = projection.draws.sum(axis=3, dtype=np.float64)
     per_route = monthly_child_days(stock, months)[..., None] * pr.shares[None, None]  # (S, M, C, R)
@@ -397,7 +408,7 @@ def _scenario_cost(
                 new = lv.weekly_cost * _inflated(pr, c, lv.start, months)[:, None]
             price[:, c, cols] = price[:, c, cols] * (1 - w[:, None]) + new * w[:, None]
     parts: list[tuple[np.ndarray, np.ndarray, bool]] = []
-    moved_total = np.zeros(per_route.shape[:2])
+    moved_by_lever = []
     shifted_stock = stock.copy()
     for lv in levers:
         if not isinstance(lv, ShiftPlacements):
@@ -419,13 +430,14 @@ def _scenario_cost(
         lever_price = np.full(price.shape, np.nan)
         lever_price[:, to_c, to_r] = lv.weekly_cost * _inflated(pr, to_c, lv.start, months)
         parts.append((days, lever_price, False))
-        moved_total += moved_days.sum(axis=2)
+        moved_by_lever.append(moved)
         if to_c != c:
             # children moved to another category are counted there (month-end stock moves by the month's mean)
             shift = np.concatenate([np.zeros((moved.shape[0], 1)), moved], axis=1)
             shifted_stock[:, :, c] -= shift
             shifted_stock[:, :, to_c] += shift
-    return assemble(pr, months, [(per_route, price, True), *parts], seed=seed), moved_total, shifted_stock
+    moved_all = np.stack(moved_by_lever, axis=2) if moved_by_lever else np.zeros(per_route.shape[:2] + (0,))
+    return assemble(pr, months, [(per_route, price, True), *parts], seed=seed), moved_all, shifted_stock
 
 
 def _inflated(pr: Pricing, c: int, start: str, months: Months) -> np.ndarray:
