@@ -16,6 +16,7 @@ from .costs import CostProjection, cost, spend_history
 from .datasets import (
     load_published,
     load_published_placements,
+    load_published_spend,
     load_sample,
     sample_path,
     simulate_county,
@@ -88,6 +89,7 @@ __all__ = [
     "implementation_cost",
     "load_published",
     "load_published_placements",
+    "load_published_spend",
     "load_sample",
     "project",
     "read_capacity",

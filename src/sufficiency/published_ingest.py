@@ -150,3 +150,54 @@ def read_published_placements(path: str | Path) -> pd.DataFrame:
     out.insert(1, "la_name", out["la_code"].map(names))
     order = {g: i for i, g in enumerate(["total", *PUBLISHED_PLACEMENT_GROUPS])}
     return out.sort_values(["la_code", "year", "placement"], key=lambda c: c.map(order) if c.name == "placement" else c).reset_index(drop=True)
+
+
+#: Lines of a council's children-looked-after expenditure in the published outturn tables.
+SPEND_LINES = ("total CLA", "residential care", "fostering services", "other CLA services", "UASC / asylum-seeking children services", "secure accommodation (welfare)", "total children's social care")
+
+
+def read_published_spend(path: str | Path) -> pd.DataFrame:
+    """Read a table of councils' published children-looked-after expenditure.
+
+    Parameters
+    ----------
+    path : path
+        CSV with columns ``la_code``, ``la_name``, ``financial_year``
+        (``"2023-24"``), ``line`` (see :data:`SPEND_LINES`),
+        ``gross_expenditure_gbp`` and optionally ``net_expenditure_gbp``,
+        ``scope`` and ``source``. Blank cells are values not published.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``la_code``, ``la_name``, ``financial_year`` (label),
+        ``line``, ``gross`` and ``net`` [£], ``source``.
+
+    Raises
+    ------
+    SchemaError
+        If a required column is missing, a year is not a financial year or
+        an amount is not a number.
+    """
+    name = str(path)
+    raw, line_numbers = read_named_table(path, ("la_code", "la_name", "financial_year", "line", "gross_expenditure_gbp"))
+    lines = pd.Series(line_numbers, index=raw.index)
+    years = _years(raw["financial_year"].str.strip(), lines, name)
+    out = pd.DataFrame(
+        {
+            "la_code": raw["la_code"].str.strip(),
+            "la_name": raw["la_name"].str.strip(),
+            "financial_year": [f"{y - 1}-{y % 100:02d}" for y in years],
+            "line": raw["line"].str.strip(),
+        }
+    )
+    for src, col in (("gross_expenditure_gbp", "gross"), ("net_expenditure_gbp", "net")):
+        values = raw[src].str.strip().str.replace(",", "", regex=False) if src in raw.columns else pd.Series("", index=raw.index)
+        number = pd.to_numeric(values.where(values != ""), errors="coerce")
+        bad = number.isna() & (values != "")
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise SchemaError(f"{values.iloc[i]!r} is not a number", file=name, row=int(lines.iloc[i]), column=src, rule="not_a_number")
+        out[col] = number
+    out["source"] = raw["source"].str.strip() if "source" in raw.columns else ""
+    return out

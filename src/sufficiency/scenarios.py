@@ -468,7 +468,7 @@ class Scenario:
 
     def to_json(self) -> str:
         """The scenario as JSON text (see :meth:`to_dict`)."""
-        return json.dumps(self.to_dict(), indent=2)
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, data: Mapping) -> Scenario:

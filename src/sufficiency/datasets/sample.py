@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..ingest import SSDA903Data, read_ssda903
-from ..published_ingest import read_published, read_published_placements
+from ..published_ingest import read_published, read_published_placements, read_published_spend
 
 
 def sample_path() -> Path:
@@ -80,3 +80,21 @@ def load_published_placements() -> pd.DataFrame:
         As returned by :func:`sufficiency.read_published_placements`.
     """
     return read_published_placements(Path(str(resources.files("sufficiency").joinpath("data", "dfe_la_placements.csv"))))
+
+
+def load_published_spend() -> pd.DataFrame:
+    """Councils' published children-looked-after expenditure shipped with the package.
+
+    Gross and net expenditure by council, financial year and line (total,
+    residential care, fostering services, other services, UASC, secure
+    welfare beds, and total children's social care for context): DfE section
+    251 outturn 2008-09 to 2013-14 and MHCLG revenue outturn RO3 2023-24.
+    Open Government Licence v3.0. Compare a council's
+    :func:`sufficiency.spend_history` with its outturn.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As returned by :func:`sufficiency.published_ingest.read_published_spend`.
+    """
+    return read_published_spend(Path(str(resources.files("sufficiency").joinpath("data", "dfe_la_spend.csv"))))
