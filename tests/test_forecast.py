@@ -100,12 +100,19 @@ def test_projection_reproduces_generator_expected_stock(name, request):
 
 def test_every_path_conserves_children(sample):
     fitted = suf.fit(sample)
+    assert fitted.uasc is not None  # unaccompanied children are a stream of their own
     proj = suf.project(fitted, horizon=24, n_sims=100, seed=5)
-    tot = proj.totals()
+    # the simulated paths: every child who enters, stays or leaves is counted, in both streams together
+    tot = proj.simulated.sum(axis=(2, 3))
     change = proj.entries.sum(axis=2) - proj.exits.sum(axis=2)
     assert (tot[:, 1:] == tot[:, :-1] + change[:, 1:]).all()
-    assert (proj.draws >= 0).all()
+    assert (proj.simulated >= 0).all() and (proj.uasc >= 0).all() and (proj.uasc <= proj.draws + 1e-9).all()
     assert tot[0, 0] == suf.stock(sample, [sample.censor_date], by=())[S.CHILDREN].iloc[0]
+    # the unaccompanied children at the start are those the returns flag
+    uasc_now = suf.stock(sample.episodes[sample.episodes[S.UASC]], [sample.censor_date], by=())[S.CHILDREN].iloc[0]
+    assert proj.uasc[:, 0].sum(axis=(1, 2)).tolist() == [uasc_now] * 100
+    # calibration stretches paths about their mean: the mean total is the simulated one
+    np.testing.assert_allclose(proj.totals().mean(axis=0), tot.mean(axis=0))
 
 
 def _without_hazards(fitted, **changes):
@@ -115,9 +122,9 @@ def _without_hazards(fitted, **changes):
 
 
 def test_zero_hazard_model_keeps_everyone_until_18(sample):
-    fitted = suf.fit(sample)
+    fitted = suf.fit(sample, uasc="together")
     zero = _without_hazards(fitted, entries=np.zeros_like(fitted.entries))
-    proj = suf.project(zero, horizon=36, n_sims=20, seed=2)
+    proj = suf.project(zero, horizon=36, n_sims=20, seed=2, calibrate=False)
     # independent count: children in care at the start whose 18th birthday is after each month end
     ep = sample.episodes
     start = sample.censor_date
@@ -135,8 +142,8 @@ def test_zero_hazard_model_keeps_everyone_until_18(sample):
 
 
 def test_matrix_steps_agree_with_simulation_means(sample):
-    fitted = suf.fit(sample)
-    proj = suf.project(fitted, horizon=24, n_sims=1500, seed=7, parameter_uncertainty=False)
+    fitted = suf.fit(sample, uasc="together")
+    proj = suf.project(fitted, horizon=24, n_sims=1500, seed=7, parameter_uncertainty=False, calibrate=False)
     mean = proj.draws.mean(axis=0).sum(axis=2)
     expected = proj.expected.sum(axis=2)
     total_sd = proj.totals().std(axis=0)
@@ -284,10 +291,10 @@ def test_baselines_cover_every_series(sample, method):
 
 
 def test_population_scales_entries(sample):
-    base = suf.fit(sample, entry_trend=False)
+    base = suf.fit(sample)
     dates = pd.to_datetime(["2020-03-31", "2025-03-31", "2030-03-31"])
-    flat = suf.fit(sample, entry_trend=False, population=pd.Series([100.0, 100.0, 100.0], index=dates))
-    growing = suf.fit(sample, entry_trend=False, population=pd.Series([100.0, 100.0, 200.0], index=dates))
+    flat = suf.fit(sample, population=pd.Series([100.0, 100.0, 100.0], index=dates))
+    growing = suf.fit(sample, population=pd.Series([100.0, 100.0, 200.0], index=dates))
     a = suf.project(base, horizon=60, n_sims=20, seed=1).expected.sum(axis=(1, 2))
     b = suf.project(flat, horizon=60, n_sims=20, seed=1).expected.sum(axis=(1, 2))
     c = suf.project(growing, horizon=60, n_sims=20, seed=1).expected.sum(axis=(1, 2))
@@ -297,7 +304,7 @@ def test_population_scales_entries(sample):
 
 @pytest.mark.parametrize("time_in_care", [(0, 3, 12), None])
 def test_entrants_age_on_their_own_birthdays(sample, time_in_care):
-    fitted = suf.fit(sample, time_in_care=time_in_care)
+    fitted = suf.fit(sample, time_in_care=time_in_care, uasc="together")
     only_babies = np.zeros_like(fitted.entries)
     only_babies[0] = fitted.entries.sum(axis=0)  # every entrant is under 1
     newborn = np.zeros_like(fitted.entry_birthdays)
@@ -309,7 +316,7 @@ def test_entrants_age_on_their_own_birthdays(sample, time_in_care):
         entry_trend=np.zeros_like(fitted.entry_trend),
         entry_trend_se=np.zeros_like(fitted.entry_trend_se),
     )
-    proj = suf.project(zero, horizon=30, n_sims=20, seed=3)
+    proj = suf.project(zero, horizon=30, n_sims=20, seed=3, calibrate=False)
     under_one = proj.draws[:, :, :, 0].sum(axis=2)
     entered = proj.entries.sum(axis=2)
     # nobody leaves before 18, so from month 12 on the under-1s are exactly the last 12 months' entrants
@@ -320,10 +327,10 @@ def test_entrants_age_on_their_own_birthdays(sample, time_in_care):
 
 
 def test_entry_level_drift_widens_intervals_not_the_mean(sample):
-    fitted = suf.fit(sample)
+    fitted = suf.fit(sample, uasc="together")
     assert 0 < fitted.entry_level_drift < 1
-    calm = suf.project(dataclasses.replace(fitted, entry_level_drift=0.0), horizon=24, n_sims=2000, seed=4).totals()[:, -1]
-    wild = suf.project(dataclasses.replace(fitted, entry_level_drift=0.4), horizon=24, n_sims=2000, seed=4).totals()[:, -1]
+    calm = suf.project(dataclasses.replace(fitted, entry_level_drift=0.0), horizon=24, n_sims=2000, seed=4, calibrate=False).totals()[:, -1]
+    wild = suf.project(dataclasses.replace(fitted, entry_level_drift=0.4), horizon=24, n_sims=2000, seed=4, calibrate=False).totals()[:, -1]
     assert wild.std() > 1.3 * calm.std()
     # the walk is mean-preserving: means agree within four standard errors
     assert abs(wild.mean() - calm.mean()) < 4 * np.hypot(wild.std(), calm.std()) / np.sqrt(2000)

@@ -26,7 +26,7 @@ from .errors import DataQualityWarning, SchemaError
 from .fees import PlacementFees, read_placement_costs
 from .flows import Flows, flows
 from .ingest import SSDA903Data, read_ssda903
-from .projection import Projection, project
+from .projection import Projection, project, uasc_quota_arrivals
 from .published import backtest_published, forecast_published
 from .published_ingest import read_published, read_published_placements
 from .published_mix import backtest_published_placements, forecast_published_placements
@@ -111,5 +111,6 @@ __all__ = [
     "sufficiency_gap",
     "summarise_quality",
     "truncate",
+    "uasc_quota_arrivals",
     "write_returns",
 ]

@@ -251,16 +251,17 @@ def simulate_paths(
         Month matrix used by each whole number of months in care ``0 .. W``
         (``W`` meaning ``W`` or more).
     step : numpy.ndarray
-        Month transition matrices by (simulation, matrix, age, K, K), K =
-        categories + 1 with leaving care last.
+        Month transition matrices by (rate draw, matrix, age, K, K), K =
+        categories + 1 with leaving care last. Path ``s`` uses rate draw
+        ``s % draws`` (here and in ``half``, ``rate`` and ``stay``).
     half : numpy.ndarray
-        Half-month transition matrices by (simulation, time-in-care band, age, K, K).
+        Half-month transition matrices by (rate draw, time-in-care band, age, K, K).
     rate : numpy.ndarray
         Monthly entry rate of each live (category, age) cell by
-        (simulation, cell) [children/month].
+        (rate draw, cell) [children/month].
     stay : numpy.ndarray
         Probability an entrant stays in its first placement to the month end
-        (half a month of hazards), by (simulation, cell).
+        (half a month of hazards), by (rate draw, cell).
     mix_z : numpy.ndarray
         Standard normal of each cell's entry-mix random walk by (simulation, cell).
     live_c, live_a, live_band : numpy.ndarray
@@ -296,6 +297,7 @@ def simulate_paths(
     cat, age, slot_col, months_col, aged_col, key_col = 0, 1, 2, 3, 4, 5  # RECENT_COLUMNS
     for s in prange(n_s):
         base = states[s, 0]
+        ps = s % step.shape[0]  # the path's draw of the rates (paths share draws in turn)
         state = np.empty(1, dtype=np.uint64)
         x = grid0.copy()
         tot = np.zeros((n_c, n_a), dtype=grid0.dtype)
@@ -312,13 +314,13 @@ def simulate_paths(
         _count(tot, recent, n_recent, draws[s, 0])
         for m in range(n_steps):
             out = exits[s, m + 1]
-            _transition(x, tot, step[s, step_of_month[followed]], out, arrived, taken, base, state, m, levers, buf)
+            _transition(x, tot, step[ps, step_of_month[followed]], out, arrived, taken, base, state, m, levers, buf)
             i = 0
             while i < n_recent:
                 c = recent[i, cat]
                 a = recent[i, age]
                 d = recent[i, months_col]
-                row = step[s, step_of_month[min(d, followed)], a, c]
+                row = step[ps, step_of_month[min(d, followed)], a, c]
                 if _adjusted(row, c, a, m, levers, buf):
                     row = buf
                 state[0] = substream(base, _CHILD, m, recent[i, key_col])
@@ -340,7 +342,7 @@ def simulate_paths(
             # entries: a Poisson count per cell, each from the cell's own sub-stream
             drift = sigma * math.sqrt(ahead[m])
             for lo in range(n_l):
-                cell_rate = rate[s, lo] * scale[s, m, live_band[lo]] * math.exp(drift * mix_z[s, lo] - drift * drift / 2.0)
+                cell_rate = rate[ps, lo] * scale[s, m, live_band[lo]] * math.exp(drift * mix_z[s, lo] - drift * drift / 2.0)
                 if entry_factor.shape[0] > 0:
                     cell_rate *= entry_factor[m, lo]
                 state[0] = substream(base, _ENTRY_COUNT, m, lo)
@@ -351,8 +353,8 @@ def simulate_paths(
                     a = live_a[lo]
                     entries[s, m + 1, c] += 1
                     dest = c
-                    row = half[s, 0, a, c]
-                    stay_here = stay[s, lo]
+                    row = half[ps, 0, a, c]
+                    stay_here = stay[ps, lo]
                     if _adjusted(row, c, a, m, levers, buf):
                         row = buf
                         stay_here = min(max(row[c], 0.0), 1.0)

@@ -51,6 +51,8 @@ def drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> 
     """Yearly drift of entry composition, of the entry level and of hazards (see :class:`sufficiency.rates.FittedModel`)."""
     band = band_index()
     table = in_states(fl.table, cats)
+    if table.empty:
+        return 0.0, LEVEL_DRIFT_PRIOR, 0.0
     months_back = (end.year - table[S.PERIOD_START].dt.year) * 12 + (end.month - table[S.PERIOD_START].dt.month)
     year = (months_back // 12).to_numpy()
     periods = fl.table[S.PERIOD_START].drop_duplicates()

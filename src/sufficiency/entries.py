@@ -47,9 +47,10 @@ def fit_entries(
     categories : list of str
         Model states.
     weight_of : pandas.Series
-        Weight of each month, indexed by the month's first day.
+        Weight of each month, indexed by the month's first day; months of
+        weight 0 are outside the entry window.
     window : (start, end)
-        First and last day of the window.
+        First and last day of the entry window.
     with_trend : bool
         Fit log-linear trends (else zeros).
 
@@ -58,15 +59,18 @@ def fit_entries(
     EntryFit
     """
     start, end = window
+    weight_of = weight_of[weight_of > 0]  # the entry window's months
     periods = pd.DatetimeIndex(weight_of.index)
     c_idx = {c: i for i, c in enumerate(categories)}
     table = in_states(fl.table, categories)
+    table = table[table[S.PERIOD_START].isin(periods)]
     entries = np.zeros((len(AGES), len(categories)))
     weights = table[S.PERIOD_START].map(weight_of).to_numpy()
-    np.add.at(entries, (table[S.AGE].astype(int).to_numpy(), table[S.PLACEMENT].map(c_idx).to_numpy()), table[S.ENTRIES].to_numpy(dtype=float) * weights)
-    month_days = pd.Series(fl.table.groupby(S.PERIOD_START)[S.PERIOD_END].first() - periods + pd.Timedelta(days=1)).dt.days
+    np.add.at(entries, (table[S.AGE].to_numpy(dtype=np.int64), table[S.PLACEMENT].map(c_idx).to_numpy(dtype=np.int64)), table[S.ENTRIES].to_numpy(dtype=float) * weights)
+    ends = fl.table.groupby(S.PERIOD_START)[S.PERIOD_END].first().reindex(periods)
+    month_days = pd.Series((ends.to_numpy() - periods.to_numpy()) / np.timedelta64(1, "D") + 1, index=periods)
     days = float((month_days * weight_of).sum())
-    monthly = fl.table.groupby(S.PERIOD_START)[S.ENTRIES].sum()
+    monthly = fl.table.groupby(S.PERIOD_START)[S.ENTRIES].sum().reindex(periods)
     trend, trend_se, dispersion = poisson_trend(monthly, end, with_trend=with_trend)
     by_band = monthly_entries_by_band(fl, periods)  # (months, bands)
     if with_trend:
@@ -117,13 +121,14 @@ def entry_birthdays(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timesta
 
 
 def monthly_entries_by_band(fl: Flows, periods: pd.DatetimeIndex) -> np.ndarray:
-    """Entries by (month, DfE age band) of age at entry (unknown ages spread by the known mix)."""
+    """Entries by (month, DfE age band) of age at entry, for the months in ``periods``."""
     table = fl.table[fl.table[S.AGE].notna()]
     table = table[table[S.AGE].astype(int) < len(AGES)]
     band = band_index()[table[S.AGE].astype(int).to_numpy()]
     month = periods.get_indexer(table[S.PERIOD_START])
+    inside = month >= 0
     out = np.zeros((len(periods), len(DFE_AGE_BANDS)))
-    np.add.at(out, (month, band), table[S.ENTRIES].to_numpy(dtype=float))
+    np.add.at(out, (month[inside], band[inside]), table[S.ENTRIES].to_numpy(dtype=float)[inside])
     return out
 
 

@@ -31,7 +31,7 @@ its own random stream.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -41,11 +41,16 @@ from ._kernels import simulate_paths
 from ._matrices import expm_many, products
 from ._random import gamma_draws, streams
 from .ages import AGES, DFE_AGE_BANDS, band_index
+from .calibration import HorizonCalibration
+from .calibration import calibrate as calibrate_paths
 from .dates import age_at
 from .rates import MONTH_DAYS, FittedModel
 from .segments import period_began
 
 DEFAULT_LEVELS = (80, 95)
+#: Most draws of the rates from their posterior in one projection; paths share them in turn (path ``s`` uses
+#: draw ``s % RATE_DRAWS``), which keeps the matrix exponentials cheap and the intervals' parameter uncertainty.
+RATE_DRAWS = 200
 #: Birthday slots: a child has birthdays every 12 monthly steps.
 BIRTHDAY_SLOTS = 12
 
@@ -70,6 +75,14 @@ class Projection:
         (zero at the start date) [children].
     seed : int or None
         Seed the paths were drawn with.
+    uasc : numpy.ndarray or None
+        The part of ``draws`` that is unaccompanied asylum-seeking children,
+        when they were projected as their own stream [children]; the other
+        children are ``draws - uasc``.
+    simulated : numpy.ndarray or None
+        The paths as simulated (whole children), when ``draws`` were
+        calibrated or combined (see :mod:`sufficiency.calibration`);
+        ``entries`` and ``exits`` are those of the simulated paths.
     """
 
     dates: pd.DatetimeIndex
@@ -79,6 +92,8 @@ class Projection:
     entries: np.ndarray = field(repr=False)
     exits: np.ndarray = field(repr=False)
     seed: int | None = None
+    uasc: np.ndarray | None = field(default=None, repr=False)
+    simulated: np.ndarray | None = field(default=None, repr=False)
 
     def totals(self) -> np.ndarray:
         """Simulated total stock by (simulation, date) [children]."""
@@ -95,10 +110,12 @@ class Projection:
         Returns
         -------
         pandas.DataFrame
-            Long frame: ``date``, ``group`` (``"total"``, ``"placement"`` or
-            ``"age_band"``), ``value`` (``"total"``, a category or a band),
-            ``expected``, ``mean``, ``median``, ``lower_<L>``, ``upper_<L>``
-            [children].
+            Long frame: ``date``, ``group`` (``"total"``, ``"placement"``,
+            ``"age_band"``, and ``"stream"`` when unaccompanied children
+            were projected apart), ``value`` (``"total"``, a category, a
+            band, or ``"uasc"`` / ``"other"``), ``expected``, ``mean``,
+            ``median``, ``lower_<L>``, ``upper_<L>`` [children]. The
+            ``expected`` column of the streams is their simulated mean.
         """
         parts = []
         groups = [("total", ["total"], self.draws.sum(axis=(2, 3))[..., None], self.expected.sum(axis=(1, 2))[..., None])]
@@ -108,6 +125,10 @@ class Projection:
             band_draws.append(self.draws[..., lo : hi + 1].sum(axis=(2, 3)))
             band_exp.append(self.expected[..., lo : hi + 1].sum(axis=(1, 2)))
         groups.append(("age_band", list(DFE_AGE_BANDS), np.stack(band_draws, axis=-1), np.stack(band_exp, axis=-1)))
+        if self.uasc is not None:
+            uasc = self.uasc.sum(axis=(2, 3))
+            streams = np.stack([uasc, self.totals() - uasc], axis=-1)
+            groups.append(("stream", ["uasc", "other"], streams, streams.mean(axis=0)))
         for group, values, draws, expected in groups:
             parts.append(_summarise(self.dates, group, values, draws, expected, level))
         return pd.concat(parts, ignore_index=True)
@@ -187,7 +208,7 @@ def initial_state(fitted: FittedModel, start: pd.Timestamp, first_month_end: pd.
     began = period_began(ep)[active]
     ep = ep[active]
     c_idx = {c: i for i, c in enumerate(fitted.categories)}
-    cat = ep[S.PLACEMENT].map(c_idx).to_numpy()
+    cat = ep[S.PLACEMENT].map(c_idx).to_numpy(dtype=np.int64)
     w = months_followed(fitted)
     in_care = (np.datetime64(when.to_datetime64(), "ns") - began) / np.timedelta64(1, "D")
     months = np.minimum(np.floor(np.maximum(in_care, 0.0) / MONTH_DAYS), w).astype(int)
@@ -238,6 +259,8 @@ def project(
     n_sims: int = 1000,
     seed: int | None = None,
     parameter_uncertainty: bool = True,
+    uasc_arrivals: float | None = None,
+    calibrate: bool | HorizonCalibration = True,
 ) -> Projection:
     """Project the stock month by month from the actual stock at ``start``.
 
@@ -258,6 +281,19 @@ def project(
     parameter_uncertainty : bool
         Draw rates from their posterior for each path (default). ``False``
         keeps the posterior means, leaving only process noise.
+    uasc_arrivals : float, optional
+        Arrivals of unaccompanied asylum-seeking children when they were
+        fitted apart [children/year], with the fitted mix of ages and
+        placements: a planning assumption (e.g. a surge to come, or the
+        National Transfer Scheme's share: see
+        :func:`sufficiency.uasc_quota_arrivals`). Default: the rate of the
+        entry window, held flat, so a surge in the window does not become a
+        trend.
+    calibrate : bool or HorizonCalibration
+        Stretch each horizon's paths about their mean so that the bands
+        hold as often as they say, by factors learned from backtests
+        (default; see :mod:`sufficiency.calibration`). ``False`` keeps the
+        paths as simulated.
 
     Returns
     -------
@@ -271,7 +307,7 @@ def project(
         is below 1.
     """
     dates = projection_dates(fitted, start=start, end=end, horizon=horizon, n_sims=n_sims)
-    return run_projection(fitted, dates, n_sims=n_sims, seed=seed, parameter_uncertainty=parameter_uncertainty)
+    return run_projection(fitted, dates, n_sims=n_sims, seed=seed, parameter_uncertainty=parameter_uncertainty, uasc_arrivals=uasc_arrivals, calibrate=calibrate)
 
 
 @dataclass(frozen=True)
@@ -342,13 +378,17 @@ def run_projection(
     seed: int | None,
     parameter_uncertainty: bool = True,
     levers: DemandLevers | None = None,
+    uasc_arrivals: float | None = None,
+    calibrate: bool | HorizonCalibration = True,
 ) -> Projection:
     """Project over ``dates`` (from :func:`projection_dates`), optionally with a scenario's levers.
 
     With the same ``fitted``, ``dates``, ``n_sims`` and ``seed``, every
     random number is drawn as for the baseline, and paths with levers are
     identical to the baseline's until a lever starts (common random
-    numbers).
+    numbers). Unaccompanied children fitted apart (``fitted.uasc``) are
+    projected as their own stream, with their own random numbers, and
+    added; entry levers apply to the other children only.
 
     Parameters
     ----------
@@ -358,23 +398,140 @@ def run_projection(
     seed : int or None
     parameter_uncertainty : bool
     levers : DemandLevers, optional
+    uasc_arrivals : float, optional
+        Arrivals of unaccompanied children [children/year]; default the
+        fitted rate.
+    calibrate : bool or HorizonCalibration
+        As for :func:`project`.
 
     Returns
     -------
     Projection
     """
+    raw = _run_streams(fitted, dates, n_sims=n_sims, seed=seed, parameter_uncertainty=parameter_uncertainty, levers=levers, uasc_arrivals=uasc_arrivals)
+    if calibrate is False:
+        return raw
+    return calibrate_paths(raw, None if calibrate is True else calibrate)
+
+
+def _run_streams(
+    fitted: FittedModel,
+    dates: pd.DatetimeIndex,
+    *,
+    n_sims: int,
+    seed: int | None,
+    parameter_uncertainty: bool,
+    levers: DemandLevers | None,
+    uasc_arrivals: float | None,
+) -> Projection:
+    """The simulated paths of both streams, added."""
+    main = _run_stream(fitted, dates, n_sims=n_sims, rng=np.random.default_rng(seed), parameter_uncertainty=parameter_uncertainty, levers=levers)
+    if fitted.uasc is None:
+        return replace(main, seed=seed)
+    sub_model = fitted.uasc if uasc_arrivals is None else with_arrivals(fitted.uasc, uasc_arrivals)
+    sub_levers = None if levers is None else replace(levers, entry_factor=None)
+    sub = _run_stream(sub_model, dates, n_sims=n_sims, rng=np.random.default_rng(None if seed is None else [seed, 1]), parameter_uncertainty=parameter_uncertainty, levers=sub_levers)
+    return Projection(
+        dates=dates,
+        categories=main.categories,
+        expected=main.expected + sub.expected,
+        draws=main.draws + sub.draws,
+        entries=main.entries + sub.entries,
+        exits=main.exits + sub.exits,
+        seed=seed,
+        uasc=sub.draws,
+    )
+
+
+def with_arrivals(fitted: FittedModel, per_year: float) -> FittedModel:
+    """The model with its entries scaled to ``per_year`` arrivals [children/year], keeping their mix by age and placement.
+
+    Parameters
+    ----------
+    fitted : FittedModel
+    per_year : float
+        [children/year], 0 or more.
+
+    Returns
+    -------
+    FittedModel
+
+    Raises
+    ------
+    ValueError
+        For a negative number, or arrivals asked of a model that has seen
+        no entries (there is no age and placement mix to give them).
+    """
+    if per_year < 0:
+        raise ValueError(f"arrivals must be 0 or more a year, not {per_year}")
+    now = fitted.entry_rates.sum() * 365.25
+    if now <= 0:
+        if per_year == 0:
+            return fitted
+        raise ValueError("no unaccompanied child entered care in the entry window, so there is no mix of ages and placements to give arrivals")
+    return replace(fitted, entries=fitted.entries * (per_year / now))
+
+
+#: Share of a council's child population the National Transfer Scheme asks it to look after as unaccompanied children.
+NTS_SHARE = 0.001
+
+
+def uasc_quota_arrivals(fitted: FittedModel, child_population: float, *, share: float = NTS_SHARE) -> float:
+    """Yearly arrivals of unaccompanied children that hold their number in care at the National Transfer Scheme's share.
+
+    The scheme asks each council to look after up to 0.1% of its child
+    population as unaccompanied asylum-seeking children. In a steady state
+    the number in care is arrivals times the mean time in care (Little's
+    law), so the arrivals are ``share * child_population`` divided by the
+    unaccompanied children's mean time in care in the fitted window (their
+    mean number in care ÷ their rate of entry; with a weighted window the
+    weights are ignored).
+
+    Parameters
+    ----------
+    fitted : FittedModel
+        A model with unaccompanied children fitted apart (``fitted.uasc``).
+    child_population : float
+        The council's population aged 0-17 [children].
+    share : float
+        [fraction]; default 0.1%.
+
+    Returns
+    -------
+    float
+        [children/year]; pass it as ``project(..., uasc_arrivals=...)``.
+
+    Raises
+    ------
+    ValueError
+        If the model has no unaccompanied children fitted apart, or none
+        entered in the window.
+    """
+    sub = fitted.uasc
+    if sub is None or sub.entries.sum() <= 0:
+        raise ValueError("the model has no unaccompanied children fitted apart with entries in the window: fit with uasc='separate' on returns that flag them")
+    window_days = (sub.reference[1] - sub.reference[0]).days + 1
+    mean_in_care = sub.exposure.sum() / window_days  # children in care, on average over the window
+    years_in_care = mean_in_care / (sub.entries.sum() / sub.entry_days) / 365.25
+    return float(share * child_population / years_in_care)
+
+
+def _run_stream(
+    fitted: FittedModel, dates: pd.DatetimeIndex, *, n_sims: int, rng: np.random.Generator, parameter_uncertainty: bool, levers: DemandLevers | None
+) -> Projection:
+    """Project one stream of children."""
     start_ts = dates[0]
-    rng = np.random.default_rng(seed)
     n_steps = len(dates) - 1
     w = months_followed(fitted)
     step_of_month, bands_of_step = _month_steps(fitted.durations, w)
     x0 = initial_state(fitted, start_ts, dates[1] if n_steps else start_ts)  # (G, C, A, 12), G = w + 1
     expected = _expected_path(fitted, x0, dates, step_of_month, bands_of_step, levers)
-    q, lam, trend = _draw_rates(fitted, rng, n_sims, parameter_uncertainty)
+    q, lam, trend_draws = _draw_rates(fitted, rng, min(n_sims, RATE_DRAWS), parameter_uncertainty)
     half = expm_batch(q, MONTH_DAYS / 2)
+    trend = trend_draws[np.arange(n_sims) % len(trend_draws)]
     scale = _entry_scale(fitted, dates, trend, rng, parameter_uncertainty)
     draws, entries, exits = _simulate(fitted, x0, dates, step_of_month, _steps(half, bands_of_step), half, lam, scale, rng, parameter_uncertainty, levers)
-    return Projection(dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits, seed=seed)
+    return Projection(dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits)
 
 
 def projection_dates(fitted: FittedModel, *, start: object | None, end: object | None, horizon: int | None, n_sims: int) -> pd.DatetimeIndex:
@@ -516,7 +673,7 @@ def _simulate(
     levers: DemandLevers | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run the compiled kernel; return stock (S, date, C, A), entries and exits (S, date, C) [children]."""
-    n_sims, n_c, n_a = lam.shape[0], len(fitted.categories), len(AGES)
+    n_sims, n_c, n_a = scale.shape[0], len(fitted.categories), len(AGES)
     w = months_followed(fitted)
     band_of_age = band_index()
     c_all = np.arange(n_c)

@@ -38,7 +38,7 @@ def _latest(placements: pd.DataFrame, origin: int) -> pd.DataFrame:
 
 
 def mix_point_forecasts(
-    table: pd.DataFrame, placements: pd.DataFrame, *, origin: int, horizon: int, method: str = "share", total_method: str = "damped", damping: float = 0.5
+    table: pd.DataFrame, placements: pd.DataFrame, *, origin: int, horizon: int, method: str = "share", total_method: str = "combined", damping: float = 0.5
 ) -> pd.DataFrame:
     """Point forecasts of children looked after by placement group from one origin year.
 

@@ -29,7 +29,7 @@ intervals carry parameter uncertainty.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 import numpy as np
@@ -51,6 +51,8 @@ MONTH_DAYS = 365.25 / 12
 DEFAULT_TIME_IN_CARE = (0, 3, 12)
 #: Shortest reference window :func:`fit` accepts [days].
 MIN_WINDOW_DAYS = 28
+#: Default length of the window entries are counted over, at the end of the reference window [years].
+DEFAULT_ENTRY_YEARS = 3.0
 
 
 def duration_labels(durations: Sequence[int]) -> list[str]:
@@ -172,7 +174,15 @@ class FittedModel:
     data_end : pandas.Timestamp
         Last day of the data (default start of projections).
     episodes : pandas.DataFrame
-        The episodes the model was fitted on (not copied; never modified).
+        The episodes of the children the model covers (not copied; never
+        modified): without unaccompanied children when they are fitted
+        apart (see ``uasc``).
+    entry_window : tuple of pandas.Timestamp
+        First and last day of the window entries are counted over.
+    uasc : FittedModel or None
+        Unaccompanied asylum-seeking children, fitted apart on their own
+        episodes (same categories and windows), or ``None`` when they are
+        fitted with everyone else or there are none.
     """
 
     categories: tuple[str, ...]
@@ -199,6 +209,8 @@ class FittedModel:
     data_start: pd.Timestamp
     data_end: pd.Timestamp
     episodes: pd.DataFrame = field(repr=False)
+    entry_window: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    uasc: FittedModel | None = field(default=None, repr=False)
 
     @property
     def duration_bands(self) -> list[str]:
@@ -336,15 +348,26 @@ def fit(
     data: object,
     *,
     reference: tuple[object, object] | None = None,
+    entry_years: float | None = DEFAULT_ENTRY_YEARS,
     categories: Sequence[str] | None = None,
     prior_days: float = 180.0,
-    half_life: float | None = 18.0,
-    entry_trend: bool = True,
+    half_life: float | None = None,
+    entry_trend: bool = False,
     trend_damping: float = 0.8,
     population: pd.Series | None = None,
     time_in_care: Sequence[int] | None = DEFAULT_TIME_IN_CARE,
+    uasc: str = "separate",
 ) -> FittedModel:
     """Fit hazards and entry rates over a reference window.
+
+    The defaults were chosen by rolling-origin backtests one to five years
+    ahead on synthetic councils with behaviour the model does not assume
+    (spells of slow exits that recover, surges of unaccompanied children
+    that end, steps and turns in entries): hazards over the last five years
+    with every month weighed alike, so that a spell of unusually slow or
+    fast exits does not set the rates for years to come; entries over the
+    last three years without a trend, because a trend carried forward ran
+    away at four and five years (``benchmarks/accuracy.py``).
 
     Parameters
     ----------
@@ -357,21 +380,21 @@ def fit(
         window that begins before the first return is cut to begin with it
         (earlier entries and exits are not in the returns);
         :attr:`FittedModel.reference` holds the window used.
+    entry_years : float or None
+        Entries are counted over the last ``entry_years`` of the window
+        [years]; ``None`` uses the whole window.
     categories : sequence of str, optional
         States; default every placement category seen in the data.
     prior_days : float
         Weight of the shrinkage prior [child-days] (see module notes).
     half_life : float or None
         Events and exposure of each month count with weight
-        ``0.5 ** (months before the window's end / half_life)``, so recent
-        behaviour dominates while older months still steady small cells
-        [months; default 18, which backtests on synthetic counties favoured
-        over 12 for the placement mix at equal accuracy of the total].
-        ``None`` weighs the window evenly.
+        ``0.5 ** (months before the window's end / half_life)`` [months];
+        default ``None`` weighs every month alike.
     entry_trend : bool
-        Fit a log-linear trend to monthly entries (quasi-Poisson GLM over
-        the window) and carry it forward, damped; ``False`` keeps the
-        window's weighted average rate.
+        Fit a log-linear trend to the entry window's monthly entries
+        (quasi-Poisson GLM) and carry it forward, damped; default ``False``
+        keeps the window's average rate.
     trend_damping : float
         Yearly damping factor of the trend, in (0, 1] (see
         :attr:`FittedModel.trend_damping`).
@@ -386,6 +409,13 @@ def fit(
         default ``(0, 3, 12)``. ``None`` or ``(0,)`` fits one band.
         Projections follow each child's months in care up to the last
         bound, so a later last bound costs projection time.
+    uasc : {"separate", "together"}
+        ``"separate"`` (default) fits unaccompanied asylum-seeking children
+        (the returns flag them) apart, as :attr:`FittedModel.uasc`: their
+        arrivals are set by national policy, not local demand, and they
+        enter at 16-17 and leave at 18, so projections take their arrivals
+        as an assumption (:func:`sufficiency.project`'s ``uasc_arrivals``)
+        rather than a trend. ``"together"`` fits every child in one model.
 
     Returns
     -------
@@ -398,8 +428,11 @@ def fit(
         ``MIN_WINDOW_DAYS`` days of data, or nobody with a known date of
         birth was in care during it.
     ValueError
-        If the window ends after the data or ``time_in_care`` is not valid.
+        If the window ends after the data, ``time_in_care`` or ``uasc`` is
+        not valid.
     """
+    if uasc not in ("separate", "together"):
+        raise ValueError(f"uasc={uasc!r}: use 'separate' or 'together'")
     episodes, coverage_start, censor = episodes_of(data)
     if episodes.empty:
         raise SchemaError("there are no episodes to fit: read returns that hold episodes of care", file="<episodes>", rule="no_episodes")
@@ -417,24 +450,68 @@ def fit(
             file="<episodes>",
             rule="too_little_data",
         )
-    cats = list(categories) if categories is not None else ordered_categories(episodes[S.PLACEMENT])
-    durations = _check_durations(time_in_care)
+    entry_start = start if entry_years is None else max(start, default_reference(end, years=entry_years)[0])
+    window = _Window(
+        start=start,
+        end=end,
+        entry_start=entry_start,
+        categories=list(categories) if categories is not None else ordered_categories(episodes[S.PLACEMENT]),
+        durations=_check_durations(time_in_care),
+        half_life=half_life,
+        prior_days=float(prior_days),
+        entry_trend=entry_trend,
+        trend_damping=float(trend_damping),
+        data_start=data_start,
+        data_end=data_end,
+    )
+    pop = None
+    if population is not None:
+        pop = population.sort_index()
+        pop.index = pd.DatetimeIndex(pd.to_datetime(pop.index)).as_unit("ns")
+    is_uasc = episodes[S.UASC].fillna(False).astype(bool).to_numpy() if uasc == "separate" and S.UASC in episodes.columns else np.zeros(len(episodes), dtype=bool)
+    if not is_uasc.any():
+        return _fit_window(episodes, window, pop, require=True)
+    main = _fit_window(episodes[~is_uasc], window, pop, require=False)
+    sub = _fit_window(episodes[is_uasc], window, None, require=False)
+    if main.exposure.sum() <= 0 and sub.exposure.sum() <= 0:
+        _fit_window(episodes, window, pop, require=True)  # raises the no-exposure error
+    return replace(main, uasc=sub if sub.exposure.sum() > 0 or sub.entries.sum() > 0 else None)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The settings of one fit, shared by its streams."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    entry_start: pd.Timestamp
+    categories: list[str]
+    durations: tuple[int, ...]
+    half_life: float | None
+    prior_days: float
+    entry_trend: bool
+    trend_damping: float
+    data_start: pd.Timestamp
+    data_end: pd.Timestamp
+
+
+def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None, *, require: bool) -> FittedModel:
+    """Fit one stream's hazards and entries over the window."""
+    cats, durations, start, end = w.categories, w.durations, w.start, w.end
     by = (S.PLACEMENT, S.AGE, S.TIME_IN_CARE) if len(durations) > 1 else (S.PLACEMENT, S.AGE)
     fl = flows(episodes, start=start, end=end, freq="MS", by=by)
-    weight_of = month_weights(pd.DatetimeIndex(sorted(fl.table[S.PERIOD_START].unique())), end, half_life)
-    counts = count_hazards(fl, episodes, categories=cats, durations=durations, weight_of=weight_of, window=(start, end), prior_days=prior_days)
-    if counts.exposure.sum() <= 0:
+    periods = pd.DatetimeIndex(sorted(fl.table[S.PERIOD_START].unique()))
+    weight_of = month_weights(periods, end, w.half_life)
+    counts = count_hazards(fl, episodes, categories=cats, durations=durations, weight_of=weight_of, window=(start, end), prior_days=w.prior_days)
+    if require and counts.exposure.sum() <= 0:
         raise SchemaError(
             f"no child with a known date of birth was in care between {start.date()} and {end.date()}: there is nothing to fit rates from",
             file="<episodes>",
             rule="too_little_data",
         )
-    ent = fit_entries(fl, episodes, categories=cats, weight_of=weight_of, window=(start, end), with_trend=entry_trend)
+    entry_weight = weight_of.where(periods >= w.entry_start.to_period("M").to_timestamp(), 0.0)
+    ent = fit_entries(fl, episodes, categories=cats, weight_of=entry_weight, window=(w.entry_start, end), with_trend=w.entry_trend)
     entry_drift, level_drift, hazard_drift = drifts(fl, cats, end, ent.dispersion)
-    pop = None
-    if population is not None:
-        pop = population.sort_index()
-        pop.index = pd.DatetimeIndex(pd.to_datetime(pop.index)).as_unit("ns")
     return FittedModel(
         categories=tuple(cats),
         reference=(start, end),
@@ -444,22 +521,23 @@ def fit(
         exits=counts.exits,
         move_prior=counts.move_prior,
         exit_prior=counts.exit_prior,
-        prior_days=float(prior_days),
+        prior_days=w.prior_days,
         entries=ent.entries,
         entry_days=ent.entry_days,
         entry_trend=ent.trend,
         entry_trend_se=ent.trend_se,
-        trend_damping=float(trend_damping),
+        trend_damping=w.trend_damping,
         entry_time=ent.entry_time,
         entry_birthdays=ent.birthdays,
         entry_dispersion=ent.dispersion,
         entry_drift=entry_drift,
         entry_level_drift=level_drift,
         hazard_drift=hazard_drift,
-        population=pop,
-        data_start=data_start,
-        data_end=data_end,
+        population=population,
+        data_start=w.data_start,
+        data_end=w.data_end,
         episodes=episodes,
+        entry_window=(w.entry_start, end),
     )
 
 

@@ -105,6 +105,15 @@ class CountyParameters:
     sibling_sizes : tuple of float
         Relative frequency of families of 1, 2, 3 and 4 children entering
         together (an assumption).
+    slow_exits : tuple of (str, str, float, float)
+        Spells of slow exits, such as a court backlog: ``(first day, last
+        day, share, mean delay [days])``; that share of the exits due in the
+        spell (other than on the 18th birthday, and of children other than
+        unaccompanied ones) is delayed by an exponential time with that
+        mean, so the stock swells and falls back when the backlog clears.
+    entry_steps : tuple of (str, float)
+        Step changes in entries (other than unaccompanied children's):
+        from each date on, entries are multiplied by the factor.
     """
 
     first_year: int = 2016
@@ -134,6 +143,8 @@ class CountyParameters:
     season: tuple[float, ...] = (1.05, 1.05, 1.1, 0.95, 1.0, 1.0, 0.95, 0.85, 1.0, 1.1, 1.05, 0.9)
     pandemic: tuple[str, str] = ("2020-04-01", "2021-03-31")
     pandemic_entry_factor: float = 0.85
+    slow_exits: tuple[tuple[str, str, float, float], ...] = ()
+    entry_steps: tuple[tuple[str, float], ...] = ()
     sibling_sizes: tuple[float, ...] = (0.62, 0.24, 0.09, 0.05)
 
 
@@ -277,6 +288,8 @@ def _first_entries(rng: np.random.Generator, p: CountyParameters, start: pd.Time
     rate = p.scale * p.entries_per_year / 12 * np.exp(log_rate) * np.asarray(p.season)[months.month - 1]
     covid = (months >= pd.Timestamp(p.pandemic[0])) & (months <= pd.Timestamp(p.pandemic[1]))
     rate = np.where(covid, rate * p.pandemic_entry_factor, rate)
+    for since, factor in p.entry_steps:
+        rate = np.where(months >= pd.Timestamp(since), rate * factor, rate)
     sizes = np.asarray(p.sibling_sizes) / np.sum(p.sibling_sizes)
     mean_size = float(np.sum(sizes * np.arange(1, len(sizes) + 1)))
     n_fam = rng.poisson(rate / mean_size)
@@ -394,6 +407,10 @@ def _draw_period(rng: np.random.Generator, p: CountyParameters, frame: pd.DataFr
     lo, hi = np.datetime64(p.pandemic[0]), np.datetime64(p.pandemic[1])
     delayed = court & (end >= lo) & (end <= hi)
     end = np.where(delayed, np.minimum(end + rng.integers(30, 120, n) * _DAY, eighteen - _DAY), end)
+    for since, until, share, mean_days in p.slow_exits:
+        slow = ~at18 & ~uasc & (end >= np.datetime64(since)) & (end <= np.datetime64(until)) & (rng.random(n) < share)
+        delay = np.ceil(rng.exponential(mean_days, n)).astype(np.int64)
+        end = np.where(slow, np.maximum(np.minimum(end + delay * _DAY, eighteen - _DAY), end), end)
     adopt_start = np.where(adopt, np.maximum(end - rng.integers(120, 420, n) * _DAY, entry + 60 * _DAY), np.datetime64("NaT"))
     adopt = adopt & (adopt_start < end)
     route[(route == "adoption") & ~adopt] = "sgo"
