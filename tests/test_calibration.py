@@ -91,6 +91,10 @@ def test_unaccompanied_children_are_their_own_stream(sample, fitted):
     streams = frame[frame["group"] == "stream"].pivot(index="date", columns="value", values="mean")
     total = frame[frame["group"] == "total"].set_index("date")["mean"]
     np.testing.assert_allclose(streams["uasc"] + streams["other"], total)
+    # each stream can be costed on its own, and the two add up to the whole
+    unit = suf.default_unit_costs()
+    parts = [suf.cost(base.stream(name), unit).totals() for name in ("uasc", "other")]
+    np.testing.assert_allclose(parts[0] + parts[1], suf.cost(base, unit).totals())
 
 
 def test_uasc_quota_arrivals_by_littles_law(fitted):

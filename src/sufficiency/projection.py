@@ -99,6 +99,36 @@ class Projection:
         """Simulated total stock by (simulation, date) [children]."""
         return self.draws.sum(axis=(2, 3))
 
+    def stream(self, name: str) -> Projection:
+        """The projection of one stream: ``"uasc"`` (unaccompanied children) or ``"other"``.
+
+        Use it to cost or summarise a stream on its own, e.g.
+        ``cost(projection.stream("uasc"), unit_costs)``. Its ``expected``
+        is the stream's simulated mean, and its ``entries`` and ``exits``
+        are left as zeros (the simulation does not keep them by stream).
+
+        Parameters
+        ----------
+        name : {"uasc", "other"}
+
+        Returns
+        -------
+        Projection
+
+        Raises
+        ------
+        ValueError
+            If unaccompanied children were not projected apart, or for
+            another name.
+        """
+        if self.uasc is None:
+            raise ValueError("this projection has no streams: fit with uasc='separate' on returns that flag unaccompanied children")
+        if name not in ("uasc", "other"):
+            raise ValueError(f"stream {name!r}: use 'uasc' or 'other'")
+        draws = self.uasc if name == "uasc" else self.draws - self.uasc
+        zeros = np.zeros_like(self.entries)
+        return Projection(dates=self.dates, categories=self.categories, expected=draws.mean(axis=0), draws=draws, entries=zeros, exits=zeros, seed=self.seed)
+
     def summary_frame(self, level: Sequence[int] = DEFAULT_LEVELS) -> pd.DataFrame:
         """Means, medians and intervals by date, for the total, categories and age bands.
 
