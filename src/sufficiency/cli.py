@@ -6,22 +6,72 @@ This module and :mod:`sufficiency.report` are the only places that write files.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from .dates import financial_year_label, year_ending_march
 from .errors import DataQualityWarning
 
 
-def _report(args: argparse.Namespace) -> int:
-    from .report import write_report
+def parse_money(text: str) -> float:
+    """Read an amount such as ``3700000``, ``3.7m``, ``£3.7m``, ``3,700,000`` or ``450k`` [£].
 
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        If it is not an amount.
+    """
+    match = re.fullmatch(r"\s*£?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM]?)\s*", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount of money (write 3700000, 3.7m or £450k)")
+    return float(match.group(1).replace(",", "")) * {"": 1, "k": 1e3, "m": 1e6}[match.group(2).lower()]
+
+
+def parse_financial_year(text: str) -> str:
+    """Read a financial year such as ``2027-28`` (or ``2028``, the year it ends) into its label."""
+    year = year_ending_march(text)
+    if year is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a financial year (write 2027-28)")
+    return financial_year_label(year)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import Progress, ReportOptions, write_report
+
+    if (args.target is None) != (args.target_year is None) and args.source is not None:
+        raise ValueError("give --target and --target-year together")
+    options = ReportOptions(
+        costs=args.costs,
+        fees=args.fees,
+        capacity=args.capacity,
+        scenarios=args.scenarios,
+        inflation=args.inflation,
+        route_shares=args.route_shares,
+        target=args.target,
+        target_year=args.target_year,
+        horizon=args.horizon,
+        n_sims=args.n_sims,
+        seed=args.seed,
+        suppress_below=args.suppress_below,
+        include_episodes=args.include_episodes,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        result = write_report(args.source, args.out)
-    print(result.text)
-    print(f"\nWrote {len(result.files)} files to {Path(args.out).resolve()}")
+        result = write_report(args.source, args.out, options, progress=Progress(8, quiet=args.quiet))
+    if not args.quiet:
+        print(result.text)
+        print(f"\nWrote {len(result.files)} files to {Path(args.out).resolve()} (open report.html; report.xlsx for finance)")
     return 0
 
 
@@ -31,6 +81,13 @@ def _simulate(args: argparse.Namespace) -> int:
     files = build_sample(Path(args.out), seed=args.seed, scale=args.scale, first_year=args.first_year, last_year=args.last_year)
     print(f"Wrote {len(files)} files to {Path(args.out).resolve()}")
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be 1 or more")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,13 +105,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         be used, 1 on any other error. Errors are printed as one line on
         stderr (``--traceback`` shows the traceback).
     """
-    parser = argparse.ArgumentParser(prog="sufficiency", description="Looked-after children: stock, flows and forecasts from SSDA903 returns.")
+    parser = argparse.ArgumentParser(prog="sufficiency", description="Looked-after children: forecasts, costs, savings scenarios and sufficiency from SSDA903 returns.")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--traceback", action="store_true", help="show the full Python traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True)
-    rep = sub.add_parser("report", parents=[common], help="read SSDA903 returns and write a report (the bundled sample if no folder is given)")
-    rep.add_argument("source", nargs="?", default=None, help="folder of yearly SSDA903 returns (default: the bundled sample)")
+    rep = sub.add_parser("report", parents=[common], help="write report.html, report.xlsx, charts and tables (from the bundled sample if no folder is given)")
+    rep.add_argument("source", nargs="?", default=None, help="folder of yearly SSDA903 returns (default: the bundled sample, with its costs, places and scenarios)")
     rep.add_argument("--out", default="sufficiency-report", help="output folder (default: ./sufficiency-report)")
+    rep.add_argument("--costs", type=Path, help="unit costs (CSV or xlsx: category, route, weekly_cost, price_year, source); default the package's")
+    rep.add_argument("--fees", type=Path, help="placement cost file (one row per child placement: child, start, end, weekly fee, route)")
+    rep.add_argument("--capacity", type=Path, help="places (category, route, places, start, end)")
+    rep.add_argument("--scenarios", type=Path, help="scenarios (JSON, as Scenario.to_json writes them)")
+    rep.add_argument("--inflation", type=Path, help="annual inflation by category (category, annual_rate); default the package's")
+    rep.add_argument("--route-shares", type=Path, help="shares of each category's placements by route (category, route, share)")
+    rep.add_argument("--target", type=parse_money, help="savings target, e.g. 3.7m")
+    rep.add_argument("--target-year", type=parse_financial_year, help="financial year of the target, e.g. 2027-28")
+    rep.add_argument("--horizon", type=_positive, default=60, help="months to forecast (default 60)")
+    rep.add_argument("--n-sims", type=_positive, default=1000, help="simulated paths (default 1000)")
+    rep.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    rep.add_argument("--suppress-below", type=_positive, default=None, metavar="N", help="show counts of children under N as 'c', as the DfE publishes")
+    rep.add_argument("--include-episodes", action="store_true", help="also write every child's episodes (child-level data: ids and dates of birth)")
+    rep.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     rep.set_defaults(func=_report)
     sim = sub.add_parser("simulate", parents=[common], help="write a synthetic county's SSDA903 returns with their ground truth")
     sim.add_argument("--out", required=True, help="output folder")

@@ -296,11 +296,8 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
         raise SchemaError("old Excel (.xls) files are not read: save the sheet as .xlsx or CSV", file=name, rule="unsupported_format")
     try:
         if suffix in {".xlsx", ".xlsm"}:
-            try:
-                frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-                frame[S.SOURCE_ROW] = range(2, len(frame) + 2)
-            except ImportError as exc:  # pragma: no cover - depends on environment
-                raise SchemaError("reading Excel files needs openpyxl: pip install 'sufficiency[excel]'", file=name, rule="missing_dependency") from exc
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+            frame[S.SOURCE_ROW] = range(2, len(frame) + 2)
         else:
             text = _decode(path.read_bytes(), path, log)
             if not text.strip():

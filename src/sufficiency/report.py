@@ -1,121 +1,597 @@
-"""Write a report of a dataset to a folder (CSV tables and a text summary)."""
+"""Write a report a council can send round: one HTML page, an Excel workbook for finance, PNG charts, CSV tables.
+
+This module orchestrates: every number in the report comes from a public
+function of the library (:func:`read_ssda903`, :func:`fit`, :func:`project`,
+:func:`cost`, :func:`cost_pressure`, :func:`spend_history`, :func:`score`,
+:func:`sufficiency_gap`, :func:`backtest`, ...); the report only chooses,
+formats and writes. With :mod:`sufficiency.cli` it is the only code that
+writes files.
+
+Reports are aggregate: no child id, date of birth or row of the returns is
+written unless ``include_episodes`` asks for the episodes, and counts of
+children below ``suppress_below`` are shown as ``c``, as the DfE publishes.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import html
+import io
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import schema as S
+from .backtest import backtest
+from .calibration import default_calibration
+from .capacity import sufficiency_gap
+from .cost_ingest import read_capacity, read_inflation, read_route_shares, read_scenarios, read_unit_costs
+from .costs import cost, spend_history
 from .datasets.sample import sample_path
+from .errors import DataQualityWarning
+from .fees import read_placement_costs
 from .ingest import SSDA903Data, read_ssda903
-from .projection import Projection, project
+from .pressure import cost_pressure
+from .prices import default_inflation, default_unit_costs
+from .projection import project
 from .quality import summarise_quality
 from .rates import fit
-from .stock import stock
+from .scoring import score
 from .summary import march_stock, yearly_flows
+
+#: Savings target of the bundled sample's story [£] and its financial year.
+SAMPLE_TARGET = (2_000_000.0, "2027-28")
+#: Kinds of column, for formats: money [£], counts of children, shares, rates, text.
+MONEY, COUNT, SHARE, NUMBER = "money", "count", "share", "number"
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to put in a report.
+
+    Attributes
+    ----------
+    costs, fees, capacity, scenarios, inflation, route_shares : path or None
+        A unit-cost table (default :func:`default_unit_costs`), a placement
+        cost file, a capacity table, a JSON file of scenarios, inflation
+        rates (default :func:`default_inflation`) and route shares. For the
+        bundled sample the sample's own fees, places and scenarios are used.
+    target : float or None
+        Savings target [£]; ``target_year`` its financial year (``"2027-28"``).
+    horizon : int
+        Months to project.
+    n_sims : int
+        Simulated paths.
+    seed : int
+    suppress_below : int or None
+        Show counts of children from 1 to ``suppress_below - 1`` as ``c``.
+    include_episodes : bool
+        Also write ``episodes.csv``: every child's episodes, with ids and
+        dates of birth. Off by default: a report sent round must not hold
+        child-level data.
+    """
+
+    costs: Path | None = None
+    fees: Path | None = None
+    capacity: Path | None = None
+    scenarios: Path | None = None
+    inflation: Path | None = None
+    route_shares: Path | None = None
+    target: float | None = None
+    target_year: str | None = None
+    horizon: int = 60
+    n_sims: int = 1000
+    seed: int = 1
+    suppress_below: int | None = None
+    include_episodes: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the report with the kind of each column (for formats and suppression)."""
+
+    name: str
+    title: str
+    frame: pd.DataFrame
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Report:
-    """What :func:`write_report` produced.
+    """What :func:`write_report` wrote.
 
     Attributes
     ----------
-    text : str
-        Plain-text summary.
     files : tuple of pathlib.Path
-        Files written.
+    headline : dict of str to str
+        The headline figures as printed.
+    text : str
+        A plain-text summary.
     """
 
-    text: str
     files: tuple[Path, ...]
+    headline: dict[str, str]
+    text: str
 
 
-def summary_text(data: SSDA903Data, projection: Projection | None = None) -> str:
-    """Short plain-text summary of stock, flows and (if given) the forecast.
+class Progress:
+    """Step-by-step progress on stderr: a line redrawn in place when stderr is a terminal, silent otherwise."""
+
+    def __init__(self, steps: int, *, quiet: bool = False, stream: object = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = not quiet and hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.steps = steps
+        self.done = 0
+
+    def step(self, what: str) -> None:
+        """Announce the next step."""
+        self.done += 1
+        if self.enabled:
+            width = 24
+            filled = int(width * (self.done - 1) / self.steps)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.steps} {what:<40}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        """End the progress line."""
+        if self.enabled:
+            self.stream.write(f"\r[{'#' * 24}] {self.steps}/{self.steps} {'done':<40}\n")
+            self.stream.flush()
+
+
+def _pounds(value: float) -> str:
+    return f"£{value / 1e6:,.1f}m" if abs(value) >= 1e5 else f"£{value:,.0f}"
+
+
+def _band(mean: float, lo: float, hi: float, money: bool = False) -> str:
+    fmt = _pounds if money else (lambda v: f"{v:,.0f}")
+    return f"{fmt(mean)} ({fmt(lo)} to {fmt(hi)})"
+
+
+def suppress(frame: pd.DataFrame, columns: Sequence[str], below: int | None) -> pd.DataFrame:
+    """Show counts from 1 to ``below - 1`` (after rounding) as ``"c"`` in ``columns``, as the DfE publishes.
 
     Parameters
     ----------
-    data : SSDA903Data
-    projection : Projection, optional
+    frame : pandas.DataFrame
+    columns : sequence of str
+        Count columns [children].
+    below : int or None
+        ``None`` or 0 suppresses nothing.
 
     Returns
     -------
-    str
+    pandas.DataFrame
+        A copy; suppressed columns become text.
     """
-    coarse = march_stock(data, by=(S.PLACEMENT_COARSE,))
-    years = yearly_flows(data)
+    if not below:
+        return frame
+    out = frame.copy()
+    for col in columns:
+        if col not in out.columns:
+            continue
+        values = pd.to_numeric(out[col], errors="coerce")
+        small = values.round().between(1, below - 1)
+        if small.any():
+            out[col] = out[col].astype(object).where(~small, "c")
+    return out
+
+
+def _inputs(source: str | Path | None, options: ReportOptions) -> dict:
+    """Read the data and the tables the report needs."""
+    sample = source is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        data = read_ssda903(sample_path() / "returns" if sample else source)
+        fees_path = options.fees or (sample_path() / "placement_costs.csv" if sample else None)
+        fees = read_placement_costs(fees_path, data, warn=False) if fees_path else None
+    capacity_path = options.capacity or (sample_path() / "capacity.csv" if sample else None)
+    scenarios_path = options.scenarios or (sample_path() / "scenarios.json" if sample else None)
+    target, target_year = options.target, options.target_year
+    if sample and target is None:
+        target, target_year = SAMPLE_TARGET
+    return {
+        "data": data,
+        "sample": sample,
+        "unit_costs": read_unit_costs(options.costs) if options.costs else default_unit_costs(),
+        "inflation": read_inflation(options.inflation) if options.inflation else default_inflation(),
+        "route_shares": read_route_shares(options.route_shares) if options.route_shares else None,
+        "fees": fees,
+        "capacity": read_capacity(capacity_path) if capacity_path else None,
+        "scenarios": read_scenarios(scenarios_path) if scenarios_path else [],
+        "target": target,
+        "target_year": target_year,
+        "paths": {"costs": options.costs, "fees": fees_path, "capacity": capacity_path, "scenarios": scenarios_path, "inflation": options.inflation, "route_shares": options.route_shares},
+    }
+
+
+def _quick_backtest(data: SSDA903Data, seed: int) -> pd.DataFrame | None:
+    """Error of the total one and two years ahead on the council's own past, against no change."""
+    end = data.censor_date
+    origins = [end - pd.DateOffset(months=m) for m in (36, 24, 12)]
+    origins = [pd.Timestamp(o) + pd.offsets.MonthEnd(0) for o in origins if o >= data.coverage_start + pd.DateOffset(years=2)]
+    if not origins:
+        return None
+    result = backtest(data, origins=origins, horizon=24, methods=("multistate", "naive"), n_sims=200, seed=seed)
+    table = result.table(horizons=[h for h in (12, 24) if h in set(result.scores["h"])])
+    return table.reset_index().rename(columns={"h": "months ahead"})
+
+
+def analyse(source: str | Path | None, options: ReportOptions, progress: Progress) -> dict:
+    """Run the library on the data: every result the report shows."""
+    progress.step("reading the returns")
+    inputs = _inputs(source, options)
+    data = inputs["data"]
+    progress.step("fitting the model")
+    fitted = fit(data)
+    progress.step("simulating the forecast")
+    projection = project(fitted, horizon=options.horizon, n_sims=options.n_sims, seed=options.seed)
+    progress.step("costing")
+    price = {"inflation": inputs["inflation"], "route_shares": inputs["route_shares"], "fees": inputs["fees"]}
+    costs = cost(projection, inputs["unit_costs"], **price)
+    history = spend_history(data, inputs["unit_costs"], **price)
+    years = list(costs.financial_years)
+    complete = [y for y, ok in zip(years, costs.complete) if ok]
+    target_year = inputs["target_year"] if inputs["target_year"] in years else (complete[min(2, len(complete) - 1)] if complete else years[-1])
+    pressure = cost_pressure(costs, years[0], target_year) if target_year != years[0] else None
+    gap = sufficiency_gap(projection, inputs["capacity"], unit_costs=inputs["unit_costs"], inflation=inputs["inflation"]) if inputs["capacity"] is not None else None
+    scores = None
+    if inputs["scenarios"]:
+        progress.step("scoring the scenarios")
+        scores = score(
+            fitted,
+            inputs["scenarios"],
+            unit_costs=inputs["unit_costs"],
+            horizon=options.horizon,
+            n_sims=options.n_sims,
+            seed=options.seed,
+            capacity=inputs["capacity"],
+            target=inputs["target"],
+            target_year=target_year,
+            **price,
+        )
+    progress.step("checking past accuracy")
+    accuracy = _quick_backtest(data, options.seed)
+    return {**inputs, "fitted": fitted, "projection": projection, "costs": costs, "history": history, "pressure": pressure, "gap": gap, "scores": scores, "accuracy": accuracy, "target_year": target_year}
+
+
+def headline(r: dict) -> dict[str, str]:
+    """The headline figures, with their 80% intervals."""
+    p, costs = r["projection"], r["costs"]
+    total = p.summary_frame(level=(80,)).query("group == 'total'").set_index(S.DATE)
+    out = {"Children looked after now": f"{total['mean'].iloc[0]:,.0f} on {p.dates[0]:%d %B %Y}"}
+    for years in (1, 5):
+        when = p.dates[0] + pd.offsets.MonthEnd(12 * years)
+        if when in total.index:
+            row = total.loc[when]
+            out[f"In {years} year{'s' if years > 1 else ''} ({when:%B %Y})"] = _band(row["mean"], row["lower_80"], row["upper_80"])
+    spend = costs.summary_frame(level=(80,)).query("group == 'total'").set_index("financial_year")
+    for label in (costs.financial_years[0], r["target_year"], costs.financial_years[-1]):
+        row = spend.loc[label]
+        out[f"Spend on placements {label}" + ("" if row["complete"] else " (part year)")] = _band(row["mean"], row["lower_80"], row["upper_80"], money=True)
+    if r["pressure"] is not None:
+        pr = r["pressure"].query("category == 'all'").set_index("effect")
+        out[f"Cost pressure {r['pressure']['from_year'].iloc[0]} to {r['target_year']}"] = (
+            f"{_pounds(pr.loc['total', 'mean'])}: volume {_pounds(pr.loc['volume', 'mean'])}, price {_pounds(pr.loc['price', 'mean'])}, mix {_pounds(pr.loc['mix', 'mean'])}"
+        )
+    if r["scores"] is not None:
+        summary = r["scores"].summary()
+        best = summary["saving_mean"].idxmax()
+        row = summary.loc[best]
+        chance = "" if pd.isna(row["p_target"]) else f"; chance of the {_pounds(row['target'])} target: {row['p_target']:.0%}"
+        out[f"Largest saving in {r['target_year']}"] = f"{best}: {_band(row['saving_mean'], row['saving_lower_80'], row['saving_upper_80'], money=True)}{chance}"
+    return out
+
+
+def tables(r: dict) -> list[Table]:
+    """Every table of the report, with the kinds of their columns."""
+    data, p, costs = r["data"], r["projection"], r["costs"]
+    out = []
+    stock = march_stock(data, by=(S.PLACEMENT,)).reset_index()
+    stock[S.DATE] = stock[S.DATE].dt.strftime("%Y-%m-%d")
+    out.append(Table("stock_31_march", "Children looked after at 31 March, by placement", stock, {c: COUNT for c in stock.columns if c != S.DATE}))
+    flows = yearly_flows(data).drop(columns=[S.EXPOSURE_DAYS])
+    flows.insert(0, "financial_year", [f"{d.year}-{(d.year + 1) % 100:02d}" for d in flows[S.PERIOD_START]])
+    flows = flows.drop(columns=[S.PERIOD_START, S.PERIOD_END])
+    out.append(Table("flows_by_year", "Entries and exits by financial year", flows, {c: COUNT for c in flows.columns if c != "financial_year"}))
+    forecast = p.summary_frame(level=(80, 95))
+    forecast = forecast[forecast[S.DATE].dt.month == p.dates[0].month].assign(date=lambda f: f[S.DATE].dt.strftime("%Y-%m-%d"))
+    out.append(Table("forecast_by_year", "Children looked after at each anniversary of the start: total with its 80% interval, and the mean by stream and placement", _by_year(forecast), {}))
+    forecast_kinds = {c: COUNT for c in ("expected", "mean", "median", "lower_80", "upper_80", "lower_95", "upper_95")}
+    out.append(Table("forecast", "Forecast of children looked after at each anniversary of the start: total, placement, age band, stream", forecast, forecast_kinds))
+    monthly = p.summary_frame(level=(80, 95)).assign(date=lambda f: f[S.DATE].dt.strftime("%Y-%m-%d"))
+    out.append(Table("forecast_monthly", "Forecast of children looked after, every month", monthly, forecast_kinds))
+    spend = costs.summary_frame(level=(80, 95))
+    out.append(Table("spend_forecast", "Spend on placements by financial year, with intervals", spend, {**{c: MONEY for c in spend.columns if c.startswith(("mean", "median", "lower", "upper"))}, "child_days": NUMBER}))
+    out.append(Table("spend_history", "Spend on placements in past years (child-days priced at unit costs or actual fees)", r["history"], {"spend": MONEY, "weekly_price": MONEY, "child_days": NUMBER}))
+    if r["pressure"] is not None:
+        out.append(Table("cost_pressure", "Change in spend split into volume, price and mix", r["pressure"], {c: MONEY for c in r["pressure"].columns if c.startswith(("mean", "median", "lower", "upper"))}))
+    if r["scores"] is not None:
+        savings = r["scores"].savings_frame(level=(80,))
+        out.append(Table("scenario_savings", "Savings by scenario and financial year, net of implementation costs", savings, {c: MONEY for c in savings.columns if c not in ("scenario", "financial_year", "days", "complete")}))
+        summary = r["scores"].summary().reset_index()
+        kinds = {c: MONEY for c in ("saving_mean", "saving_lower_80", "saving_upper_80", "target", "cumulative_saving", "npv", "implementation_cost")}
+        kinds.update({"p_target": SHARE, "children_shifted": NUMBER, "entries_avoided": NUMBER, "child_months_changed": NUMBER, "shortfall_change": NUMBER, "places_needed_change": NUMBER})
+        out.append(Table("scenario_summary", f"Scenarios scored against the target in {r['target_year']}", summary, kinds))
+    if r["gap"] is not None:
+        gap = r["gap"].assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d"))
+        yearly = gap[pd.to_datetime(gap["date"]).dt.month == p.dates[0].month]
+        kinds = {c: COUNT for c in yearly.columns if c.startswith("demand_")}
+        kinds.update({"capacity": NUMBER, "expected_shortfall": NUMBER, "places_needed": NUMBER, "p_shortfall": SHARE, "shortfall_cost": MONEY})
+        out.append(Table("sufficiency_by_year", "Demand against places at each anniversary of the start", yearly, kinds))
+        kinds = {c: COUNT for c in gap.columns if c.startswith("demand_")}
+        kinds.update({"capacity": NUMBER, "expected_shortfall": NUMBER, "places_needed": NUMBER, "p_shortfall": SHARE, "shortfall_cost": MONEY})
+        out.append(Table("sufficiency_gap", "Demand against places, every month", gap, kinds))
+    if r["accuracy"] is not None:
+        out.append(Table("accuracy", "Past accuracy on this council's own data: forecasts from 12, 24 and 36 months before the end, scored", r["accuracy"], {c: NUMBER for c in r["accuracy"].columns if c not in ("method", "months ahead")}))
+    out += assumptions(r)
     quality = summarise_quality(data.quality)
-    problems = quality[quality["severity"] != "info"]
-    lines = [
-        (f"SSDA903 returns {min(data.years) - 1}-{str(min(data.years))[-2:]} to {max(data.years) - 1}-{str(max(data.years))[-2:]}: "
-        f"{data.episodes[S.CHILD_ID].nunique():,} children, {len(data.episodes):,} episodes"),
-        "",
-        "Children looked after at 31 March",
-        coarse.rename(index=lambda d: d.strftime("%Y-%m-%d")).to_string(),
-        "",
-        "Entries and exits by year (April to March)",
-        years.assign(year=years[S.PERIOD_END].dt.strftime("%Y"))[["year", S.STOCK_START, S.ENTRIES, S.EXITS, S.STOCK_END]].to_string(index=False),
-        "",
-        f"Data quality: {int(problems['n_rows'].sum()) if len(problems) else 0} rows with problems survived"
-        + ("" if problems.empty else ":\n" + problems[["severity", "rule", "column", "n_rows", "action"]].to_string(index=False)),
+    out.append(Table("data_quality", "Data-quality findings, counted by rule (what the reader repaired or could not use)", quality, {"n_rows": NUMBER, "n_files": NUMBER}))
+    if r["fees"] is not None and len(r["fees"].quality):
+        out.append(Table("fee_file_quality", "Placement cost file: rows repaired or not used, by rule", r["fees"].quality_summary(), {"n_rows": NUMBER, "n_files": NUMBER}))
+    return out
+
+
+def _by_year(forecast: pd.DataFrame) -> pd.DataFrame:
+    """One row per date: the total's mean and 80% interval, then each stream's and placement's mean (rounded, as text)."""
+    total = forecast[forecast["group"] == "total"].set_index(S.DATE)
+    out = pd.DataFrame({"children (80% interval)": [f"{m:,.0f} ({lo:,.0f} to {hi:,.0f})" for m, lo, hi in zip(total["mean"], total["lower_80"], total["upper_80"])]}, index=total.index)
+    for group in ("stream", "placement"):
+        part = forecast[forecast["group"] == group].pivot(index=S.DATE, columns="value", values="mean")
+        ordered = [v for v in dict.fromkeys(forecast.loc[forecast["group"] == group, "value"]) if v in part.columns]
+        for value in ordered:
+            out[str(value).replace("_", " ")] = part[value].round().astype(int)
+    return out.reset_index()
+
+
+def assumptions(r: dict) -> list[Table]:
+    """The settings, prices, inflation and route shares behind the figures, with their sources."""
+    f, cal = r["fitted"], default_calibration()
+    rows = [
+        ("returns", f"{min(r['data'].years) - 1}-{str(min(r['data'].years))[-2:]} to {max(r['data'].years) - 1}-{str(max(r['data'].years))[-2:]}" + (" (the bundled synthetic county)" if r["sample"] else "")),
+        ("hazard window", f"{f.reference[0]:%d %B %Y} to {f.reference[1]:%d %B %Y}, every month weighed alike"),
+        ("entry window", f"{f.entry_window[0]:%d %B %Y} to {f.entry_window[1]:%d %B %Y}, rate held flat (no trend)"),
+        ("unaccompanied children", "fitted and projected as their own stream at the entry window's rate" if f.uasc is not None else "none flagged in the returns, or fitted with the others"),
+        ("simulated paths", f"{r['projection'].draws.shape[0]:,}"),
+        ("interval calibration", cal.source),
+        ("unit costs", str(r["paths"]["costs"] or "the package's defaults (sources below)")),
+        ("placement cost file", str(r["paths"]["fees"] or "none: unit costs only")),
+        ("inflation", str(r["paths"]["inflation"] or "the package's defaults (sources below)")),
+        ("places", str(r["paths"]["capacity"] or "none given")),
+        ("scenarios", str(r["paths"]["scenarios"] or "none given")),
+        ("savings target", "none" if r["target"] is None else f"{_pounds(r['target'])} in {r['target_year']}"),
     ]
-    if projection is not None:
-        frame = projection.summary_frame(level=(80,))
-        total = frame[frame["group"] == "total"].iloc[[12, 24, 36, 48, 60]] if len(projection.dates) > 60 else frame[frame["group"] == "total"]
-        lines += [
-            "",
-            f"Forecast of children looked after (multi-state model, {projection.draws.shape[0]:,} simulations, 80% intervals)",
-            total.assign(date=total["date"].dt.strftime("%Y-%m-%d"))[["date", "mean", "lower_80", "upper_80"]].round(0).to_string(index=False),
+    settings = pd.DataFrame(rows, columns=["setting", "value"])
+    out = [Table("assumptions", "Assumptions and settings", settings, {})]
+    out.append(Table("assumptions_prices", "Prices, routes and inflation used, with their sources", r["costs"].assumptions, {"weekly_cost": MONEY, "share": SHARE, "annual_rate": SHARE}))
+    out.append(Table("assumptions_inflation", "Inflation by placement category", r["inflation"], {"annual_rate": SHARE}))
+    if r["scenarios"]:
+        levers = pd.DataFrame([{"scenario": s.name, "description": s.description, **{"lever": lv.lever}, "settings": ", ".join(f"{k}={v}" for k, v in s.to_dict()["levers"][i].items() if k != "lever")} for s in r["scenarios"] for i, lv in enumerate(s.levers)])
+        out.append(Table("assumptions_scenarios", "Scenarios and their levers", levers, {}))
+    return out
+
+
+def charts(r: dict) -> dict[str, bytes]:
+    """The report's charts as PNG images."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    from . import plotting
+
+    out = {}
+
+    def save(name: str, draw: Callable[[], object]) -> None:
+        axes = draw()
+        figure = (np.ravel(axes)[0] if isinstance(axes, np.ndarray) else axes).figure
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110)
+        plt.close(figure)
+        out[name] = buffer.getvalue()
+
+    p = r["projection"]
+    save("forecast", lambda: plotting.fan(p, data=r["data"]))
+    save("demand_by_placement", lambda: plotting.demand_by_category(p, data=r["data"]))
+    save("demand_by_age", lambda: plotting.demand_by_age(p))
+    save("spend_by_year", lambda: plotting.costs_by_year(r["costs"]))
+    if r["pressure"] is not None:
+        save("cost_pressure", lambda: plotting.cost_pressure(r["costs"], r["costs"].financial_years[0], r["target_year"]))
+    if r["scores"] is not None:
+        save("scenarios", lambda: plotting.scenarios(r["scores"]))
+    if r["gap"] is not None:
+        save("sufficiency_gap", lambda: plotting.sufficiency_gap(r["gap"]))
+    if r["accuracy"] is not None:
+        save("accuracy", lambda: plotting.backtest(r["accuracy"].rename(columns={"months ahead": "h"}).set_index(["method", "h"])))
+    save("hazards", lambda: plotting.rates(r["fitted"]))
+    return out
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.7em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;font-size:.85em;margin:.6em 0 1.4em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
+th{background:#eef3f8}td.text,th.text{text-align:left}.headline td{font-size:1.05em}img{max-width:100%;height:auto;display:block;margin:.5em 0}
+.note{color:#555;font-size:.9em}details{margin:.5em 0}
+"""
+
+
+def _format(value: object, kind: str) -> str:
+    if isinstance(value, str) or value is None or (isinstance(value, float) and np.isnan(value)):
+        return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if kind == MONEY:
+        return f"£{value:,.0f}"
+    if kind == SHARE:
+        return f"{value:.1%}"
+    if kind in (COUNT, NUMBER) and isinstance(value, (int, float, np.integer, np.floating)):
+        return f"{value:,.0f}" if kind == COUNT or abs(value) >= 100 else f"{value:,.2f}"
+    return str(value)
+
+
+def html_table(table: Table, *, max_rows: int = 60) -> str:
+    """A table as HTML with its formats (at most ``max_rows`` rows; the CSV and workbook hold all)."""
+    frame = table.frame.head(max_rows)
+    head = "".join(f'<th class="{"text" if table.kinds.get(c) is None else ""}">{html.escape(str(c).replace("_", " "))}</th>' for c in frame.columns)
+    rows = []
+    for row in frame.itertuples(index=False):
+        cells = "".join(f'<td class="{"text" if table.kinds.get(c) is None else ""}">{html.escape(_format(v, table.kinds.get(c, "")))}</td>' for c, v in zip(frame.columns, row))
+        rows.append(f"<tr>{cells}</tr>")
+    more = f'<p class="note">First {max_rows} of {len(table.frame):,} rows; all are in {table.name}.csv and the workbook.</p>' if len(table.frame) > max_rows else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+
+
+def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: dict[str, bytes]) -> str:
+    """The whole report as one self-contained HTML page (images embedded; no request leaves it)."""
+    by_name = {t.name: t for t in all_tables}
+
+    def image(name: str, alt: str) -> str:
+        if name not in images:
+            return ""
+        data = base64.b64encode(images[name]).decode("ascii")
+        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" id="chart-{name}">'
+
+    def table(name: str, rows: int = 60) -> str:
+        return f"<h3>{html.escape(by_name[name].title)}</h3>{html_table(by_name[name], max_rows=rows)}" if name in by_name else ""
+
+    title = "Children looked after: forecast, costs and sufficiency" + (" (bundled synthetic county)" if r["sample"] else "")
+    head_rows = "".join(f'<tr><td class="text">{html.escape(k)}</td><td class="text" data-headline="{html.escape(k)}">{html.escape(v)}</td></tr>' for k, v in heads.items())
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        "<p class='note'>Made by <code>sufficiency</code>. Figures in brackets are 80% intervals: the range the method "
+        "expects the outcome to fall in four times out of five. No child-level data is in this report.</p>",
+        "<h2>Headline</h2>",
+        f"<table class='headline'><tbody>{head_rows}</tbody></table>",
+        "<h2>Children in care: history and forecast</h2>",
+        image("forecast", "children looked after, history and forecast with intervals"),
+        table("forecast_by_year"),
+        image("demand_by_placement", "demand by placement"),
+        image("demand_by_age", "projected children by age band"),
+    ]
+    if "sufficiency_gap" in images:
+        parts += ["<h2>Sufficiency: demand against places</h2>", image("sufficiency_gap", "demand against places with the probability of a shortfall"), table("sufficiency_by_year")]
+    parts += ["<h2>Spend</h2>", image("spend_by_year", "spend by financial year"), table("spend_forecast", 20)]
+    if "cost_pressure" in images:
+        parts += [image("cost_pressure", "volume, price and mix"), table("cost_pressure", 44)]
+    parts += [table("spend_history", 30)]
+    if "scenarios" in images:
+        parts += ["<h2>Savings scenarios</h2>", image("scenarios", "savings by scenario against the target"), table("scenario_summary"), table("scenario_savings", 40)]
+    parts += ["<h2>How accurate has this been?</h2>"]
+    if "accuracy" in images:
+        parts += [
+            "<p>Forecasts made from this council's own returns 12, 24 and 36 months before their end, scored against what "
+            "happened, beside carrying the last count forward (no change). On 60 synthetic councils with spells of slow exits, "
+            "surges of unaccompanied children and steps in entries, the method's error one to five years ahead is in the "
+            "package's benchmark (<code>benchmarks/results/accuracy_counties.md</code>).</p>",
+            image("accuracy", "error by horizon and interval coverage"),
+            table("accuracy"),
         ]
-    return "\n".join(lines)
+    else:
+        parts += ["<p>The returns are too short for a backtest (two years are needed before an origin).</p>"]
+    parts += ["<h2>Assumptions</h2>", table("assumptions"), table("assumptions_prices"), table("assumptions_inflation"), table("assumptions_scenarios"), image("hazards", "hazard of leaving care by placement and age")]
+    parts += ["<h2>Data quality</h2>", table("data_quality", 100), table("fee_file_quality"), table("stock_31_march"), table("flows_by_year")]
+    parts += ["</body></html>"]
+    return "\n".join(p for p in parts if p)
 
 
-def write_report(source: str | Path | None, out: str | Path, *, horizon: int = 60, n_sims: int = 1000, seed: int = 903) -> Report:
-    """Read returns, forecast, and write the report tables.
+def write_workbook(path: Path, all_tables: list[Table]) -> None:
+    """One sheet per table: bold frozen header, £ and count formats, no formulas."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    formats = {MONEY: '"£"#,##0', COUNT: "#,##0", SHARE: "0.0%", NUMBER: "#,##0.00"}
+    book = Workbook()
+    book.remove(book.active)
+    for table in all_tables:
+        sheet = book.create_sheet(table.name[:31])
+        columns = list(table.frame.columns)
+        sheet.append([str(c).replace("_", " ") for c in columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="EEF3F8")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in table.frame.itertuples(index=False):
+            values = []
+            for v in row:
+                if isinstance(v, (np.bool_, bool)):
+                    values.append(bool(v))
+                elif isinstance(v, (np.integer,)):
+                    values.append(int(v))
+                elif isinstance(v, (np.floating, float)):
+                    values.append(None if np.isnan(v) else float(v))
+                elif isinstance(v, pd.Timestamp):
+                    values.append(v.to_pydatetime())
+                else:
+                    values.append(None if v is None else str(v) if not isinstance(v, (int, float)) else v)
+            sheet.append(values)
+        for j, col in enumerate(columns, start=1):
+            kind = table.kinds.get(col)
+            letter = get_column_letter(j)
+            if kind in formats:
+                for cell in sheet[letter][1:]:
+                    cell.number_format = formats[kind]
+            width = max([len(str(col))] + [len(_format(v, kind or "")) for v in table.frame[col].head(200)])
+            sheet.column_dimensions[letter].width = min(max(10, width + 2), 60)
+        sheet.freeze_panes = "A2"
+    book.save(path)
+
+
+def write_report(source: str | Path | None, out: str | Path, options: ReportOptions | None = None, *, progress: Progress | None = None) -> Report:
+    """Read returns, forecast, cost, score and check sufficiency; write the report to ``out``.
 
     Parameters
     ----------
     source : path or None
-        Folder of SSDA903 returns; ``None`` uses the bundled sample.
+        Folder of SSDA903 returns; ``None`` uses the bundled sample with its
+        placement cost file, places, scenarios and a £2m target for 2027-28.
     out : path
         Output folder (created if needed).
-    horizon : int
-        Months to forecast.
-    n_sims : int
-        Monte Carlo paths.
-    seed : int
-        Seed of the forecast.
+    options : ReportOptions, optional
+    progress : Progress, optional
+        Progress on stderr (default: none).
 
     Returns
     -------
     Report
+        ``report.html``, ``report.xlsx``, a PNG per chart and a CSV per
+        table (``episodes.csv`` only with ``include_episodes``).
     """
+    options = options or ReportOptions()
+    progress = progress or Progress(8, quiet=True)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    data = read_ssda903(sample_path() / "returns" if source is None else source)
-    tables: dict[str, pd.DataFrame] = {
-        "stock_31_march_by_placement.csv": march_stock(data, by=(S.PLACEMENT,)).reset_index(),
-        "stock_31_march_by_age_band.csv": march_stock(data, by=(S.AGE_BAND,)).reset_index(),
-        "stock_31_march_by_placement_and_age.csv": stock(
-            data, sorted({pd.Timestamp(year=y, month=3, day=31) for y in data.years}), by=(S.PLACEMENT, S.AGE)
-        ),
-        "flows_by_year.csv": yearly_flows(data),
-        "episodes.csv": data.episodes,
-        "data_quality.csv": data.quality,
-    }
-    fitted = fit(data)
-    projection = project(fitted, horizon=horizon, n_sims=n_sims, seed=seed)
-    tables["forecast_summary.csv"] = projection.summary_frame(level=(80, 95))
-    tables["forecast_rates.csv"] = fitted.rates_frame()
+    r = analyse(source, options, progress)
+    progress.step("drawing the charts")
+    heads = headline(r)
+    all_tables = [_suppressed(t, options.suppress_below) for t in tables(r)]
+    images = charts(r)
+    progress.step("writing the report")
     files = []
-    for name, table in tables.items():
-        path = folder / name
-        table.to_csv(path, index=False, date_format="%Y-%m-%d")
-        files.append(path)
-    text = summary_text(data, projection)
-    (folder / "summary.txt").write_text(text + "\n", encoding="utf-8")
-    files.append(folder / "summary.txt")
-    return Report(text=text, files=tuple(files))
+    for name, png in images.items():
+        (folder / f"{name}.png").write_bytes(png)
+        files.append(folder / f"{name}.png")
+    for t in all_tables:
+        t.frame.to_csv(folder / f"{t.name}.csv", index=False)
+        files.append(folder / f"{t.name}.csv")
+    if options.include_episodes:
+        r["data"].episodes.to_csv(folder / "episodes.csv", index=False, date_format="%Y-%m-%d")
+        files.append(folder / "episodes.csv")
+    (folder / "report.html").write_text(html_page(r, heads, all_tables, images), encoding="utf-8")
+    write_workbook(folder / "report.xlsx", all_tables)
+    files += [folder / "report.html", folder / "report.xlsx"]
+    progress.close()
+    text = "\n".join(f"{k}: {v}" for k, v in heads.items())
+    return Report(files=tuple(files), headline=heads, text=text)
+
+
+def _suppressed(table: Table, below: int | None) -> Table:
+    counts = [c for c, k in table.kinds.items() if k == COUNT]
+    return Table(table.name, table.title, suppress(table.frame, counts, below), table.kinds)

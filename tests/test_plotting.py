@@ -1,0 +1,143 @@
+"""Charts: what is drawn is the library's numbers, in the fixed colours, with units."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+import sufficiency as suf  # noqa: E402
+from sufficiency import plotting as P  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def results(sample):
+    fitted = suf.fit(sample)
+    projection = suf.project(fitted, horizon=36, n_sims=200, seed=2)
+    costs = suf.cost(projection, suf.default_unit_costs(), inflation=suf.default_inflation())
+    return fitted, projection, costs
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def line(ax, label):
+    return next(li for li in ax.get_lines() if li.get_label() == label)
+
+
+def test_fan_draws_the_median_and_nested_bands(sample, results):
+    _, projection, _ = results
+    ax = P.fan(projection, data=sample, level=(50, 80, 95))
+    total = projection.summary_frame(level=(50, 80, 95)).query("group == 'total'")
+    np.testing.assert_allclose(line(ax, "median").get_ydata(), total["median"])
+    bands = {c.get_label(): c.get_paths()[0].vertices[:, 1] for c in ax.collections}
+    # each band's polygon spans exactly its interval, and wider levels hold the narrower
+    for lv in (50, 80, 95):
+        assert bands[f"band_{lv}"].min() == pytest.approx(total[f"lower_{lv}"].min()) and bands[f"band_{lv}"].max() == pytest.approx(total[f"upper_{lv}"].max())
+    assert bands["band_95"].max() >= bands["band_80"].max() >= bands["band_50"].max()
+    history = line(ax, "history")
+    assert history.get_ydata()[-1] == suf.stock(sample, [sample.censor_date], by=())["children"].iloc[0]
+    assert "[children]" in ax.get_ylabel() and "date" in ax.get_xlabel()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "80% interval" in legend and "median" in legend
+
+
+def test_demand_stack_tops_out_at_the_mean_total(results):
+    _, projection, _ = results
+    ax = P.demand_by_category(projection)
+    mean = projection.draws.sum(axis=3).mean(axis=0)  # (date, category)
+    assert len(ax.collections) == int((mean.max(axis=0) > 0).sum())  # one band per category with children
+    highest = max(c.get_paths()[0].vertices[:, 1].max() for c in ax.collections)
+    assert highest == pytest.approx(projection.totals().mean(axis=0).max())
+    colours = {c.get_label(): to_hex(c.get_facecolor()[0]) for c in ax.collections}
+    assert colours["external residential"] == P.CATEGORY_COLOURS["external_residential"].lower()
+
+
+def test_costs_bars_and_whiskers_are_the_cost_summary(results):
+    _, _, costs = results
+    ax = P.costs_by_year(costs, level=80)
+    frame = costs.summary_frame(level=(80,))
+    residential = frame.query("group == 'placement' and value == 'external_residential'")["mean"].to_numpy()
+    container = next(c for c in ax.containers if getattr(c, "get_label", lambda: "")() == "external residential")
+    np.testing.assert_allclose([b.get_height() for b in container], residential)
+    whiskers = next(c for c in ax.containers if c.get_label() == "total 80% interval")
+    segments = whiskers.lines[2][0].get_segments()
+    total = frame.query("group == 'total'")
+    np.testing.assert_allclose([s[:, 1].min() for s in segments], total["lower_80"])
+    np.testing.assert_allclose([s[:, 1].max() for s in segments], total["upper_80"])
+    assert to_hex(container[0].get_facecolor()) == P.CATEGORY_COLOURS["external_residential"].lower()
+    assert "[£]" in ax.get_ylabel() and "financial year" in ax.get_xlabel()
+
+
+def test_waterfall_steps_are_the_pressure_split(results):
+    _, _, costs = results
+    ax = P.cost_pressure(costs, "2025-26", "2027-28")
+    split = suf.cost_pressure(costs, "2025-26", "2027-28").query("category == 'all'").set_index("effect")["mean"]
+    heights = [p.get_height() for p in ax.patches]
+    totals = pd.Series(costs.totals().mean(axis=0), index=costs.financial_years)
+    np.testing.assert_allclose(heights, [totals["2025-26"], abs(split["volume"]), abs(split["price"]), abs(split["mix"]), totals["2027-28"]])
+    assert totals["2025-26"] + split["volume"] + split["price"] + split["mix"] == pytest.approx(totals["2027-28"])
+
+
+def test_scenario_lines_target_and_chances(sample):
+    fitted = suf.fit(sample)
+    scenarios = suf.read_scenarios(suf.sample_path() / "scenarios.json")[:2]
+    scores = suf.score(fitted, scenarios, unit_costs=suf.default_unit_costs(), horizon=36, n_sims=100, seed=1, target=500_000, target_year="2026-27")
+    ax = P.scenarios(scores)
+    summary = scores.summary()
+    frame = scores.savings_frame()
+    for s in scenarios:
+        label = f"{s.name} (P(target) = {summary.loc[s.name, 'p_target']:.0%})"
+        np.testing.assert_allclose(line(ax, label).get_ydata(), frame[frame["scenario"] == s.name]["mean"])
+    assert line(ax, "target").get_ydata()[0] == 500_000
+
+
+def test_gap_panels_show_places_and_shortfall_chance(results):
+    _, projection, _ = results
+    capacity = pd.DataFrame({"category": ["inhouse_fostering", "fostering"], "places": [240, 600]})
+    gap = suf.sufficiency_gap(projection, capacity)
+    axes = P.sufficiency_gap(gap)
+    assert len(axes) == 2
+    g = gap[gap["category"] == "inhouse_fostering"]
+    np.testing.assert_allclose(line(axes[0], "places").get_ydata(), g["capacity"])
+    np.testing.assert_allclose(line(axes[0], "demand (mean)").get_ydata(), g["demand_mean"])
+    twin = [a for a in axes[0].figure.axes if a is not axes[0] and a.get_shared_x_axes().joined(a, axes[0]) and a.get_ylabel() == "P(shortfall)"][0]
+    np.testing.assert_allclose(line(twin, "P(shortfall)").get_ydata(), g["p_shortfall"])
+
+
+def test_backtest_chart_is_the_table():
+    table = pd.DataFrame(
+        {"mape_total": [4.0, 7.0, 5.0, 8.5], "coverage_80": [82.0, 78.0, 60.0, 55.0]},
+        index=pd.MultiIndex.from_tuples([("multistate", 12), ("multistate", 24), ("naive", 12), ("naive", 24)], names=["method", "h"]),
+    )
+    left, right = P.backtest(table)
+    np.testing.assert_allclose(line(left, "naive").get_ydata(), [5.0, 8.5])
+    bars = next(c for c in right.containers if c.get_label() == "multistate")
+    assert [b.get_height() for b in bars] == [82.0, 78.0]
+    assert line(right, "nominal").get_ydata()[0] == 80
+
+
+def test_rates_heat_map_is_the_exposure_weighted_exit_hazard(results):
+    fitted, _, _ = results
+    ax = P.rates(fitted, to="exit")
+    image = ax.get_images()[0].get_array()
+    frame = fitted.rates_frame().query("to == 'exit'")
+    # by hand: external residential at 15, rates weighted by each band of time in care's exposure
+    cell = frame[(frame["placement"] == "external_residential") & (frame["age"] == 15)]
+    expected = (cell["rate"] * cell["exposure_days"]).sum() / cell["exposure_days"].sum()
+    assert image[fitted.categories.index("external_residential"), 15] == pytest.approx(expected)
+
+
+def test_one_colour_per_category_everywhere():
+    assert len(set(P.CATEGORY_COLOURS.values())) == len(P.CATEGORY_COLOURS)
+    assert set(suf.categories()["category"]) <= set(P.CATEGORY_COLOURS)
+    assert P.category_colour("my_own_category") == P.category_colour("my_own_category")

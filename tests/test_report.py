@@ -1,0 +1,150 @@
+"""The report: files, no child-level data, suppression, the workbook read back, and the command line."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+import sufficiency as suf
+from sufficiency import schema as S
+from sufficiency.cli import main
+from sufficiency.report import Progress, suppress
+
+SIMS = 200
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    assert main(["report", "--out", str(out), "--n-sims", str(SIMS), "--quiet"]) == 0
+    return out
+
+
+def test_writes_the_page_workbook_charts_and_tables(report):
+    names = {p.name for p in report.iterdir()}
+    assert {"report.html", "report.xlsx"} <= names
+    assert {"forecast.png", "demand_by_placement.png", "demand_by_age.png", "sufficiency_gap.png", "spend_by_year.png", "cost_pressure.png", "scenarios.png", "accuracy.png"} <= names
+    assert {"forecast.csv", "spend_forecast.csv", "cost_pressure.csv", "scenario_savings.csv", "scenario_summary.csv", "sufficiency_gap.csv", "assumptions.csv", "data_quality.csv", "accuracy.csv"} <= names
+    assert "episodes.csv" not in names
+    for png in report.glob("*.png"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+
+def test_no_child_level_data_anywhere(report, sample):
+    ids = set(sample.episodes[S.CHILD_ID]) | set(sample.children[S.CHILD_ID])
+    dobs = set(sample.children[S.DATE_OF_BIRTH].dropna().dt.strftime("%d/%m/%Y"))
+    texts = [p.read_text(encoding="utf-8") for p in report.iterdir() if p.suffix in (".csv", ".html")]
+    book = load_workbook(report / "report.xlsx")
+    texts += [" ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None) for ws in book.worksheets]
+    words = set()
+    for text in texts:
+        words |= set(re.findall(r"\bC\d{6}\b", text))
+        assert not any(d in text for d in dobs)
+        assert "date_of_birth" not in text and "child_id" not in text
+    assert not words & ids
+
+
+def test_workbook_reads_back_with_formats_and_no_formulas(report):
+    book = load_workbook(report / "report.xlsx")
+    assert {"forecast", "spend_forecast", "cost_pressure", "scenario_savings", "sufficiency_gap", "assumptions", "assumptions_prices", "data_quality"} <= set(book.sheetnames)
+    spend = book["spend_forecast"]
+    assert spend.freeze_panes == "A2"
+    header = [c.value for c in spend[1]]
+    mean = spend.cell(row=2, column=header.index("mean") + 1)
+    assert mean.number_format == '"£"#,##0' and isinstance(mean.value, float)
+    # the sheet holds what the CSV holds, as numbers
+    csv = pd.read_csv(report / "spend_forecast.csv")
+    np.testing.assert_allclose([spend.cell(row=i + 2, column=header.index("mean") + 1).value for i in range(len(csv))], csv["mean"])
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2"
+        assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+
+
+def test_headline_figures_are_the_librarys(report, sample):
+    page = (report / "report.html").read_text(encoding="utf-8")
+    fitted = suf.fit(sample)
+    projection = suf.project(fitted, horizon=60, n_sims=SIMS, seed=1)
+    total = projection.totals()
+    mean, lo, hi = total[:, 12].mean(), np.percentile(total[:, 12], 10), np.percentile(total[:, 12], 90)
+    assert f"{mean:,.0f} ({lo:,.0f} to {hi:,.0f})" in page
+    fees = suf.read_placement_costs(suf.sample_path() / "placement_costs.csv", sample, warn=False)
+    costs = suf.cost(projection, suf.default_unit_costs(), inflation=suf.default_inflation(), fees=fees)
+    first = costs.totals()[:, 0]
+    assert f"£{first.mean() / 1e6:,.1f}m (£{np.percentile(first, 10) / 1e6:,.1f}m to £{np.percentile(first, 90) / 1e6:,.1f}m)" in page
+
+
+def test_suppression_and_asking_for_episodes(tmp_path):
+    out = tmp_path / "r"
+    assert main(["report", "--out", str(out), "--n-sims", "20", "--horizon", "24", "--suppress-below", "10", "--include-episodes", "--quiet"]) == 0
+    stock = pd.read_csv(out / "stock_31_march.csv", dtype=str)
+    values = stock.drop(columns="date").stack()
+    assert (values == "c").any()
+    numbers = pd.to_numeric(values[values != "c"])
+    assert not numbers.between(1, 9).any()
+    assert (out / "episodes.csv").is_file()
+    frame = pd.DataFrame({"n": [0, 3, 9.4, 10, 250]})
+    assert suppress(frame, ["n"], 10)["n"].tolist() == [0, "c", "c", 10, 250]
+
+
+def test_report_on_another_councils_returns(tmp_path):
+    county = suf.simulate_county(seed=4, parameters=suf.datasets.CountyParameters(first_year=2019, last_year=2024))
+    suf.write_returns(county.episodes, county.children, tmp_path / "returns", first_year=2019, last_year=2024)
+    out = tmp_path / "r"
+    assert main(["report", str(tmp_path / "returns"), "--out", str(out), "--n-sims", "50", "--horizon", "36", "--quiet"]) == 0
+    names = {p.name for p in out.iterdir()}
+    # no places or scenarios were given, so those parts are left out, and the rest is there
+    assert "scenarios.png" not in names and "sufficiency_gap.png" not in names
+    assert {"report.html", "report.xlsx", "forecast.png", "spend_by_year.png", "data_quality.csv"} <= names
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["report", "/no/such/folder"], "no such file or folder"),
+        (["report", "--costs", "/no/costs.csv"], "costs.csv"),
+        (["report", "--target", "lots"], "is not an amount"),
+    ],
+)
+def test_bad_inputs_are_one_line_errors(tmp_path, capsys, args, message):
+    with pytest.raises(SystemExit) if "lots" in args else _nothing():
+        code = main([*args, "--out", str(tmp_path / "r"), "--quiet"])
+        assert code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_progress_shows_only_on_a_terminal():
+    class Tty:
+        def __init__(self, tty):
+            self.tty, self.text = tty, ""
+
+        def isatty(self):
+            return self.tty
+
+        def write(self, s):
+            self.text += s
+
+        def flush(self):
+            pass
+
+    for tty in (True, False):
+        stream = Tty(tty)
+        bar = Progress(2, stream=stream)
+        bar.step("reading")
+        bar.close()
+        assert ("2/2" in stream.text) is tty and ("reading" in stream.text) is tty
+    quiet = Tty(True)
+    Progress(2, quiet=True, stream=quiet).step("x")
+    assert quiet.text == ""
