@@ -13,12 +13,14 @@ from sufficiency.cli import main
 def test_report_on_sample(tmp_path, capsys):
     assert main(["report", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "Children looked after at 31 March" in out and "Forecast of children looked after" in out
-    stock = pd.read_csv(tmp_path / "stock_31_march_by_placement.csv")
+    assert "Children looked after now" in out and "report.html" in out
+    stock = pd.read_csv(tmp_path / "stock_31_march.csv")
+    # Truth: the generator's own children, counted day by day before any return was written.
     truth = pd.read_csv(__import__("sufficiency").sample_path() / "truth_stock_31_march.csv")
     assert stock["total"].tolist() == truth.groupby("date")["children"].sum().tolist()
-    for name in ("flows_by_year.csv", "episodes.csv", "data_quality.csv", "summary.txt", "stock_31_march_by_placement_and_age.csv", "forecast_summary.csv", "forecast_rates.csv"):
+    for name in ("report.html", "report.xlsx", "forecast.png", "flows_by_year.csv", "data_quality.csv", "forecast_by_year.csv", "spend_forecast.csv"):
         assert (tmp_path / name).is_file()
+    assert not (tmp_path / "episodes.csv").exists()
 
 
 def test_bad_source_exits_2_with_message(tmp_path, capsys):
@@ -34,7 +36,9 @@ def test_simulate_then_report(tmp_path):
     assert (tmp_path / "county" / "manifest.json").is_file()
     run = subprocess.run([sys.executable, "-m", "sufficiency", "report", str(tmp_path / "county" / "returns"), "--out", str(tmp_path / "r")], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
-    assert "2019-20 to 2021-22" in run.stdout
+    assert "Children looked after now" in run.stdout and "on 31 March 2022" in run.stdout
+    settings = pd.read_csv(tmp_path / "r" / "assumptions.csv").set_index("setting")["value"]
+    assert settings["returns"] == "2019-20 to 2021-22"
 
 
 def test_any_library_error_is_one_line_and_non_zero(tmp_path, capsys):

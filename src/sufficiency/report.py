@@ -219,7 +219,8 @@ def _quick_backtest(data: SSDA903Data, seed: int) -> pd.DataFrame | None:
         return None
     result = backtest(data, origins=origins, horizon=24, methods=("multistate", "naive"), n_sims=200, seed=seed)
     table = result.table(horizons=[h for h in (12, 24) if h in set(result.scores["h"])])
-    return table.reset_index().rename(columns={"h": "months ahead"})
+    table = table.reset_index().rename(columns={"h": "months ahead"})
+    return table.astype({"origins": int})
 
 
 def analyse(source: str | Path | None, options: ReportOptions, progress: Progress) -> dict:
@@ -301,14 +302,16 @@ def tables(r: dict) -> list[Table]:
     out.append(Table("flows_by_year", "Entries and exits by financial year", flows, {c: COUNT for c in flows.columns if c != "financial_year"}))
     forecast = p.summary_frame(level=(80, 95))
     forecast = forecast[forecast[S.DATE].dt.month == p.dates[0].month].assign(date=lambda f: f[S.DATE].dt.strftime("%Y-%m-%d"))
-    out.append(Table("forecast_by_year", "Children looked after at each anniversary of the start: total with its 80% interval, and the mean by stream and placement", _by_year(forecast), {}))
+    by_year = _by_year(forecast)
+    out.append(Table("forecast_by_year", "Children looked after at each anniversary of the start: total with its 80% interval, and the mean by stream and placement", by_year, {c: COUNT for c in by_year.columns if c != S.DATE}))
     forecast_kinds = {c: COUNT for c in ("expected", "mean", "median", "lower_80", "upper_80", "lower_95", "upper_95")}
     out.append(Table("forecast", "Forecast of children looked after at each anniversary of the start: total, placement, age band, stream", forecast, forecast_kinds))
     monthly = p.summary_frame(level=(80, 95)).assign(date=lambda f: f[S.DATE].dt.strftime("%Y-%m-%d"))
     out.append(Table("forecast_monthly", "Forecast of children looked after, every month", monthly, forecast_kinds))
     spend = costs.summary_frame(level=(80, 95))
     out.append(Table("spend_forecast", "Spend on placements by financial year, with intervals", spend, {**{c: MONEY for c in spend.columns if c.startswith(("mean", "median", "lower", "upper"))}, "child_days": NUMBER}))
-    out.append(Table("spend_history", "Spend on placements in past years (child-days priced at unit costs or actual fees)", r["history"], {"spend": MONEY, "weekly_price": MONEY, "child_days": NUMBER}))
+    history = r["history"][r["history"]["child_days"] > 0].reset_index(drop=True)
+    out.append(Table("spend_history", "Spend on placements in past years (child-days priced at unit costs or actual fees)", history, {"spend": MONEY, "weekly_price": MONEY, "child_days": NUMBER}))
     if r["pressure"] is not None:
         out.append(Table("cost_pressure", "Change in spend split into volume, price and mix", r["pressure"], {c: MONEY for c in r["pressure"].columns if c.startswith(("mean", "median", "lower", "upper"))}))
     if r["scores"] is not None:
@@ -338,14 +341,14 @@ def tables(r: dict) -> list[Table]:
 
 
 def _by_year(forecast: pd.DataFrame) -> pd.DataFrame:
-    """One row per date: the total's mean and 80% interval, then each stream's and placement's mean (rounded, as text)."""
+    """One row per date: the total's mean and 80% interval, then each stream's and placement's mean [children]."""
     total = forecast[forecast["group"] == "total"].set_index(S.DATE)
-    out = pd.DataFrame({"children (80% interval)": [f"{m:,.0f} ({lo:,.0f} to {hi:,.0f})" for m, lo, hi in zip(total["mean"], total["lower_80"], total["upper_80"])]}, index=total.index)
+    out = total[["mean", "lower_80", "upper_80"]].rename(columns={"mean": "children", "lower_80": "children_lower_80", "upper_80": "children_upper_80"})
     for group in ("stream", "placement"):
         part = forecast[forecast["group"] == group].pivot(index=S.DATE, columns="value", values="mean")
         ordered = [v for v in dict.fromkeys(forecast.loc[forecast["group"] == group, "value"]) if v in part.columns]
         for value in ordered:
-            out[str(value).replace("_", " ")] = part[value].round().astype(int)
+            out[str(value)] = part[value]
     return out.reset_index()
 
 
