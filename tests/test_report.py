@@ -55,10 +55,18 @@ def test_workbook_reads_back_with_formats_and_no_formulas(report):
     assert spend.freeze_panes == "A2"
     header = [c.value for c in spend[1]]
     mean = spend.cell(row=2, column=header.index("mean") + 1)
-    assert mean.number_format == '"£"#,##0' and isinstance(mean.value, float)
+    assert mean.number_format == '"£"#,##0;-"£"#,##0' and isinstance(mean.value, float)
     # the sheet holds what the CSV holds, as numbers
     csv = pd.read_csv(report / "spend_forecast.csv")
     np.testing.assert_allclose([spend.cell(row=i + 2, column=header.index("mean") + 1).value for i in range(len(csv))], csv["mean"])
+    # the wide spend sheet finance reads first holds the long table's totals, year by year
+    wide = pd.read_csv(report / "spend_by_year.csv")
+    totals = csv[csv["group"] == "total"]
+    np.testing.assert_allclose(wide["total"], totals["mean"])
+    np.testing.assert_allclose(wide["total_lower_80"], totals["lower_80"])
+    sheet = book["spend_by_year"]
+    assert [c.value for c in sheet[1]][:3] == ["financial year", "complete", "total"]
+    np.testing.assert_allclose([sheet.cell(row=i + 2, column=3).value for i in range(len(wide))], wide["total"])
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2"
         assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
@@ -85,6 +93,10 @@ def test_suppression_and_asking_for_episodes(tmp_path):
     assert (values == "c").any()
     numbers = pd.to_numeric(values[values != "c"])
     assert not numbers.between(1, 9).any()
+    # the forecast's counts by placement are suppressed too (after rounding)
+    by_year = pd.read_csv(out / "forecast_by_year.csv", dtype=str).drop(columns="date").stack()
+    assert (by_year == "c").any()
+    assert not pd.to_numeric(by_year[by_year != "c"]).round().between(1, 9).any()
     assert (out / "episodes.csv").is_file()
     frame = pd.DataFrame({"n": [0, 3, 9.4, 10, 250]})
     assert suppress(frame, ["n"], 10)["n"].tolist() == [0, "c", "c", 10, 250]

@@ -46,8 +46,9 @@ from .summary import march_stock, yearly_flows
 
 #: Savings target of the bundled sample's story [£] and its financial year.
 SAMPLE_TARGET = (2_000_000.0, "2027-28")
-#: Kinds of column, for formats: money [£], counts of children, shares, rates, text.
-MONEY, COUNT, SHARE, NUMBER = "money", "count", "share", "number"
+#: Kinds of column, for formats: money [£], counts of children (suppressed
+#: below the threshold), other whole numbers (rows, files), shares, numbers.
+MONEY, COUNT, INTEGER, SHARE, NUMBER = "money", "count", "integer", "share", "number"
 
 
 @dataclass(frozen=True)
@@ -309,13 +310,21 @@ def tables(r: dict) -> list[Table]:
     monthly = p.summary_frame(level=(80, 95)).assign(date=lambda f: f[S.DATE].dt.strftime("%Y-%m-%d"))
     out.append(Table("forecast_monthly", "Forecast of children looked after, every month", monthly, forecast_kinds))
     spend = costs.summary_frame(level=(80, 95))
+    out.append(Table("spend_by_year", "Spend on placements by financial year: total with its 80% interval, and the mean by placement", _spend_by_year(spend), {c: MONEY for c in _spend_by_year(spend).columns if c not in ("financial_year", "complete")}))
     out.append(Table("spend_forecast", "Spend on placements by financial year, with intervals", spend, {**{c: MONEY for c in spend.columns if c.startswith(("mean", "median", "lower", "upper"))}, "child_days": NUMBER}))
     history = r["history"][r["history"]["child_days"] > 0].reset_index(drop=True)
+    past = history.pivot_table(index="financial_year", columns="category", values="spend", aggfunc="sum", sort=False).reset_index()
+    past.insert(1, "total", past.drop(columns="financial_year").sum(axis=1))
+    out.append(Table("spend_history_by_year", "Spend on placements in past years by placement (child-days priced at unit costs or actual fees)", past, {c: MONEY for c in past.columns if c != "financial_year"}))
     out.append(Table("spend_history", "Spend on placements in past years (child-days priced at unit costs or actual fees)", history, {"spend": MONEY, "weekly_price": MONEY, "child_days": NUMBER}))
     if r["pressure"] is not None:
+        split = r["pressure"].pivot_table(index="category", columns="effect", values="mean", sort=False)[["volume", "price", "mix", "total"]].reset_index()
+        out.append(Table("cost_pressure_by_placement", f"Change in spend from {r['pressure']['from_year'].iloc[0]} to {r['target_year']} by placement: volume, price and mix (mean of the paths)", split, {c: MONEY for c in ("volume", "price", "mix", "total")}))
         out.append(Table("cost_pressure", "Change in spend split into volume, price and mix", r["pressure"], {c: MONEY for c in r["pressure"].columns if c.startswith(("mean", "median", "lower", "upper"))}))
     if r["scores"] is not None:
         savings = r["scores"].savings_frame(level=(80,))
+        wide = savings.pivot_table(index="scenario", columns="financial_year", values="mean", sort=False).reset_index()
+        out.append(Table("scenario_savings_by_year", "Savings by scenario and financial year, net of implementation costs (mean of the paths)", wide, {c: MONEY for c in wide.columns if c != "scenario"}))
         out.append(Table("scenario_savings", "Savings by scenario and financial year, net of implementation costs", savings, {c: MONEY for c in savings.columns if c not in ("scenario", "financial_year", "days", "complete")}))
         summary = r["scores"].summary().reset_index()
         kinds = {c: MONEY for c in ("saving_mean", "saving_lower_80", "saving_upper_80", "target", "cumulative_saving", "npv", "implementation_cost")}
@@ -325,18 +334,18 @@ def tables(r: dict) -> list[Table]:
         gap = r["gap"].assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d"))
         yearly = gap[pd.to_datetime(gap["date"]).dt.month == p.dates[0].month]
         kinds = {c: COUNT for c in yearly.columns if c.startswith("demand_")}
-        kinds.update({"capacity": NUMBER, "expected_shortfall": NUMBER, "places_needed": NUMBER, "p_shortfall": SHARE, "shortfall_cost": MONEY})
+        kinds.update({"capacity": NUMBER, "expected_shortfall": NUMBER, "places_needed": INTEGER, "p_shortfall": SHARE, "shortfall_cost": MONEY})
         out.append(Table("sufficiency_by_year", "Demand against places at each anniversary of the start", yearly, kinds))
         kinds = {c: COUNT for c in gap.columns if c.startswith("demand_")}
-        kinds.update({"capacity": NUMBER, "expected_shortfall": NUMBER, "places_needed": NUMBER, "p_shortfall": SHARE, "shortfall_cost": MONEY})
+        kinds.update({"capacity": NUMBER, "expected_shortfall": NUMBER, "places_needed": INTEGER, "p_shortfall": SHARE, "shortfall_cost": MONEY})
         out.append(Table("sufficiency_gap", "Demand against places, every month", gap, kinds))
     if r["accuracy"] is not None:
-        out.append(Table("accuracy", "Past accuracy on this council's own data: forecasts from 12, 24 and 36 months before the end, scored", r["accuracy"], {c: NUMBER for c in r["accuracy"].columns if c not in ("method", "months ahead")}))
+        out.append(Table("accuracy", "Past accuracy on this council's own data: forecasts from 12, 24 and 36 months before the end, scored", r["accuracy"], {"origins": INTEGER, **{c: NUMBER for c in r["accuracy"].columns if c not in ("method", "months ahead", "origins")}}))
     out += assumptions(r)
     quality = summarise_quality(data.quality)
-    out.append(Table("data_quality", "Data-quality findings, counted by rule (what the reader repaired or could not use)", quality, {"n_rows": NUMBER, "n_files": NUMBER}))
+    out.append(Table("data_quality", "Data-quality findings, counted by rule (what the reader repaired or could not use)", quality, {"n_rows": INTEGER, "n_files": INTEGER}))
     if r["fees"] is not None and len(r["fees"].quality):
-        out.append(Table("fee_file_quality", "Placement cost file: rows repaired or not used, by rule", r["fees"].quality_summary(), {"n_rows": NUMBER, "n_files": NUMBER}))
+        out.append(Table("fee_file_quality", "Placement cost file: rows repaired or not used, by rule", r["fees"].quality_summary(), {"n_rows": INTEGER, "n_files": INTEGER}))
     return out
 
 
@@ -350,6 +359,14 @@ def _by_year(forecast: pd.DataFrame) -> pd.DataFrame:
         for value in ordered:
             out[str(value)] = part[value]
     return out.reset_index()
+
+
+def _spend_by_year(spend: pd.DataFrame) -> pd.DataFrame:
+    """One row per financial year: total spend's mean and 80% interval, then each placement's mean [£]."""
+    total = spend[spend["group"] == "total"].set_index("financial_year")
+    out = total[["complete", "mean", "lower_80", "upper_80"]].rename(columns={"mean": "total", "lower_80": "total_lower_80", "upper_80": "total_upper_80"})
+    part = spend[spend["group"] == "placement"].pivot_table(index="financial_year", columns="value", values="mean", sort=False)
+    return out.join(part).reset_index()
 
 
 def assumptions(r: dict) -> list[Table]:
@@ -420,7 +437,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-
 h1{font-size:1.7em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;font-size:.85em;margin:.6em 0 1.4em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
 th{background:#eef3f8}td.text,th.text{text-align:left}.headline td{font-size:1.05em}img{max-width:100%;height:auto;display:block;margin:.5em 0}
-.note{color:#555;font-size:.9em}details{margin:.5em 0}
+.note{color:#555;font-size:.9em}.scroll{overflow-x:auto}td.text{white-space:nowrap}td.wrap{white-space:normal;min-width:18em}
 """
 
 
@@ -430,24 +447,32 @@ def _format(value: object, kind: str) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if kind == MONEY:
-        return f"£{value:,.0f}"
+        return f"-£{-value:,.0f}" if value < -0.5 else f"£{abs(value):,.0f}"
     if kind == SHARE:
         return f"{value:.1%}"
-    if kind in (COUNT, NUMBER) and isinstance(value, (int, float, np.integer, np.floating)):
-        return f"{value:,.0f}" if kind == COUNT or abs(value) >= 100 else f"{value:,.2f}"
+    if kind in (COUNT, INTEGER, NUMBER) and isinstance(value, (int, float, np.integer, np.floating)):
+        return f"{value:,.0f}" if kind != NUMBER or abs(value) >= 100 else f"{value:,.1f}"
     return str(value)
 
 
 def html_table(table: Table, *, max_rows: int = 60) -> str:
     """A table as HTML with its formats (at most ``max_rows`` rows; the CSV and workbook hold all)."""
     frame = table.frame.head(max_rows)
-    head = "".join(f'<th class="{"text" if table.kinds.get(c) is None else ""}">{html.escape(str(c).replace("_", " "))}</th>' for c in frame.columns)
+
+    def css(column: str) -> str:
+        if table.kinds.get(column) is not None:
+            return ""
+        longest = frame[column].astype(str).str.len().max() if len(frame) else 0
+        return "text wrap" if longest > 40 else "text"
+
+    classes = {c: css(c) for c in frame.columns}
+    head = "".join(f'<th class="{classes[c]}">{html.escape(str(c).replace("_", " "))}</th>' for c in frame.columns)
     rows = []
     for row in frame.itertuples(index=False):
-        cells = "".join(f'<td class="{"text" if table.kinds.get(c) is None else ""}">{html.escape(_format(v, table.kinds.get(c, "")))}</td>' for c, v in zip(frame.columns, row))
+        cells = "".join(f'<td class="{classes[c]}">{html.escape(_format(v, table.kinds.get(c, "")))}</td>' for c, v in zip(frame.columns, row))
         rows.append(f"<tr>{cells}</tr>")
     more = f'<p class="note">First {max_rows} of {len(table.frame):,} rows; all are in {table.name}.csv and the workbook.</p>' if len(table.frame) > max_rows else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{more}"
 
 
 def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: dict[str, bytes]) -> str:
@@ -480,12 +505,12 @@ def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: d
     ]
     if "sufficiency_gap" in images:
         parts += ["<h2>Sufficiency: demand against places</h2>", image("sufficiency_gap", "demand against places with the probability of a shortfall"), table("sufficiency_by_year")]
-    parts += ["<h2>Spend</h2>", image("spend_by_year", "spend by financial year"), table("spend_forecast", 20)]
+    parts += ["<h2>Spend</h2>", image("spend_by_year", "spend by financial year"), table("spend_by_year")]
     if "cost_pressure" in images:
-        parts += [image("cost_pressure", "volume, price and mix"), table("cost_pressure", 44)]
-    parts += [table("spend_history", 30)]
+        parts += [image("cost_pressure", "volume, price and mix"), table("cost_pressure_by_placement")]
+    parts += [table("spend_history_by_year")]
     if "scenarios" in images:
-        parts += ["<h2>Savings scenarios</h2>", image("scenarios", "savings by scenario against the target"), table("scenario_summary"), table("scenario_savings", 40)]
+        parts += ["<h2>Savings scenarios</h2>", image("scenarios", "savings by scenario against the target"), table("scenario_summary"), table("scenario_savings_by_year")]
     parts += ["<h2>How accurate has this been?</h2>"]
     if "accuracy" in images:
         parts += [
@@ -510,7 +535,7 @@ def write_workbook(path: Path, all_tables: list[Table]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    formats = {MONEY: '"£"#,##0', COUNT: "#,##0", SHARE: "0.0%", NUMBER: "#,##0.00"}
+    formats = {MONEY: '"£"#,##0;-"£"#,##0', COUNT: "#,##0", INTEGER: "#,##0", SHARE: "0.0%", NUMBER: "#,##0.0"}
     book = Workbook()
     book.remove(book.active)
     for table in all_tables:
