@@ -141,3 +141,54 @@ def test_one_colour_per_category_everywhere():
     assert len(set(P.CATEGORY_COLOURS.values())) == len(P.CATEGORY_COLOURS)
     assert set(suf.categories()["category"]) <= set(P.CATEGORY_COLOURS)
     assert P.category_colour("my_own_category") == P.category_colour("my_own_category")
+
+
+def test_fans_are_one_fan_per_category_in_order(sample, results):
+    _, projection, _ = results
+    axes = P.fans(projection, data=sample)
+    summary = projection.summary_frame(level=(50, 80, 95)).query("group == 'placement'")
+    peak = summary.groupby("value", sort=False)["mean"].max()
+    expected = [c for c in projection.categories if peak[c] > 0]
+    assert [a.get_title() for a in axes] == [c.replace("_", " ") for c in expected]
+    for a, category in zip(axes, expected):
+        want = summary[summary["value"] == category]["median"].to_numpy()
+        np.testing.assert_allclose(line(a, "median").get_ydata(), want)
+    # given axes: drawn on them, no new figure
+    fig, given = plt.subplots(1, 2)
+    out = P.fans(projection, values=["agency_fostering", "external_residential"], axes=given)
+    assert list(out) == list(given) and len(plt.get_fignums()) == 2
+    with pytest.raises(ValueError, match="2 panels need 2 axes"):
+        P.fans(projection, values=["agency_fostering", "secure"], axes=given[:1])
+
+
+def test_stock_history_tops_are_the_generators_march_counts(sample):
+    import matplotlib.dates as mdates
+
+    ax = P.stock_history(sample)
+    # The top band's upper edge is the stacked total at each month end.
+    upper: dict = {}
+    for x, y in ax.collections[-1].get_paths()[0].vertices:
+        day = mdates.num2date(x).date()
+        upper[day] = max(upper.get(day, 0.0), y)
+    # Truth: children in care at 31 March counted from the generator's own children before the returns were written.
+    truth = pd.read_csv(suf.sample_path() / "truth_stock_31_march.csv").groupby("date")["children"].sum()
+    drawn = {d: c for d, c in truth.items() if pd.Timestamp(d).date() in upper}
+    assert len(drawn) >= len(truth) - 1  # the history starts a month after the first 31 March
+    for date, children in drawn.items():
+        assert upper[pd.Timestamp(date).date()] == pytest.approx(children)
+    assert ax.get_ylabel() == "children looked after [children]"
+
+
+def test_flows_bars_and_line_are_the_yearly_flows(sample):
+    ax = P.flows(sample)
+    from sufficiency.summary import yearly_flows
+
+    table = yearly_flows(sample)
+    entries = [b.get_height() for b in ax.containers[0]]
+    exits = [b.get_height() for b in ax.containers[1]]
+    assert entries == table["entries"].tolist() and exits == table["exits"].tolist()
+    stock_line = ax.figure.axes[-1].get_lines()[0]
+    # Truth for the stock at each 31 March: the generator's own children.
+    truth = pd.read_csv(suf.sample_path() / "truth_stock_31_march.csv").groupby("date")["children"].sum()
+    np.testing.assert_array_equal(stock_line.get_ydata(), truth.iloc[1:].to_numpy())
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "2015-16"

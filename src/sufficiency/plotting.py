@@ -156,6 +156,143 @@ def fan(
     return ax
 
 
+def fans(
+    projection: Projection,
+    *,
+    data: object | None = None,
+    group: str = "placement",
+    values: Sequence[str] | None = None,
+    level: Sequence[int] = (50, 80, 95),
+    ncols: int = 3,
+    axes: Any = None,
+) -> Any:
+    """Small multiples of :func:`fan`: one panel per placement category (or age band, or stream).
+
+    Parameters
+    ----------
+    projection : Projection
+    data : SSDA903Data, optional
+        Draws each panel's history.
+    group : str
+        ``"placement"``, ``"age_band"`` or ``"stream"``.
+    values : sequence of str, optional
+        The panels; default every value of ``group`` with children in the
+        projection, in the projection's order.
+    level : sequence of int
+        Bands [%].
+    ncols : int
+        Panels per row when a figure is made.
+    axes : sequence of matplotlib Axes, optional
+        One per panel (no figure is made then).
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        One per panel, in order; unused panels of a new figure are hidden.
+    """
+    frame = projection.summary_frame(level=(80,))
+    rows = frame[frame["group"] == group]
+    if values is None:
+        peak = rows.groupby("value", sort=False)["mean"].max()
+        values = [v for v in peak.index if peak[v] > 0]
+    values = list(values)
+    if not values:
+        raise ValueError(f"no series of group {group!r} in the projection")
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        nrows = -(-len(values) // ncols)
+        fig, grid = plt.subplots(nrows, min(ncols, len(values)), figsize=(3.6 * min(ncols, len(values)), 2.8 * nrows), squeeze=False, sharex=True, layout="constrained")
+        flat = grid.ravel()
+        for extra in flat[len(values):]:
+            extra.set_visible(False)
+        axes = flat[: len(values)]
+    axes = np.asarray(axes).ravel()
+    if len(axes) != len(values):
+        raise ValueError(f"{len(values)} panels need {len(values)} axes; got {len(axes)}")
+    from matplotlib.dates import YearLocator
+
+    for i, (a, value) in enumerate(zip(axes, values)):
+        fan(projection, data=data, group=group, value=value, level=level, ax=a)
+        a.set_title(_label(value), fontsize="medium")
+        a.set_xlabel("")
+        a.set_ylabel("[children]")
+        a.xaxis.set_major_locator(YearLocator(4))
+        if i:
+            a.get_legend().remove()
+        else:
+            for text in a.get_legend().get_texts():
+                text.set_fontsize("x-small")
+    return axes
+
+
+def stock_history(data: object, *, by: str = S.PLACEMENT, ax: Any = None) -> Any:
+    """Children in care at each month end, stacked by placement category (or coarse group, or age band).
+
+    Parameters
+    ----------
+    data : SSDA903Data
+    by : str
+        ``"placement"``, ``"placement_coarse"`` or ``"age_band"``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        One stacked band per value, labelled with it.
+    """
+    from .segments import episodes_of
+
+    ax = _axes(ax)
+    episodes, _, censor = episodes_of(data)
+    end = censor if censor is not None else episodes[S.EPISODE_START].max()
+    hist = _history(data, pd.Timestamp(end), (by,)).pivot_table(index=S.DATE, columns=by, values=S.CHILDREN, aggfunc="sum", observed=True, sort=False).fillna(0)
+    keep = [c for c in hist.columns if hist[c].max() > 0]
+    colours = [category_colour(str(c)) for c in keep] if by != S.AGE_BAND else list(_EXTRA[: len(keep)])
+    ax.stackplot(hist.index, hist[keep].T.to_numpy(), labels=[_label(c) for c in keep], colors=colours, linewidth=0)
+    ax.set_xlabel("date (month ends)")
+    ax.set_ylabel("children looked after [children]")
+    ax.set_title(f"Children looked after by {_label(by).replace('placement coarse', 'kind of placement')}")
+    ax.legend(loc="upper left", fontsize="x-small", ncol=2)
+    return ax
+
+
+def flows(data: object, *, ax: Any = None) -> Any:
+    """Entries and exits by financial year (bars) and the stock at each 31 March (line).
+
+    Parameters
+    ----------
+    data : SSDA903Data
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Bar containers labelled ``entries`` and ``exits``; the stock is the
+        line ``children at 31 March`` on a twin axis.
+    """
+    from .dates import financial_year_label
+    from .summary import yearly_flows
+
+    ax = _axes(ax)
+    table = yearly_flows(data)
+    labels = [financial_year_label(d.year + 1) for d in table[S.PERIOD_START]]
+    x = np.arange(len(labels))
+    ax.bar(x - 0.2, table["entries"], width=0.4, color="#0072B2", label="entries")
+    ax.bar(x + 0.2, table["exits"], width=0.4, color="#E69F00", label="exits")
+    ax.set_xticks(x, labels, rotation=45, ha="right")
+    ax.set_xlabel("financial year (April to March)")
+    ax.set_ylabel("children entering or leaving care [children]")
+    twin = ax.twinx()
+    twin.plot(x, table["stock_end"], color="#000000", marker="o", linewidth=1.5, label="children at 31 March")
+    twin.set_ylabel("children at 31 March [children]")
+    twin.set_ylim(0, None)
+    ax.set_title("Entries, exits and children in care")
+    bars, line = ax.get_legend_handles_labels(), twin.get_legend_handles_labels()
+    ax.legend(bars[0] + line[0], bars[1] + line[1], fontsize="small", loc="lower left")
+    return ax
+
+
 def demand_by_category(projection: Projection, *, data: object | None = None, ax: Any = None) -> Any:
     """Stacked demand by placement category: history (when ``data`` is given) then the projection's mean.
 
