@@ -418,6 +418,7 @@ def charts(r: dict) -> dict[str, bytes]:
     p = r["projection"]
     save("forecast", lambda: plotting.fan(p, data=r["data"]))
     save("demand_by_placement", lambda: plotting.demand_by_category(p, data=r["data"]))
+    save("forecast_by_placement", lambda: plotting.fans(p, data=r["data"]))
     save("demand_by_age", lambda: plotting.demand_by_age(p))
     save("spend_by_year", lambda: plotting.costs_by_year(r["costs"]))
     if r["pressure"] is not None:
@@ -428,6 +429,7 @@ def charts(r: dict) -> dict[str, bytes]:
         save("sufficiency_gap", lambda: plotting.sufficiency_gap(r["gap"]))
     if r["accuracy"] is not None:
         save("accuracy", lambda: plotting.backtest(r["accuracy"].rename(columns={"months ahead": "h"}).set_index(["method", "h"])))
+    save("flows", lambda: plotting.flows(r["data"]))
     save("hazards", lambda: plotting.rates(r["fitted"]))
     return out
 
@@ -501,6 +503,7 @@ def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: d
         image("forecast", "children looked after, history and forecast with intervals"),
         table("forecast_by_year"),
         image("demand_by_placement", "demand by placement"),
+        image("forecast_by_placement", "forecast by placement with intervals, one panel per placement"),
         image("demand_by_age", "projected children by age band"),
     ]
     if "sufficiency_gap" in images:
@@ -524,7 +527,7 @@ def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: d
     else:
         parts += ["<p>The returns are too short for a backtest (two years are needed before an origin).</p>"]
     parts += ["<h2>Assumptions</h2>", table("assumptions"), table("assumptions_prices"), table("assumptions_inflation"), table("assumptions_scenarios"), image("hazards", "hazard of leaving care by placement and age")]
-    parts += ["<h2>Data quality</h2>", table("data_quality", 100), table("fee_file_quality"), table("stock_31_march"), table("flows_by_year")]
+    parts += ["<h2>Data quality</h2>", table("data_quality", 100), table("fee_file_quality"), table("stock_31_march"), image("flows", "entries, exits and children in care by financial year"), table("flows_by_year")]
     parts += ["</body></html>"]
     return "\n".join(p for p in parts if p)
 
