@@ -54,3 +54,15 @@ def test_published_accuracy_results_are_what_the_code_gives():
     import accuracy
 
     assert accuracy.published_text().strip() == (RESULTS / "accuracy_published.md").read_text().strip()
+
+
+def test_readme_charts_are_committed_and_drawn_by_a_script():
+    import re
+
+    text = (ROOT / "README.md").read_text()
+    images = re.findall(r"!\[[^\]]+\]\((docs/[\w.]+\.png)\)", text)
+    assert len(images) >= 3
+    script = (ROOT / "docs" / "make_charts.py").read_text()
+    for image in images:
+        assert (ROOT / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f'"{Path(image).stem}"' in script  # the script draws it
