@@ -68,3 +68,15 @@ def test_sample_capacity_file_reads(sample):
     assert set(table["category"]) == {"inhouse_fostering", "inhouse_residential", "external_residential"}
     assert table.loc[table["route"] == "block", "end"].iloc[0] == pd.Timestamp("2027-03-31")
     assert S.CHILD_ID not in table.columns
+
+
+def test_reading_places_against_the_datas_categories_names_the_file_line(tmp_path):
+    path = tmp_path / "places.csv"
+    path.write_text("category,places\ninhouse_fostering,250\nfostering,10\nnonsense,3\n")
+    # Without the data's categories the file is only checked for its own shape.
+    assert len(suf.read_capacity(path)) == 3
+    with pytest.raises(suf.SchemaError) as caught:
+        suf.read_capacity(path, categories=["inhouse_fostering", "agency_fostering"])
+    error = caught.value
+    # line 4 of the file (header is line 1) holds the unknown category; "fostering" is the coarse group of both
+    assert (error.file, error.row, error.column, error.rule) == (str(path), 4, "category", "unknown_category")

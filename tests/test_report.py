@@ -160,3 +160,11 @@ def test_progress_shows_only_on_a_terminal():
     quiet = Tty(True)
     Progress(2, quiet=True, stream=quiet).step("x")
     assert quiet.text == ""
+
+
+def test_money_is_written_with_the_sign_before_the_pound():
+    from sufficiency.report import MONEY, _format, _pounds
+
+    # Hand-written expectations: the way a finance paper writes them.
+    assert _pounds(-900_000) == "-£0.9m" and _pounds(14_700_000) == "£14.7m" and _pounds(-450) == "-£450"
+    assert _format(-261_851.98, MONEY) == "-£261,852" and _format(2_000_000.0, MONEY) == "£2,000,000"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import sufficiency as suf
-from sufficiency.costs import months_of, monthly_child_days
+from sufficiency.costs import monthly_child_days, months_of
 
 START = "2025-07-01"
 

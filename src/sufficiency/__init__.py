@@ -26,12 +26,12 @@ from .errors import DataQualityWarning, SchemaError
 from .fees import PlacementFees, read_placement_costs
 from .flows import Flows, flows
 from .ingest import SSDA903Data, read_ssda903
+from .pressure import cost_pressure
+from .prices import default_inflation, default_route_shares, default_unit_costs
 from .projection import Projection, project, uasc_quota_arrivals
 from .published import backtest_published, forecast_published
 from .published_ingest import read_published, read_published_placements
 from .published_mix import backtest_published_placements, forecast_published_placements
-from .pressure import cost_pressure
-from .prices import default_inflation, default_route_shares, default_unit_costs
 from .quality import summarise_quality
 from .rates import FittedModel, fit
 from .scenarios import (

@@ -9,11 +9,12 @@ scenarios are JSON.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from .capacity import check_capacity
+from .capacity import capacity_keys, check_capacity
 from .errors import SchemaError
 from .files import read_named_table
 from .prices import check_inflation, check_route_shares, check_unit_costs
@@ -81,12 +82,16 @@ def read_route_shares(path: str | Path) -> pd.DataFrame:
     return check_route_shares(frame, where=str(path), lines=lines)
 
 
-def read_capacity(path: str | Path) -> pd.DataFrame:
+def read_capacity(path: str | Path, *, categories: Sequence[str] | None = None) -> pd.DataFrame:
     """Read a capacity table (``category``, ``places``, optional ``route``, ``start``, ``end``).
 
     Parameters
     ----------
     path : path
+    categories : sequence of str, optional
+        The placement categories of the data (``FittedModel.categories``):
+        a row naming anything else (other than a coarse group of them) is
+        refused here, with the file's line, rather than later.
 
     Returns
     -------
@@ -98,7 +103,8 @@ def read_capacity(path: str | Path) -> pd.DataFrame:
     SchemaError
     """
     frame, lines = read_named_table(path, ("category", "places"))
-    return check_capacity(frame, known=None, where=str(path), lines=lines)
+    known = None if categories is None else set(capacity_keys(list(categories)))
+    return check_capacity(frame, known=known, where=str(path), lines=lines)
 
 
 def read_scenarios(path: str | Path) -> list[Scenario]:

@@ -133,7 +133,9 @@ def _count(pieces: Pieces, p_start: pd.DatetimeIndex, p_end: pd.DatetimeIndex) -
     n_days = int((p_end[-1] - p_start[0]).days) + 1
     n_states = pieces.n_states
     n_periods = len(p_start)
-    day = lambda col: ((frame[col].to_numpy("datetime64[ns]") - origin) // np.timedelta64(1, "D")).astype(np.int64)
+    def day(col: str) -> np.ndarray:
+        return ((frame[col].to_numpy("datetime64[ns]") - origin) // np.timedelta64(1, "D")).astype(np.int64)
+
     d_start = day("start")
     d_end = day("end")
     state = frame["state"].to_numpy()

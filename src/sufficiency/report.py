@@ -43,6 +43,7 @@ from .quality import summarise_quality
 from .rates import fit
 from .scoring import score
 from .summary import march_stock, yearly_flows
+from .taxonomy import ordered_categories
 
 #: Savings target of the bundled sample's story [£] and its financial year.
 SAMPLE_TARGET = (2_000_000.0, "2027-28")
@@ -146,7 +147,9 @@ class Progress:
 
 
 def _pounds(value: float) -> str:
-    return f"£{value / 1e6:,.1f}m" if abs(value) >= 1e5 else f"£{value:,.0f}"
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    return f"{sign}£{size / 1e6:,.1f}m" if size >= 1e5 else f"{sign}£{size:,.0f}"
 
 
 def _band(mean: float, lo: float, hi: float, money: bool = False) -> str:
@@ -203,7 +206,7 @@ def _inputs(source: str | Path | None, options: ReportOptions) -> dict:
         "inflation": read_inflation(options.inflation) if options.inflation else default_inflation(),
         "route_shares": read_route_shares(options.route_shares) if options.route_shares else None,
         "fees": fees,
-        "capacity": read_capacity(capacity_path) if capacity_path else None,
+        "capacity": read_capacity(capacity_path, categories=ordered_categories(data.episodes[S.PLACEMENT])) if capacity_path else None,
         "scenarios": read_scenarios(scenarios_path) if scenarios_path else [],
         "target": target,
         "target_year": target_year,

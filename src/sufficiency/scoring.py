@@ -22,7 +22,7 @@ import pandas as pd
 
 from .ages import AGES
 from .capacity import capacity_keys, check_capacity, gap_frame, places_at, spot_prices
-from .costs import CostProjection, Months, Pricing, assemble, months_of, monthly_child_days, pricing, summarise_years
+from .costs import CostProjection, Months, Pricing, assemble, monthly_child_days, months_of, pricing, summarise_years
 from .dates import financial_year_of
 from .fees import PlacementFees
 from .prices import normalise_routes, price_index
