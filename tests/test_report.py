@@ -168,3 +168,19 @@ def test_money_is_written_with_the_sign_before_the_pound():
     # Hand-written expectations: the way a finance paper writes them.
     assert _pounds(-900_000) == "-£0.9m" and _pounds(14_700_000) == "£14.7m" and _pounds(-450) == "-£450"
     assert _format(-261_851.98, MONEY) == "-£261,852" and _format(2_000_000.0, MONEY) == "£2,000,000"
+
+
+def test_headline_places_are_counted_over_the_paths(report, sample):
+    page = (report / "report.html").read_text(encoding="utf-8")
+    projection = suf.project(suf.fit(sample), horizon=60, n_sims=SIMS, seed=1)
+    places = suf.read_capacity(suf.sample_path() / "capacity.csv")
+    gap = suf.sufficiency_gap(projection, places)
+    when = pd.Timestamp("2028-03-31")
+    t = list(projection.dates).index(when)
+    k = list(projection.categories).index("external_residential")
+    # Direct count over the simulated paths: places so that 80% of paths have one for every child.
+    demand = projection.draws[:, t, k, :].sum(axis=1)
+    capacity = gap[(gap["date"] == when) & (gap["category"] == "external_residential")]["capacity"].iloc[0]
+    needed = max(np.ceil(np.quantile(demand, 0.8) - capacity - 1e-9), 0)
+    chance = (demand > capacity).mean()
+    assert f"external residential: {needed:,.0f} (chance of a shortfall {chance:.0%})" in page

@@ -146,6 +146,10 @@ class Progress:
             self.stream.flush()
 
 
+def _label(name: str) -> str:
+    return str(name).replace("_", " ")
+
+
 def _pounds(value: float) -> str:
     sign = "-" if value < 0 else ""
     size = abs(value)
@@ -284,6 +288,14 @@ def headline(r: dict) -> dict[str, str]:
         out[f"Cost pressure {r['pressure']['from_year'].iloc[0]} to {r['target_year']}"] = (
             f"{_pounds(pr.loc['total', 'mean'])}: volume {_pounds(pr.loc['volume', 'mean'])}, price {_pounds(pr.loc['price', 'mean'])}, mix {_pounds(pr.loc['mix', 'mean'])}"
         )
+    if r["gap"] is not None:
+        when = pd.Timestamp(f"{int(r['target_year'][:4]) + 1}-03-31")
+        at = r["gap"][r["gap"]["date"] == when]
+        if len(at):
+            short = at[at["places_needed"] > 0].sort_values("places_needed", ascending=False)
+            out[f"Places to find by {when:%d %B %Y} (80% sure of a place)"] = (
+                "; ".join(f"{_label(row.category)}: {row.places_needed:,.0f} (chance of a shortfall {row.p_shortfall:.0%})" for row in short.itertuples()) or "none: the places cover demand"
+            )
     if r["scores"] is not None:
         summary = r["scores"].summary()
         best = summary["saving_mean"].idxmax()
