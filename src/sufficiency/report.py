@@ -310,19 +310,18 @@ def tables(r: dict) -> list[Table]:
     data, p, costs = r["data"], r["projection"], r["costs"]
     out = []
     stock = march_stock(data, by=(S.PLACEMENT,)).reset_index()
-    stock[S.DATE] = stock[S.DATE].dt.strftime("%Y-%m-%d")
     out.append(Table("stock_31_march", "Children looked after at 31 March, by placement", stock, {c: COUNT for c in stock.columns if c != S.DATE}))
     flows = yearly_flows(data).drop(columns=[S.EXPOSURE_DAYS])
     flows.insert(0, "financial_year", [f"{d.year}-{(d.year + 1) % 100:02d}" for d in flows[S.PERIOD_START]])
     flows = flows.drop(columns=[S.PERIOD_START, S.PERIOD_END])
     out.append(Table("flows_by_year", "Entries and exits by financial year", flows, {c: COUNT for c in flows.columns if c != "financial_year"}))
     forecast = p.summary_frame(level=(80, 95))
-    forecast = forecast[forecast[S.DATE].dt.month == p.dates[0].month].assign(date=lambda f: f[S.DATE].dt.strftime("%Y-%m-%d"))
+    forecast = forecast[forecast[S.DATE].dt.month == p.dates[0].month]
     by_year = _by_year(forecast)
     out.append(Table("forecast_by_year", "Children looked after at each anniversary of the start: total with its 80% interval, and the mean by stream and placement", by_year, {c: COUNT for c in by_year.columns if c != S.DATE}))
     forecast_kinds = {c: COUNT for c in ("expected", "mean", "median", "lower_80", "upper_80", "lower_95", "upper_95")}
     out.append(Table("forecast", "Forecast of children looked after at each anniversary of the start: total, placement, age band, stream", forecast, forecast_kinds))
-    monthly = p.summary_frame(level=(80, 95)).assign(date=lambda f: f[S.DATE].dt.strftime("%Y-%m-%d"))
+    monthly = p.summary_frame(level=(80, 95))
     out.append(Table("forecast_monthly", "Forecast of children looked after, every month", monthly, forecast_kinds))
     spend = costs.summary_frame(level=(80, 95))
     out.append(Table("spend_by_year", "Spend on placements by financial year: total with its 80% interval, and the mean by placement", _spend_by_year(spend), {c: MONEY for c in _spend_by_year(spend).columns if c not in ("financial_year", "complete")}))
@@ -346,8 +345,8 @@ def tables(r: dict) -> list[Table]:
         kinds.update({"p_target": SHARE, "children_shifted": NUMBER, "entries_avoided": NUMBER, "child_months_changed": NUMBER, "shortfall_change": NUMBER, "places_needed_change": NUMBER})
         out.append(Table("scenario_summary", f"Scenarios scored against the target in {r['target_year']}", summary, kinds))
     if r["gap"] is not None:
-        gap = r["gap"].assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d"))
-        yearly = gap[pd.to_datetime(gap["date"]).dt.month == p.dates[0].month]
+        gap = r["gap"]
+        yearly = gap[gap["date"].dt.month == p.dates[0].month]
         kinds = {c: COUNT for c in yearly.columns if c.startswith("demand_")}
         kinds.update({"capacity": NUMBER, "expected_shortfall": NUMBER, "places_needed": INTEGER, "p_shortfall": SHARE, "shortfall_cost": MONEY})
         out.append(Table("sufficiency_by_year", "Demand against places at each anniversary of the start", yearly, kinds))
@@ -372,7 +371,8 @@ def _by_year(forecast: pd.DataFrame) -> pd.DataFrame:
         part = forecast[forecast["group"] == group].pivot(index=S.DATE, columns="value", values="mean")
         ordered = [v for v in dict.fromkeys(forecast.loc[forecast["group"] == group, "value"]) if v in part.columns]
         for value in ordered:
-            out[str(value)] = part[value]
+            name = {"uasc": "unaccompanied_children", "other": "other_children"}.get(value, value) if group == "stream" else value
+            out[str(name)] = part[value]
     return out.reset_index()
 
 
@@ -459,6 +459,8 @@ th{background:#eef3f8}td.text,th.text{text-align:left}.headline td{font-size:1.0
 
 
 def _format(value: object, kind: str) -> str:
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%d %b %Y}"
     if isinstance(value, str) or value is None or (isinstance(value, float) and np.isnan(value)):
         return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
     if isinstance(value, (bool, np.bool_)):
@@ -574,7 +576,7 @@ def write_workbook(path: Path, all_tables: list[Table]) -> None:
                 elif isinstance(v, (np.floating, float)):
                     values.append(None if np.isnan(v) else float(v))
                 elif isinstance(v, pd.Timestamp):
-                    values.append(v.to_pydatetime())
+                    values.append(None if pd.isna(v) else v.to_pydatetime().date())
                 else:
                     values.append(None if v is None else str(v) if not isinstance(v, (int, float)) else v)
             sheet.append(values)
@@ -584,6 +586,9 @@ def write_workbook(path: Path, all_tables: list[Table]) -> None:
             if kind in formats:
                 for cell in sheet[letter][1:]:
                     cell.number_format = formats[kind]
+            elif pd.api.types.is_datetime64_any_dtype(table.frame[col]):
+                for cell in sheet[letter][1:]:
+                    cell.number_format = "dd/mm/yyyy"
             width = max([len(str(col))] + [len(_format(v, kind or "")) for v in table.frame[col].head(200)])
             sheet.column_dimensions[letter].width = min(max(10, width + 2), 60)
         sheet.freeze_panes = "A2"
@@ -625,7 +630,7 @@ def write_report(source: str | Path | None, out: str | Path, options: ReportOpti
         (folder / f"{name}.png").write_bytes(png)
         files.append(folder / f"{name}.png")
     for t in all_tables:
-        t.frame.to_csv(folder / f"{t.name}.csv", index=False)
+        t.frame.to_csv(folder / f"{t.name}.csv", index=False, date_format="%Y-%m-%d")
         files.append(folder / f"{t.name}.csv")
     if options.include_episodes:
         r["data"].episodes.to_csv(folder / "episodes.csv", index=False, date_format="%Y-%m-%d")
