@@ -453,7 +453,7 @@ _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.7em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;font-size:.85em;margin:.6em 0 1.4em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
-th{background:#eef3f8}td.text,th.text{text-align:left}.headline td{font-size:1.05em}img{max-width:100%;height:auto;display:block;margin:.5em 0}
+th{background:#eef3f8}td.text,th.text{text-align:left}.headline td{font-size:1.05em;white-space:normal}img{max-width:100%;height:auto;display:block;margin:.5em 0}
 .note{color:#555;font-size:.9em}.scroll{overflow-x:auto}td.text{white-space:nowrap}td.wrap{white-space:normal;min-width:18em}
 """
 
