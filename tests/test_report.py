@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 import sufficiency as suf
 from sufficiency import schema as S
 from sufficiency.cli import main
-from sufficiency.report import Progress, suppress
+from sufficiency.report import Progress
+from sufficiency.report_tables import suppress
 
 SIMS = 200
 
@@ -163,11 +164,11 @@ def test_progress_shows_only_on_a_terminal():
 
 
 def test_money_is_written_with_the_sign_before_the_pound():
-    from sufficiency.report import MONEY, _format, _pounds
+    from sufficiency.report_tables import MONEY, format_value, pounds
 
     # Hand-written expectations: the way a finance paper writes them.
-    assert _pounds(-900_000) == "-£0.9m" and _pounds(14_700_000) == "£14.7m" and _pounds(-450) == "-£450"
-    assert _format(-261_851.98, MONEY) == "-£261,852" and _format(2_000_000.0, MONEY) == "£2,000,000"
+    assert pounds(-900_000) == "-£0.9m" and pounds(14_700_000) == "£14.7m" and pounds(-450) == "-£450"
+    assert format_value(-261_851.98, MONEY) == "-£261,852" and format_value(2_000_000.0, MONEY) == "£2,000,000"
 
 
 def test_headline_places_are_counted_over_the_paths(report, sample):

@@ -1,6 +1,6 @@
 """Command line: ``sufficiency report`` and ``sufficiency simulate``.
 
-This module and :mod:`sufficiency.report` are the only places that write files.
+This module and the report modules (:mod:`sufficiency.report` and its page and workbook writers) are the only places that write files.
 """
 
 from __future__ import annotations

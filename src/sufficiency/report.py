@@ -4,8 +4,10 @@ This module orchestrates: every number in the report comes from a public
 function of the library (:func:`read_ssda903`, :func:`fit`, :func:`project`,
 :func:`cost`, :func:`cost_pressure`, :func:`spend_history`, :func:`score`,
 :func:`sufficiency_gap`, :func:`backtest`, ...); the report only chooses,
-formats and writes. With :mod:`sufficiency.cli` it is the only code that
-writes files.
+formats and writes. The page is made by :mod:`sufficiency.report_html`, the
+workbook by :mod:`sufficiency.report_workbook`, and cells are formatted and
+small counts suppressed by :mod:`sufficiency.report_tables`. These modules and
+:mod:`sufficiency.cli` are the only code that writes files.
 
 Reports are aggregate: no child id, date of birth or row of the returns is
 written unless ``include_episodes`` asks for the episodes, and counts of
@@ -14,13 +16,11 @@ children below ``suppress_below`` are shown as ``c``, as the DfE publishes.
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import sys
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -41,17 +41,15 @@ from .prices import default_inflation, default_unit_costs
 from .projection import project
 from .quality import summarise_quality
 from .rates import fit
+from .report_html import html_page
+from .report_tables import COUNT, INTEGER, MONEY, NUMBER, SHARE, Table, band, label, pounds, suppressed
+from .report_workbook import write_workbook
 from .scoring import score
 from .summary import march_stock, yearly_flows
 from .taxonomy import ordered_categories
 
 #: Savings target of the bundled sample's story [£] and its financial year.
 SAMPLE_TARGET = (2_000_000.0, "2027-28")
-#: Kinds of column, for formats: money [£], counts of children (suppressed
-#: below the threshold), other whole numbers (rows, files), shares, numbers.
-MONEY, COUNT, INTEGER, SHARE, NUMBER = "money", "count", "integer", "share", "number"
-
-
 @dataclass(frozen=True)
 class ReportOptions:
     """What to put in a report.
@@ -91,16 +89,6 @@ class ReportOptions:
     seed: int = 1
     suppress_below: int | None = None
     include_episodes: bool = False
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of the report with the kind of each column (for formats and suppression)."""
-
-    name: str
-    title: str
-    frame: pd.DataFrame
-    kinds: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -144,50 +132,6 @@ class Progress:
         if self.enabled:
             self.stream.write(f"\r[{'#' * 24}] {self.steps}/{self.steps} {'done':<40}\n")
             self.stream.flush()
-
-
-def _label(name: str) -> str:
-    return str(name).replace("_", " ")
-
-
-def _pounds(value: float) -> str:
-    sign = "-" if value < 0 else ""
-    size = abs(value)
-    return f"{sign}£{size / 1e6:,.1f}m" if size >= 1e5 else f"{sign}£{size:,.0f}"
-
-
-def _band(mean: float, lo: float, hi: float, money: bool = False) -> str:
-    fmt = _pounds if money else (lambda v: f"{v:,.0f}")
-    return f"{fmt(mean)} ({fmt(lo)} to {fmt(hi)})"
-
-
-def suppress(frame: pd.DataFrame, columns: Sequence[str], below: int | None) -> pd.DataFrame:
-    """Show counts from 1 to ``below - 1`` (after rounding) as ``"c"`` in ``columns``, as the DfE publishes.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-    columns : sequence of str
-        Count columns [children].
-    below : int or None
-        ``None`` or 0 suppresses nothing.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy; suppressed columns become text.
-    """
-    if not below:
-        return frame
-    out = frame.copy()
-    for col in columns:
-        if col not in out.columns:
-            continue
-        values = pd.to_numeric(out[col], errors="coerce")
-        small = values.round().between(1, below - 1)
-        if small.any():
-            out[col] = out[col].astype(object).where(~small, "c")
-    return out
 
 
 def _inputs(source: str | Path | None, options: ReportOptions) -> dict:
@@ -278,15 +222,15 @@ def headline(r: dict) -> dict[str, str]:
         when = p.dates[0] + pd.offsets.MonthEnd(12 * years)
         if when in total.index:
             row = total.loc[when]
-            out[f"In {years} year{'s' if years > 1 else ''} ({when:%B %Y})"] = _band(row["mean"], row["lower_80"], row["upper_80"])
+            out[f"In {years} year{'s' if years > 1 else ''} ({when:%B %Y})"] = band(row["mean"], row["lower_80"], row["upper_80"])
     spend = costs.summary_frame(level=(80,)).query("group == 'total'").set_index("financial_year")
-    for label in (costs.financial_years[0], r["target_year"], costs.financial_years[-1]):
-        row = spend.loc[label]
-        out[f"Spend on placements {label}" + ("" if row["complete"] else " (part year)")] = _band(row["mean"], row["lower_80"], row["upper_80"], money=True)
+    for year in (costs.financial_years[0], r["target_year"], costs.financial_years[-1]):
+        row = spend.loc[year]
+        out[f"Spend on placements {year}" + ("" if row["complete"] else " (part year)")] = band(row["mean"], row["lower_80"], row["upper_80"], money=True)
     if r["pressure"] is not None:
         pr = r["pressure"].query("category == 'all'").set_index("effect")
         out[f"Cost pressure {r['pressure']['from_year'].iloc[0]} to {r['target_year']}"] = (
-            f"{_pounds(pr.loc['total', 'mean'])}: volume {_pounds(pr.loc['volume', 'mean'])}, price {_pounds(pr.loc['price', 'mean'])}, mix {_pounds(pr.loc['mix', 'mean'])}"
+            f"{pounds(pr.loc['total', 'mean'])}: volume {pounds(pr.loc['volume', 'mean'])}, price {pounds(pr.loc['price', 'mean'])}, mix {pounds(pr.loc['mix', 'mean'])}"
         )
     if r["gap"] is not None:
         when = pd.Timestamp(f"{int(r['target_year'][:4]) + 1}-03-31")
@@ -294,14 +238,14 @@ def headline(r: dict) -> dict[str, str]:
         if len(at):
             short = at[at["places_needed"] > 0].sort_values("places_needed", ascending=False)
             out[f"Places to find by {when:%d %B %Y} (80% sure of a place)"] = (
-                "; ".join(f"{_label(row.category)}: {row.places_needed:,.0f} (chance of a shortfall {row.p_shortfall:.0%})" for row in short.itertuples()) or "none: the places cover demand"
+                "; ".join(f"{label(row.category)}: {row.places_needed:,.0f} (chance of a shortfall {row.p_shortfall:.0%})" for row in short.itertuples()) or "none: the places cover demand"
             )
     if r["scores"] is not None:
         summary = r["scores"].summary()
         best = summary["saving_mean"].idxmax()
         row = summary.loc[best]
-        chance = "" if pd.isna(row["p_target"]) else f"; chance of the {_pounds(row['target'])} target: {row['p_target']:.0%}"
-        out[f"Largest saving in {r['target_year']}"] = f"{best}: {_band(row['saving_mean'], row['saving_lower_80'], row['saving_upper_80'], money=True)}{chance}"
+        chance = "" if pd.isna(row["p_target"]) else f"; chance of the {pounds(row['target'])} target: {row['p_target']:.0%}"
+        out[f"Largest saving in {r['target_year']}"] = f"{best}: {band(row['saving_mean'], row['saving_lower_80'], row['saving_upper_80'], money=True)}{chance}"
     return out
 
 
@@ -399,7 +343,7 @@ def assumptions(r: dict) -> list[Table]:
         ("inflation", str(r["paths"]["inflation"] or "the package's defaults (sources below)")),
         ("places", str(r["paths"]["capacity"] or "none given")),
         ("scenarios", str(r["paths"]["scenarios"] or "none given")),
-        ("savings target", "none" if r["target"] is None else f"{_pounds(r['target'])} in {r['target_year']}"),
+        ("savings target", "none" if r["target"] is None else f"{pounds(r['target'])} in {r['target_year']}"),
     ]
     settings = pd.DataFrame(rows, columns=["setting", "value"])
     out = [Table("assumptions", "Assumptions and settings", settings, {})]
@@ -449,152 +393,6 @@ def charts(r: dict) -> dict[str, bytes]:
     return out
 
 
-_CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.7em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;font-size:.85em;margin:.6em 0 1.4em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
-th{background:#eef3f8}td.text,th.text{text-align:left}.headline td{font-size:1.05em;white-space:normal}img{max-width:100%;height:auto;display:block;margin:.5em 0}
-.note{color:#555;font-size:.9em}.scroll{overflow-x:auto}td.text{white-space:nowrap}td.wrap{white-space:normal;min-width:18em}
-"""
-
-
-def _format(value: object, kind: str) -> str:
-    if isinstance(value, pd.Timestamp):
-        return f"{value:%d %b %Y}"
-    if isinstance(value, str) or value is None or (isinstance(value, float) and np.isnan(value)):
-        return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if kind == MONEY:
-        return f"-£{-value:,.0f}" if value < -0.5 else f"£{abs(value):,.0f}"
-    if kind == SHARE:
-        return f"{value:.1%}"
-    if kind in (COUNT, INTEGER, NUMBER) and isinstance(value, (int, float, np.integer, np.floating)):
-        return f"{value:,.0f}" if kind != NUMBER or abs(value) >= 100 else f"{value:,.1f}"
-    return str(value)
-
-
-def html_table(table: Table, *, max_rows: int = 60) -> str:
-    """A table as HTML with its formats (at most ``max_rows`` rows; the CSV and workbook hold all)."""
-    frame = table.frame.head(max_rows)
-
-    def css(column: str) -> str:
-        if table.kinds.get(column) is not None:
-            return ""
-        longest = frame[column].astype(str).str.len().max() if len(frame) else 0
-        return "text wrap" if longest > 40 else "text"
-
-    classes = {c: css(c) for c in frame.columns}
-    head = "".join(f'<th class="{classes[c]}">{html.escape(str(c).replace("_", " "))}</th>' for c in frame.columns)
-    rows = []
-    for row in frame.itertuples(index=False):
-        cells = "".join(f'<td class="{classes[c]}">{html.escape(_format(v, table.kinds.get(c, "")))}</td>' for c, v in zip(frame.columns, row))
-        rows.append(f"<tr>{cells}</tr>")
-    more = f'<p class="note">First {max_rows} of {len(table.frame):,} rows; all are in {table.name}.csv and the workbook.</p>' if len(table.frame) > max_rows else ""
-    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{more}"
-
-
-def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: dict[str, bytes]) -> str:
-    """The whole report as one self-contained HTML page (images embedded; no request leaves it)."""
-    by_name = {t.name: t for t in all_tables}
-
-    def image(name: str, alt: str) -> str:
-        if name not in images:
-            return ""
-        data = base64.b64encode(images[name]).decode("ascii")
-        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" id="chart-{name}">'
-
-    def table(name: str, rows: int = 60) -> str:
-        return f"<h3>{html.escape(by_name[name].title)}</h3>{html_table(by_name[name], max_rows=rows)}" if name in by_name else ""
-
-    title = "Children looked after: forecast, costs and sufficiency" + (" (bundled synthetic county)" if r["sample"] else "")
-    head_rows = "".join(f'<tr><td class="text">{html.escape(k)}</td><td class="text" data-headline="{html.escape(k)}">{html.escape(v)}</td></tr>' for k, v in heads.items())
-    parts = [
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        "<p class='note'>Made by <code>sufficiency</code>. Figures in brackets are 80% intervals: the range the method "
-        "expects the outcome to fall in four times out of five. No child-level data is in this report.</p>",
-        "<h2>Headline</h2>",
-        f"<table class='headline'><tbody>{head_rows}</tbody></table>",
-        "<h2>Children in care: history and forecast</h2>",
-        image("forecast", "children looked after, history and forecast with intervals"),
-        table("forecast_by_year"),
-        image("demand_by_placement", "demand by placement"),
-        image("forecast_by_placement", "forecast by placement with intervals, one panel per placement"),
-        image("demand_by_age", "projected children by age band"),
-    ]
-    if "sufficiency_gap" in images:
-        parts += ["<h2>Sufficiency: demand against places</h2>", image("sufficiency_gap", "demand against places with the probability of a shortfall"), table("sufficiency_by_year")]
-    parts += ["<h2>Spend</h2>", image("spend_by_year", "spend by financial year"), table("spend_by_year")]
-    if "cost_pressure" in images:
-        parts += [image("cost_pressure", "volume, price and mix"), table("cost_pressure_by_placement")]
-    parts += [table("spend_history_by_year")]
-    if "scenarios" in images:
-        parts += ["<h2>Savings scenarios</h2>", image("scenarios", "savings by scenario against the target"), table("scenario_summary"), table("scenario_savings_by_year")]
-    parts += ["<h2>How accurate has this been?</h2>"]
-    if "accuracy" in images:
-        parts += [
-            "<p>Forecasts made from this council's own returns 12, 24 and 36 months before their end, scored against what "
-            "happened, beside carrying the last count forward (no change). On 60 synthetic councils with spells of slow exits, "
-            "surges of unaccompanied children and steps in entries, the method's error one to five years ahead is in the "
-            "package's benchmark (<code>benchmarks/results/accuracy_counties.md</code>).</p>",
-            image("accuracy", "error by horizon and interval coverage"),
-            table("accuracy"),
-        ]
-    else:
-        parts += ["<p>The returns are too short for a backtest (two years are needed before an origin).</p>"]
-    parts += ["<h2>Assumptions</h2>", table("assumptions"), table("assumptions_prices"), table("assumptions_inflation"), table("assumptions_scenarios"), image("hazards", "hazard of leaving care by placement and age")]
-    parts += ["<h2>Data quality</h2>", table("data_quality", 100), table("fee_file_quality"), table("stock_31_march"), image("flows", "entries, exits and children in care by financial year"), table("flows_by_year")]
-    parts += ["</body></html>"]
-    return "\n".join(p for p in parts if p)
-
-
-def write_workbook(path: Path, all_tables: list[Table]) -> None:
-    """One sheet per table: bold frozen header, £ and count formats, no formulas."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    formats = {MONEY: '"£"#,##0;-"£"#,##0', COUNT: "#,##0", INTEGER: "#,##0", SHARE: "0.0%", NUMBER: "#,##0.0"}
-    book = Workbook()
-    book.remove(book.active)
-    for table in all_tables:
-        sheet = book.create_sheet(table.name[:31])
-        columns = list(table.frame.columns)
-        sheet.append([str(c).replace("_", " ") for c in columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="EEF3F8")
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in table.frame.itertuples(index=False):
-            values = []
-            for v in row:
-                if isinstance(v, (np.bool_, bool)):
-                    values.append(bool(v))
-                elif isinstance(v, (np.integer,)):
-                    values.append(int(v))
-                elif isinstance(v, (np.floating, float)):
-                    values.append(None if np.isnan(v) else float(v))
-                elif isinstance(v, pd.Timestamp):
-                    values.append(None if pd.isna(v) else v.to_pydatetime().date())
-                else:
-                    values.append(None if v is None else str(v) if not isinstance(v, (int, float)) else v)
-            sheet.append(values)
-        for j, col in enumerate(columns, start=1):
-            kind = table.kinds.get(col)
-            letter = get_column_letter(j)
-            if kind in formats:
-                for cell in sheet[letter][1:]:
-                    cell.number_format = formats[kind]
-            elif pd.api.types.is_datetime64_any_dtype(table.frame[col]):
-                for cell in sheet[letter][1:]:
-                    cell.number_format = "dd/mm/yyyy"
-            width = max([len(str(col))] + [len(_format(v, kind or "")) for v in table.frame[col].head(200)])
-            sheet.column_dimensions[letter].width = min(max(10, width + 2), 60)
-        sheet.freeze_panes = "A2"
-    book.save(path)
-
-
 def write_report(source: str | Path | None, out: str | Path, options: ReportOptions | None = None, *, progress: Progress | None = None) -> Report:
     """Read returns, forecast, cost, score and check sufficiency; write the report to ``out``.
 
@@ -622,7 +420,7 @@ def write_report(source: str | Path | None, out: str | Path, options: ReportOpti
     r = analyse(source, options, progress)
     progress.step("drawing the charts")
     heads = headline(r)
-    all_tables = [_suppressed(t, options.suppress_below) for t in tables(r)]
+    all_tables = [suppressed(t, options.suppress_below) for t in tables(r)]
     images = charts(r)
     progress.step("writing the report")
     files = []
@@ -641,8 +439,3 @@ def write_report(source: str | Path | None, out: str | Path, options: ReportOpti
     progress.close()
     text = "\n".join(f"{k}: {v}" for k, v in heads.items())
     return Report(files=tuple(files), headline=heads, text=text)
-
-
-def _suppressed(table: Table, below: int | None) -> Table:
-    counts = [c for c, k in table.kinds.items() if k == COUNT]
-    return Table(table.name, table.title, suppress(table.frame, counts, below), table.kinds)
