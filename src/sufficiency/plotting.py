@@ -86,6 +86,16 @@ def _label(name: str) -> str:
     return str(name).replace("_", " ")
 
 
+def _stack(ax: Any, wide: pd.DataFrame, *, colour: Any) -> None:
+    """Stack the columns of ``wide`` (children by month end) that ever hold a child, labelled and coloured."""
+    keep = [c for c in wide.columns if wide[c].max() > 0]
+    colours = [colour(str(c)) for c in keep] if colour is not None else list(_EXTRA[: len(keep)])
+    ax.stackplot(wide.index, wide[keep].T.to_numpy(), labels=[_label(c) for c in keep], colors=colours, linewidth=0)
+    ax.set_xlabel("date (month ends)")
+    ax.set_ylabel("children looked after [children]")
+    ax.legend(loc="upper left", fontsize="x-small", ncol=2)
+
+
 def _history(data: object, end: pd.Timestamp, by: Sequence[str] = ()) -> pd.DataFrame:
     from .segments import episodes_of
     from .stock import stock
@@ -247,13 +257,8 @@ def stock_history(data: object, *, by: str = S.PLACEMENT, ax: Any = None) -> Any
     episodes, _, censor = episodes_of(data)
     end = censor if censor is not None else episodes[S.EPISODE_START].max()
     hist = _history(data, pd.Timestamp(end), (by,)).pivot_table(index=S.DATE, columns=by, values=S.CHILDREN, aggfunc="sum", observed=True, sort=False).fillna(0)
-    keep = [c for c in hist.columns if hist[c].max() > 0]
-    colours = [category_colour(str(c)) for c in keep] if by != S.AGE_BAND else list(_EXTRA[: len(keep)])
-    ax.stackplot(hist.index, hist[keep].T.to_numpy(), labels=[_label(c) for c in keep], colors=colours, linewidth=0)
-    ax.set_xlabel("date (month ends)")
-    ax.set_ylabel("children looked after [children]")
+    _stack(ax, hist, colour=category_colour if by != S.AGE_BAND else None)
     ax.set_title(f"Children looked after by {_label(by).replace('placement coarse', 'kind of placement')}")
-    ax.legend(loc="upper left", fontsize="x-small", ncol=2)
     return ax
 
 
@@ -313,13 +318,9 @@ def demand_by_category(projection: Projection, *, data: object | None = None, ax
     if data is not None:
         hist = _history(data, projection.dates[0], (S.PLACEMENT,)).pivot_table(index=S.DATE, columns=S.PLACEMENT, values=S.CHILDREN, aggfunc="sum")
         mean = pd.concat([hist.reindex(columns=cats, fill_value=0).iloc[:-1], mean])
-    keep = [c for c in cats if mean[c].max() > 0]
-    ax.stackplot(mean.index, mean[keep].T.to_numpy(), labels=[_label(c) for c in keep], colors=[category_colour(c) for c in keep], linewidth=0)
+    _stack(ax, mean, colour=category_colour)
     ax.axvline(projection.dates[0], color="#333333", linewidth=0.8, linestyle=":")
-    ax.set_xlabel("date (month ends)")
-    ax.set_ylabel("children looked after [children]")
     ax.set_title("Demand by placement (history, then the projection's mean)")
-    ax.legend(loc="upper left", fontsize="x-small", ncol=2)
     return ax
 
 

@@ -33,6 +33,7 @@ from .capacity import sufficiency_gap
 from .cost_ingest import read_capacity, read_inflation, read_route_shares, read_scenarios, read_unit_costs
 from .costs import cost, spend_history
 from .datasets.sample import sample_path
+from .dates import financial_year_label
 from .errors import DataQualityWarning
 from .fees import read_placement_costs
 from .ingest import SSDA903Data, read_ssda903
@@ -256,7 +257,7 @@ def tables(r: dict) -> list[Table]:
     stock = march_stock(data, by=(S.PLACEMENT,)).reset_index()
     out.append(Table("stock_31_march", "Children looked after at 31 March, by placement", stock, {c: COUNT for c in stock.columns if c != S.DATE}))
     flows = yearly_flows(data).drop(columns=[S.EXPOSURE_DAYS])
-    flows.insert(0, "financial_year", [f"{d.year}-{(d.year + 1) % 100:02d}" for d in flows[S.PERIOD_START]])
+    flows.insert(0, "financial_year", [financial_year_label(d.year + 1) for d in flows[S.PERIOD_START]])
     flows = flows.drop(columns=[S.PERIOD_START, S.PERIOD_END])
     out.append(Table("flows_by_year", "Entries and exits by financial year", flows, {c: COUNT for c in flows.columns if c != "financial_year"}))
     forecast = p.summary_frame(level=(80, 95))
@@ -332,7 +333,7 @@ def assumptions(r: dict) -> list[Table]:
     """The settings, prices, inflation and route shares behind the figures, with their sources."""
     f, cal = r["fitted"], default_calibration()
     rows = [
-        ("returns", f"{min(r['data'].years) - 1}-{str(min(r['data'].years))[-2:]} to {max(r['data'].years) - 1}-{str(max(r['data'].years))[-2:]}" + (" (the bundled synthetic county)" if r["sample"] else "")),
+        ("returns", f"{financial_year_label(min(r['data'].years))} to {financial_year_label(max(r['data'].years))}" + (" (the bundled synthetic county)" if r["sample"] else "")),
         ("hazard window", f"{f.reference[0]:%d %B %Y} to {f.reference[1]:%d %B %Y}, every month weighed alike"),
         ("entry window", f"{f.entry_window[0]:%d %B %Y} to {f.entry_window[1]:%d %B %Y}, rate held flat (no trend)"),
         ("unaccompanied children", "fitted and projected as their own stream at the entry window's rate" if f.uasc is not None else "none flagged in the returns, or fitted with the others"),
