@@ -35,8 +35,8 @@ from _bed import ORIGINS, bed_council  # noqa: E402
 from _results import markdown_table, write_result  # noqa: E402
 
 import sufficiency as suf  # noqa: E402
-from sufficiency.baselines import baseline_forecast  # noqa: E402
-from sufficiency.rates import default_reference  # noqa: E402
+from sufficiency.accuracy.baselines import baseline_forecast  # noqa: E402
+from sufficiency.rates.fitting import default_reference  # noqa: E402
 
 PUBLISHED_ORIGINS = range(2014, 2022)
 MIX_ORIGINS = range(2012, 2020)

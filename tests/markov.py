@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency import schema as S
-from sufficiency.dates import birthday
+from sufficiency.common.dates import birthday
 
 CATEGORIES = ("inhouse_fostering", "external_residential")
 #: True hazards [per child-year]: moves between the two categories and exits.
@@ -111,7 +111,7 @@ def simulate(
 def as_data(episodes: pd.DataFrame, *, start: str, end: str):
     """Wrap simulated episodes as an ``SSDA903Data`` covering ``start`` to ``end`` (for backtests)."""
     from sufficiency import SSDA903Data
-    from sufficiency.quality import QualityLog
+    from sufficiency.ingest.quality import QualityLog
 
     children = episodes.drop_duplicates(S.CHILD_ID)[[S.CHILD_ID, S.DATE_OF_BIRTH]]
     years = tuple(range(pd.Timestamp(start).year + 1, pd.Timestamp(end).year + 1))

@@ -8,8 +8,8 @@ import pytest
 
 import sufficiency as suf
 from sufficiency import schema as S
-from sufficiency.calibration import HorizonCalibration, best_weights, calibrate, combine, default_calibration
-from sufficiency.projection import uasc_quota_arrivals
+from sufficiency.projection.calibration import HorizonCalibration, best_weights, calibrate, combine, default_calibration
+from sufficiency.projection.run import uasc_quota_arrivals
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_uasc_quota_arrivals_by_littles_law(fitted):
 
 
 def test_published_default_is_the_mean_of_three_methods():
-    from sufficiency.published import point_forecasts
+    from sufficiency.published.totals import point_forecasts
 
     table = suf.load_published()
     combined = point_forecasts(table, origin=2019, horizon=2, method="combined").set_index(["la_code", "h"])["point"]

@@ -11,7 +11,7 @@ from truth import yearly_child_days
 
 import sufficiency as suf
 from sufficiency import schema as S
-from sufficiency.projection import Projection
+from sufficiency.projection.run import Projection
 
 CATS = ("inhouse_fostering", "external_residential")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sufficiency.dates import age_at, birthday, financial_year_label, parse_dates, year_ending_march
+from sufficiency.common.dates import age_at, birthday, financial_year_label, parse_dates, year_ending_march
 
 
 def test_parse_accepts_council_formats_and_rejects_guesses():

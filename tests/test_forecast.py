@@ -12,8 +12,8 @@ from scipy import stats
 
 import sufficiency as suf
 from sufficiency import schema as S
-from sufficiency.dates import birthday
-from sufficiency.projection import expm_batch
+from sufficiency.common.dates import birthday
+from sufficiency.projection.run import expm_batch
 
 YEAR = 365.25
 
@@ -256,7 +256,7 @@ def test_truncate_hides_the_future(sample):
 
 
 def test_naive_and_drift_baselines_by_hand():
-    from sufficiency.baselines import forecast_series
+    from sufficiency.accuracy.baselines import forecast_series
 
     y = pd.Series([10.0, 12.0, 11.0, 13.0])
     z = stats.norm.ppf(0.9)
@@ -392,7 +392,7 @@ def test_exported_mappings_are_read_only():
         suf.DFE_AGE_BANDS["under 1"] = (0, 1)
     with pytest.raises(TypeError):
         S.REQUIRED_RAW["episodes"] = ("CHILD",)
-    from sufficiency.ages import TIME_IN_CARE_BANDS
+    from sufficiency.common.ages import TIME_IN_CARE_BANDS
 
     with pytest.raises(TypeError):
         TIME_IN_CARE_BANDS["1 year"] = 6

@@ -181,7 +181,7 @@ def test_stock_history_tops_are_the_generators_march_counts(sample):
 
 def test_flows_bars_and_line_are_the_yearly_flows(sample):
     ax = P.flows(sample)
-    from sufficiency.summary import yearly_flows
+    from sufficiency.counts.yearly import yearly_flows
 
     table = yearly_flows(sample)
     entries = [b.get_height() for b in ax.containers[0]]

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import sufficiency as suf
-from sufficiency.costs import CostProjection
-from sufficiency.pressure import pressure_draws
+from sufficiency.finance.costs import CostProjection
+from sufficiency.finance.pressure import pressure_draws
 
 
 def two_year_costs() -> CostProjection:

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import sufficiency as suf
-from sufficiency.drift import LEVEL_DRIFT_PRIOR
-from sufficiency.empirical import empirical_intervals
-from sufficiency.published import starts_drift
+from sufficiency.published.empirical import empirical_intervals
+from sufficiency.published.totals import starts_drift
+from sufficiency.rates.drift import LEVEL_DRIFT_PRIOR
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import sufficiency as suf
-from sufficiency.published_ingest import PUBLISHED_PLACEMENT_GROUPS
+from sufficiency.published.readers import PUBLISHED_PLACEMENT_GROUPS
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from numba import njit
 from scipy import stats
 
 import sufficiency as suf
-from sufficiency import _random as R
+from sufficiency.projection import _random as R
 
 SIZE = 40_000
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import sufficiency as suf
-from sufficiency.empirical import log_errors
-from sufficiency.published import _actual, point_forecasts
-from sufficiency.reorganisations import predecessor_weights, with_predecessors
+from sufficiency.published.empirical import log_errors
+from sufficiency.published.reorganisations import predecessor_weights, with_predecessors
+from sufficiency.published.totals import _actual, point_forecasts
 
 BCP, DORSET, OLD_DORSET, NORTH, WEST, NORTHANTS = "E06000058", "E06000059", "E10000009", "E06000061", "E06000062", "E10000021"
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import sufficiency as suf
-from sufficiency.costs import monthly_child_days, months_of
+from sufficiency.finance.costs import monthly_child_days, months_of
 
 START = "2025-07-01"
 
@@ -106,7 +106,7 @@ def test_levers_move_the_right_things(fitted, scores):
     summary = scores.summary()
     # entries avoided to March 2028: the fitted rate of entries at 16-17 (unaccompanied children's arrivals are their
     # own stream and not prevented) x 15% x the lever's strength, month by month from July 2025
-    from sufficiency.scenarios import month_weights
+    from sufficiency.scenarios.levers import month_weights
 
     ends = scores.month_ends[scores.month_ends <= "2028-03-31"]
     days = ends.days_in_month.to_numpy()

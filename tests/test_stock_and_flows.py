@@ -12,7 +12,7 @@ import pytest
 
 import sufficiency as suf
 from sufficiency import schema as S
-from sufficiency.flows import period_bounds
+from sufficiency.counts.flows import period_bounds
 
 
 def _episodes() -> pd.DataFrame:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import sufficiency as suf
-from sufficiency.codes import code_table, code_validity
+from sufficiency.ingest.codes import code_table, code_validity
 
 
 def test_default_mapping_separates_required_categories():

@@ -6,13 +6,13 @@ matplotlib.
 
 from __future__ import annotations
 
-from . import schema
-from .ages import DFE_AGE_BANDS, age_band
-from .backtest import BacktestResult, backtest, choose_reference, truncate
-from .baselines import baseline_forecast
-from .capacity import sufficiency_gap
-from .cost_ingest import read_capacity, read_inflation, read_route_shares, read_scenarios, read_unit_costs
-from .costs import CostProjection, cost, spend_history
+from .accuracy.backtest import BacktestResult, backtest, choose_reference, truncate
+from .accuracy.baselines import baseline_forecast
+from .common import schema
+from .common.ages import DFE_AGE_BANDS, age_band
+from .common.errors import DataQualityWarning, SchemaError
+from .counts.flows import Flows, flows
+from .counts.stock import stock
 from .datasets import (
     load_published,
     load_published_placements,
@@ -22,19 +22,21 @@ from .datasets import (
     simulate_county,
     write_returns,
 )
-from .errors import DataQualityWarning, SchemaError
-from .fees import PlacementFees, read_placement_costs
-from .flows import Flows, flows
-from .ingest import SSDA903Data, read_ssda903
-from .pressure import cost_pressure
-from .prices import default_inflation, default_route_shares, default_unit_costs
-from .projection import Projection, project, uasc_quota_arrivals
-from .published import backtest_published, forecast_published
-from .published_ingest import read_published, read_published_placements
-from .published_mix import backtest_published_placements, forecast_published_placements
-from .quality import summarise_quality
-from .rates import FittedModel, fit
-from .scenarios import (
+from .finance.costs import CostProjection, cost, spend_history
+from .finance.fees import PlacementFees, read_placement_costs
+from .finance.pressure import cost_pressure
+from .finance.prices import default_inflation, default_route_shares, default_unit_costs
+from .finance.readers import read_capacity, read_inflation, read_route_shares, read_scenarios, read_unit_costs
+from .ingest.quality import summarise_quality
+from .ingest.returns import SSDA903Data, read_ssda903
+from .ingest.taxonomy import categories, categorise, coarsen, default_taxonomy
+from .places.capacity import sufficiency_gap
+from .projection.run import Projection, project, uasc_quota_arrivals
+from .published.mix import backtest_published_placements, forecast_published_placements
+from .published.readers import read_published, read_published_placements
+from .published.totals import backtest_published, forecast_published
+from .rates.fitting import FittedModel, fit
+from .scenarios.levers import (
     Scenario,
     add_capacity,
     change_entries,
@@ -43,9 +45,7 @@ from .scenarios import (
     implementation_cost,
     shift_placements,
 )
-from .scoring import ScenarioScores, score
-from .stock import stock
-from .taxonomy import categories, categorise, coarsen, default_taxonomy
+from .scenarios.scoring import ScenarioScores, score
 
 __version__ = "0.1.0"
 

@@ -12,8 +12,8 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from .dates import financial_year_label, year_ending_march
-from .errors import DataQualityWarning
+from .common.dates import financial_year_label, year_ending_march
+from .common.errors import DataQualityWarning
 
 
 def parse_money(text: str) -> float:
@@ -47,7 +47,7 @@ def parse_financial_year(text: str) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import Progress, ReportOptions, write_report
+    from .report.write import Progress, ReportOptions, write_report
 
     if (args.target is None) != (args.target_year is None) and args.source is not None:
         raise ValueError("give --target and --target-year together")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import schema as S
+from ..common import schema as S
 from .costs import placement_costs, sample_capacity, sample_scenarios
 from .returns import write_returns
 from .simulate import CountyParameters, simulate_county

@@ -17,10 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import schema as S
-from ..dates import financial_year_of, year_ending_march
-from ..prices import default_inflation, default_unit_costs
-from ..scenarios import Scenario, add_capacity, change_entries, change_hazard, implementation_cost, shift_placements
+from ..common import schema as S
+from ..common.dates import financial_year_of, year_ending_march
+from ..finance.prices import default_inflation, default_unit_costs
+from ..scenarios.levers import Scenario, add_capacity, change_entries, change_hazard, implementation_cost, shift_placements
 from .simulate import SimulatedCounty
 
 #: Share of each category's placements by route (assumptions of the synthetic county).

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..ingest import SSDA903Data, read_ssda903
-from ..published_ingest import read_published, read_published_placements, read_published_spend
+from ..ingest.returns import SSDA903Data, read_ssda903
+from ..published.readers import read_published, read_published_placements, read_published_spend
 
 
 def sample_path() -> Path:

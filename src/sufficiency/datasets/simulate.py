@@ -33,10 +33,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import schema as S
-from ..codes import code_groups
-from ..dates import age_at, birthday
-from ..taxonomy import coarse_map, ordered_categories
+from ..common import schema as S
+from ..common.dates import age_at, birthday
+from ..ingest.codes import code_groups
+from ..ingest.taxonomy import coarse_map, ordered_categories
 
 # internal category codes
 KIN, INF, AGF, PFA, PWP, INR, EXR, SEC, OTR, SUP = range(10)

@@ -1,0 +1,88 @@
+"""Year-to-year drift of rates beyond Poisson noise.
+
+Real councils' rates move from year to year by more than the sampling noise
+of their counts (practice changes, court delays, surges of unaccompanied
+children). The spreads are estimated from the reference window's whole
+years by the method of moments and carried into projections.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..common import schema as S
+from ..common.ages import band_index
+from ..counts.flows import Flows
+from .entries import in_states
+
+
+def extra_spread(counts: np.ndarray, expected: np.ndarray) -> float:
+    """Method-of-moments spread of log rates beyond Poisson noise, pooled over groups.
+
+    ``counts`` and ``expected`` are (group, year); Var(n) = m + sigma^2 m^2.
+    """
+    excess = float(((counts - expected) ** 2 - expected).sum())
+    scale = float((expected**2).sum())
+    return float(np.sqrt(max(excess, 0.0) / scale)) if scale > 0 else 0.0
+
+
+#: Random-walk spread of councils' log starts [1/sqrt(year)]: the value of
+#: ``sufficiency.published.starts_drift(sufficiency.load_published())`` (DfE
+#: starts by council, 2018-2022; checked by the tests).
+LEVEL_DRIFT_PRIOR = 0.212
+#: Weight of that prior [yearly changes].
+LEVEL_DRIFT_PRIOR_WEIGHT = 2.0
+
+
+def level_drift(totals: np.ndarray, dispersion: float) -> float:
+    """Random-walk spread of the log level of yearly entry ``totals`` (consecutive years), shrunk to the prior."""
+    n = totals[totals > 0]
+    excess, k = 0.0, 0
+    if len(n) >= 3:
+        change = np.diff(np.log(n))
+        k = len(change)
+        excess = float((((change - change.mean()) ** 2) * k / (k - 1) - dispersion * (1 / n[1:] + 1 / n[:-1])).sum())
+    w = LEVEL_DRIFT_PRIOR_WEIGHT
+    return float(np.sqrt(max((w * LEVEL_DRIFT_PRIOR**2 + excess) / (w + k), 0.0)))
+
+
+def drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> tuple[float, float, float]:
+    """Yearly drift of entry composition, of the entry level and of hazards (see :class:`sufficiency.rates.FittedModel`)."""
+    band = band_index()
+    table = in_states(fl.table, cats)
+    if table.empty:
+        return 0.0, LEVEL_DRIFT_PRIOR, 0.0
+    months_back = (end.year - table[S.PERIOD_START].dt.year) * 12 + (end.month - table[S.PERIOD_START].dt.month)
+    year = (months_back // 12).to_numpy()
+    periods = fl.table[S.PERIOD_START].drop_duplicates()
+    per_year = (((end.year - periods.dt.year) * 12 + (end.month - periods.dt.month)) // 12).value_counts()
+    full = sorted(int(y) for y, n in per_year.items() if n == 12)
+    if len(full) < 2:
+        return 0.0, LEVEL_DRIFT_PRIOR, 0.0
+    c_idx = {c: i for i, c in enumerate(cats)}
+    n_years = int(year.max()) + 1
+    ci = table[S.PLACEMENT].map(c_idx).to_numpy()
+    bi = band[table[S.AGE].astype(int).to_numpy()]
+    entries = np.zeros((band.max() + 1, len(cats), n_years))
+    np.add.at(entries, (bi, ci, year), table[S.ENTRIES].to_numpy(dtype=float))
+    exposure = np.zeros((len(cats), n_years))
+    np.add.at(exposure, (ci, year), table[S.EXPOSURE_DAYS].to_numpy(dtype=float))
+    out = np.zeros((len(cats), n_years))
+    np.add.at(out, (ci, year), (table[S.EXITS] + table[S.MOVES_OUT]).to_numpy(dtype=float))
+    # composition: each group's share of the year's total entries (the total's own changes are the trend's)
+    e = entries[:, :, full].reshape(-1, len(full))
+    share = e.sum(axis=1, keepdims=True) / max(e.sum(), 1.0)
+    entry_drift = extra_spread(e, share * e.sum(axis=0)[None, :])
+    x, o = exposure[:, full], out[:, full]
+    rate = np.divide(o.sum(axis=1), x.sum(axis=1), out=np.zeros(len(cats)), where=x.sum(axis=1) > 0)
+    hazard_drift = extra_spread(o, rate[:, None] * x)
+    # the level: consecutive whole years, oldest first
+    run = []
+    while len(run) in full:  # years back 0, 1, 2, ... while whole
+        run.append(len(run))
+    run = run[::-1]
+    level = level_drift(entries.sum(axis=(0, 1))[run], dispersion) if len(run) >= 3 else LEVEL_DRIFT_PRIOR
+    return entry_drift, level, hazard_drift
+
+

@@ -1,0 +1,564 @@
+"""Fit a multi-state model of care: hazards between placement categories and
+out of care by single-year age and band of time in care, and entry rates by
+age and first placement.
+
+Time in care matters: children leave far more often in their first months
+of care than after a year (on the bundled sample about 0.9 exits per
+child-year under 3 months against 0.3 after a year), so the hazards are
+fitted by band of time since the period of care began (default bands:
+under 3 months, 3 to 11 months, a year and over; ``time_in_care=(0,)``
+turns the split off). Moves between placements keep the time in care.
+
+Hazards are events ÷ exposure over a reference window, counted exactly from
+the episodes (children age on their birthdays; a move on day *d* leaves the
+state of day *d - 1*). Small cells are shrunk towards coarser cells with a
+conjugate Gamma prior:
+
+* a cell (category, time-in-care band, age, destination) gets the prior
+  mean of its category, time-in-care band and DfE age band (under 1, 1-4,
+  5-9, 10-15, 16-17) with a weight of ``prior_days`` child-days;
+* the age-band rate itself is shrunk towards the all-age rate of the
+  category and time-in-care band with a weight of ``2 * prior_days``.
+
+So a cell with a year of exposure or more is driven by its own events, and
+an empty cell takes the rate of its neighbours. The posterior
+Gamma(events + k·prior, exposure + k) is what projections draw from, so
+intervals carry parameter uncertainty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+
+from ..common import schema as S
+from ..common.ages import AGES, TIME_IN_CARE_BANDS
+from ..common.errors import SchemaError
+from ..counts.flows import flows
+from ..counts.pieces import episodes_of
+from ..ingest.taxonomy import ordered_categories
+from .drift import drifts
+from .entries import fit_entries
+from .hazards import count_hazards
+
+#: Length of a projection month [days].
+MONTH_DAYS = 365.25 / 12
+#: Default bands of time in care the hazards are fitted by: lower bounds [months].
+DEFAULT_TIME_IN_CARE = (0, 3, 12)
+#: Shortest reference window :func:`fit` accepts [days].
+MIN_WINDOW_DAYS = 28
+#: Default length of the window entries are counted over, at the end of the reference window [years].
+DEFAULT_ENTRY_YEARS = 3.0
+
+
+def duration_labels(durations: Sequence[int]) -> list[str]:
+    """Readable labels of time-in-care bands.
+
+    Parameters
+    ----------
+    durations : sequence of int
+        Lower bounds of the bands, increasing from 0 [months].
+
+    Returns
+    -------
+    list of str
+        E.g. ``["under 3 months", "3 months to under 1 year", "1 year and over"]``.
+    """
+
+    def months(m: int) -> str:
+        return f"{m // 12} year{'s' if m >= 24 else ''}" if m % 12 == 0 else f"{m} months"
+
+    labels = []
+    for lo, hi in pairwise([*durations, None]):
+        if hi is None:
+            labels.append("any time" if lo == 0 else f"{months(lo)} and over")
+        elif lo == 0:
+            labels.append(f"under {months(hi)}")
+        else:
+            labels.append(f"{months(lo)} to under {months(hi)}")
+    return labels
+
+
+def _check_durations(durations: Sequence[int] | None) -> tuple[int, ...]:
+    allowed = tuple(TIME_IN_CARE_BANDS.values())
+    out = (0,) if durations is None else tuple(int(d) for d in durations)
+    if not out or out[0] != 0 or any(b <= a for a, b in pairwise(out)) or not set(out) <= set(allowed):
+        raise ValueError(f"time_in_care={durations!r}: give increasing band starts [months] beginning with 0, chosen from {allowed}")
+    return out
+
+
+@dataclass(frozen=True)
+class FittedModel:
+    """Rates of a multi-state model of children in care.
+
+    Attributes
+    ----------
+    categories : tuple of str
+        Placement categories (states), in display order.
+    reference : tuple of pandas.Timestamp
+        First and last day of the reference window.
+    durations : tuple of int
+        Lower bounds of the time-in-care bands the hazards are split by
+        [months]; ``(0,)`` for no split.
+    exposure : numpy.ndarray
+        (category, time-in-care band, age) child-days in care in the window,
+        weighted by month (see ``half_life``) [child-days].
+    moves : numpy.ndarray
+        (category, time-in-care band, age, destination category) moves
+        counted [children].
+    exits : numpy.ndarray
+        (category, time-in-care band, age) exits from care counted
+        [children]; exits on the 18th birthday are structural and not
+        counted here.
+    move_prior, exit_prior : numpy.ndarray
+        Prior means the cells are shrunk towards, same shapes [1/day].
+    prior_days : float
+        Weight of the prior [child-days].
+    entries : numpy.ndarray
+        (age, category) entries to care counted in the window, weighted by
+        month (see ``half_life``) [children].
+    entry_days : float
+        Weighted length of the window [days].
+    entry_trend : numpy.ndarray
+        Fitted log-linear trend of entries by DfE age band [1/year]; zeros
+        when not fitted. Each band's own trend (quasi-Poisson GLM of its
+        monthly entries) is shrunk towards the trend of all entries by
+        empirical Bayes across bands, so a band's trend stands out only as
+        far as the spread between bands exceeds their sampling noise.
+    entry_trend_se : numpy.ndarray
+        Their standard errors [1/year].
+    trend_damping : float
+        Yearly damping of the trend beyond the window's end: the trend adds
+        ``entry_trend * (1 - d**t) / -log(d)`` to the log rate ``t`` years
+        ahead (``d = 1`` is a straight line).
+    entry_time : numpy.ndarray
+        Weighted mean time of the window's entries relative to its end, by
+        DfE age band [years, negative].
+    entry_birthdays : numpy.ndarray
+        (age at entry, k) share of entrants whose next birthday falls ``k``
+        months after the month they enter (k = 0 .. 12; 12 when the
+        birthday came earlier in the entry month), from the window's
+        entries, shrunk towards the distribution of all entrants aged 1-17
+        with a weight of ``BIRTHDAY_PRIOR`` entrants. Newborns enter soon
+        after birth, so their first birthday is near 12 months away rather
+        than six.
+    entry_dispersion : float
+        Variance of monthly entries ÷ their mean (Pearson, after the trend);
+        above 1 when entries cluster, as sibling groups do.
+    entry_drift : float
+        Year-to-year spread of entry rates by (DfE age band, category)
+        beyond Poisson noise, after the total's changes: standard deviation
+        of the log rates' yearly drift [1/sqrt(year)], pooled over groups
+        and estimated from the window's whole years (method of moments).
+    entry_level_drift : float
+        Spread of a random walk in the log level of all entries
+        [1/sqrt(year)]: entries shift from year to year by more than their
+        trend and Poisson noise explain (surges of unaccompanied children,
+        the pandemic, changes of practice). Estimated from the yearly
+        changes of the window's whole-year entries (method of moments, as
+        :func:`sufficiency.published.starts_drift`), shrunk towards
+        ``LEVEL_DRIFT_PRIOR`` with a weight of ``LEVEL_DRIFT_PRIOR_WEIGHT``
+        yearly changes.
+    hazard_drift : float
+        Year-to-year spread of each category's rate of moving or leaving
+        beyond Poisson noise: standard deviation of the log rates, pooled
+        and estimated the same way.
+    population : pandas.Series or None
+        Child population by date used to scale entries, if given.
+    data_start : pandas.Timestamp
+        First day the data describe completely (the first return's 1 April).
+    data_end : pandas.Timestamp
+        Last day of the data (default start of projections).
+    episodes : pandas.DataFrame
+        The episodes of the children the model covers (not copied; never
+        modified): without unaccompanied children when they are fitted
+        apart (see ``uasc``).
+    entry_window : tuple of pandas.Timestamp
+        First and last day of the window entries are counted over.
+    uasc : FittedModel or None
+        Unaccompanied asylum-seeking children, fitted apart on their own
+        episodes (same categories and windows), or ``None`` when they are
+        fitted with everyone else or there are none.
+    """
+
+    categories: tuple[str, ...]
+    reference: tuple[pd.Timestamp, pd.Timestamp]
+    durations: tuple[int, ...]
+    exposure: np.ndarray
+    moves: np.ndarray
+    exits: np.ndarray
+    move_prior: np.ndarray
+    exit_prior: np.ndarray
+    prior_days: float
+    entries: np.ndarray
+    entry_days: float
+    entry_trend: np.ndarray
+    entry_trend_se: np.ndarray
+    trend_damping: float
+    entry_time: np.ndarray
+    entry_birthdays: np.ndarray
+    entry_dispersion: float
+    entry_drift: float
+    entry_level_drift: float
+    hazard_drift: float
+    population: pd.Series | None
+    data_start: pd.Timestamp
+    data_end: pd.Timestamp
+    episodes: pd.DataFrame = field(repr=False)
+    entry_window: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    uasc: FittedModel | None = field(default=None, repr=False)
+
+    @property
+    def duration_bands(self) -> list[str]:
+        """Labels of the time-in-care bands."""
+        return duration_labels(self.durations)
+
+    @property
+    def move_rates(self) -> np.ndarray:
+        """Posterior mean hazards of moving (category, band, age, destination) [1/day]."""
+        return (self.moves + self.prior_days * self.move_prior) / (self.exposure[..., None] + self.prior_days)
+
+    @property
+    def exit_rates(self) -> np.ndarray:
+        """Posterior mean hazards of leaving care (category, band, age) [1/day]."""
+        return (self.exits + self.prior_days * self.exit_prior) / (self.exposure + self.prior_days)
+
+    @property
+    def entry_rates(self) -> np.ndarray:
+        """Weighted mean entries per day over the window by (age, category) [children/day].
+
+        They stand for the window's weighted mean time of entries
+        (``entry_time``), from which the entry trends carry them forward.
+        """
+        return self.entries / self.entry_days
+
+    def generator(self, move_rates: np.ndarray | None = None, exit_rates: np.ndarray | None = None) -> np.ndarray:
+        """Transition-rate matrices per time-in-care band and age, with leaving care as the last state.
+
+        Parameters
+        ----------
+        move_rates, exit_rates : numpy.ndarray, optional
+            Hazards to use (with any leading simulation axes); default the
+            posterior means.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (..., band, age, K, K) with K = categories + 1 [1/day];
+            rows sum to zero.
+        """
+        mv = self.move_rates if move_rates is None else move_rates
+        ex = self.exit_rates if exit_rates is None else exit_rates
+        c = len(self.categories)
+        lead = mv.shape[:-4]
+        q = np.zeros(lead + (len(self.durations), len(AGES), c + 1, c + 1))
+        q[..., :c, :c] = np.moveaxis(mv, -4, -2)
+        idx = np.arange(c)
+        q[..., idx, idx] = 0.0
+        q[..., :c, c] = np.moveaxis(ex, -3, -1)
+        q[..., idx, idx] = -q[..., :c, :].sum(axis=-1)
+        return q
+
+    def rates_frame(self) -> pd.DataFrame:
+        """Hazards with the evidence behind them, one row per transition.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``placement``, ``time_in_care``, ``age``, ``to`` (a category or
+            ``"exit"``), ``events`` [children], ``exposure_days``
+            [child-days], ``raw_rate`` and ``rate`` (after shrinkage) [per
+            child-year].
+        """
+        year = 365.25
+        n_c, n_d, n_a = self.exposure.shape
+        events = np.concatenate([self.moves, self.exits[..., None]], axis=-1)  # (C, D, A, C + 1)
+        rates = np.concatenate([self.move_rates, self.exit_rates[..., None]], axis=-1)
+        c, d, a, k = (i.ravel() for i in np.meshgrid(np.arange(n_c), np.arange(n_d), np.arange(n_a), np.arange(n_c + 1), indexing="ij"))
+        keep = c != k
+        c, d, a, k = c[keep], d[keep], a[keep], k[keep]
+        x = self.exposure[c, d, a]
+        ev = events[c, d, a, k]
+        return pd.DataFrame(
+            {
+                S.PLACEMENT: np.asarray(self.categories, dtype=object)[c],
+                S.TIME_IN_CARE: np.asarray(self.duration_bands, dtype=object)[d],
+                S.AGE: a,
+                "to": np.asarray(list(self.categories) + ["exit"], dtype=object)[k],
+                "events": ev,
+                S.EXPOSURE_DAYS: x,
+                "raw_rate": np.divide(ev * year, x, out=np.full(len(x), np.nan), where=x > 0),
+                "rate": rates[c, d, a, k] * year,
+            }
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """Per placement: exposure, events and yearly rates of moving and leaving.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``placement``; ``child_years``, ``moves``, ``exits``,
+            ``move_rate`` and ``exit_rate`` [per child-year], ``entries``
+            [children/year].
+        """
+        year = 365.25
+        exposure = self.exposure.sum(axis=(1, 2))
+        moves = self.moves.sum(axis=(1, 2, 3))
+        exits = self.exits.sum(axis=(1, 2))
+        return pd.DataFrame(
+            {
+                "child_years": exposure / year,
+                "moves": moves,
+                "exits": exits,
+                "move_rate": np.divide(moves * year, exposure, out=np.full(len(exposure), np.nan), where=exposure > 0),
+                "exit_rate": np.divide(exits * year, exposure, out=np.full(len(exposure), np.nan), where=exposure > 0),
+                "entries": self.entries.sum(axis=0) / self.entry_days * year,
+            },
+            index=pd.Index(self.categories, name=S.PLACEMENT),
+        )
+
+
+#: Default length of the reference window [years].
+DEFAULT_REFERENCE_YEARS = 5.0
+
+
+def default_reference(end: pd.Timestamp, *, years: float = DEFAULT_REFERENCE_YEARS) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The default reference window: the last ``years`` years of data.
+
+    Parameters
+    ----------
+    end : pandas.Timestamp
+        Last day of the data.
+    years : float
+
+    Returns
+    -------
+    tuple of pandas.Timestamp
+    """
+    start = end - pd.DateOffset(months=round(years * 12)) + pd.Timedelta(days=1)
+    return pd.Timestamp(start), pd.Timestamp(end)
+
+
+def fit(
+    data: object,
+    *,
+    reference: tuple[object, object] | None = None,
+    entry_years: float | None = DEFAULT_ENTRY_YEARS,
+    categories: Sequence[str] | None = None,
+    prior_days: float = 180.0,
+    half_life: float | None = None,
+    entry_trend: bool = False,
+    trend_damping: float = 0.8,
+    population: pd.Series | None = None,
+    time_in_care: Sequence[int] | None = DEFAULT_TIME_IN_CARE,
+    uasc: str = "separate",
+) -> FittedModel:
+    """Fit hazards and entry rates over a reference window.
+
+    The defaults were chosen by rolling-origin backtests one to five years
+    ahead on synthetic councils with behaviour the model does not assume
+    (spells of slow exits that recover, surges of unaccompanied children
+    that end, steps and turns in entries): hazards over the last five years
+    with every month weighed alike, so that a spell of unusually slow or
+    fast exits does not set the rates for years to come; entries over the
+    last three years without a trend, because a trend carried forward ran
+    away at four and five years (``benchmarks/accuracy.py``).
+
+    Parameters
+    ----------
+    data : SSDA903Data or pandas.DataFrame
+        Canonical episodes.
+    reference : (start, end), optional
+        First and last day of the window. Default: the last five years of
+        the data (see :func:`default_reference`); use
+        :func:`sufficiency.choose_reference` to pick it by backtest. A
+        window that begins before the first return is cut to begin with it
+        (earlier entries and exits are not in the returns);
+        :attr:`FittedModel.reference` holds the window used.
+    entry_years : float or None
+        Entries are counted over the last ``entry_years`` of the window
+        [years]; ``None`` uses the whole window.
+    categories : sequence of str, optional
+        States; default every placement category seen in the data.
+    prior_days : float
+        Weight of the shrinkage prior [child-days] (see module notes).
+    half_life : float or None
+        Events and exposure of each month count with weight
+        ``0.5 ** (months before the window's end / half_life)`` [months];
+        default ``None`` weighs every month alike.
+    entry_trend : bool
+        Fit a log-linear trend to the entry window's monthly entries
+        (quasi-Poisson GLM) and carry it forward, damped; default ``False``
+        keeps the window's average rate.
+    trend_damping : float
+        Yearly damping factor of the trend, in (0, 1] (see
+        :attr:`FittedModel.trend_damping`).
+    population : pandas.Series, optional
+        Child population indexed by date [children]; projected entries then
+        scale with the population relative to its value at the window's end
+        (interpolated between dates; the window's own rates are unchanged).
+    time_in_care : sequence of int or None
+        Lower bounds of the time-in-care bands to fit hazards by [months],
+        chosen from the bounds of
+        :data:`sufficiency.ages.TIME_IN_CARE_BANDS` (0, 3, 12, 24, 60);
+        default ``(0, 3, 12)``. ``None`` or ``(0,)`` fits one band.
+        Projections follow each child's months in care up to the last
+        bound, so a later last bound costs projection time.
+    uasc : {"separate", "together"}
+        ``"separate"`` (default) fits unaccompanied asylum-seeking children
+        (the returns flag them) apart, as :attr:`FittedModel.uasc`: their
+        arrivals are set by national policy, not local demand, and they
+        enter at 16-17 and leave at 18, so projections take their arrivals
+        as an assumption (:func:`sufficiency.project`'s ``uasc_arrivals``)
+        rather than a trend. ``"together"`` fits every child in one model.
+
+    Returns
+    -------
+    FittedModel
+
+    Raises
+    ------
+    SchemaError
+        If there are no episodes, the window holds under
+        ``MIN_WINDOW_DAYS`` days of data, or nobody with a known date of
+        birth was in care during it.
+    ValueError
+        If the window ends after the data, ``time_in_care`` or ``uasc`` is
+        not valid.
+    """
+    if uasc not in ("separate", "together"):
+        raise ValueError(f"uasc={uasc!r}: use 'separate' or 'together'")
+    episodes, coverage_start, censor = episodes_of(data)
+    if episodes.empty:
+        raise SchemaError("there are no episodes to fit: read returns that hold episodes of care", file="<episodes>", rule="no_episodes")
+    data_end = pd.Timestamp(censor) if censor is not None else pd.Timestamp(max(episodes[S.EPISODE_START].max(), episodes[S.EPISODE_END].max()))
+    data_start = pd.Timestamp(coverage_start) if coverage_start is not None else pd.Timestamp(episodes[S.EPISODE_START].min())
+    start, end = default_reference(data_end) if reference is None else (pd.Timestamp(reference[0]), pd.Timestamp(reference[1]))
+    # before the first return only the children still in care at its start are visible
+    start = max(start, data_start)
+    if end > data_end:
+        raise ValueError(f"reference window ends {end.date()} after the data ({data_end.date()})")
+    if (end - start).days + 1 < MIN_WINDOW_DAYS:
+        raise SchemaError(
+            f"the reference window {start.date()} to {end.date()} covers {max((end - start).days + 1, 0)} days of data; "
+            f"fitting needs at least {MIN_WINDOW_DAYS} days (the data run from {data_start.date()} to {data_end.date()})",
+            file="<episodes>",
+            rule="too_little_data",
+        )
+    entry_start = start if entry_years is None else max(start, default_reference(end, years=entry_years)[0])
+    window = _Window(
+        start=start,
+        end=end,
+        entry_start=entry_start,
+        categories=list(categories) if categories is not None else ordered_categories(episodes[S.PLACEMENT]),
+        durations=_check_durations(time_in_care),
+        half_life=half_life,
+        prior_days=float(prior_days),
+        entry_trend=entry_trend,
+        trend_damping=float(trend_damping),
+        data_start=data_start,
+        data_end=data_end,
+    )
+    pop = None
+    if population is not None:
+        pop = population.sort_index()
+        pop.index = pd.DatetimeIndex(pd.to_datetime(pop.index)).as_unit("ns")
+    is_uasc = episodes[S.UASC].fillna(False).astype(bool).to_numpy() if uasc == "separate" and S.UASC in episodes.columns else np.zeros(len(episodes), dtype=bool)
+    if not is_uasc.any():
+        return _fit_window(episodes, window, pop, require=True)
+    main = _fit_window(episodes[~is_uasc], window, pop, require=False)
+    sub = _fit_window(episodes[is_uasc], window, None, require=False)
+    if main.exposure.sum() <= 0 and sub.exposure.sum() <= 0:
+        _fit_window(episodes, window, pop, require=True)  # raises the no-exposure error
+    return replace(main, uasc=sub if sub.exposure.sum() > 0 or sub.entries.sum() > 0 else None)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The settings of one fit, shared by its streams."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    entry_start: pd.Timestamp
+    categories: list[str]
+    durations: tuple[int, ...]
+    half_life: float | None
+    prior_days: float
+    entry_trend: bool
+    trend_damping: float
+    data_start: pd.Timestamp
+    data_end: pd.Timestamp
+
+
+def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None, *, require: bool) -> FittedModel:
+    """Fit one stream's hazards and entries over the window."""
+    cats, durations, start, end = w.categories, w.durations, w.start, w.end
+    by = (S.PLACEMENT, S.AGE, S.TIME_IN_CARE) if len(durations) > 1 else (S.PLACEMENT, S.AGE)
+    fl = flows(episodes, start=start, end=end, freq="MS", by=by)
+    periods = pd.DatetimeIndex(sorted(fl.table[S.PERIOD_START].unique()))
+    weight_of = month_weights(periods, end, w.half_life)
+    counts = count_hazards(fl, episodes, categories=cats, durations=durations, weight_of=weight_of, window=(start, end), prior_days=w.prior_days)
+    if require and counts.exposure.sum() <= 0:
+        raise SchemaError(
+            f"no child with a known date of birth was in care between {start.date()} and {end.date()}: there is nothing to fit rates from",
+            file="<episodes>",
+            rule="too_little_data",
+        )
+    entry_weight = weight_of.where(periods >= w.entry_start.to_period("M").to_timestamp(), 0.0)
+    ent = fit_entries(fl, episodes, categories=cats, weight_of=entry_weight, window=(w.entry_start, end), with_trend=w.entry_trend)
+    entry_drift, level_drift, hazard_drift = drifts(fl, cats, end, ent.dispersion)
+    return FittedModel(
+        categories=tuple(cats),
+        reference=(start, end),
+        durations=durations,
+        exposure=counts.exposure,
+        moves=counts.moves,
+        exits=counts.exits,
+        move_prior=counts.move_prior,
+        exit_prior=counts.exit_prior,
+        prior_days=w.prior_days,
+        entries=ent.entries,
+        entry_days=ent.entry_days,
+        entry_trend=ent.trend,
+        entry_trend_se=ent.trend_se,
+        trend_damping=w.trend_damping,
+        entry_time=ent.entry_time,
+        entry_birthdays=ent.birthdays,
+        entry_dispersion=ent.dispersion,
+        entry_drift=entry_drift,
+        entry_level_drift=level_drift,
+        hazard_drift=hazard_drift,
+        population=population,
+        data_start=w.data_start,
+        data_end=w.data_end,
+        episodes=episodes,
+        entry_window=(w.entry_start, end),
+    )
+
+
+def month_weights(periods: pd.DatetimeIndex, end: pd.Timestamp, half_life: float | None) -> pd.Series:
+    """Weight of each month of a window: ``0.5 ** (months before the end's month / half_life)``.
+
+    Parameters
+    ----------
+    periods : pandas.DatetimeIndex
+        First day of each month.
+    end : pandas.Timestamp
+        Last day of the window.
+    half_life : float or None
+        [months]; ``None`` weighs every month 1.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by ``periods``.
+    """
+    if half_life is None:
+        return pd.Series(1.0, index=periods)
+    months_back = (end.year - periods.year) * 12 + (end.month - periods.month)
+    return pd.Series(0.5 ** (np.asarray(months_back, dtype=float) / half_life), index=periods)
