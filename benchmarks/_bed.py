@@ -37,7 +37,14 @@ def bed_parameters(seed: int, *, first_year: int = 2013) -> CountyParameters:
     slow: tuple = ()
     if r.random() < 0.5:
         begin = r.integers(2017, 2024)
-        slow = ((f"{begin}-04-01", f"{begin + r.integers(1, 3)}-03-31", float(r.uniform(0.3, 0.8)), float(r.uniform(120, 400))),)
+        slow = (
+            (
+                f"{begin}-04-01",
+                f"{begin + r.integers(1, 3)}-03-31",
+                float(r.uniform(0.3, 0.8)),
+                float(r.uniform(120, 400)),
+            ),
+        )
     steps: tuple = ()
     if r.random() < 0.35:
         steps = ((f"{r.integers(2016, 2025)}-{r.integers(1, 13):02d}-01", float(r.uniform(0.7, 1.4))),)
@@ -62,5 +69,7 @@ def bed_council(seed: int, *, first_year: int = 2013) -> suf.SSDA903Data:
     county = suf.simulate_county(seed=seed, parameters=params)
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore", suf.DataQualityWarning)
-        suf.write_returns(county.episodes, county.children, Path(tmp), first_year=params.first_year, last_year=params.last_year)
+        suf.write_returns(
+            county.episodes, county.children, Path(tmp), first_year=params.first_year, last_year=params.last_year
+        )
         return suf.read_ssda903(Path(tmp))

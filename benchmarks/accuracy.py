@@ -46,7 +46,9 @@ HORIZONS = (1, 2, 3, 4, 5)
 def published_text() -> str:
     """The published-table backtests as Markdown (deterministic; recomputed by the tests)."""
     totals = suf.backtest_published(suf.load_published(), origins=PUBLISHED_ORIGINS, horizon=3)
-    mix = suf.backtest_published_placements(suf.load_published(), suf.load_published_placements(), origins=MIX_ORIGINS, horizon=3)
+    mix = suf.backtest_published_placements(
+        suf.load_published(), suf.load_published_placements(), origins=MIX_ORIGINS, horizon=3
+    )
     return "\n\n".join(
         [
             f"Children looked after at 31 March, every English council (DfE tables 2011-2022), origins {PUBLISHED_ORIGINS.start}-{PUBLISHED_ORIGINS.stop - 1}, "
@@ -73,9 +75,16 @@ def council_forecasts(data: suf.SSDA903Data, sims: int) -> list[dict]:
         past = suf.truncate(data, origin)
         model = suf.project(suf.fit(past), start=origin, horizon=60, n_sims=sims, seed=1)
         peer = suf.project(
-            suf.fit(past, reference=default_reference(origin, years=1.0), entry_years=None, uasc="together"), start=origin, horizon=60, n_sims=1, seed=1, calibrate=False
+            suf.fit(past, reference=default_reference(origin, years=1.0), entry_years=None, uasc="together"),
+            start=origin,
+            horizon=60,
+            n_sims=1,
+            seed=1,
+            calibrate=False,
         )
-        ets, naive = (baseline_forecast(past, method=m, start=origin, horizon=60, level=(80,)) for m in ("ets", "naive"))
+        ets, naive = (
+            baseline_forecast(past, method=m, start=origin, horizon=60, level=(80,)) for m in ("ets", "naive")
+        )
         ets, naive = (f[f["group"] == "total"].reset_index(drop=True) for f in (ets, naive))
         for h in HORIZONS:
             when = pd.Timestamp(f"{year + h}-03-31")
@@ -83,10 +92,34 @@ def council_forecasts(data: suf.SSDA903Data, sims: int) -> list[dict]:
                 continue
             paths = _paths(model, h)
             base = {"origin": year, "h": h, "actual": float(truth[when])}
-            rows.append({**base, "method": "fit + project (defaults)", "point": paths.mean(), "lower": np.percentile(paths, 10), "upper": np.percentile(paths, 90)})
+            rows.append(
+                {
+                    **base,
+                    "method": "fit + project (defaults)",
+                    "point": paths.mean(),
+                    "lower": np.percentile(paths, 10),
+                    "upper": np.percentile(paths, 90),
+                }
+            )
             for name, fc in (("no change", naive), ("exponential smoothing", ets)):
-                rows.append({**base, "method": name, "point": fc.loc[12 * h - 1, "mean"], "lower": fc.loc[12 * h - 1, "lower_80"], "upper": fc.loc[12 * h - 1, "upper_80"]})
-            rows.append({**base, "method": "1-year window, no trend, mean path", "point": float(peer.expected[12 * h].sum()), "lower": np.nan, "upper": np.nan})
+                rows.append(
+                    {
+                        **base,
+                        "method": name,
+                        "point": fc.loc[12 * h - 1, "mean"],
+                        "lower": fc.loc[12 * h - 1, "lower_80"],
+                        "upper": fc.loc[12 * h - 1, "upper_80"],
+                    }
+                )
+            rows.append(
+                {
+                    **base,
+                    "method": "1-year window, no trend, mean path",
+                    "point": float(peer.expected[12 * h].sum()),
+                    "lower": np.nan,
+                    "upper": np.nan,
+                }
+            )
     return rows
 
 
@@ -94,13 +127,20 @@ def counties_text(sims: int, seeds: range) -> str:
     """Backtests of the test-bed councils as Markdown."""
     rows = []
     for i, seed in enumerate(seeds):
-        rows += [dict(r, council=seed) for r in council_forecasts(bed_council(seed, first_year=2013 if i % 2 == 0 else 2016), sims)]
+        rows += [
+            dict(r, council=seed)
+            for r in council_forecasts(bed_council(seed, first_year=2013 if i % 2 == 0 else 2016), sims)
+        ]
     frame = pd.DataFrame(rows)
     frame["pe"] = 100 * (frame["point"] - frame["actual"]) / frame["actual"]
     inside = (frame["actual"] >= frame["lower"]) & (frame["actual"] <= frame["upper"])
     frame["covered"] = inside.astype(float).where(frame["lower"].notna())
     order = ["fit + project (defaults)", "no change", "exponential smoothing", "1-year window, no trend, mean path"]
-    mape = frame.assign(ape=frame["pe"].abs()).pivot_table(index="method", columns="h", values="ape", aggfunc="mean").reindex(order)
+    mape = (
+        frame.assign(ape=frame["pe"].abs())
+        .pivot_table(index="method", columns="h", values="ape", aggfunc="mean")
+        .reindex(order)
+    )
     bias = frame.pivot_table(index="method", columns="h", values="pe", aggfunc="mean").reindex(order)
     cover = 100 * frame.pivot_table(index="method", columns="h", values="covered", aggfunc="mean").reindex(order[:3])
     cover["pooled"] = 100 * frame.groupby("method")["covered"].mean().reindex(order[:3])
@@ -123,7 +163,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sims", type=int, default=300)
     parser.add_argument("--seeds", type=int, nargs=2, default=[1, 60])
-    parser.add_argument("--published-only", action="store_true", help="only the published-table backtests (seconds, not minutes)")
+    parser.add_argument(
+        "--published-only", action="store_true", help="only the published-table backtests (seconds, not minutes)"
+    )
     args = parser.parse_args()
     print(write_result("accuracy_published", published_text()))
     if not args.published_only:

@@ -40,7 +40,9 @@ def stretches(data: suf.SSDA903Data, sims: int) -> list[dict]:
     truth = suf.stock(data, [d for d in ends if d <= data.censor_date], by=()).set_index("date")["children"]
     for year in ORIGINS:
         origin = pd.Timestamp(f"{year}-03-31")
-        projection = suf.project(suf.fit(suf.truncate(data, origin)), start=origin, horizon=60, n_sims=sims, seed=1, calibrate=False)
+        projection = suf.project(
+            suf.fit(suf.truncate(data, origin)), start=origin, horizon=60, n_sims=sims, seed=1, calibrate=False
+        )
         totals = projection.totals()
         for h in range(1, 6):
             when = pd.Timestamp(f"{year + h}-03-31")
@@ -64,7 +66,11 @@ def main() -> None:
     for i, seed in enumerate(seeds):
         rows += stretches(bed_council(seed, first_year=2013 if i % 2 == 0 else 2016), args.sims)
     frame = pd.DataFrame(rows)
-    table = frame.groupby("months")["stretch"].agg(spread_factor=lambda s: round(float(np.quantile(s, QUANTILE)), 3), forecasts="size").reset_index()
+    table = (
+        frame.groupby("months")["stretch"]
+        .agg(spread_factor=lambda s: round(float(np.quantile(s, QUANTILE)), 3), forecasts="size")
+        .reset_index()
+    )
     table["source"] = (
         f"benchmarks/calibrate.py: {len(seeds)} test-bed councils (seeds {seeds.start}-{seeds.stop - 1}), origins {ORIGINS[0]} and {ORIGINS[1]}, "
         f"{args.sims} paths; the {QUANTILE} quantile of the stretch the 80% band needed"

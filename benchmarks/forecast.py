@@ -59,7 +59,12 @@ def measure(source: str, repeat: int) -> dict:
 
 
 def run(source: str, repeat: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--measure-only", source, "--repeat", str(repeat)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure-only", source, "--repeat", str(repeat)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -83,7 +88,10 @@ def main() -> None:
             build_sample(work, seed=1, scale=args.scale)
         results["national"] = run(str(work / "returns"), max(1, args.repeat - 2))
     table = pd.DataFrame.from_dict(results, orient="index").rename_axis("data")
-    text = f"`python benchmarks/forecast.py{' --national' if args.national else ''}` on {machine()}; best of {args.repeat} runs after a warm-up, seconds and MB:\n\n" + markdown_table(table, digits=2)
+    text = (
+        f"`python benchmarks/forecast.py{' --national' if args.national else ''}` on {machine()}; best of {args.repeat} runs after a warm-up, seconds and MB:\n\n"
+        + markdown_table(table, digits=2)
+    )
     print(write_result("speed_forecast", text))
 
 

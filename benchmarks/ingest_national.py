@@ -77,11 +77,16 @@ def main() -> None:
         build_sample(work, seed=args.seed, scale=args.scale)
         print(f"generated returns in {time.perf_counter() - t:.1f} s at {returns}")
     size = sum(p.stat().st_size for p in returns.rglob("*.csv")) / 1e6
-    run = subprocess.run([sys.executable, __file__, "--measure-only", str(returns)], capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, __file__, "--measure-only", str(returns)], capture_output=True, text=True, check=True
+    )
     result = json.loads(run.stdout.strip().splitlines()[-1])
     result["csv_mb"] = round(size, 1)
     table = pd.DataFrame({"value": pd.Series(result, dtype=object)}).rename_axis("measure")
-    text = f"`python benchmarks/ingest_national.py --scale {args.scale:g}` on {machine()}; seconds, MB and counts:\n\n" + markdown_table(table, digits=2)
+    text = (
+        f"`python benchmarks/ingest_national.py --scale {args.scale:g}` on {machine()}; seconds, MB and counts:\n\n"
+        + markdown_table(table, digits=2)
+    )
     print(write_result("speed_ingest", text))
 
 

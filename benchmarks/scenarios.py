@@ -31,10 +31,33 @@ import sufficiency as suf  # noqa: E402
 
 START = "2025-07-01"
 SCENARIOS = [
-    suf.Scenario("route shift", (suf.shift_placements("external_residential", route="spot", to_route="partner", share=0.5, weekly_cost=5800, start=START, ramp_months=18, capacity=12),)),
-    suf.Scenario("step-down", (suf.change_hazard("external_residential", "agency_fostering", factor=2.0, ages=range(8, 16), start=START, ramp_months=12),)),
+    suf.Scenario(
+        "route shift",
+        (
+            suf.shift_placements(
+                "external_residential",
+                route="spot",
+                to_route="partner",
+                share=0.5,
+                weekly_cost=5800,
+                start=START,
+                ramp_months=18,
+                capacity=12,
+            ),
+        ),
+    ),
+    suf.Scenario(
+        "step-down",
+        (
+            suf.change_hazard(
+                "external_residential", "agency_fostering", factor=2.0, ages=range(8, 16), start=START, ramp_months=12
+            ),
+        ),
+    ),
     suf.Scenario("entries", (suf.change_entries(factor=0.85, ages=(16, 17), start=START, ramp_months=12),)),
-    suf.Scenario("unit cost", (suf.change_unit_cost("agency_fostering", route="spot", factor=0.9, start="2026-04-01"),)),
+    suf.Scenario(
+        "unit cost", (suf.change_unit_cost("agency_fostering", route="spot", factor=0.9, start="2026-04-01"),)
+    ),
     suf.Scenario("capacity", (suf.add_capacity("inhouse_fostering", places=30, start="2026-04-01"),)),
 ]
 
@@ -65,15 +88,31 @@ def main() -> None:
     t_project = best(lambda: suf.project(fitted, horizon=60, n_sims=1000, seed=1), args.repeat)
     t_cost = best(lambda: suf.cost(projection, unit, inflation=inflation), args.repeat)
     t_cost_fees = best(lambda: suf.cost(projection, unit, inflation=inflation, fees=fees), args.repeat)
-    t_score = best(lambda: suf.score(fitted, SCENARIOS, unit_costs=unit, inflation=inflation, capacity=capacity, horizon=60, n_sims=1000, seed=1), args.repeat)
+    t_score = best(
+        lambda: suf.score(
+            fitted, SCENARIOS, unit_costs=unit, inflation=inflation, capacity=capacity, horizon=60, n_sims=1000, seed=1
+        ),
+        args.repeat,
+    )
     table = pd.DataFrame(
         {
             "seconds": [t_project, t_cost, t_cost_fees, t_score],
             "times one projection": [1.0, t_cost / t_project, t_cost_fees / t_project, t_score / t_project],
         },
-        index=pd.Index(["project (1,000 paths, 60 months)", "cost", "cost with the placement cost file", "score, five scenarios (with places)"], name="step"),
+        index=pd.Index(
+            [
+                "project (1,000 paths, 60 months)",
+                "cost",
+                "cost with the placement cost file",
+                "score, five scenarios (with places)",
+            ],
+            name="step",
+        ),
     )
-    text = f"`python benchmarks/scenarios.py` on {machine()}, the sample county; best of {args.repeat} runs after a warm-up:\n\n" + markdown_table(table, digits=2)
+    text = (
+        f"`python benchmarks/scenarios.py` on {machine()}, the sample county; best of {args.repeat} runs after a warm-up:\n\n"
+        + markdown_table(table, digits=2)
+    )
     print(write_result("speed_scenarios", text))
 
 

@@ -48,7 +48,9 @@ def main() -> None:
         target_year="2027-28",
     )
     charts = {
-        "forecast": lambda: plotting.fan(projection, data=data, baselines={"naive": suf.baseline_forecast(data, horizon=60)}),
+        "forecast": lambda: plotting.fan(
+            projection, data=data, baselines={"naive": suf.baseline_forecast(data, horizon=60)}
+        ),
         "cost_pressure": lambda: plotting.cost_pressure(costs, "2025-26", "2027-28"),
         "scenarios": lambda: plotting.scenarios(scores),
     }

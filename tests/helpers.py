@@ -7,7 +7,21 @@ from pathlib import Path
 import pandas as pd
 
 HEADER = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
-EPISODES = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]
+EPISODES = [
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+]
 
 
 def header_row(child: str, dob: str, sex: str = "1") -> dict:
@@ -54,6 +68,10 @@ def write_year(
     """Write ``root/<yyyy-yy>/header.csv`` and ``episodes.csv``; return the folder."""
     folder = root / f"{year - 1}-{str(year)[-2:]}"
     folder.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(headers, columns=HEADER).to_csv(folder / "header.csv", index=False, lineterminator=newline, encoding=encoding)
-    pd.DataFrame(episodes, columns=EPISODES).to_csv(folder / "episodes.csv", index=False, lineterminator=newline, encoding=encoding)
+    pd.DataFrame(headers, columns=HEADER).to_csv(
+        folder / "header.csv", index=False, lineterminator=newline, encoding=encoding
+    )
+    pd.DataFrame(episodes, columns=EPISODES).to_csv(
+        folder / "episodes.csv", index=False, lineterminator=newline, encoding=encoding
+    )
     return folder

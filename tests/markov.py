@@ -52,10 +52,16 @@ def simulate(
         n = len(entry_day)
     age_days = rng.integers(0, 18 * 365, n)
     dob = origin + (entry_day - age_days).astype("timedelta64[D]")
-    eighteen = ((birthday(dob.astype("datetime64[ns]"), 18) - origin.astype("datetime64[ns]")) // np.timedelta64(1, "D")).astype(np.int64)
+    eighteen = (
+        (birthday(dob.astype("datetime64[ns]"), 18) - origin.astype("datetime64[ns]")) // np.timedelta64(1, "D")
+    ).astype(np.int64)
     state = (rng.random(n) > FIRST[0]).astype(int)
     move_rate = MOVE.sum(axis=1) / 365.25
-    exit_day, exit_factor = (np.inf, 1.0) if exit_step is None else (float((np.datetime64(exit_step[0], "D") - origin) / np.timedelta64(1, "D")), exit_step[1])
+    exit_day, exit_factor = (
+        (np.inf, 1.0)
+        if exit_step is None
+        else (float((np.datetime64(exit_step[0], "D") - origin) / np.timedelta64(1, "D")), exit_step[1])
+    )
 
     def leaving(state: np.ndarray, t: np.ndarray, boundary: np.ndarray) -> np.ndarray:
         """Exit hazard [per day] at time ``t``: the early extra before ``boundary``, the step's factor after it."""
@@ -86,7 +92,9 @@ def simulate(
         at18 = end >= eighteen[idx]
         move = rng.random(idx.size) < move_rate[state] / (move_rate[state] + leaving(state, t_next, boundary))
         move &= ~at18
-        rows.append(pd.DataFrame({"i": idx, "start": start_day, "end": end, "state": state, "first": first, "move": move}))
+        rows.append(
+            pd.DataFrame({"i": idx, "start": start_day, "end": end, "state": state, "first": first, "move": move})
+        )
         state = np.where(move, 1 - state, state)
         keep = move
         idx, t, state, first = idx[keep], end[keep].astype(float), state[keep], np.zeros(keep.sum(), dtype=bool)
@@ -98,7 +106,9 @@ def simulate(
             S.CHILD_ID: "M" + ep["i"].astype(str).str.zfill(7),
             S.DATE_OF_BIRTH: pd.to_datetime(dob[ep["i"].to_numpy()]),
             S.EPISODE_START: pd.to_datetime(origin + ep["start"].to_numpy().astype("timedelta64[D]")),
-            S.EPISODE_END: pd.to_datetime(origin + ep["end"].to_numpy().astype("timedelta64[D]")).where(~still.to_numpy()),
+            S.EPISODE_END: pd.to_datetime(origin + ep["end"].to_numpy().astype("timedelta64[D]")).where(
+                ~still.to_numpy()
+            ),
             S.PLACEMENT: np.asarray(CATEGORIES, dtype=object)[ep["state"].to_numpy()],
             S.IS_ENTRY: ep["first"].to_numpy(),
             S.IS_EXIT: (~ep["move"] & ~still).to_numpy(),

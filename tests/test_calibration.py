@@ -52,7 +52,9 @@ def test_projections_are_calibrated_by_default(fitted, raw):
 
 
 def test_combination_moves_the_mean_to_the_weighted_forecasts(sample, raw):
-    history = suf.stock(sample, pd.date_range(sample.coverage_start, sample.censor_date, freq="ME"), by=()).set_index("date")["children"]
+    history = suf.stock(sample, pd.date_range(sample.coverage_start, sample.censor_date, freq="ME"), by=()).set_index(
+        "date"
+    )["children"]
     all_naive = pd.DataFrame({"months": [12, 36], "model": [0.0, 0.0], "ets": [0.0, 0.0], "naive": [1.0, 1.0]})
     out = combine(raw, history, all_naive)
     # from 12 months on no change has all the weight: every date's mean total is the last count
@@ -65,7 +67,13 @@ def test_combination_moves_the_mean_to_the_weighted_forecasts(sample, raw):
 def test_best_weights_by_hand():
     # the model is right at 12 months, no change at 24 months; smoothing is never right
     errors = pd.DataFrame(
-        {"months": [12, 12, 24, 24], "actual": [100.0, 200.0, 100.0, 200.0], "model": [100.0, 200.0, 130.0, 150.0], "ets": [80.0, 250.0, 70.0, 260.0], "naive": [90.0, 180.0, 100.0, 200.0]}
+        {
+            "months": [12, 12, 24, 24],
+            "actual": [100.0, 200.0, 100.0, 200.0],
+            "model": [100.0, 200.0, 130.0, 150.0],
+            "ets": [80.0, 250.0, 70.0, 260.0],
+            "naive": [90.0, 180.0, 100.0, 200.0],
+        }
     )
     w = best_weights(errors).set_index("months")
     assert w.loc[12, ["model", "ets", "naive"]].tolist() == [1.0, 0.0, 0.0]
@@ -112,6 +120,9 @@ def test_published_default_is_the_mean_of_three_methods():
 
     table = suf.load_published()
     combined = point_forecasts(table, origin=2019, horizon=2, method="combined").set_index(["la_code", "h"])["point"]
-    parts = [point_forecasts(table, origin=2019, horizon=2, method=m).set_index(["la_code", "h"])["point"] for m in ("naive", "damped", "stock_flow")]
+    parts = [
+        point_forecasts(table, origin=2019, horizon=2, method=m).set_index(["la_code", "h"])["point"]
+        for m in ("naive", "damped", "stock_flow")
+    ]
     np.testing.assert_allclose(combined, sum(parts) / 3)
     assert suf.forecast_published(table, origin=2019, horizon=2)["method"].unique().tolist() == ["combined"]

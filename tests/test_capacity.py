@@ -16,12 +16,16 @@ def projection(sample):
 
 
 def test_shortfall_against_a_direct_count(projection):
-    capacity = pd.DataFrame({"category": ["inhouse_fostering", "fostering"], "route": ["in_house", "all"], "places": [250, 600]})
+    capacity = pd.DataFrame(
+        {"category": ["inhouse_fostering", "fostering"], "route": ["in_house", "all"], "places": [250, 600]}
+    )
     gap = suf.sufficiency_gap(projection, capacity, confidence=0.9)
     cats = list(projection.categories)
     stock = projection.draws.sum(axis=3)  # (S, date, C)
     inhouse = stock[:, :, cats.index("inhouse_fostering")]
-    fostering = stock[:, :, [cats.index(c) for c in ("kinship_fostering", "inhouse_fostering", "agency_fostering")]].sum(axis=2)
+    fostering = stock[
+        :, :, [cats.index(c) for c in ("kinship_fostering", "inhouse_fostering", "agency_fostering")]
+    ].sum(axis=2)
     for name, demand, places in (("inhouse_fostering", inhouse, 250), ("fostering", fostering, 600)):
         g = gap[gap["category"] == name]
         assert g["date"].tolist() == list(projection.dates)
@@ -36,10 +40,22 @@ def test_shortfall_against_a_direct_count(projection):
 
 
 def test_places_start_and_end_and_the_shortfall_is_priced_spot(projection):
-    capacity = pd.DataFrame({"category": ["external_residential", "external_residential"], "route": ["block", "partner"], "places": [6, 10], "start": ["", "2026-04-01"], "end": ["2026-12-31", ""]})
+    capacity = pd.DataFrame(
+        {
+            "category": ["external_residential", "external_residential"],
+            "route": ["block", "partner"],
+            "places": [6, 10],
+            "start": ["", "2026-04-01"],
+            "end": ["2026-12-31", ""],
+        }
+    )
     gap = suf.sufficiency_gap(projection, capacity, unit_costs=suf.default_unit_costs())
     cap = gap.set_index("date")["capacity"]
-    assert cap[pd.Timestamp("2026-03-31")] == 6 and cap[pd.Timestamp("2026-04-30")] == 16 and cap[pd.Timestamp("2027-01-31")] == 10
+    assert (
+        cap[pd.Timestamp("2026-03-31")] == 6
+        and cap[pd.Timestamp("2026-04-30")] == 16
+        and cap[pd.Timestamp("2027-01-31")] == 10
+    )
     # the expected shortfall of a month, bought at the spot price (£7,330 a week at its price year, no inflation)
     row = gap[gap["date"] == pd.Timestamp("2026-06-30")].iloc[0]
     assert row["shortfall_cost"] == pytest.approx(row["expected_shortfall"] * 7330 * 30 / 7)
@@ -54,7 +70,12 @@ def test_places_start_and_end_and_the_shortfall_is_priced_spot(projection):
         (pd.DataFrame({"category": ["foster_typo"], "places": [3]}), "unknown_category"),
         (pd.DataFrame({"category": ["inhouse_fostering"]}), "missing_column"),
         (pd.DataFrame({"category": ["inhouse_fostering"], "places": [3], "start": ["soon"]}), "invalid_date"),
-        (pd.DataFrame({"category": ["inhouse_fostering"], "places": [3], "start": ["2026-01-01"], "end": ["2025-01-01"]}), "end_before_start"),
+        (
+            pd.DataFrame(
+                {"category": ["inhouse_fostering"], "places": [3], "start": ["2026-01-01"], "end": ["2025-01-01"]}
+            ),
+            "end_before_start",
+        ),
     ],
 )
 def test_bad_capacity_tables_are_refused(projection, table, rule):

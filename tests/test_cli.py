@@ -18,7 +18,15 @@ def test_report_on_sample(tmp_path, capsys):
     # Truth: the generator's own children, counted day by day before any return was written.
     truth = pd.read_csv(__import__("sufficiency").sample_path() / "truth_stock_31_march.csv")
     assert stock["total"].tolist() == truth.groupby("date")["children"].sum().tolist()
-    for name in ("report.html", "report.xlsx", "forecast.png", "flows_by_year.csv", "data_quality.csv", "forecast_by_year.csv", "spend_forecast.csv"):
+    for name in (
+        "report.html",
+        "report.xlsx",
+        "forecast.png",
+        "flows_by_year.csv",
+        "data_quality.csv",
+        "forecast_by_year.csv",
+        "spend_forecast.csv",
+    ):
         assert (tmp_path / name).is_file()
     assert not (tmp_path / "episodes.csv").exists()
 
@@ -32,9 +40,37 @@ def test_bad_source_exits_2_with_message(tmp_path, capsys):
 
 
 def test_simulate_then_report(tmp_path):
-    assert main(["simulate", "--out", str(tmp_path / "county"), "--seed", "4", "--first-year", "2020", "--last-year", "2022"]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "--out",
+                str(tmp_path / "county"),
+                "--seed",
+                "4",
+                "--first-year",
+                "2020",
+                "--last-year",
+                "2022",
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "county" / "manifest.json").is_file()
-    run = subprocess.run([sys.executable, "-m", "sufficiency", "report", str(tmp_path / "county" / "returns"), "--out", str(tmp_path / "r")], capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sufficiency",
+            "report",
+            str(tmp_path / "county" / "returns"),
+            "--out",
+            str(tmp_path / "r"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert "Children looked after now" in run.stdout and "on 31 March 2022" in run.stdout
     settings = pd.read_csv(tmp_path / "r" / "assumptions.csv").set_index("setting")["value"]
@@ -44,7 +80,9 @@ def test_simulate_then_report(tmp_path):
 def test_any_library_error_is_one_line_and_non_zero(tmp_path, capsys):
     folder = tmp_path / "2015-16"
     folder.mkdir()
-    (folder / "episodes.csv").write_text("CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n1,01/02/2016,S,C2,U4,PR1,,\n")
+    (folder / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n1,01/02/2016,S,C2,U4,PR1,,\n"
+    )
     assert main(["report", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err and "no_header" in err

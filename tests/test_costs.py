@@ -24,11 +24,20 @@ def tiny_projection() -> Projection:
     draws[0, :, 1, 12] = [2, 4, 4]
     draws[1, :, 1, 12] = [2, 6, 8]
     zeros = np.zeros((2, 3, 2), dtype=np.int32)
-    return Projection(dates=dates, categories=CATS, expected=draws.mean(axis=0), draws=draws, entries=zeros, exits=zeros, seed=0)
+    return Projection(
+        dates=dates, categories=CATS, expected=draws.mean(axis=0), draws=draws, entries=zeros, exits=zeros, seed=0
+    )
 
 
 def prices(fostering: float = 700.0, residential: float = 7000.0, year: str = "2025-26") -> pd.DataFrame:
-    return pd.DataFrame({"category": list(CATS), "route": ["in_house", "framework"], "weekly_cost": [fostering, residential], "price_year": [year, year]})
+    return pd.DataFrame(
+        {
+            "category": list(CATS),
+            "route": ["in_house", "framework"],
+            "weekly_cost": [fostering, residential],
+            "price_year": [year, year],
+        }
+    )
 
 
 def test_cost_of_a_tiny_projection_by_hand():
@@ -44,13 +53,19 @@ def test_cost_of_a_tiny_projection_by_hand():
     total = frame[frame["group"] == "total"].iloc[0]
     assert total["mean"] == pytest.approx((275_000 + 398_000) / 2) and total["days"] == 61 and not total["complete"]
     by_route = frame[frame["group"] == "route"].set_index("value")["mean"]
-    assert by_route["in_house"] == pytest.approx(61_000) and by_route["framework"] == pytest.approx((214_000 + 337_000) / 2)
+    assert by_route["in_house"] == pytest.approx(61_000) and by_route["framework"] == pytest.approx(
+        (214_000 + 337_000) / 2
+    )
 
 
 def test_inflation_moves_prices_each_april():
     # prices at 2024-25 levels, 10% a year: 2025-26 prices are 10% higher; 3% for every category as one number
     base = suf.cost(tiny_projection(), prices()).totals()
-    late = suf.cost(tiny_projection(), prices(year="2024-25"), inflation=pd.DataFrame({"category": list(CATS), "annual_rate": [0.10, 0.10]})).totals()
+    late = suf.cost(
+        tiny_projection(),
+        prices(year="2024-25"),
+        inflation=pd.DataFrame({"category": list(CATS), "annual_rate": [0.10, 0.10]}),
+    ).totals()
     np.testing.assert_allclose(late, base * 1.10)
     flat = suf.cost(tiny_projection(), prices(year="2023-24"), inflation=0.03).totals()
     np.testing.assert_allclose(flat, base * 1.03**2)
@@ -65,7 +80,11 @@ def test_costs_are_linear_in_unit_costs(sample):
     # adding two price tables adds the costs
     other = unit.assign(weekly_cost=np.arange(len(unit)) * 10.0)
     b = suf.cost(projection, other, inflation=suf.default_inflation())
-    both = suf.cost(projection, unit.assign(weekly_cost=unit["weekly_cost"] + other["weekly_cost"]), inflation=suf.default_inflation())
+    both = suf.cost(
+        projection,
+        unit.assign(weekly_cost=unit["weekly_cost"] + other["weekly_cost"]),
+        inflation=suf.default_inflation(),
+    )
     np.testing.assert_allclose(both.draws, a.draws + b.draws)
 
 
@@ -79,7 +98,9 @@ def test_costs_follow_the_demand_path_by_path(sample):
     frame = costs.summary_frame(level=(80,))
     year = frame[(frame["group"] == "total")].iloc[-1]
     assert year["lower_80"] < year["mean"] < year["upper_80"]
-    assert year["lower_80"] == pytest.approx(np.percentile(total, 10)) and year["upper_80"] == pytest.approx(np.percentile(total, 90))
+    assert year["lower_80"] == pytest.approx(np.percentile(total, 10)) and year["upper_80"] == pytest.approx(
+        np.percentile(total, 90)
+    )
 
 
 def test_spend_history_by_hand():
@@ -88,7 +109,19 @@ def test_spend_history_by_hand():
         ("A", "2010-06-15", "2024-02-01", "2024-05-01", "inhouse_fostering", True, True, "returned_home"),
         ("B", "2009-01-01", "2024-03-15", "2024-05-01", "external_residential", True, True, "returned_home"),
     ]
-    episodes = pd.DataFrame(rows, columns=[S.CHILD_ID, S.DATE_OF_BIRTH, S.EPISODE_START, S.EPISODE_END, S.PLACEMENT, S.IS_ENTRY, S.IS_EXIT, S.EXIT_REASON])
+    episodes = pd.DataFrame(
+        rows,
+        columns=[
+            S.CHILD_ID,
+            S.DATE_OF_BIRTH,
+            S.EPISODE_START,
+            S.EPISODE_END,
+            S.PLACEMENT,
+            S.IS_ENTRY,
+            S.IS_EXIT,
+            S.EXIT_REASON,
+        ],
+    )
     for col in (S.DATE_OF_BIRTH, S.EPISODE_START, S.EPISODE_END):
         episodes[col] = pd.to_datetime(episodes[col])
     spend = suf.spend_history(episodes, prices(year="2024-25")).set_index(["financial_year", "category"])
@@ -111,7 +144,14 @@ def test_spend_history_of_messy_returns_is_true_child_days_times_price(county, t
     one_route = suf.default_unit_costs().drop_duplicates("category")  # one price per category, so one route each
     spend = suf.spend_history(data, one_route)
     truth = yearly_child_days(county, data.coverage_start, data.censor_date)  # from the generator's own placements
-    merged = spend.groupby(["financial_year", "category"])["child_days"].sum().rename("read").to_frame().join(truth.rename("true"), how="outer").fillna(0)
+    merged = (
+        spend.groupby(["financial_year", "category"])["child_days"]
+        .sum()
+        .rename("read")
+        .to_frame()
+        .join(truth.rename("true"), how="outer")
+        .fillna(0)
+    )
     assert merged["true"].sum() > 1_000_000
     assert (merged["read"] == merged["true"]).all()
     price = one_route.set_index("category")["weekly_cost"]
@@ -157,11 +197,19 @@ def test_default_tables_have_a_source_for_every_figure():
     "change, rule, column",
     [
         (lambda t: t.drop(columns="weekly_cost"), "missing_column", "weekly_cost"),
-        (lambda t: t.assign(weekly_cost=t["weekly_cost"].astype(object).where(t.index != 2, "lots")), "not_a_number", "weekly_cost"),
+        (
+            lambda t: t.assign(weekly_cost=t["weekly_cost"].astype(object).where(t.index != 2, "lots")),
+            "not_a_number",
+            "weekly_cost",
+        ),
         (lambda t: t.assign(weekly_cost=t["weekly_cost"].where(t.index != 3, -5.0)), "out_of_range", "weekly_cost"),
         (lambda t: t.assign(weekly_cost=t["weekly_cost"].where(t.index != 4, np.nan)), "missing_value", "weekly_cost"),
         (lambda t: t.assign(price_year=t["price_year"].where(t.index != 1, "last year")), "not_a_year", "price_year"),
-        (lambda t: t.assign(category=t["category"].where(t.index != 0, "fostering_typo")), "unknown_category", "category"),
+        (
+            lambda t: t.assign(category=t["category"].where(t.index != 0, "fostering_typo")),
+            "unknown_category",
+            "category",
+        ),
         (lambda t: pd.concat([t, t.iloc[[0]]]), "duplicate_row", "route"),
         (lambda t: t[t["category"] != "agency_fostering"], "no_price", "category"),
     ],
@@ -178,11 +226,15 @@ def test_bad_routes_and_inflation_are_refused(sample):
     projection = suf.project(suf.fit(sample), horizon=6, n_sims=5, seed=1)
     unit = suf.default_unit_costs()
     # a share on a route with no price
-    shares = pd.DataFrame({"category": ["agency_fostering", "agency_fostering"], "route": ["framework", "partner"], "share": [0.5, 0.5]})
+    shares = pd.DataFrame(
+        {"category": ["agency_fostering", "agency_fostering"], "route": ["framework", "partner"], "share": [0.5, 0.5]}
+    )
     with pytest.raises(suf.SchemaError, match="partner.*no price"):
         suf.cost(projection, unit, route_shares=shares)
     # two priced routes, neither the default shares' routes, and no shares for them
-    partner = unit.assign(route=unit["route"].where(~((unit["category"] == "agency_fostering") & (unit["route"] == "spot")), "partner"))
+    partner = unit.assign(
+        route=unit["route"].where(~((unit["category"] == "agency_fostering") & (unit["route"] == "spot")), "partner")
+    )
     with pytest.raises(suf.SchemaError, match="no_route_shares"):
         suf.cost(projection, partner)
     with pytest.raises(suf.SchemaError, match="no inflation rate"):
@@ -193,13 +245,21 @@ def test_bad_routes_and_inflation_are_refused(sample):
 
 def test_readers_name_the_file_and_line(tmp_path):
     path = tmp_path / "costs.csv"
-    path.write_text("category,route,weekly_cost,price_year\ninhouse_fostering,in-house,700,2024-25\nagency_fostering,Off-framework,-1,2024-25\n")
+    path.write_text(
+        "category,route,weekly_cost,price_year\ninhouse_fostering,in-house,700,2024-25\nagency_fostering,Off-framework,-1,2024-25\n"
+    )
     with pytest.raises(suf.SchemaError) as info:
         suf.read_unit_costs(path)
     assert (info.value.file, info.value.row, info.value.column) == (str(path), 3, "weekly_cost")
-    path.write_text("category,route,weekly_cost,price_year\ninhouse_fostering,in-house,700,2024/25\nagency_fostering,Off-framework,\"1,050\",2024-25\n")
+    path.write_text(
+        'category,route,weekly_cost,price_year\ninhouse_fostering,in-house,700,2024/25\nagency_fostering,Off-framework,"1,050",2024-25\n'
+    )
     table = suf.read_unit_costs(path)
-    assert table["route"].tolist() == ["in_house", "spot"] and table["weekly_cost"].tolist() == [700.0, 1050.0] and table["price_year"].tolist() == ["2024-25"] * 2
+    assert (
+        table["route"].tolist() == ["in_house", "spot"]
+        and table["weekly_cost"].tolist() == [700.0, 1050.0]
+        and table["price_year"].tolist() == ["2024-25"] * 2
+    )
     shares = tmp_path / "shares.csv"
     shares.write_text("category,route,share\nagency_fostering,framework,0.7\nagency_fostering,spot,0.2\n")
     with pytest.raises(suf.SchemaError, match="add up to 0.9") as info:

@@ -9,7 +9,21 @@ from sufficiency.common.dates import age_at, birthday, financial_year_label, par
 
 
 def test_parse_accepts_council_formats_and_rejects_guesses():
-    values = pd.Series(["01/02/2016", "1/2/2016", "01-02-2016", "01.02.2016", "2016-02-01", "2016-02-01 00:00:00", "", "01/02/16", "31/02/2016", "02/30/2016", "nonsense"])
+    values = pd.Series(
+        [
+            "01/02/2016",
+            "1/2/2016",
+            "01-02-2016",
+            "01.02.2016",
+            "2016-02-01",
+            "2016-02-01 00:00:00",
+            "",
+            "01/02/16",
+            "31/02/2016",
+            "02/30/2016",
+            "nonsense",
+        ]
+    )
     dates, invalid = parse_dates(values)
     assert (dates[:6] == pd.Timestamp("2016-02-01")).all()
     assert pd.isna(dates[6]) and not invalid[6]  # blank is missing, not invalid

@@ -26,7 +26,12 @@ def returns(tmp_path):
         episode_row("2", "01/05/2016", place="U4", provider="PR4", rne="P"),
     ]
     write_year(tmp_path, 2016, [header_row("1", "01/01/2005"), header_row("2", "01/01/2004")], eps)
-    write_year(tmp_path, 2017, [header_row("1", "01/01/2005"), header_row("2", "01/01/2004")], [episode_row("1", "01/02/2016", place="U4", provider="PR4"), eps[1], eps[2]])
+    write_year(
+        tmp_path,
+        2017,
+        [header_row("1", "01/01/2005"), header_row("2", "01/01/2004")],
+        [episode_row("1", "01/02/2016", place="U4", provider="PR4"), eps[1], eps[2]],
+    )
     return read(tmp_path)
 
 
@@ -35,7 +40,7 @@ def test_fees_link_to_categories_and_bad_rows_are_counted(returns, tmp_path):
     path.write_text(
         "Child,Start,End,Fee,Platform,Health,Education\n"
         "1,01/02/2016,,850,Framework,0,0\n"
-        "2,01/03/2016,30/04/2016,\"6,500\",Off-framework,1000,0\n"
+        '2,01/03/2016,30/04/2016,"6,500",Off-framework,1000,0\n'
         "2,01/05/2016,,900,spot,0,0\n"
         "3,01/03/2016,,700,framework,,\n"  # a child in no return
         "1,31/02/2016,,700,framework,,\n"  # no such date
@@ -46,11 +51,19 @@ def test_fees_link_to_categories_and_bad_rows_are_counted(returns, tmp_path):
     f = fees.fees.set_index("source_row")
     assert f.loc[2, "category"] == "agency_fostering" and f.loc[2, "route"] == "framework"
     # the home placement overlaps the children's-home episode; the fee less the health contribution
-    assert f.loc[3, "category"] == "external_residential" and f.loc[3, "route"] == "spot" and f.loc[3, "net_weekly"] == 5_500
+    assert (
+        f.loc[3, "category"] == "external_residential"
+        and f.loc[3, "route"] == "spot"
+        and f.loc[3, "net_weekly"] == 5_500
+    )
     assert f.loc[4, "category"] == "agency_fostering"
     assert f.loc[8, "net_weekly"] == 0
     q = fees.quality.set_index("rule")
-    assert q.loc["fee_child_not_in_returns", "row"] == 5 and q.loc["invalid_date", "row"] == 6 and q.loc["negative_fee", "row"] == 7
+    assert (
+        q.loc["fee_child_not_in_returns", "row"] == 5
+        and q.loc["invalid_date", "row"] == 6
+        and q.loc["negative_fee", "row"] == 7
+    )
     assert q.loc["contributions_above_fee", "row"] == 8
     # every line is used or counted as not used
     assert len(fees.fees) + int(fees.quality["removed"].sum()) == 7
@@ -75,7 +88,12 @@ def test_spend_history_prices_covered_days_at_actual_fees(returns, tmp_path):
     # 1 March to 30 April 2016: 31 days in 2015-16 and 30 in 2016-17, at £1,000 a day
     assert home.set_index("financial_year")["spend"].to_dict() == pytest.approx({"2015-16": 31_000, "2016-17": 30_000})
     # no other children's-home days are left to price at unit costs
-    assert spend.loc[(spend["category"] == "external_residential") & (spend["priced_by"] == "unit_cost"), "child_days"].sum() == 0
+    assert (
+        spend.loc[
+            (spend["category"] == "external_residential") & (spend["priced_by"] == "unit_cost"), "child_days"
+        ].sum()
+        == 0
+    )
 
 
 def test_costs_use_the_fee_distribution(sample):
@@ -94,4 +112,11 @@ def test_costs_use_the_fee_distribution(sample):
     assert np.std(paid) == pytest.approx(np.mean(expected_sd), rel=0.25)
     # the route shares are the fee file's
     share = costs.child_days[:, :, i].sum(axis=(0, 1))
-    assert share[j] / share.sum() == pytest.approx(dict(zip(costs.assumptions["route"].where(costs.assumptions["category"] == "external_residential"), costs.assumptions["share"]))["spot"])
+    assert share[j] / share.sum() == pytest.approx(
+        dict(
+            zip(
+                costs.assumptions["route"].where(costs.assumptions["category"] == "external_residential"),
+                costs.assumptions["share"],
+            )
+        )["spot"]
+    )

@@ -43,8 +43,16 @@ def test_parameter_recovery(markov):
     empty = table[table["exposure_days"] == 0]
     assert ((empty[S.AGE] == 0) & (empty[S.TIME_IN_CARE] == "1 year and over")).all()
     table = table[table["exposure_days"] > 0]
-    truth = [EXIT[CATEGORIES.index(r.placement)] if r.to == "exit" else MOVE[CATEGORIES.index(r.placement), CATEGORIES.index(r.to)] for r in table.itertuples()]
-    lo, hi = stats.gamma.ppf([[0.025], [0.975]], a=np.maximum(table["events"], 1e-9), scale=1 / table["exposure_days"]) * YEAR
+    truth = [
+        EXIT[CATEGORIES.index(r.placement)]
+        if r.to == "exit"
+        else MOVE[CATEGORIES.index(r.placement), CATEGORIES.index(r.to)]
+        for r in table.itertuples()
+    ]
+    lo, hi = (
+        stats.gamma.ppf([[0.025], [0.975]], a=np.maximum(table["events"], 1e-9), scale=1 / table["exposure_days"])
+        * YEAR
+    )
     assert np.mean((lo <= truth) & (truth <= hi)) > 0.85
     # entries per year: about 20,000 in the 5-year window, so within 4 standard errors of 4,000 a year
     assert abs(fitted.entries.sum() / fitted.entry_days * YEAR - 4000) < 4 * np.sqrt(4000 * 5) / 5
@@ -71,8 +79,12 @@ def test_time_in_care_hazards_recovered(markov_early):
     moves = fitted.moves.sum(axis=2)
     for i in range(2):
         move_rate = moves[i, :, 1 - i] / exposure[i] * YEAR
-        assert np.all(np.abs(move_rate - MOVE[i, 1 - i]) < 3 * np.sqrt(moves[i, :, 1 - i]) / exposure[i] * YEAR + 0.02), move_rate
-    one = suf.fit(markov_early, reference=("2019-01-01", "2023-12-31"), half_life=None, entry_trend=False, time_in_care=None)
+        assert np.all(
+            np.abs(move_rate - MOVE[i, 1 - i]) < 3 * np.sqrt(moves[i, :, 1 - i]) / exposure[i] * YEAR + 0.02
+        ), move_rate
+    one = suf.fit(
+        markov_early, reference=("2019-01-01", "2023-12-31"), half_life=None, entry_trend=False, time_in_care=None
+    )
     assert one.exposure.shape[1] == 1
     np.testing.assert_allclose(one.exposure[:, 0], fitted.exposure.sum(axis=1))
     np.testing.assert_allclose(one.exits[:, 0], fitted.exits.sum(axis=1))
@@ -165,9 +177,24 @@ def test_deterministic_for_a_seed_and_inputs_not_mutated(sample):
 def test_summary_frame_shape(sample):
     proj = suf.project(suf.fit(sample), horizon=12, n_sims=200, seed=1)
     frame = proj.summary_frame(level=(80, 95))
-    assert {"date", "group", "value", "expected", "mean", "median", "lower_80", "upper_80", "lower_95", "upper_95"} <= set(frame.columns)
+    assert {
+        "date",
+        "group",
+        "value",
+        "expected",
+        "mean",
+        "median",
+        "lower_80",
+        "upper_80",
+        "lower_95",
+        "upper_95",
+    } <= set(frame.columns)
     total = frame[frame["group"] == "total"]
-    assert len(total) == 13 and (total["lower_95"] <= total["lower_80"]).all() and (total["upper_80"] <= total["upper_95"]).all()
+    assert (
+        len(total) == 13
+        and (total["lower_95"] <= total["lower_80"]).all()
+        and (total["upper_80"] <= total["upper_95"]).all()
+    )
     parts = frame[frame["group"] == "placement"].groupby("date")["mean"].sum()
     assert np.allclose(parts.to_numpy(), total["mean"].to_numpy())
     bands = frame[frame["group"] == "age_band"].groupby("date")["expected"].sum()
@@ -203,11 +230,33 @@ def test_backtest_table_by_hand():
     rows = []
     for origin, actual_total, ms_total, covered in (("2020-03-31", 100, 110, True), ("2021-03-31", 200, 190, False)):
         for method, mean in (("multistate", ms_total), ("naive", actual_total)):
-            rows.append({"origin": origin, "method": method, "h": 12, "group": "total", "value": "total", "actual": actual_total, "mean": mean, "covered_80": covered if method == "multistate" else True})
+            rows.append(
+                {
+                    "origin": origin,
+                    "method": method,
+                    "h": 12,
+                    "group": "total",
+                    "value": "total",
+                    "actual": actual_total,
+                    "mean": mean,
+                    "covered_80": covered if method == "multistate" else True,
+                }
+            )
             for value, share in (("a", 0.75), ("b", 0.25)):
                 # placement errors: +5 and -5 children in both origins for the model, none for naive
                 err = (5 if value == "a" else -5) if method == "multistate" else 0
-                rows.append({"origin": origin, "method": method, "h": 12, "group": "placement", "value": value, "actual": actual_total * share, "mean": actual_total * share + err, "covered_80": True})
+                rows.append(
+                    {
+                        "origin": origin,
+                        "method": method,
+                        "h": 12,
+                        "group": "placement",
+                        "value": value,
+                        "actual": actual_total * share,
+                        "mean": actual_total * share + err,
+                        "covered_80": True,
+                    }
+                )
     scores = pd.DataFrame(rows).assign(origin=lambda f: pd.to_datetime(f["origin"]))
     scores["error"] = scores["mean"] - scores["actual"]
     table = suf.BacktestResult(scores=scores, levels=(80,)).table()
@@ -238,7 +287,9 @@ def test_choose_reference_picks_the_window_that_sees_a_change_in_exits():
     # under-forecast the growth of the stock and the one-year window must be chosen
     episodes = simulate(seed=6, entries_per_year=600, years=14, exit_step=("2020-07-01", 0.4))
     data = as_data(episodes, start="2012-04-01", end="2023-12-31")
-    best, sensitivity = suf.choose_reference(data, origins=["2021-06-30", "2021-12-31"], candidates=(1.0, 4.0), half_lives=(None,), horizons=(12,), n_sims=50)
+    best, sensitivity = suf.choose_reference(
+        data, origins=["2021-06-30", "2021-12-31"], candidates=(1.0, 4.0), half_lives=(None,), horizons=(12,), n_sims=50
+    )
     assert best == (1.0, None)
     table = sensitivity.droplevel("half_life").xs(12, level="h")
     assert table.loc[4.0, "bias_total"] < -5  # percent: too few children
@@ -276,7 +327,9 @@ def test_ets_baseline_is_statsmodels_damped_trend(sample):
     frame = suf.baseline_forecast(sample, method="ets", horizon=6, level=(80,))
     total = frame[frame["group"] == "total"]
     history = suf.stock(sample, pd.date_range(sample.coverage_start, sample.censor_date, freq="ME"), by=())
-    model = ETSModel(history[S.CHILDREN].astype(float).reset_index(drop=True), error="add", trend="add", damped_trend=True).fit(disp=False)
+    model = ETSModel(
+        history[S.CHILDREN].astype(float).reset_index(drop=True), error="add", trend="add", damped_trend=True
+    ).fit(disp=False)
     np.testing.assert_allclose(total["mean"], model.forecast(6), rtol=1e-6)
     assert total["date"].tolist() == list(pd.date_range("2025-04-30", periods=6, freq="ME"))
 
@@ -329,8 +382,12 @@ def test_entrants_age_on_their_own_birthdays(sample, time_in_care):
 def test_entry_level_drift_widens_intervals_not_the_mean(sample):
     fitted = suf.fit(sample, uasc="together")
     assert 0 < fitted.entry_level_drift < 1
-    calm = suf.project(dataclasses.replace(fitted, entry_level_drift=0.0), horizon=24, n_sims=2000, seed=4, calibrate=False).totals()[:, -1]
-    wild = suf.project(dataclasses.replace(fitted, entry_level_drift=0.4), horizon=24, n_sims=2000, seed=4, calibrate=False).totals()[:, -1]
+    calm = suf.project(
+        dataclasses.replace(fitted, entry_level_drift=0.0), horizon=24, n_sims=2000, seed=4, calibrate=False
+    ).totals()[:, -1]
+    wild = suf.project(
+        dataclasses.replace(fitted, entry_level_drift=0.4), horizon=24, n_sims=2000, seed=4, calibrate=False
+    ).totals()[:, -1]
     assert wild.std() > 1.3 * calm.std()
     # the walk is mean-preserving: means agree within four standard errors
     assert abs(wild.mean() - calm.mean()) < 4 * np.hypot(wild.std(), calm.std()) / np.sqrt(2000)

@@ -56,7 +56,17 @@ def test_round_trip_against_generator_truth(county, tmp_path):
     # episode by episode, over the years the returns cover; entry and exit flags are the generator's own
     truth = county.episodes
     truth = truth[truth[S.EPISODE_END].isna() | (truth[S.EPISODE_END] >= data.coverage_start)]
-    cols = [S.CHILD_ID, S.EPISODE_START, S.EPISODE_END, S.PLACEMENT, S.REASON_CEASED, S.IS_EXIT, S.EXIT_REASON, S.DATE_OF_BIRTH, S.UASC]
+    cols = [
+        S.CHILD_ID,
+        S.EPISODE_START,
+        S.EPISODE_END,
+        S.PLACEMENT,
+        S.REASON_CEASED,
+        S.IS_EXIT,
+        S.EXIT_REASON,
+        S.DATE_OF_BIRTH,
+        S.UASC,
+    ]
     left = data.episodes[cols].sort_values([S.CHILD_ID, S.EPISODE_START]).reset_index(drop=True)
     right = truth[cols].sort_values([S.CHILD_ID, S.EPISODE_START]).reset_index(drop=True)
     pd.testing.assert_frame_equal(left, right, check_dtype=False)
@@ -82,7 +92,10 @@ def _mess_up(folder: Path) -> None:
         lines = text.splitlines()
         if i % 3 == 0:  # lower-case, space-padded codes
             head, *rows = lines
-            rows = [",".join(f" {c.lower()} " if j in (2, 3, 5, 6, 8) and c else c for j, c in enumerate(r.split(","))) for r in rows]
+            rows = [
+                ",".join(f" {c.lower()} " if j in (2, 3, 5, 6, 8) and c else c for j, c in enumerate(r.split(",")))
+                for r in rows
+            ]
             lines = [head, *rows]
         if i % 3 == 1:  # ISO dates
             frame = pd.read_csv(ep, dtype=str, keep_default_na=False)
@@ -123,7 +136,11 @@ def test_every_row_is_kept_or_counted(county, tmp_path):
     data = read(tmp_path)
     q = data.quality
     for path in sorted(tmp_path.glob("*/episodes.csv")):
-        raw_rows = len(pd.read_csv(path, dtype=str, encoding="cp1252" if b"\xef\xbb\xbf" not in path.read_bytes()[:3] else "utf-8-sig"))
+        raw_rows = len(
+            pd.read_csv(
+                path, dtype=str, encoding="cp1252" if b"\xef\xbb\xbf" not in path.read_bytes()[:3] else "utf-8-sig"
+            )
+        )
         kept = int((data.episodes[S.SOURCE_FILE] == str(path)).sum())
         removed = int(q.loc[(q["file"] == str(path)) & q["removed"], "n_rows"].sum())
         assert raw_rows == kept + removed, path
@@ -145,7 +162,12 @@ def test_resubmitted_episode_keeps_latest_version(tmp_path):
 
 
 def test_child_missing_from_next_return_is_closed_after_its_year(tmp_path):
-    write_year(tmp_path, 2016, [header_row("1", "01/01/2010"), header_row("2", "01/01/2011")], [episode_row("1", "01/02/2016"), episode_row("2", "01/03/2016")])
+    write_year(
+        tmp_path,
+        2016,
+        [header_row("1", "01/01/2010"), header_row("2", "01/01/2011")],
+        [episode_row("1", "01/02/2016"), episode_row("2", "01/03/2016")],
+    )
     write_year(tmp_path, 2017, [header_row("2", "01/01/2011")], [episode_row("2", "01/03/2016")])
     with pytest.warns(suf.DataQualityWarning, match="open_episode_missing_from_next_return"):
         data = suf.read_ssda903(tmp_path)
@@ -186,7 +208,12 @@ def test_overlap_duplicates_and_backwards_dates_are_repaired_and_counted(tmp_pat
 
 
 def test_child_attributes_conflicts_and_gaps(tmp_path):
-    write_year(tmp_path, 2016, [header_row("1", "01/01/2010"), header_row("3", "05/05/2016")], [episode_row("1", "01/02/2016"), episode_row("2", "01/03/2016"), episode_row("3", "01/03/2016")])
+    write_year(
+        tmp_path,
+        2016,
+        [header_row("1", "01/01/2010"), header_row("3", "05/05/2016")],
+        [episode_row("1", "01/02/2016"), episode_row("2", "01/03/2016"), episode_row("3", "01/03/2016")],
+    )
     write_year(tmp_path, 2017, [header_row("1", "02/01/2010", sex="2")], [episode_row("1", "01/02/2016")])
     data = read(tmp_path)
     r = rules(data)
@@ -202,7 +229,15 @@ def test_child_attributes_conflicts_and_gaps(tmp_path):
 
 
 def test_unknown_codes_are_flagged_or_raise_in_strict_mode(tmp_path):
-    write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016", place="Q9"), episode_row("1", "01/03/2016", place="K3", rne="P", provider="PR4")])
+    write_year(
+        tmp_path,
+        2016,
+        [header_row("1", "01/01/2010")],
+        [
+            episode_row("1", "01/02/2016", place="Q9"),
+            episode_row("1", "01/03/2016", place="K3", rne="P", provider="PR4"),
+        ],
+    )
     data = read(tmp_path)
     assert data.episodes[S.PLACEMENT].tolist() == ["unknown", "supported_accommodation"]
     r = rules(data)
@@ -212,7 +247,12 @@ def test_unknown_codes_are_flagged_or_raise_in_strict_mode(tmp_path):
 
 
 def test_dates_outside_the_return_year(tmp_path):
-    write_year(tmp_path, 2016, [header_row("1", "01/01/2010"), header_row("2", "01/01/2010")], [episode_row("1", "01/02/2016", "05/05/2016", "E4A"), episode_row("2", "01/05/2016")])
+    write_year(
+        tmp_path,
+        2016,
+        [header_row("1", "01/01/2010"), header_row("2", "01/01/2010")],
+        [episode_row("1", "01/02/2016", "05/05/2016", "E4A"), episode_row("2", "01/05/2016")],
+    )
     data = read(tmp_path)
     assert data.episodes[S.CHILD_ID].tolist() == ["1"]
     assert pd.isna(data.episodes[S.EPISODE_END].iloc[0])  # a future end date is blanked
@@ -221,7 +261,12 @@ def test_dates_outside_the_return_year(tmp_path):
 
 
 def test_eighteenth_birthday_is_structural(tmp_path):
-    write_year(tmp_path, 2016, [header_row("1", "10/06/1997"), header_row("2", "10/06/1997")], [episode_row("1", "01/02/2015"), episode_row("2", "10/06/2015", "20/06/2015", "E8")])
+    write_year(
+        tmp_path,
+        2016,
+        [header_row("1", "10/06/1997"), header_row("2", "10/06/1997")],
+        [episode_row("1", "01/02/2015"), episode_row("2", "10/06/2015", "20/06/2015", "E8")],
+    )
     data = read(tmp_path)
     one = data.episodes.iloc[0]
     assert one[S.EPISODE_END] == pd.Timestamp("2015-06-10") and one[S.IS_EXIT]
@@ -230,7 +275,12 @@ def test_eighteenth_birthday_is_structural(tmp_path):
 
 
 def test_short_breaks_excluded_unless_asked(tmp_path):
-    write_year(tmp_path, 2016, [header_row("1", "01/01/2010"), header_row("2", "01/01/2010")], [episode_row("1", "01/02/2016", "03/02/2016", "E8", ls="V3"), episode_row("2", "01/02/2016")])
+    write_year(
+        tmp_path,
+        2016,
+        [header_row("1", "01/01/2010"), header_row("2", "01/01/2010")],
+        [episode_row("1", "01/02/2016", "03/02/2016", "E8", ls="V3"), episode_row("2", "01/02/2016")],
+    )
     assert read(tmp_path).episodes[S.CHILD_ID].tolist() == ["2"]
     assert read(tmp_path, include_short_breaks=True).episodes[S.CHILD_ID].tolist() == ["1", "2"]
 
@@ -272,7 +322,12 @@ def test_flat_folder_mapping_and_xlsx(tmp_path):
 
 
 def test_cp1252_text_and_two_digit_years(tmp_path):
-    folder = write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/16"), episode_row("1", "01/03/2016", rne="P")])
+    folder = write_year(
+        tmp_path,
+        2016,
+        [header_row("1", "01/01/2010")],
+        [episode_row("1", "01/02/16"), episode_row("1", "01/03/2016", rne="P")],
+    )
     path = folder / "episodes.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame["NOTE"] = "café £5"
@@ -318,7 +373,9 @@ def test_no_episodes_at_all(tmp_path):
 
 
 def test_custom_mapping_and_coarse_groups(tmp_path):
-    write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016", place="U4", provider="PR4")])
+    write_year(
+        tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016", place="U4", provider="PR4")]
+    )
     mapping = pd.DataFrame({"place": ["U4"], "category": ["fostering"]})
     data = read(tmp_path, mapping=mapping, coarse={"fostering": "fostering", "unknown": "other"})
     assert data.episodes[S.PLACEMENT].tolist() == ["fostering"]
@@ -341,14 +398,18 @@ def test_quality_report_columns(sample):
 
 
 def test_null_tokens_time_suffix_and_social_worker_files(tmp_path):
-    folder = write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016 00:00", "NULL", "NULL")])
+    folder = write_year(
+        tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016 00:00", "NULL", "NULL")]
+    )
     (folder / "SWEpisodes.csv").write_text("CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n1,01/01/2010,S1,01/02/2016,,\n")
     data = read(tmp_path)
     ep = data.episodes.iloc[0]
     assert ep[S.EPISODE_START] == pd.Timestamp("2016-02-01") and pd.isna(ep[S.EPISODE_END])
     r = rules(data)
     assert r["null_token"] == 2 and "invalid_date" not in r
-    assert "SWEpisodes.csv" in set(data.quality.loc[data.quality["rule"] == "file_ignored", "file"].str.split("/").str[-1])
+    assert "SWEpisodes.csv" in set(
+        data.quality.loc[data.quality["rule"] == "file_ignored", "file"].str.split("/").str[-1]
+    )
 
 
 def test_old_excel_files_are_named_not_skipped(tmp_path):
@@ -371,7 +432,12 @@ def test_episodes_without_header_files_are_refused(tmp_path):
 
 
 def test_every_row_dropped_raises_naming_the_rule(tmp_path):
-    write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "31/02/2016"), episode_row("2", "not a date")])
+    write_year(
+        tmp_path,
+        2016,
+        [header_row("1", "01/01/2010")],
+        [episode_row("1", "31/02/2016"), episode_row("2", "not a date")],
+    )
     with pytest.raises(suf.SchemaError) as info:
         suf.read_ssda903(tmp_path)
     assert info.value.rule == "no_usable_episodes"
@@ -399,7 +465,10 @@ def test_mapping_keys_may_be_spans_and_bad_keys_are_named(tmp_path):
 
 @pytest.mark.parametrize("encoding, sep", [("utf-16", ","), ("utf-16", "\t"), ("utf-16-le", ","), ("utf-8", ";")])
 def test_utf16_and_other_separators_read_like_utf8(tmp_path, encoding, sep):
-    rows = [episode_row("1", "01/02/2016", "01/03/2016", "X1"), episode_row("1", "01/03/2016", place="K2", provider="PR4", rne="P")]
+    rows = [
+        episode_row("1", "01/02/2016", "01/03/2016", "X1"),
+        episode_row("1", "01/03/2016", place="K2", provider="PR4", rne="P"),
+    ]
     plain = tmp_path / "plain"
     write_year(plain, 2016, [header_row("1", "01/01/2010")], rows)
     other = tmp_path / "other"
@@ -422,14 +491,23 @@ def test_ragged_row_is_counted_and_the_rest_read(tmp_path):
     assert data.episodes[S.CHILD_ID].tolist() == ["1", "3"]
     q = data.quality
     ragged = q[q["rule"] == "ragged_row"]
-    assert ragged[["file", "row", S.CHILD_ID, "removed"]].values.tolist() == [[str(folder / "episodes.csv"), 3, "2", True]]
+    assert ragged[["file", "row", S.CHILD_ID, "removed"]].values.tolist() == [
+        [str(folder / "episodes.csv"), 3, "2", True]
+    ]
     assert q.loc[q["rule"] == "trailing_empty_fields", "n_rows"].tolist() == [1]
     # three data lines: two kept, one removed and counted
-    assert len(data.episodes) + int(q.loc[q["removed"] & (q["file"] == str(folder / "episodes.csv")), "n_rows"].sum()) == 3
+    assert (
+        len(data.episodes) + int(q.loc[q["removed"] & (q["file"] == str(folder / "episodes.csv")), "n_rows"].sum()) == 3
+    )
 
 
 def test_blank_lines_keep_the_row_numbers(tmp_path):
-    folder = write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016"), episode_row("1", "01/03/2016", rne="P", place="K2", provider="PR4")])
+    folder = write_year(
+        tmp_path,
+        2016,
+        [header_row("1", "01/01/2010")],
+        [episode_row("1", "01/02/2016"), episode_row("1", "01/03/2016", rne="P", place="K2", provider="PR4")],
+    )
     lines = (folder / "episodes.csv").read_text().splitlines()
     (folder / "episodes.csv").write_text("\n".join([lines[0], lines[1], "", lines[2]]) + "\n")
     data = read(tmp_path)

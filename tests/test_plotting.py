@@ -42,7 +42,9 @@ def test_fan_draws_the_median_and_nested_bands(sample, results):
     bands = {c.get_label(): c.get_paths()[0].vertices[:, 1] for c in ax.collections}
     # each band's polygon spans exactly its interval, and wider levels hold the narrower
     for lv in (50, 80, 95):
-        assert bands[f"band_{lv}"].min() == pytest.approx(total[f"lower_{lv}"].min()) and bands[f"band_{lv}"].max() == pytest.approx(total[f"upper_{lv}"].max())
+        assert bands[f"band_{lv}"].min() == pytest.approx(total[f"lower_{lv}"].min()) and bands[
+            f"band_{lv}"
+        ].max() == pytest.approx(total[f"upper_{lv}"].max())
     assert bands["band_95"].max() >= bands["band_80"].max() >= bands["band_50"].max()
     history = line(ax, "history")
     assert history.get_ydata()[-1] == suf.stock(sample, [sample.censor_date], by=())["children"].iloc[0]
@@ -84,14 +86,25 @@ def test_waterfall_steps_are_the_pressure_split(results):
     split = suf.cost_pressure(costs, "2025-26", "2027-28").query("category == 'all'").set_index("effect")["mean"]
     heights = [p.get_height() for p in ax.patches]
     totals = pd.Series(costs.totals().mean(axis=0), index=costs.financial_years)
-    np.testing.assert_allclose(heights, [totals["2025-26"], abs(split["volume"]), abs(split["price"]), abs(split["mix"]), totals["2027-28"]])
+    np.testing.assert_allclose(
+        heights, [totals["2025-26"], abs(split["volume"]), abs(split["price"]), abs(split["mix"]), totals["2027-28"]]
+    )
     assert totals["2025-26"] + split["volume"] + split["price"] + split["mix"] == pytest.approx(totals["2027-28"])
 
 
 def test_scenario_lines_target_and_chances(sample):
     fitted = suf.fit(sample)
     scenarios = suf.read_scenarios(suf.sample_path() / "scenarios.json")[:2]
-    scores = suf.score(fitted, scenarios, unit_costs=suf.default_unit_costs(), horizon=36, n_sims=100, seed=1, target=500_000, target_year="2026-27")
+    scores = suf.score(
+        fitted,
+        scenarios,
+        unit_costs=suf.default_unit_costs(),
+        horizon=36,
+        n_sims=100,
+        seed=1,
+        target=500_000,
+        target_year="2026-27",
+    )
     ax = P.scenarios(scores)
     summary = scores.summary()
     frame = scores.savings_frame()
@@ -110,14 +123,20 @@ def test_gap_panels_show_places_and_shortfall_chance(results):
     g = gap[gap["category"] == "inhouse_fostering"]
     np.testing.assert_allclose(line(axes[0], "places").get_ydata(), g["capacity"])
     np.testing.assert_allclose(line(axes[0], "demand (mean)").get_ydata(), g["demand_mean"])
-    twin = [a for a in axes[0].figure.axes if a is not axes[0] and a.get_shared_x_axes().joined(a, axes[0]) and a.get_ylabel() == "P(shortfall)"][0]
+    twin = [
+        a
+        for a in axes[0].figure.axes
+        if a is not axes[0] and a.get_shared_x_axes().joined(a, axes[0]) and a.get_ylabel() == "P(shortfall)"
+    ][0]
     np.testing.assert_allclose(line(twin, "P(shortfall)").get_ydata(), g["p_shortfall"])
 
 
 def test_backtest_chart_is_the_table():
     table = pd.DataFrame(
         {"mape_total": [4.0, 7.0, 5.0, 8.5], "coverage_80": [82.0, 78.0, 60.0, 55.0]},
-        index=pd.MultiIndex.from_tuples([("multistate", 12), ("multistate", 24), ("naive", 12), ("naive", 24)], names=["method", "h"]),
+        index=pd.MultiIndex.from_tuples(
+            [("multistate", 12), ("multistate", 24), ("naive", 12), ("naive", 24)], names=["method", "h"]
+        ),
     )
     left, right = P.backtest(table)
     np.testing.assert_allclose(line(left, "naive").get_ydata(), [5.0, 8.5])

@@ -39,7 +39,11 @@ def test_split_by_hand():
     vol_a = 10 * ((0.5 * 100 + (1 / 3) * 110) / 3 + (0.5 * 110 + (1 / 3) * 100) / 6)
     mix_a = (1 / 3 - 0.5) * ((20 * 100 + 30 * 110) / 3 + (20 * 110 + 30 * 100) / 6)
     price_a = 10 * ((20 * 0.5 + 30 / 3) / 3 + (20 / 3 + 30 * 0.5) / 6)
-    assert frame[("volume", "a")] == pytest.approx(vol_a) and frame[("mix", "a")] == pytest.approx(mix_a) and frame[("price", "a")] == pytest.approx(price_a)
+    assert (
+        frame[("volume", "a")] == pytest.approx(vol_a)
+        and frame[("mix", "a")] == pytest.approx(mix_a)
+        and frame[("price", "a")] == pytest.approx(price_a)
+    )
     assert vol_a + mix_a + price_a == pytest.approx(100)  # £1,100 - £1,000
     # b's price did not change: volume at the mean share, mix at the mean volume
     assert frame[("price", "b")] == pytest.approx(0)
@@ -55,7 +59,10 @@ def test_effects_add_up_in_every_path(sample):
     np.testing.assert_allclose(draws["volume"] + draws["price"] + draws["mix"], draws["total"], rtol=1e-9, atol=1e-3)
     # the total is each path's change in spend
     years = list(costs.financial_years)
-    np.testing.assert_allclose(draws["total"].sum(axis=1), costs.totals()[:, years.index("2028-29")] - costs.totals()[:, years.index("2025-26")])
+    np.testing.assert_allclose(
+        draws["total"].sum(axis=1),
+        costs.totals()[:, years.index("2028-29")] - costs.totals()[:, years.index("2025-26")],
+    )
     frame = suf.cost_pressure(costs, "2025-26", "2028-29", level=(80,))
     mean = frame[frame["category"] == "all"].set_index("effect")["mean"]
     assert mean["volume"] + mean["price"] + mean["mix"] == pytest.approx(mean["total"])
@@ -67,9 +74,22 @@ def test_flat_prices_and_mix_leave_only_volume():
     costs = two_year_costs()
     weeks = np.array([[10.0, 10.0], [20.0, 20.0]])  # everyone doubles, same shares and prices
     price = np.array([[100.0, 1000.0], [100.0, 1000.0]])
-    doubled = CostProjection(costs.financial_years, costs.days, costs.categories, costs.routes, (weeks * 7)[None, :, :, None], (weeks * price)[None, :, :, None], price[:, :, None], costs.assumptions)
+    doubled = CostProjection(
+        costs.financial_years,
+        costs.days,
+        costs.categories,
+        costs.routes,
+        (weeks * 7)[None, :, :, None],
+        (weeks * price)[None, :, :, None],
+        price[:, :, None],
+        costs.assumptions,
+    )
     frame = suf.cost_pressure(doubled, "2025-26", "2026-27").set_index(["effect", "category"])["mean"]
-    assert frame[("volume", "all")] == pytest.approx(11_000) and frame[("price", "all")] == 0 and frame[("mix", "all")] == pytest.approx(0)
+    assert (
+        frame[("volume", "all")] == pytest.approx(11_000)
+        and frame[("price", "all")] == 0
+        and frame[("mix", "all")] == pytest.approx(0)
+    )
 
 
 def test_unknown_year_is_refused():

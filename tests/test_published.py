@@ -18,7 +18,9 @@ def table():
 
 
 def test_read_published(table):
-    assert {"la_code", "la_name", "region_name", "year", "cla_31_march", "starts", "ceases", "population_0_17"} <= set(table.columns)
+    assert {"la_code", "la_name", "region_name", "year", "cla_31_march", "starts", "ceases", "population_0_17"} <= set(
+        table.columns
+    )
     assert table["year"].min() == 2011 and table["year"].max() == 2022
     assert table["la_code"].nunique() > 150
     # national total at 31 March 2022 is 82,090 (DfE, rounded to 10); council rows sum within suppression
@@ -57,13 +59,22 @@ def test_bad_cell_names_its_line(tmp_path):
     path.write_text("la_code,la_name,year,cla_31_march\nE1,A,2020,5\nE1,A,2021,-3\n")
     with pytest.raises(suf.SchemaError) as info:
         suf.read_published(path)
-    assert (info.value.file, info.value.row, info.value.column, info.value.rule) == (str(path), 3, "cla_31_march", "negative")
+    assert (info.value.file, info.value.row, info.value.column, info.value.rule) == (
+        str(path),
+        3,
+        "cla_31_march",
+        "negative",
+    )
 
 
 def test_forecast_shape(table):
     fc = suf.forecast_published(table, horizon=3, level=(80, 95))
     assert set(fc["year"]) == {2023, 2024, 2025}
-    assert (fc["lower_95"] <= fc["lower_80"]).all() and (fc["lower_80"] <= fc["mean"]).all() and (fc["mean"] <= fc["upper_80"]).all()
+    assert (
+        (fc["lower_95"] <= fc["lower_80"]).all()
+        and (fc["lower_80"] <= fc["mean"]).all()
+        and (fc["mean"] <= fc["upper_80"]).all()
+    )
     assert fc["la_code"].nunique() > 140
 
 
@@ -99,7 +110,6 @@ def test_starts_drift_separates_noise_from_drift():
     sigma = starts_drift(pd.concat(rows))
     # 300 councils x 11 changes: the estimate's standard error is about 0.005
     assert abs(sigma - 0.1) < 0.015, sigma
-
 
 
 def test_empirical_intervals():

@@ -104,11 +104,25 @@ def test_mix_backtest_by_hand():
         ("B", 2013): [30, 10, 5, 5, 0],
         ("B", 2014): [30, 10, 5, 5, 0],
     }
-    rows = [{"la_code": la, "la_name": la, "year": year, "placement": g, "children": float(n)} for (la, year), ns in counts.items() for g, n in zip(groups, ns)]
-    rows += [{"la_code": la, "la_name": la, "year": year, "placement": "total", "children": float(sum(ns))} for (la, year), ns in counts.items()]
+    rows = [
+        {"la_code": la, "la_name": la, "year": year, "placement": g, "children": float(n)}
+        for (la, year), ns in counts.items()
+        for g, n in zip(groups, ns)
+    ]
+    rows += [
+        {"la_code": la, "la_name": la, "year": year, "placement": "total", "children": float(sum(ns))}
+        for (la, year), ns in counts.items()
+    ]
     placements = pd.DataFrame(rows)
-    totals = placements[placements["placement"] == "total"].rename(columns={"children": "cla_31_march"}).drop(columns="placement").assign(region_name="R")
-    result = suf.backtest_published_placements(totals, placements, origins=[2013], horizon=1, methods=("naive",), reorganised=False)
+    totals = (
+        placements[placements["placement"] == "total"]
+        .rename(columns={"children": "cla_31_march"})
+        .drop(columns="placement")
+        .assign(region_name="R")
+    )
+    result = suf.backtest_published_placements(
+        totals, placements, origins=[2013], horizon=1, methods=("naive",), reorganised=False
+    )
     row = result.loc[("naive", 1)]
     # council A: |70-60| + |20-20| + |5-10| + |5-5| + |0-5| = 20 of 100 children, 20%; council B: no change, 0%
     assert row["forecasts"] == 2 and row["wape"] == pytest.approx(10.0)

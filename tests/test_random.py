@@ -53,10 +53,14 @@ def _chi_square_p(draws, pmf_support, pmf):
 
 
 # a single trial, inversion (n·min(p, 1-p) < 30), the flipped branch, and beta splitting (n·min >= 30)
-@pytest.mark.parametrize(("n", "p"), [(1, 0.3), (12, 0.3), (500, 0.04), (60, 0.97), (200, 0.5), (5_000, 0.31), (1_000_000, 0.002)])
+@pytest.mark.parametrize(
+    ("n", "p"), [(1, 0.3), (12, 0.3), (500, 0.04), (60, 0.97), (200, 0.5), (5_000, 0.31), (1_000_000, 0.002)]
+)
 def test_binomial_matches_its_distribution(n, p):
     draws = _binomials(_state(1), n, p, SIZE)
-    support = np.arange(n + 1) if n <= 5_000 else np.arange(int(n * p - 8 * np.sqrt(n * p)), int(n * p + 8 * np.sqrt(n * p)))
+    support = (
+        np.arange(n + 1) if n <= 5_000 else np.arange(int(n * p - 8 * np.sqrt(n * p)), int(n * p + 8 * np.sqrt(n * p)))
+    )
     # a fixed seed: the test is a regression check with a 1-in-10,000 false alarm rate when first written
     assert _chi_square_p(draws, support, stats.binom.pmf(support, n, p)) > 1e-4
     assert draws.min() >= 0 and draws.max() <= n

@@ -42,7 +42,9 @@ def test_readme_figures_are_the_benchmarks_results():
     quoted = _quoted()
     assert {"benchmarks/results/accuracy_counties.md", "benchmarks/results/accuracy_published.md"} <= set(quoted)
     for name, body in quoted.items():
-        assert body.strip() == (ROOT / name).read_text().strip(), f"README quotes an out-of-date {name}: rerun its benchmark and paste it"
+        assert body.strip() == (ROOT / name).read_text().strip(), (
+            f"README quotes an out-of-date {name}: rerun its benchmark and paste it"
+        )
     # every results file is quoted somewhere
     assert {f"benchmarks/results/{p.name}" for p in RESULTS.glob("*.md")} == set(quoted)
 

@@ -10,7 +10,14 @@ from sufficiency.published.empirical import log_errors
 from sufficiency.published.reorganisations import predecessor_weights, with_predecessors
 from sufficiency.published.totals import _actual, point_forecasts
 
-BCP, DORSET, OLD_DORSET, NORTH, WEST, NORTHANTS = "E06000058", "E06000059", "E10000009", "E06000061", "E06000062", "E10000021"
+BCP, DORSET, OLD_DORSET, NORTH, WEST, NORTHANTS = (
+    "E06000058",
+    "E06000059",
+    "E10000009",
+    "E06000061",
+    "E06000062",
+    "E10000021",
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +64,12 @@ def test_backtest_scores_only_published_figures(table):
     assert (a["forecasts"] == b["forecasts"]).all()
     # past errors that set interval widths are measured against published figures only
     rebuilt = with_predecessors(table)
-    errors = log_errors(lambda o: point_forecasts(rebuilt, origin=o, horizon=1, method="naive"), _actual(rebuilt), origins=range(2012, 2022), keys=())
+    errors = log_errors(
+        lambda o: point_forecasts(rebuilt, origin=o, horizon=1, method="naive"),
+        _actual(rebuilt),
+        origins=range(2012, 2022),
+        keys=(),
+    )
     assert len(errors) > 1000
     estimated = rebuilt.query("estimated")[["la_code", "year"]]
     assert errors.merge(estimated, on=["la_code", "year"]).empty

@@ -28,8 +28,27 @@ def report(tmp_path_factory):
 def test_writes_the_page_workbook_charts_and_tables(report):
     names = {p.name for p in report.iterdir()}
     assert {"report.html", "report.xlsx"} <= names
-    assert {"forecast.png", "demand_by_placement.png", "demand_by_age.png", "sufficiency_gap.png", "spend_by_year.png", "cost_pressure.png", "scenarios.png", "accuracy.png"} <= names
-    assert {"forecast.csv", "spend_forecast.csv", "cost_pressure.csv", "scenario_savings.csv", "scenario_summary.csv", "sufficiency_gap.csv", "assumptions.csv", "data_quality.csv", "accuracy.csv"} <= names
+    assert {
+        "forecast.png",
+        "demand_by_placement.png",
+        "demand_by_age.png",
+        "sufficiency_gap.png",
+        "spend_by_year.png",
+        "cost_pressure.png",
+        "scenarios.png",
+        "accuracy.png",
+    } <= names
+    assert {
+        "forecast.csv",
+        "spend_forecast.csv",
+        "cost_pressure.csv",
+        "scenario_savings.csv",
+        "scenario_summary.csv",
+        "sufficiency_gap.csv",
+        "assumptions.csv",
+        "data_quality.csv",
+        "accuracy.csv",
+    } <= names
     assert "episodes.csv" not in names
     for png in report.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
@@ -40,7 +59,9 @@ def test_no_child_level_data_anywhere(report, sample):
     dobs = set(sample.children[S.DATE_OF_BIRTH].dropna().dt.strftime("%d/%m/%Y"))
     texts = [p.read_text(encoding="utf-8") for p in report.iterdir() if p.suffix in (".csv", ".html")]
     book = load_workbook(report / "report.xlsx")
-    texts += [" ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None) for ws in book.worksheets]
+    texts += [
+        " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None) for ws in book.worksheets
+    ]
     words = set()
     for text in texts:
         words |= set(re.findall(r"\bC\d{6}\b", text))
@@ -51,7 +72,16 @@ def test_no_child_level_data_anywhere(report, sample):
 
 def test_workbook_reads_back_with_formats_and_no_formulas(report):
     book = load_workbook(report / "report.xlsx")
-    assert {"forecast", "spend_forecast", "cost_pressure", "scenario_savings", "sufficiency_gap", "assumptions", "assumptions_prices", "data_quality"} <= set(book.sheetnames)
+    assert {
+        "forecast",
+        "spend_forecast",
+        "cost_pressure",
+        "scenario_savings",
+        "sufficiency_gap",
+        "assumptions",
+        "assumptions_prices",
+        "data_quality",
+    } <= set(book.sheetnames)
     spend = book["spend_forecast"]
     assert spend.freeze_panes == "A2"
     header = [c.value for c in spend[1]]
@@ -59,7 +89,9 @@ def test_workbook_reads_back_with_formats_and_no_formulas(report):
     assert mean.number_format == '"£"#,##0;-"£"#,##0' and isinstance(mean.value, float)
     # the sheet holds what the CSV holds, as numbers
     csv = pd.read_csv(report / "spend_forecast.csv")
-    np.testing.assert_allclose([spend.cell(row=i + 2, column=header.index("mean") + 1).value for i in range(len(csv))], csv["mean"])
+    np.testing.assert_allclose(
+        [spend.cell(row=i + 2, column=header.index("mean") + 1).value for i in range(len(csv))], csv["mean"]
+    )
     # the wide spend sheet finance reads first holds the long table's totals, year by year
     wide = pd.read_csv(report / "spend_by_year.csv")
     totals = csv[csv["group"] == "total"]
@@ -83,12 +115,32 @@ def test_headline_figures_are_the_librarys(report, sample):
     fees = suf.read_placement_costs(suf.sample_path() / "placement_costs.csv", sample, warn=False)
     costs = suf.cost(projection, suf.default_unit_costs(), inflation=suf.default_inflation(), fees=fees)
     first = costs.totals()[:, 0]
-    assert f"£{first.mean() / 1e6:,.1f}m (£{np.percentile(first, 10) / 1e6:,.1f}m to £{np.percentile(first, 90) / 1e6:,.1f}m)" in page
+    assert (
+        f"£{first.mean() / 1e6:,.1f}m (£{np.percentile(first, 10) / 1e6:,.1f}m to £{np.percentile(first, 90) / 1e6:,.1f}m)"
+        in page
+    )
 
 
 def test_suppression_and_asking_for_episodes(tmp_path):
     out = tmp_path / "r"
-    assert main(["report", "--out", str(out), "--n-sims", "20", "--horizon", "24", "--suppress-below", "10", "--include-episodes", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--out",
+                str(out),
+                "--n-sims",
+                "20",
+                "--horizon",
+                "24",
+                "--suppress-below",
+                "10",
+                "--include-episodes",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     stock = pd.read_csv(out / "stock_31_march.csv", dtype=str)
     values = stock.drop(columns="date").stack()
     assert (values == "c").any()
@@ -107,7 +159,10 @@ def test_report_on_another_councils_returns(tmp_path):
     county = suf.simulate_county(seed=4, parameters=suf.datasets.CountyParameters(first_year=2019, last_year=2024))
     suf.write_returns(county.episodes, county.children, tmp_path / "returns", first_year=2019, last_year=2024)
     out = tmp_path / "r"
-    assert main(["report", str(tmp_path / "returns"), "--out", str(out), "--n-sims", "50", "--horizon", "36", "--quiet"]) == 0
+    assert (
+        main(["report", str(tmp_path / "returns"), "--out", str(out), "--n-sims", "50", "--horizon", "36", "--quiet"])
+        == 0
+    )
     names = {p.name for p in out.iterdir()}
     # no places or scenarios were given, so those parts are left out, and the rest is there
     assert "scenarios.png" not in names and "sufficiency_gap.png" not in names

@@ -22,7 +22,15 @@ def page_and_log(tmp_path_factory):
     assert main(["report", "--out", str(out), "--n-sims", "200", "--quiet"]) == 0
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         console, requests = [], []
@@ -30,8 +38,12 @@ def page_and_log(tmp_path_factory):
         page.on("pageerror", lambda e: console.append(("error", str(e))))
         page.on("request", lambda r: requests.append(r.url))
         page.goto((out / "report.html").as_uri(), wait_until="load")
-        images = page.evaluate("Array.from(document.images).map(i => ({id: i.id, w: i.naturalWidth, h: i.naturalHeight, done: i.complete}))")
-        headline = page.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('[data-headline]')).map(td => [td.dataset.headline, td.textContent]))")
+        images = page.evaluate(
+            "Array.from(document.images).map(i => ({id: i.id, w: i.naturalWidth, h: i.naturalHeight, done: i.complete}))"
+        )
+        headline = page.evaluate(
+            "Object.fromEntries(Array.from(document.querySelectorAll('[data-headline]')).map(td => [td.dataset.headline, td.textContent]))"
+        )
         shot = page.screenshot(full_page=False)
         browser.close()
     return {"console": console, "requests": requests, "images": images, "headline": headline, "shot": shot, "out": out}
@@ -55,7 +67,10 @@ def test_headline_figures_in_the_browser_are_the_librarys(page_and_log, sample):
     assert headline["Children looked after now"].startswith(f"{now:,}")
     projection = suf.project(suf.fit(sample), horizon=60, n_sims=200, seed=1)
     total = projection.totals()[:, 60]
-    assert headline["In 5 years (March 2030)"] == f"{total.mean():,.0f} ({np.percentile(total, 10):,.0f} to {np.percentile(total, 90):,.0f})"
+    assert (
+        headline["In 5 years (March 2030)"]
+        == f"{total.mean():,.0f} ({np.percentile(total, 10):,.0f} to {np.percentile(total, 90):,.0f})"
+    )
 
 
 def test_screenshot_is_not_blank(page_and_log):

@@ -23,14 +23,30 @@ def partner(capacity: float = 12.0) -> suf.Scenario:
     return suf.Scenario(
         "partner",
         (
-            suf.shift_placements("external_residential", route="spot", to_route="partner", share=0.5, weekly_cost=5800, start=START, ramp_months=18, capacity=capacity),
+            suf.shift_placements(
+                "external_residential",
+                route="spot",
+                to_route="partner",
+                share=0.5,
+                weekly_cost=5800,
+                start=START,
+                ramp_months=18,
+                capacity=capacity,
+            ),
             suf.implementation_cost(one_off=400_000, running_per_year=150_000, start=START),
         ),
     )
 
 
 def stepdown() -> suf.Scenario:
-    return suf.Scenario("step-down", (suf.change_hazard("external_residential", "agency_fostering", factor=2.0, ages=range(8, 16), start=START, ramp_months=12),))
+    return suf.Scenario(
+        "step-down",
+        (
+            suf.change_hazard(
+                "external_residential", "agency_fostering", factor=2.0, ages=range(8, 16), start=START, ramp_months=12
+            ),
+        ),
+    )
 
 
 def edge() -> suf.Scenario:
@@ -40,16 +56,41 @@ def edge() -> suf.Scenario:
 @pytest.fixture(scope="module")
 def scores(fitted):
     scenarios = [suf.Scenario("nothing"), partner(), stepdown(), edge()]
-    return suf.score(fitted, scenarios, unit_costs=suf.default_unit_costs(), inflation=suf.default_inflation(), horizon=48, n_sims=300, seed=12, target=1_000_000, target_year="2027-28")
+    return suf.score(
+        fitted,
+        scenarios,
+        unit_costs=suf.default_unit_costs(),
+        inflation=suf.default_inflation(),
+        horizon=48,
+        n_sims=300,
+        seed=12,
+        target=1_000_000,
+        target_year="2027-28",
+    )
 
 
 def test_scenarios_round_trip_as_data(tmp_path):
-    scenario = suf.Scenario("all levers", (*partner().levers, *stepdown().levers, *edge().levers, suf.change_unit_cost("agency_fostering", route="spot", factor=0.9, start="2026-04-01"), suf.add_capacity("inhouse_fostering", places=10, start="2026-04-01")), "a brief")
+    scenario = suf.Scenario(
+        "all levers",
+        (
+            *partner().levers,
+            *stepdown().levers,
+            *edge().levers,
+            suf.change_unit_cost("agency_fostering", route="spot", factor=0.9, start="2026-04-01"),
+            suf.add_capacity("inhouse_fostering", places=10, start="2026-04-01"),
+        ),
+        "a brief",
+    )
     assert suf.Scenario.from_dict(json.loads(json.dumps(scenario.to_dict()))) == scenario
     path = tmp_path / "scenarios.json"
     path.write_text(json.dumps({"scenarios": [scenario.to_dict(), partner().to_dict()]}))
     assert suf.read_scenarios(path) == [scenario, partner()]
-    assert [s.name for s in suf.read_scenarios(suf.sample_path() / "scenarios.json")] == ["Partner children's homes", "Step-down to foster care", "Edge of care for 16-17", "Recruit foster carers"]
+    assert [s.name for s in suf.read_scenarios(suf.sample_path() / "scenarios.json")] == [
+        "Partner children's homes",
+        "Step-down to foster care",
+        "Edge of care for 16-17",
+        "Recruit foster carers",
+    ]
 
 
 def test_baseline_is_exactly_the_projection_and_no_levers_save_nothing(fitted, scores):
@@ -59,7 +100,11 @@ def test_baseline_is_exactly_the_projection_and_no_levers_save_nothing(fitted, s
     np.testing.assert_allclose(scores.baseline.totals(), base.totals())
     assert (scores.savings["nothing"] == 0).all()
     summary = scores.summary()
-    assert summary.loc["nothing", "saving_mean"] == 0 and summary.loc["nothing", "p_target"] == 0 and pd.isna(summary.loc["nothing", "payback_year"])
+    assert (
+        summary.loc["nothing", "saving_mean"] == 0
+        and summary.loc["nothing", "p_target"] == 0
+        and pd.isna(summary.loc["nothing", "payback_year"])
+    )
 
 
 def test_partner_shift_matches_a_spreadsheet_of_the_baseline_paths(scores):
@@ -81,7 +126,10 @@ def test_partner_shift_matches_a_spreadsheet_of_the_baseline_paths(scores):
     by_year = np.zeros((saving.shape[0], len(months.labels)))
     np.add.at(by_year.T, months.year, saving.T)
     # implementation: £400k in 2025-26, £150k a year by day from 1 July 2025
-    running = np.array([150_000 * (pd.Timestamp("2026-03-31") - pd.Timestamp(START)).days / 365.25 + 150_000 / 365.25] + [150_000 * d / 365.25 for d in (365, 366, 365)])
+    running = np.array(
+        [150_000 * (pd.Timestamp("2026-03-31") - pd.Timestamp(START)).days / 365.25 + 150_000 / 365.25]
+        + [150_000 * d / 365.25 for d in (365, 366, 365)]
+    )
     expected = by_year - np.array([400_000, 0, 0, 0]) - running
     np.testing.assert_allclose(scores.savings["partner"], expected, rtol=1e-9, atol=1e-3)
     # the cap holds in every path and month
@@ -117,7 +165,9 @@ def test_levers_move_the_right_things(fitted, scores):
     assert summary.loc["partner", "entries_avoided"] == 0
     year = (scores.month_ends > "2027-03-31") & (scores.month_ends <= "2028-03-31")
     days = scores.month_ends[year].days_in_month.to_numpy()
-    assert summary.loc["partner", "children_shifted"] == pytest.approx((scores.shifted["partner"][:, year, 0] * days).sum(axis=1).mean() / days.sum())
+    assert summary.loc["partner", "children_shifted"] == pytest.approx(
+        (scores.shifted["partner"][:, year, 0] * days).sum(axis=1).mean() / days.sum()
+    )
     assert summary.loc["step-down", "child_months_changed"] > 0
     i = scores.baseline.categories.index("external_residential")
     base_res = scores.baseline.child_days[:, -1, i].sum(axis=1).mean()
@@ -143,30 +193,61 @@ def test_same_seed_same_scores_and_inputs_untouched(fitted, sample):
 
 
 def test_capacity_levers_close_the_gap(fitted):
-    capacity = pd.DataFrame({"category": ["inhouse_fostering", "external_residential"], "route": ["in_house", "block"], "places": [250, 6]})
-    scenarios = [suf.Scenario("carers", (suf.add_capacity("inhouse_fostering", places=40, start="2026-04-01"),)), partner()]
-    s = suf.score(fitted, scenarios, unit_costs=suf.default_unit_costs(), horizon=36, n_sims=100, seed=1, capacity=capacity)
+    capacity = pd.DataFrame(
+        {"category": ["inhouse_fostering", "external_residential"], "route": ["in_house", "block"], "places": [250, 6]}
+    )
+    scenarios = [
+        suf.Scenario("carers", (suf.add_capacity("inhouse_fostering", places=40, start="2026-04-01"),)),
+        partner(),
+    ]
+    s = suf.score(
+        fitted, scenarios, unit_costs=suf.default_unit_costs(), horizon=36, n_sims=100, seed=1, capacity=capacity
+    )
     summary = s.summary()
     # 40 more places from April 2026: the target year (2027-28) has 40 fewer places needed where any were
     assert summary.loc["carers", "places_needed_change"] < 0 and summary.loc["carers", "saving_mean"] == 0
     # the partner's 12 places count as capacity for children's homes
     g = s.gaps["partner"]
-    assert g.loc[(g["category"] == "external_residential") & (g["date"] == pd.Timestamp("2027-03-31")), "capacity"].iloc[0] == 18
+    assert (
+        g.loc[(g["category"] == "external_residential") & (g["date"] == pd.Timestamp("2027-03-31")), "capacity"].iloc[0]
+        == 18
+    )
 
 
 @pytest.mark.parametrize(
     "lever, message",
     [
-        (lambda: suf.shift_placements("foster_typo", to_route="partner", share=0.5, weekly_cost=1, start=START), "unknown category 'foster_typo'; the model's categories are kinship_fostering"),
-        (lambda: suf.shift_placements("external_residential", route="framework_typo", to_route="partner", share=0.5, weekly_cost=1, start=START), "no placements by route 'framework_typo'; its routes are framework, spot"),
-        (lambda: suf.change_hazard("external_residential", "nowhere", factor=2, start=START), "unknown category 'nowhere'"),
+        (
+            lambda: suf.shift_placements("foster_typo", to_route="partner", share=0.5, weekly_cost=1, start=START),
+            "unknown category 'foster_typo'; the model's categories are kinship_fostering",
+        ),
+        (
+            lambda: suf.shift_placements(
+                "external_residential",
+                route="framework_typo",
+                to_route="partner",
+                share=0.5,
+                weekly_cost=1,
+                start=START,
+            ),
+            "no placements by route 'framework_typo'; its routes are framework, spot",
+        ),
+        (
+            lambda: suf.change_hazard("external_residential", "nowhere", factor=2, start=START),
+            "unknown category 'nowhere'",
+        ),
         (lambda: suf.change_entries(factor=0.9, categories=["x"], start=START), "unknown category 'x'"),
-        (lambda: suf.change_hazard("external_residential", "exit", factor=2, start="2020-01-01"), "before the projection starts"),
+        (
+            lambda: suf.change_hazard("external_residential", "exit", factor=2, start="2020-01-01"),
+            "before the projection starts",
+        ),
     ],
 )
 def test_bad_levers_are_refused_with_the_valid_values(fitted, lever, message):
     with pytest.raises(ValueError, match=message):
-        suf.score(fitted, [suf.Scenario("bad", (lever(),))], unit_costs=suf.default_unit_costs(), horizon=12, n_sims=5, seed=1)
+        suf.score(
+            fitted, [suf.Scenario("bad", (lever(),))], unit_costs=suf.default_unit_costs(), horizon=12, n_sims=5, seed=1
+        )
 
 
 def test_lever_values_are_checked_when_made():
@@ -175,7 +256,9 @@ def test_lever_values_are_checked_when_made():
     with pytest.raises(ValueError, match="ages"):
         suf.change_entries(factor=0.9, ages=[16, 18], start=START)
     with pytest.raises(ValueError, match="capacity must be 0 or more"):
-        suf.shift_placements("external_residential", to_route="partner", share=0.5, weekly_cost=1, start=START, capacity=-1)
+        suf.shift_placements(
+            "external_residential", to_route="partner", share=0.5, weekly_cost=1, start=START, capacity=-1
+        )
     with pytest.raises(ValueError, match="not a date"):
         suf.add_capacity("inhouse_fostering", places=3, start="next spring")
     with pytest.raises(ValueError, match="unknown lever 'magic'"):
@@ -188,6 +271,8 @@ def test_bad_scenario_files_are_refused(tmp_path):
     with pytest.raises(suf.SchemaError) as info:
         suf.read_scenarios(path)
     assert info.value.rule == "not_json" and info.value.row == 3
-    path.write_text('{"name": "x", "levers": [{"lever": "add_capacity", "category": "a", "places": -1, "start": "2026-01-01"}]}')
+    path.write_text(
+        '{"name": "x", "levers": [{"lever": "add_capacity", "category": "a", "places": -1, "start": "2026-01-01"}]}'
+    )
     with pytest.raises(suf.SchemaError, match="places must be 0 or more"):
         suf.read_scenarios(path)

@@ -25,7 +25,19 @@ def _episodes() -> pd.DataFrame:
         ("D", "2008-01-01", "2019-12-01", "2020-02-15", "inhouse_fostering", True, False, ""),
         ("D", "2008-01-01", "2020-02-15", None, "inhouse_fostering", False, False, ""),
     ]
-    frame = pd.DataFrame(rows, columns=[S.CHILD_ID, S.DATE_OF_BIRTH, S.EPISODE_START, S.EPISODE_END, S.PLACEMENT, S.IS_ENTRY, S.IS_EXIT, S.EXIT_REASON])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            S.CHILD_ID,
+            S.DATE_OF_BIRTH,
+            S.EPISODE_START,
+            S.EPISODE_END,
+            S.PLACEMENT,
+            S.IS_ENTRY,
+            S.IS_EXIT,
+            S.EXIT_REASON,
+        ],
+    )
     for col in (S.DATE_OF_BIRTH, S.EPISODE_START, S.EPISODE_END):
         frame[col] = pd.to_datetime(frame[col])
     return frame
@@ -86,7 +98,9 @@ def test_flows_hand_checked_by_placement():
     reasons = fl.exits.groupby(S.EXIT_REASON)[S.COUNT].sum().to_dict()
     assert reasons == {"returned_home": 1, "transferred": 1}
     moves = fl.moves
-    assert moves[["from_placement", "to_placement", S.COUNT]].values.tolist() == [["inhouse_fostering", "external_residential", 1]]
+    assert moves[["from_placement", "to_placement", S.COUNT]].values.tolist() == [
+        ["inhouse_fostering", "external_residential", 1]
+    ]
 
 
 def test_flows_hand_checked_ageing():
@@ -105,7 +119,13 @@ def test_flows_hand_checked_ageing():
 
 def _conserved(table: pd.DataFrame) -> pd.Series:
     return table[S.STOCK_END] - (
-        table[S.STOCK_START] + table[S.ENTRIES] - table[S.EXITS] + table[S.MOVES_IN] - table[S.MOVES_OUT] + table[S.AGED_IN] - table[S.AGED_OUT]
+        table[S.STOCK_START]
+        + table[S.ENTRIES]
+        - table[S.EXITS]
+        + table[S.MOVES_IN]
+        - table[S.MOVES_OUT]
+        + table[S.AGED_IN]
+        - table[S.AGED_OUT]
     )
 
 

@@ -50,7 +50,11 @@ def test_categorise_by_provider_and_year():
 def test_every_valid_placement_code_is_mapped():
     places = code_table().query("field == 'PLACE'")
     for row in places.itertuples():
-        year = int(row.first_year) if pd.notna(row.first_year) else (int(row.last_year) if pd.notna(row.last_year) else 2020)
+        year = (
+            int(row.first_year)
+            if pd.notna(row.first_year)
+            else (int(row.last_year) if pd.notna(row.last_year) else 2020)
+        )
         got = suf.categorise(pd.Series([row.code]), pd.Series(["PR1"]), pd.Series([year]))
         assert got["match"].iloc[0] == "exact", row.code
 
@@ -69,4 +73,6 @@ def test_coarsen_requires_a_group_for_every_category():
 
 def test_bad_mapping_is_a_schema_error():
     with pytest.raises(suf.SchemaError, match="category"):
-        suf.categorise(pd.Series(["U4"]), pd.Series(["PR1"]), pd.Series([2020]), mapping=pd.DataFrame({"place": ["U4"]}))
+        suf.categorise(
+            pd.Series(["U4"]), pd.Series(["PR1"]), pd.Series([2020]), mapping=pd.DataFrame({"place": ["U4"]})
+        )

@@ -39,7 +39,9 @@ def monthly_truth(county, start: str | pd.Timestamp, end: str | pd.Timestamp) ->
         exits = pd.Series(cat[last & ended & (e >= a) & (e < b)]).value_counts()
         change = ~first & (cat != np.roll(cat, 1)) & (s >= a) & (s < b)
         moves_in = pd.Series(cat[change]).value_counts()
-        frame = pd.DataFrame({"exposure_days": days, "entries": entries, "exits": exits, "moves_in": moves_in}).fillna(0)
+        frame = pd.DataFrame({"exposure_days": days, "entries": entries, "exits": exits, "moves_in": moves_in}).fillna(
+            0
+        )
         rows.append(frame.rename_axis("placement").reset_index().assign(period_start=m0))
     return pd.concat(rows, ignore_index=True)
 
@@ -49,4 +51,6 @@ def yearly_child_days(county, start: str | pd.Timestamp, end: str | pd.Timestamp
     monthly = monthly_truth(county, start, end)
     year = monthly["period_start"].dt.year + (monthly["period_start"].dt.month >= 4)
     label = (year - 1).astype(str) + "-" + (year % 100).astype(str).str.zfill(2)
-    return monthly.groupby([label.rename("financial_year"), monthly["placement"].rename("category")])["exposure_days"].sum()
+    return monthly.groupby([label.rename("financial_year"), monthly["placement"].rename("category")])[
+        "exposure_days"
+    ].sum()

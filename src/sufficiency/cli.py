@@ -71,14 +71,18 @@ def _report(args: argparse.Namespace) -> int:
         result = write_report(args.source, args.out, options, progress=Progress(8, quiet=args.quiet))
     if not args.quiet:
         print(result.text)
-        print(f"\nWrote {len(result.files)} files to {Path(args.out).resolve()} (open report.html; report.xlsx for finance)")
+        print(
+            f"\nWrote {len(result.files)} files to {Path(args.out).resolve()} (open report.html; report.xlsx for finance)"
+        )
     return 0
 
 
 def _simulate(args: argparse.Namespace) -> int:
     from .datasets.build import build_sample
 
-    files = build_sample(Path(args.out), seed=args.seed, scale=args.scale, first_year=args.first_year, last_year=args.last_year)
+    files = build_sample(
+        Path(args.out), seed=args.seed, scale=args.scale, first_year=args.first_year, last_year=args.last_year
+    )
     print(f"Wrote {len(files)} files to {Path(args.out).resolve()}")
     return 0
 
@@ -105,32 +109,70 @@ def main(argv: Sequence[str] | None = None) -> int:
         be used, 1 on any other error. Errors are printed as one line on
         stderr (``--traceback`` shows the traceback).
     """
-    parser = argparse.ArgumentParser(prog="sufficiency", description="Looked-after children: forecasts, costs, savings scenarios and sufficiency from SSDA903 returns.")
+    parser = argparse.ArgumentParser(
+        prog="sufficiency",
+        description="Looked-after children: forecasts, costs, savings scenarios and sufficiency from SSDA903 returns.",
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--traceback", action="store_true", help="show the full Python traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True)
-    rep = sub.add_parser("report", parents=[common], help="write report.html, report.xlsx, charts and tables (from the bundled sample if no folder is given)")
-    rep.add_argument("source", nargs="?", default=None, help="folder of yearly SSDA903 returns (default: the bundled sample, with its costs, places and scenarios)")
+    rep = sub.add_parser(
+        "report",
+        parents=[common],
+        help="write report.html, report.xlsx, charts and tables (from the bundled sample if no folder is given)",
+    )
+    rep.add_argument(
+        "source",
+        nargs="?",
+        default=None,
+        help="folder of yearly SSDA903 returns (default: the bundled sample, with its costs, places and scenarios)",
+    )
     rep.add_argument("--out", default="sufficiency-report", help="output folder (default: ./sufficiency-report)")
-    rep.add_argument("--costs", type=Path, help="unit costs (CSV or xlsx: category, route, weekly_cost, price_year, source); default the package's")
-    rep.add_argument("--fees", type=Path, help="placement cost file (one row per child placement: child, start, end, weekly fee, route)")
+    rep.add_argument(
+        "--costs",
+        type=Path,
+        help="unit costs (CSV or xlsx: category, route, weekly_cost, price_year, source); default the package's",
+    )
+    rep.add_argument(
+        "--fees",
+        type=Path,
+        help="placement cost file (one row per child placement: child, start, end, weekly fee, route)",
+    )
     rep.add_argument("--capacity", type=Path, help="places (category, route, places, start, end)")
     rep.add_argument("--scenarios", type=Path, help="scenarios (JSON, as Scenario.to_json writes them)")
-    rep.add_argument("--inflation", type=Path, help="annual inflation by category (category, annual_rate); default the package's")
-    rep.add_argument("--route-shares", type=Path, help="shares of each category's placements by route (category, route, share)")
+    rep.add_argument(
+        "--inflation", type=Path, help="annual inflation by category (category, annual_rate); default the package's"
+    )
+    rep.add_argument(
+        "--route-shares", type=Path, help="shares of each category's placements by route (category, route, share)"
+    )
     rep.add_argument("--target", type=parse_money, help="savings target, e.g. 3.7m")
     rep.add_argument("--target-year", type=parse_financial_year, help="financial year of the target, e.g. 2027-28")
     rep.add_argument("--horizon", type=_positive, default=60, help="months to forecast (default 60)")
     rep.add_argument("--n-sims", type=_positive, default=1000, help="simulated paths (default 1000)")
     rep.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    rep.add_argument("--suppress-below", type=_positive, default=None, metavar="N", help="show counts of children under N as 'c', as the DfE publishes")
-    rep.add_argument("--include-episodes", action="store_true", help="also write every child's episodes (child-level data: ids and dates of birth)")
+    rep.add_argument(
+        "--suppress-below",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="show counts of children under N as 'c', as the DfE publishes",
+    )
+    rep.add_argument(
+        "--include-episodes",
+        action="store_true",
+        help="also write every child's episodes (child-level data: ids and dates of birth)",
+    )
     rep.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     rep.set_defaults(func=_report)
-    sim = sub.add_parser("simulate", parents=[common], help="write a synthetic county's SSDA903 returns with their ground truth")
+    sim = sub.add_parser(
+        "simulate", parents=[common], help="write a synthetic county's SSDA903 returns with their ground truth"
+    )
     sim.add_argument("--out", required=True, help="output folder")
     sim.add_argument("--seed", type=int, default=903)
-    sim.add_argument("--scale", type=float, default=1.0, help="multiplies entry rates (about 110 gives a national-size dataset)")
+    sim.add_argument(
+        "--scale", type=float, default=1.0, help="multiplies entry rates (about 110 gives a national-size dataset)"
+    )
     sim.add_argument("--first-year", type=int, default=2016)
     sim.add_argument("--last-year", type=int, default=2025)
     sim.set_defaults(func=_simulate)
@@ -144,7 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, (ValueError, OSError)):  # SchemaError is a ValueError: the input cannot be used
             print(f"sufficiency: error: {message}", file=sys.stderr)
             return 2
-        print(f"sufficiency: error: {type(exc).__name__}: {message} (run with --traceback for details)", file=sys.stderr)
+        print(
+            f"sufficiency: error: {type(exc).__name__}: {message} (run with --traceback for details)", file=sys.stderr
+        )
         return 1
 
 

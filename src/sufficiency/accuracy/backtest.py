@@ -194,13 +194,25 @@ def backtest(
             fc = fc.assign(origin=when, method=method)
             parts.append(fc)
     fc = pd.concat(parts, ignore_index=True)
-    fc["h"] = ((fc[S.DATE].dt.year - fc["origin"].dt.year) * 12 + fc[S.DATE].dt.month - fc["origin"].dt.month).astype(int)
+    fc["h"] = ((fc[S.DATE].dt.year - fc["origin"].dt.year) * 12 + fc[S.DATE].dt.month - fc["origin"].dt.month).astype(
+        int
+    )
     scored = fc.merge(actual, on=[S.DATE, "group", "value"], how="inner")
     scored["error"] = scored["mean"] - scored["actual"]
     for lv in level:
-        scored[f"covered_{lv}"] = (scored["actual"] >= scored[f"lower_{lv}"]) & (scored["actual"] <= scored[f"upper_{lv}"])
-    keep = ["origin", "method", "h", S.DATE, "group", "value", "actual", "mean"] + [f"{b}_{lv}" for lv in level for b in ("lower", "upper")] + ["error"] + [f"covered_{lv}" for lv in level]
-    return BacktestResult(scores=scored[keep].sort_values(["origin", "method", "h", "group", "value"]).reset_index(drop=True), levels=level)
+        scored[f"covered_{lv}"] = (scored["actual"] >= scored[f"lower_{lv}"]) & (
+            scored["actual"] <= scored[f"upper_{lv}"]
+        )
+    keep = (
+        ["origin", "method", "h", S.DATE, "group", "value", "actual", "mean"]
+        + [f"{b}_{lv}" for lv in level for b in ("lower", "upper")]
+        + ["error"]
+        + [f"covered_{lv}" for lv in level]
+    )
+    return BacktestResult(
+        scores=scored[keep].sort_values(["origin", "method", "h", "group", "value"]).reset_index(drop=True),
+        levels=level,
+    )
 
 
 def choose_reference(
@@ -256,7 +268,9 @@ def choose_reference(
                 reference_years=years,
                 fit_options={"half_life": half_life},
             )
-            tables[(years, "none" if half_life is None else half_life)] = result.table(horizons=horizons).droplevel("method")
+            tables[(years, "none" if half_life is None else half_life)] = result.table(horizons=horizons).droplevel(
+                "method"
+            )
     sensitivity = pd.concat(tables, names=["years", "half_life"])
     years, half_life = sensitivity.groupby(["years", "half_life"])["mape_total"].mean().idxmin()
     return (float(years), None if half_life == "none" else float(half_life)), sensitivity

@@ -56,9 +56,7 @@ def _parse_distinct(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if ok.any():
         sub = parts[ok].astype(int)
-        parsed = pd.to_datetime(
-            pd.DataFrame({"year": sub["y"], "month": sub["m"], "day": sub["d"]}), errors="coerce"
-        )
+        parsed = pd.to_datetime(pd.DataFrame({"year": sub["y"], "month": sub["m"], "day": sub["d"]}), errors="coerce")
         dates.loc[ok] = parsed.to_numpy()
     invalid = (text != "") & (text.str.lower() != "nan") & dates.isna()
     return dates, invalid
@@ -120,7 +118,11 @@ def birthday(dob: pd.Series | np.ndarray, years: int | np.ndarray) -> np.ndarray
     day = np.where(feb29, 1, day)
     missing = np.isnan(target_year)
     frame = pd.DataFrame(
-        {"year": np.where(missing, 2000, target_year), "month": np.where(missing, 1, month), "day": np.where(missing, 1, day)}
+        {
+            "year": np.where(missing, 2000, target_year),
+            "month": np.where(missing, 1, month),
+            "day": np.where(missing, 1, day),
+        }
     ).astype(int)
     out = pd.to_datetime(frame).to_numpy(dtype="datetime64[ns]")
     out[missing] = np.datetime64("NaT")

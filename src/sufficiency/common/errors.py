@@ -46,7 +46,15 @@ class SchemaError(ValueError):
         self.row = None if row is None else int(row)
         self.column = None if column is None else str(column)
         self.rule = rule
-        where = [part for part in (self.file, None if self.row is None else f"row {self.row}", None if self.column is None else f"column {self.column}") if part]
+        where = [
+            part
+            for part in (
+                self.file,
+                None if self.row is None else f"row {self.row}",
+                None if self.column is None else f"column {self.column}",
+            )
+            if part
+        ]
         text = (", ".join(where) + ": " if where else "") + self.message
         super().__init__(text + (f" [{rule}]" if rule else ""))
 

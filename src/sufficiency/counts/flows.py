@@ -121,7 +121,11 @@ def flows(
     """
     episodes, coverage_start, censor = episodes_of(data)
     first = pd.Timestamp(start) if start is not None else (coverage_start or episodes[S.EPISODE_START].min())
-    last = pd.Timestamp(end) if end is not None else (censor or max(episodes[S.EPISODE_START].max(), episodes[S.EPISODE_END].max()))
+    last = (
+        pd.Timestamp(end)
+        if end is not None
+        else (censor or max(episodes[S.EPISODE_START].max(), episodes[S.EPISODE_END].max()))
+    )
     p_start, p_end = period_bounds(first, last, freq)
     pieces = make_pieces(episodes, by=by, until=last, bands=bands)
     return _count(pieces, p_start, p_end)
@@ -133,6 +137,7 @@ def _count(pieces: Pieces, p_start: pd.DatetimeIndex, p_end: pd.DatetimeIndex) -
     n_days = int((p_end[-1] - p_start[0]).days) + 1
     n_states = pieces.n_states
     n_periods = len(p_start)
+
     def day(col: str) -> np.ndarray:
         return ((frame[col].to_numpy("datetime64[ns]") - origin) // np.timedelta64(1, "D")).astype(np.int64)
 
@@ -216,7 +221,9 @@ def _count(pieces: Pieces, p_start: pd.DatetimeIndex, p_end: pd.DatetimeIndex) -
     to_dims = pieces.decode(mv["_to"].to_numpy()).add_prefix("to_")
     moves_table = pd.concat(
         [
-            pd.DataFrame({S.PERIOD_START: p_start.take(mv["_p"]).to_numpy(), S.PERIOD_END: p_end.take(mv["_p"]).to_numpy()}),
+            pd.DataFrame(
+                {S.PERIOD_START: p_start.take(mv["_p"]).to_numpy(), S.PERIOD_END: p_end.take(mv["_p"]).to_numpy()}
+            ),
             from_dims,
             to_dims,
             mv[[S.COUNT]],
@@ -226,7 +233,11 @@ def _count(pieces: Pieces, p_start: pd.DatetimeIndex, p_end: pd.DatetimeIndex) -
     return Flows(table=table, exits=exits_table, moves=moves_table, by=pieces.by)
 
 
-def _with_dims(pieces: Pieces, counted: pd.DataFrame, p_start: pd.DatetimeIndex, p_end: pd.DatetimeIndex) -> pd.DataFrame:
+def _with_dims(
+    pieces: Pieces, counted: pd.DataFrame, p_start: pd.DatetimeIndex, p_end: pd.DatetimeIndex
+) -> pd.DataFrame:
     dims = pieces.decode(counted["_s"].to_numpy())
-    head = pd.DataFrame({S.PERIOD_START: p_start.take(counted["_p"]).to_numpy(), S.PERIOD_END: p_end.take(counted["_p"]).to_numpy()})
+    head = pd.DataFrame(
+        {S.PERIOD_START: p_start.take(counted["_p"]).to_numpy(), S.PERIOD_END: p_end.take(counted["_p"]).to_numpy()}
+    )
     return pd.concat([head, dims, counted.drop(columns=["_p", "_s"]).reset_index(drop=True)], axis=1)

@@ -71,7 +71,9 @@ class Pieces:
                 if name == S.AGE:
                     out[name] = pd.array(values, dtype="Int64")
                 elif name in (S.AGE_BAND, S.TIME_IN_CARE):
-                    out[name] = pd.Categorical(values, categories=[v for v in self.levels[name] if isinstance(v, str)], ordered=True)
+                    out[name] = pd.Categorical(
+                        values, categories=[v for v in self.levels[name] if isinstance(v, str)], ordered=True
+                    )
                 else:
                     out[name] = values
         return pd.DataFrame(out, index=range(len(codes)))
@@ -160,7 +162,10 @@ def make_pieces(
             "first": first,
             "last": last,
             "entry": first & ep[S.IS_ENTRY].to_numpy(bool)[rep],
-            "exit": last & ep[S.IS_EXIT].to_numpy(bool)[rep] & ~np.isnat(recorded_end[rep]) & (recorded_end[rep] < stop),
+            "exit": last
+            & ep[S.IS_EXIT].to_numpy(bool)[rep]
+            & ~np.isnat(recorded_end[rep])
+            & (recorded_end[rep] < stop),
             "exit_reason": ep[S.EXIT_REASON].to_numpy()[rep],
         }
     )
@@ -207,7 +212,11 @@ def period_began(episodes: pd.DataFrame) -> np.ndarray:
     numpy.ndarray
         ``datetime64[ns]``, aligned with the rows of ``episodes`` [date].
     """
-    ep = episodes[[S.CHILD_ID, S.EPISODE_START, S.IS_ENTRY]].reset_index(drop=True).sort_values([S.CHILD_ID, S.EPISODE_START], kind="stable")
+    ep = (
+        episodes[[S.CHILD_ID, S.EPISODE_START, S.IS_ENTRY]]
+        .reset_index(drop=True)
+        .sort_values([S.CHILD_ID, S.EPISODE_START], kind="stable")
+    )
     period = ep[S.IS_ENTRY].astype(int).groupby(ep[S.CHILD_ID]).cumsum()
     began = ep[S.EPISODE_START].groupby([ep[S.CHILD_ID], period]).transform("min")
     out = np.empty(len(ep), dtype="datetime64[ns]")

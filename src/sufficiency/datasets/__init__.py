@@ -6,4 +6,14 @@ from .returns import write_returns
 from .sample import load_published, load_published_placements, load_published_spend, load_sample, sample_path
 from .simulate import CountyParameters, SimulatedCounty, simulate_county
 
-__all__ = ["CountyParameters", "SimulatedCounty", "load_published", "load_published_placements", "load_published_spend", "load_sample", "sample_path", "simulate_county", "write_returns"]
+__all__ = [
+    "CountyParameters",
+    "SimulatedCounty",
+    "load_published",
+    "load_published_placements",
+    "load_published_spend",
+    "load_sample",
+    "sample_path",
+    "simulate_county",
+    "write_returns",
+]

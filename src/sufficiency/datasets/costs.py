@@ -20,7 +20,14 @@ import pandas as pd
 from ..common import schema as S
 from ..common.dates import financial_year_of, year_ending_march
 from ..finance.prices import default_inflation, default_unit_costs
-from ..scenarios.levers import Scenario, add_capacity, change_entries, change_hazard, implementation_cost, shift_placements
+from ..scenarios.levers import (
+    Scenario,
+    add_capacity,
+    change_entries,
+    change_hazard,
+    implementation_cost,
+    shift_placements,
+)
 from .simulate import SimulatedCounty
 
 #: Share of each category's placements by route (assumptions of the synthetic county).
@@ -55,7 +62,9 @@ def placement_costs(county: SimulatedCounty, *, seed: int | None = None) -> pd.D
     """
     rng = np.random.default_rng([county.seed if seed is None else seed, 251])
     spells = county.placements
-    spells = spells[(spells["end"].isna() | (spells["end"] >= county.coverage_start)) & ~spells[S.PLACEMENT].isin(NO_FEE)]
+    spells = spells[
+        (spells["end"].isna() | (spells["end"] >= county.coverage_start)) & ~spells[S.PLACEMENT].isin(NO_FEE)
+    ]
     spells = spells[spells["end"].isna() | (spells["end"] > spells["start"])].reset_index(drop=True)
     n = len(spells)
     cat = spells[S.PLACEMENT].to_numpy()
@@ -64,13 +73,20 @@ def placement_costs(county: SimulatedCounty, *, seed: int | None = None) -> pd.D
     for c, mix in ROUTE_MIX.items():
         here = cat == c
         edges = np.cumsum(list(mix.values()))
-        route[here] = np.asarray(list(mix), dtype=object)[np.minimum(np.searchsorted(edges, u[here], side="right"), len(mix) - 1)]
+        route[here] = np.asarray(list(mix), dtype=object)[
+            np.minimum(np.searchsorted(edges, u[here], side="right"), len(mix) - 1)
+        ]
     costs = default_unit_costs()
     rates = default_inflation().set_index("category")["annual_rate"]
     price = {(r.category, r.route): (r.weekly_cost, year_ending_march(r.price_year)) for r in costs.itertuples()}
     start_year = financial_year_of(spells["start"])
     fee = np.empty(n)
-    coarse = {"kinship_fostering": "fostering", "inhouse_fostering": "fostering", "agency_fostering": "fostering", "supported_accommodation": "supported"}
+    coarse = {
+        "kinship_fostering": "fostering",
+        "inhouse_fostering": "fostering",
+        "agency_fostering": "fostering",
+        "supported_accommodation": "supported",
+    }
     for i in range(n):
         weekly, year = price.get((cat[i], route[i])) or price[(cat[i], "all")]
         fee[i] = weekly * (1 + rates[cat[i]]) ** (start_year[i] - year)
@@ -85,17 +101,21 @@ def placement_costs(county: SimulatedCounty, *, seed: int | None = None) -> pd.D
     residential = np.isin(cat, ["external_residential", "inhouse_residential", "secure", "other_residential"])
     health = np.where(residential & (rng.random(n) < 0.15), fee * rng.uniform(0.1, 0.3, n), 0.0)
     education = np.where(residential & (rng.random(n) < 0.10), rng.uniform(400, 900, n), 0.0)
-    return pd.DataFrame(
-        {
-            "child_id": spells[S.CHILD_ID],
-            "placement_start": spells["start"],
-            "placement_end": spells["end"],
-            "weekly_fee": np.round(fee, 2),
-            "route": route,
-            "health_contribution": np.round(health, 2),
-            "education_contribution": np.round(education, 2),
-        }
-    ).sort_values(["child_id", "placement_start"]).reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "child_id": spells[S.CHILD_ID],
+                "placement_start": spells["start"],
+                "placement_end": spells["end"],
+                "weekly_fee": np.round(fee, 2),
+                "route": route,
+                "health_contribution": np.round(health, 2),
+                "education_contribution": np.round(education, 2),
+            }
+        )
+        .sort_values(["child_id", "placement_start"])
+        .reset_index(drop=True)
+    )
 
 
 def sample_capacity() -> pd.DataFrame:
@@ -109,9 +129,30 @@ def sample_capacity() -> pd.DataFrame:
     """
     return pd.DataFrame(
         [
-            {"category": "inhouse_fostering", "route": "in_house", "places": 250, "start": "", "end": "", "note": "approved places of the council's own foster carers"},
-            {"category": "inhouse_residential", "route": "in_house", "places": 8, "start": "", "end": "", "note": "two council children's homes of four beds"},
-            {"category": "external_residential", "route": "block", "places": 6, "start": "", "end": "2027-03-31", "note": "block contract with a provider, ending March 2027"},
+            {
+                "category": "inhouse_fostering",
+                "route": "in_house",
+                "places": 250,
+                "start": "",
+                "end": "",
+                "note": "approved places of the council's own foster carers",
+            },
+            {
+                "category": "inhouse_residential",
+                "route": "in_house",
+                "places": 8,
+                "start": "",
+                "end": "",
+                "note": "two council children's homes of four beds",
+            },
+            {
+                "category": "external_residential",
+                "route": "block",
+                "places": 6,
+                "start": "",
+                "end": "2027-03-31",
+                "note": "block contract with a provider, ending March 2027",
+            },
         ]
     )
 
@@ -129,7 +170,16 @@ def sample_scenarios() -> list[Scenario]:
         Scenario(
             "Partner children's homes",
             (
-                shift_placements("external_residential", route="spot", to_route="partner", share=0.5, weekly_cost=5800, start="2025-07-01", ramp_months=18, capacity=12),
+                shift_placements(
+                    "external_residential",
+                    route="spot",
+                    to_route="partner",
+                    share=0.5,
+                    weekly_cost=5800,
+                    start="2025-07-01",
+                    ramp_months=18,
+                    capacity=12,
+                ),
                 implementation_cost(one_off=400_000, running_per_year=150_000, start="2025-07-01"),
             ),
             "Half of the children in spot-purchased children's homes move to a partner's homes at £5,800 a week, "
@@ -138,7 +188,14 @@ def sample_scenarios() -> list[Scenario]:
         Scenario(
             "Step-down to foster care",
             (
-                change_hazard("external_residential", "agency_fostering", factor=2.0, ages=range(8, 16), start="2025-07-01", ramp_months=12),
+                change_hazard(
+                    "external_residential",
+                    "agency_fostering",
+                    factor=2.0,
+                    ages=range(8, 16),
+                    start="2025-07-01",
+                    ramp_months=12,
+                ),
                 implementation_cost(running_per_year=300_000, start="2025-07-01"),
             ),
             "A specialist fostering service doubles the rate at which 8-15-year-olds move from children's homes to "
@@ -155,7 +212,16 @@ def sample_scenarios() -> list[Scenario]:
         Scenario(
             "Recruit foster carers",
             (
-                shift_placements("agency_fostering", to_route="in_house", to_category="inhouse_fostering", share=0.2, weekly_cost=700, start="2026-04-01", ramp_months=24, capacity=30),
+                shift_placements(
+                    "agency_fostering",
+                    to_route="in_house",
+                    to_category="inhouse_fostering",
+                    share=0.2,
+                    weekly_cost=700,
+                    start="2026-04-01",
+                    ramp_months=24,
+                    capacity=30,
+                ),
                 add_capacity("inhouse_fostering", route="in_house", places=30, start="2026-04-01"),
                 implementation_cost(one_off=150_000, running_per_year=250_000, start="2025-10-01"),
             ),

@@ -9,7 +9,21 @@ import pandas as pd
 
 from ..common import schema as S
 
-_EPISODE_COLUMNS = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]
+_EPISODE_COLUMNS = [
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+]
 _HEADER_COLUMNS = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
 
 
@@ -56,7 +70,10 @@ def write_returns(
     for year in range(first_year, last_year + 1):
         y_start = pd.Timestamp(year=year - 1, month=4, day=1)
         y_end = pd.Timestamp(year=year, month=3, day=31)
-        ep = episodes[(episodes[S.EPISODE_START] <= y_end) & (episodes[S.EPISODE_END].isna() | (episodes[S.EPISODE_END] >= y_start))]
+        ep = episodes[
+            (episodes[S.EPISODE_START] <= y_end)
+            & (episodes[S.EPISODE_END].isna() | (episodes[S.EPISODE_END] >= y_start))
+        ]
         ep = ep.sort_values([S.CHILD_ID, S.EPISODE_START])
         open_now = ep[S.EPISODE_END].isna() | (ep[S.EPISODE_END] > y_end)
         out = pd.DataFrame(

@@ -79,7 +79,9 @@ def load_published_placements() -> pd.DataFrame:
     pandas.DataFrame
         As returned by :func:`sufficiency.read_published_placements`.
     """
-    return read_published_placements(Path(str(resources.files("sufficiency").joinpath("data", "dfe_la_placements.csv"))))
+    return read_published_placements(
+        Path(str(resources.files("sufficiency").joinpath("data", "dfe_la_placements.csv")))
+    )
 
 
 def load_published_spend() -> pd.DataFrame:

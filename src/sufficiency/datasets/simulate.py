@@ -279,7 +279,9 @@ def _years_since_2015(dates: np.ndarray) -> np.ndarray:
     return (dates - np.datetime64("2015-01-01")) / np.timedelta64(1, "D") / 365.25
 
 
-def _first_entries(rng: np.random.Generator, p: CountyParameters, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+def _first_entries(
+    rng: np.random.Generator, p: CountyParameters, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.DataFrame:
     months = pd.date_range(start, end, freq="MS")
     mid = (months + pd.Timedelta(days=14)).to_numpy("datetime64[ns]")
     t = _years_since_2015(mid)
@@ -411,7 +413,9 @@ def _draw_period(rng: np.random.Generator, p: CountyParameters, frame: pd.DataFr
         slow = ~at18 & ~uasc & (end >= np.datetime64(since)) & (end <= np.datetime64(until)) & (rng.random(n) < share)
         delay = np.ceil(rng.exponential(mean_days, n)).astype(np.int64)
         end = np.where(slow, np.maximum(np.minimum(end + delay * _DAY, eighteen - _DAY), end), end)
-    adopt_start = np.where(adopt, np.maximum(end - rng.integers(120, 420, n) * _DAY, entry + 60 * _DAY), np.datetime64("NaT"))
+    adopt_start = np.where(
+        adopt, np.maximum(end - rng.integers(120, 420, n) * _DAY, entry + 60 * _DAY), np.datetime64("NaT")
+    )
     adopt = adopt & (adopt_start < end)
     route[(route == "adoption") & ~adopt] = "sgo"
     frame = frame.assign(
@@ -427,7 +431,9 @@ def _draw_period(rng: np.random.Generator, p: CountyParameters, frame: pd.DataFr
     return frame
 
 
-def _first_category(rng: np.random.Generator, age: np.ndarray, entry: np.ndarray, uasc: np.ndarray, fam_idx: np.ndarray) -> np.ndarray:
+def _first_category(
+    rng: np.random.Generator, age: np.ndarray, entry: np.ndarray, uasc: np.ndarray, fam_idx: np.ndarray
+) -> np.ndarray:
     t = np.clip(_years_since_2015(entry), -3, 12)
     #           KIN   INF   AGF  PFA  PWP   INR   EXR   SEC   OTR   SUP
     base = {
@@ -450,7 +456,9 @@ def _first_category(rng: np.random.Generator, age: np.ndarray, entry: np.ndarray
     return np.where(uasc, u_cat, cat)
 
 
-def _re_entries(rng: np.random.Generator, p: CountyParameters, previous: pd.DataFrame, censor: pd.Timestamp) -> pd.DataFrame:
+def _re_entries(
+    rng: np.random.Generator, p: CountyParameters, previous: pd.DataFrame, censor: pd.Timestamp
+) -> pd.DataFrame:
     home = (previous["route"] == "home").to_numpy()
     back = home & (rng.random(len(previous)) < p.re_entry_share)
     gap = 1 + np.exp(np.log(220) + 0.9 * rng.standard_normal(len(previous))).astype(np.int64)
@@ -470,15 +478,51 @@ def _re_entries(rng: np.random.Generator, p: CountyParameters, previous: pd.Data
 
 _NEXT = {
     # from category: (probabilities to KIN INF AGF PFA PWP INR EXR SEC OTR SUP) for age <12, 12-15, 16+
-    KIN: ([0.35, 0.40, 0.17, 0, 0.06, 0.0, 0.02, 0, 0.0, 0.0], [0.20, 0.30, 0.28, 0, 0.07, 0.02, 0.12, 0.01, 0.0, 0.0], [0.08, 0.10, 0.12, 0, 0.05, 0.02, 0.08, 0.0, 0.0, 0.55]),
-    INF: ([0.10, 0.55, 0.27, 0, 0.04, 0.0, 0.03, 0, 0.01, 0.0], [0.05, 0.40, 0.33, 0, 0.05, 0.03, 0.13, 0.01, 0.0, 0.0], [0.02, 0.12, 0.14, 0, 0.04, 0.02, 0.08, 0.0, 0.0, 0.58]),
-    AGF: ([0.08, 0.25, 0.58, 0, 0.04, 0.0, 0.04, 0, 0.01, 0.0], [0.04, 0.18, 0.52, 0, 0.05, 0.03, 0.16, 0.02, 0.0, 0.0], [0.02, 0.06, 0.22, 0, 0.04, 0.02, 0.08, 0.0, 0.0, 0.56]),
-    PWP: ([0.25, 0.40, 0.30, 0, 0.0, 0.0, 0.04, 0, 0.01, 0.0], [0.12, 0.30, 0.35, 0, 0.0, 0.03, 0.18, 0.02, 0.0, 0.0], [0.05, 0.10, 0.15, 0, 0.0, 0.02, 0.10, 0.0, 0.0, 0.58]),
-    INR: ([0.02, 0.30, 0.30, 0, 0.03, 0.10, 0.25, 0, 0.0, 0.0], [0.02, 0.12, 0.20, 0, 0.04, 0.12, 0.46, 0.04, 0.0, 0.0], [0.01, 0.04, 0.06, 0, 0.03, 0.06, 0.25, 0.01, 0.0, 0.54]),
-    EXR: ([0.02, 0.20, 0.35, 0, 0.03, 0.08, 0.32, 0, 0.0, 0.0], [0.02, 0.08, 0.22, 0, 0.04, 0.08, 0.51, 0.05, 0.0, 0.0], [0.01, 0.03, 0.06, 0, 0.03, 0.04, 0.33, 0.01, 0.0, 0.49]),
-    SEC: ([0.0, 0.1, 0.3, 0, 0.0, 0.1, 0.5, 0, 0.0, 0.0], [0.0, 0.05, 0.15, 0, 0.0, 0.15, 0.65, 0, 0.0, 0.0], [0.0, 0.02, 0.08, 0, 0.0, 0.1, 0.5, 0, 0.0, 0.3]),
-    OTR: ([0.25, 0.35, 0.30, 0, 0.10, 0.0, 0.0, 0, 0.0, 0.0], [0.1, 0.3, 0.35, 0, 0.05, 0.05, 0.15, 0, 0.0, 0.0], [0.05, 0.1, 0.15, 0, 0.05, 0.05, 0.1, 0, 0.0, 0.5]),
-    SUP: ([0.0, 0.3, 0.4, 0, 0.0, 0.0, 0.3, 0, 0.0, 0.0], [0.0, 0.2, 0.4, 0, 0.0, 0.1, 0.3, 0, 0.0, 0.0], [0.01, 0.03, 0.05, 0, 0.02, 0.02, 0.10, 0.0, 0.0, 0.77]),
+    KIN: (
+        [0.35, 0.40, 0.17, 0, 0.06, 0.0, 0.02, 0, 0.0, 0.0],
+        [0.20, 0.30, 0.28, 0, 0.07, 0.02, 0.12, 0.01, 0.0, 0.0],
+        [0.08, 0.10, 0.12, 0, 0.05, 0.02, 0.08, 0.0, 0.0, 0.55],
+    ),
+    INF: (
+        [0.10, 0.55, 0.27, 0, 0.04, 0.0, 0.03, 0, 0.01, 0.0],
+        [0.05, 0.40, 0.33, 0, 0.05, 0.03, 0.13, 0.01, 0.0, 0.0],
+        [0.02, 0.12, 0.14, 0, 0.04, 0.02, 0.08, 0.0, 0.0, 0.58],
+    ),
+    AGF: (
+        [0.08, 0.25, 0.58, 0, 0.04, 0.0, 0.04, 0, 0.01, 0.0],
+        [0.04, 0.18, 0.52, 0, 0.05, 0.03, 0.16, 0.02, 0.0, 0.0],
+        [0.02, 0.06, 0.22, 0, 0.04, 0.02, 0.08, 0.0, 0.0, 0.56],
+    ),
+    PWP: (
+        [0.25, 0.40, 0.30, 0, 0.0, 0.0, 0.04, 0, 0.01, 0.0],
+        [0.12, 0.30, 0.35, 0, 0.0, 0.03, 0.18, 0.02, 0.0, 0.0],
+        [0.05, 0.10, 0.15, 0, 0.0, 0.02, 0.10, 0.0, 0.0, 0.58],
+    ),
+    INR: (
+        [0.02, 0.30, 0.30, 0, 0.03, 0.10, 0.25, 0, 0.0, 0.0],
+        [0.02, 0.12, 0.20, 0, 0.04, 0.12, 0.46, 0.04, 0.0, 0.0],
+        [0.01, 0.04, 0.06, 0, 0.03, 0.06, 0.25, 0.01, 0.0, 0.54],
+    ),
+    EXR: (
+        [0.02, 0.20, 0.35, 0, 0.03, 0.08, 0.32, 0, 0.0, 0.0],
+        [0.02, 0.08, 0.22, 0, 0.04, 0.08, 0.51, 0.05, 0.0, 0.0],
+        [0.01, 0.03, 0.06, 0, 0.03, 0.04, 0.33, 0.01, 0.0, 0.49],
+    ),
+    SEC: (
+        [0.0, 0.1, 0.3, 0, 0.0, 0.1, 0.5, 0, 0.0, 0.0],
+        [0.0, 0.05, 0.15, 0, 0.0, 0.15, 0.65, 0, 0.0, 0.0],
+        [0.0, 0.02, 0.08, 0, 0.0, 0.1, 0.5, 0, 0.0, 0.3],
+    ),
+    OTR: (
+        [0.25, 0.35, 0.30, 0, 0.10, 0.0, 0.0, 0, 0.0, 0.0],
+        [0.1, 0.3, 0.35, 0, 0.05, 0.05, 0.15, 0, 0.0, 0.0],
+        [0.05, 0.1, 0.15, 0, 0.05, 0.05, 0.1, 0, 0.0, 0.5],
+    ),
+    SUP: (
+        [0.0, 0.3, 0.4, 0, 0.0, 0.0, 0.3, 0, 0.0, 0.0],
+        [0.0, 0.2, 0.4, 0, 0.0, 0.1, 0.3, 0, 0.0, 0.0],
+        [0.01, 0.03, 0.05, 0, 0.02, 0.02, 0.10, 0.0, 0.0, 0.77],
+    ),
 }
 #: Weibull scale [days] of a placement's length by category; shape < 1 gives a falling hazard.
 _PLACEMENT_SCALE = np.array([1100, 900, 800, 1.0, 500, 560, 520, 70, 120, 480], dtype=float)
@@ -526,7 +570,9 @@ def _placements(rng: np.random.Generator, periods: pd.DataFrame) -> pd.DataFrame
 # --------------------------------------------------------------------------- episodes
 
 
-def _codes_for(rng: np.random.Generator, cat: np.ndarray, start: np.ndarray, age: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _codes_for(
+    rng: np.random.Generator, cat: np.ndarray, start: np.ndarray, age: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(cat)
     u = rng.random(n)
     place = np.empty(n, dtype=object)
@@ -559,7 +605,9 @@ def _codes_for(rng: np.random.Generator, cat: np.ndarray, start: np.ndarray, age
     prov[m] = np.where(place[m] == "S1", "PR5", np.where(place[m] == "R3", "PR4", "PR3"))
     prov[m & (place == "R5")] = "PR3"
     urn = np.full(n, "", dtype=object)
-    needs = np.isin(place, ["K1", "K2", "K3", "U4", "U5", "U6", "A5", "A6", "U1", "U3", "S1"]) | ((place == "H5") & (start >= oct23))
+    needs = np.isin(place, ["K1", "K2", "K3", "U4", "U5", "U6", "A5", "A6", "U1", "U3", "S1"]) | (
+        (place == "H5") & (start >= oct23)
+    )
     urn[needs] = np.char.add("SC", (100000 + rng.integers(0, 900000, needs.sum())).astype(str))
     return place, prov, urn
 
@@ -589,7 +637,9 @@ def _episodes(rng: np.random.Generator, p: CountyParameters, periods: pd.DataFra
     cut = cut[cut["date"] < end[cut["seg"].to_numpy()]]
     # build pieces: each segment start plus its cuts
     heads = pd.DataFrame({"seg": seg_id, "date": start, "kind": "seg"})
-    pieces = pd.concat([heads, cut], ignore_index=True).sort_values(["seg", "date"], kind="stable").reset_index(drop=True)
+    pieces = (
+        pd.concat([heads, cut], ignore_index=True).sort_values(["seg", "date"], kind="stable").reset_index(drop=True)
+    )
     pieces = pieces.drop_duplicates(["seg", "date"], keep="first").reset_index(drop=True)
     s = pieces["seg"].to_numpy()
     pc_start = pieces["date"].to_numpy("datetime64[ns]")
@@ -623,7 +673,9 @@ def _episodes(rng: np.random.Generator, p: CountyParameters, periods: pd.DataFra
     # reasons for new episode
     first_in_period = np.r_[True, pc_pid[1:] != pc_pid[:-1]]
     prev_ls = np.r_[[""], ls[:-1]]
-    rne = np.where(kind == "seg", np.where(ls != prev_ls, "B", "P"), np.where(kind == "L", "L", np.where(kind == "T", "T", "P")))
+    rne = np.where(
+        kind == "seg", np.where(ls != prev_ls, "B", "P"), np.where(kind == "L", "L", np.where(kind == "T", "T", "P"))
+    )
     rne = np.where(first_in_period, "S", rne)
     # reasons ceased
     last_in_period = np.r_[pc_pid[1:] != pc_pid[:-1], True]
@@ -634,7 +686,15 @@ def _episodes(rng: np.random.Generator, p: CountyParameters, periods: pd.DataFra
     rpc = np.where(np.isin(nxt_rne, ["P", "B"]) & ~last_in_period, reasons[rng.integers(0, len(reasons), len(s))], "")
     rpc = np.where((nxt_rne == "T") & ~last_in_period, "PLACE", rpc)
     rpc = np.where(temp, "", rpc)
-    cin = np.where(per["uasc"].to_numpy()[pc_pid], "N8", rng.choice(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"], size=len(s), p=[0.64, 0.04, 0.04, 0.08, 0.12, 0.02, 0.01, 0.05]))
+    cin = np.where(
+        per["uasc"].to_numpy()[pc_pid],
+        "N8",
+        rng.choice(
+            ["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"],
+            size=len(s),
+            p=[0.64, 0.04, 0.04, 0.08, 0.12, 0.02, 0.01, 0.05],
+        ),
+    )
     cin = pd.Series(cin).groupby(pc_pid).transform("first").to_numpy()
     child_ids = per["child"].to_numpy()[pc_pid]
     out = pd.DataFrame(
@@ -678,7 +738,11 @@ def _exit_codes(rng: np.random.Generator, route: np.ndarray, cat: np.ndarray, wh
     m = route == "independent"
     out[m] = np.where(u[m] < 0.85, "E5", "E6")
     m = route == "at18"
-    out[m] = np.where(fost[m], np.where(u[m] < 0.55, "E17", np.where(u[m] < 0.9, "E5", "E6")), np.where(u[m] < 0.75, "E5", np.where(u[m] < 0.9, "E6", np.where(u[m] < 0.95, "E7", "E8"))))
+    out[m] = np.where(
+        fost[m],
+        np.where(u[m] < 0.55, "E17", np.where(u[m] < 0.9, "E5", "E6")),
+        np.where(u[m] < 0.75, "E5", np.where(u[m] < 0.9, "E6", np.where(u[m] < 0.95, "E7", "E8"))),
+    )
     m = route == "transfer"
     out[m] = "E3"
     m = route == "custody"
@@ -688,7 +752,9 @@ def _exit_codes(rng: np.random.Generator, route: np.ndarray, cat: np.ndarray, wh
     return out
 
 
-def _truncate(episodes: pd.DataFrame, censor: pd.Timestamp, children: pd.DataFrame, p: CountyParameters) -> pd.DataFrame:
+def _truncate(
+    episodes: pd.DataFrame, censor: pd.Timestamp, children: pd.DataFrame, p: CountyParameters
+) -> pd.DataFrame:
     out = episodes[episodes[S.EPISODE_START] <= censor].copy()
     open_ = out[S.EPISODE_END] > censor
     out.loc[open_, S.EPISODE_END] = pd.NaT
@@ -740,17 +806,25 @@ def _children(periods: pd.DataFrame) -> pd.DataFrame:
     first = periods.sort_values("entry").drop_duplicates("child")
     n = len(first)
     rng = np.random.default_rng(int(first["child"].sum()) % (2**32))
-    eth = rng.choice(["WBRI", "WOTH", "MWBC", "MOTH", "AIND", "APKN", "BAFR", "BCRB", "OOTH", "NOBT"], size=n, p=[0.72, 0.05, 0.05, 0.04, 0.03, 0.02, 0.03, 0.02, 0.03, 0.01])
+    eth = rng.choice(
+        ["WBRI", "WOTH", "MWBC", "MOTH", "AIND", "APKN", "BAFR", "BCRB", "OOTH", "NOBT"],
+        size=n,
+        p=[0.72, 0.05, 0.05, 0.04, 0.03, 0.02, 0.03, 0.02, 0.03, 0.01],
+    )
     uasc = first["uasc"].to_numpy(bool)
     eth = np.where(uasc, rng.choice(["OOTH", "BAFR", "AOTH", "WOTH"], size=n), eth)
     dob = first["dob"].to_numpy("datetime64[ns]")
-    return pd.DataFrame(
-        {
-            S.CHILD_ID: _child_id(first["child"].to_numpy()),
-            S.DATE_OF_BIRTH: dob,
-            S.SEX: first["sex"].to_numpy(),
-            S.ETHNICITY: eth,
-            S.UASC: uasc,
-            S.UASC_CEASED: np.where(uasc, birthday(dob, 18), np.datetime64("NaT")),
-        }
-    ).sort_values(S.CHILD_ID).reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                S.CHILD_ID: _child_id(first["child"].to_numpy()),
+                S.DATE_OF_BIRTH: dob,
+                S.SEX: first["sex"].to_numpy(),
+                S.ETHNICITY: eth,
+                S.UASC: uasc,
+                S.UASC_CEASED: np.where(uasc, birthday(dob, 18), np.datetime64("NaT")),
+            }
+        )
+        .sort_values(S.CHILD_ID)
+        .reset_index(drop=True)
+    )

@@ -147,10 +147,26 @@ def pricing(
         rows = []
         for (cat, route), group in recent.groupby(["category", "route"]):
             pools[(cat, route)] = group["net_weekly"].to_numpy(dtype=float)
-            rows.append({"category": cat, "route": route, "weekly_cost": float(group["net_weekly"].mean()), "price_year": label, "source": f"placement cost file: mean of {len(group)} recent placements"})
+            rows.append(
+                {
+                    "category": cat,
+                    "route": route,
+                    "weekly_cost": float(group["net_weekly"].mean()),
+                    "price_year": label,
+                    "source": f"placement cost file: mean of {len(group)} recent placements",
+                }
+            )
         if rows:
             from_fees = pd.DataFrame(rows)
-            costs = pd.concat([costs.merge(from_fees[["category", "route"]], how="left", indicator=True).query("_merge == 'left_only'").drop(columns="_merge"), from_fees], ignore_index=True)
+            costs = pd.concat(
+                [
+                    costs.merge(from_fees[["category", "route"]], how="left", indicator=True)
+                    .query("_merge == 'left_only'")
+                    .drop(columns="_merge"),
+                    from_fees,
+                ],
+                ignore_index=True,
+            )
         if shares is None:
             shares = _fee_shares(fees)
     # each category's shares: given (or from the fees), else its only priced route, else the defaults
@@ -280,7 +296,9 @@ class CostProjection:
             parts.append(frame)
         out = pd.concat(parts, ignore_index=True)
         out.insert(1, "days", out["financial_year"].map(dict(zip(self.financial_years, self.days))).astype(int))
-        out.insert(2, "complete", out["financial_year"].map(dict(zip(self.financial_years, self.complete))).astype(bool))
+        out.insert(
+            2, "complete", out["financial_year"].map(dict(zip(self.financial_years, self.complete))).astype(bool)
+        )
         return out
 
     def table(self) -> pd.DataFrame:
@@ -294,7 +312,12 @@ class CostProjection:
             [children], ``weekly_price`` [£/week], ``cost`` [£]; cells with
             no child-days are left out.
         """
-        f, c, r = np.meshgrid(np.arange(len(self.financial_years)), np.arange(len(self.categories)), np.arange(len(self.routes)), indexing="ij")
+        f, c, r = np.meshgrid(
+            np.arange(len(self.financial_years)),
+            np.arange(len(self.categories)),
+            np.arange(len(self.routes)),
+            indexing="ij",
+        )
         days = self.child_days.mean(axis=0)
         out = pd.DataFrame(
             {
@@ -310,7 +333,9 @@ class CostProjection:
         return out[out["child_days"] > 0].reset_index(drop=True)
 
 
-def summarise_years(years: Sequence[str], group: str, values: list[str], draws: np.ndarray, level: Sequence[int]) -> pd.DataFrame:
+def summarise_years(
+    years: Sequence[str], group: str, values: list[str], draws: np.ndarray, level: Sequence[int]
+) -> pd.DataFrame:
     """Long summary of (simulation, year, value) draws: mean, median and central intervals."""
     n_f, n_v = draws.shape[1], draws.shape[2]
     frame = pd.DataFrame(
@@ -372,7 +397,9 @@ def months_of(dates: pd.DatetimeIndex) -> Months:
     days = np.diff(dates.to_numpy("datetime64[D]").astype(np.int64)).astype(float)
     years = financial_year_of(ends)
     fy = np.unique(years)
-    return Months(ends=ends, days=days, year=np.searchsorted(fy, years), labels=tuple(financial_year_label(y) for y in fy), fy=fy)
+    return Months(
+        ends=ends, days=days, year=np.searchsorted(fy, years), labels=tuple(financial_year_label(y) for y in fy), fy=fy
+    )
 
 
 def monthly_child_days(stock: np.ndarray, months: Months) -> np.ndarray:
@@ -490,7 +517,9 @@ def cost(
     return assemble(pr, months, [(per_route, pr.weekly(months.fy)[months.year], True)], seed=projection.seed)
 
 
-def assemble(pr: Pricing, months: Months, parts: Sequence[tuple[np.ndarray, np.ndarray, bool]], *, seed: int | None) -> CostProjection:
+def assemble(
+    pr: Pricing, months: Months, parts: Sequence[tuple[np.ndarray, np.ndarray, bool]], *, seed: int | None
+) -> CostProjection:
     """Sum priced parts into a :class:`CostProjection`.
 
     Parameters
@@ -579,22 +608,39 @@ def spend_history(
     if fees is not None:
         fee_rows = _fee_days(fees, years, coverage, censor)
         rows.append(fee_rows)
-        covered = covered.add(fee_rows.groupby(["fy", "category"])["child_days"].sum().rename_axis(["fy", S.PLACEMENT]), fill_value=0.0).reindex(exposure.index, fill_value=0.0)
+        covered = covered.add(
+            fee_rows.groupby(["fy", "category"])["child_days"].sum().rename_axis(["fy", S.PLACEMENT]), fill_value=0.0
+        ).reindex(exposure.index, fill_value=0.0)
     rest = (exposure - covered).clip(lower=0.0)
     for (fy, cat), days in rest.items():
         i = cats.index(cat)
         f = int(np.searchsorted(years, fy))
         for j, route in enumerate(pr.routes):
             if pr.shares[i, j] > 0:
-                rows.append(pd.DataFrame({"fy": [fy], "category": [cat], "route": [route], "priced_by": ["unit_cost"], "child_days": [days * pr.shares[i, j]], "weekly_price": [weekly[f, i, j]]}))
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "fy": [fy],
+                            "category": [cat],
+                            "route": [route],
+                            "priced_by": ["unit_cost"],
+                            "child_days": [days * pr.shares[i, j]],
+                            "weekly_price": [weekly[f, i, j]],
+                        }
+                    )
+                )
     out = pd.concat(rows, ignore_index=True)
     out["spend"] = out["child_days"] * out["weekly_price"] / DAYS_PER_WEEK
     out.insert(0, "financial_year", [financial_year_label(y) for y in out["fy"]])
     out.insert(1, "days", out["fy"].map(days_covered).astype(int))
-    return out.drop(columns="fy").sort_values(["financial_year", "category", "route", "priced_by"]).reset_index(drop=True)
+    return (
+        out.drop(columns="fy").sort_values(["financial_year", "category", "route", "priced_by"]).reset_index(drop=True)
+    )
 
 
-def _fee_days(fees: PlacementFees, years: np.ndarray, coverage: pd.Timestamp | None, censor: pd.Timestamp | None) -> pd.DataFrame:
+def _fee_days(
+    fees: PlacementFees, years: np.ndarray, coverage: pd.Timestamp | None, censor: pd.Timestamp | None
+) -> pd.DataFrame:
     """Child-days and actual net fees of each placement by financial year within the data's coverage."""
     f = fees.fees
     first = pd.Timestamp(coverage) if coverage is not None else f["placement_start"].min()
@@ -608,8 +654,12 @@ def _fee_days(fees: PlacementFees, years: np.ndarray, coverage: pd.Timestamp | N
         days = (end - start).dt.days.clip(lower=0).astype(float)
         spend = days * f["net_weekly"] / DAYS_PER_WEEK
         part = pd.DataFrame({"category": f["category"], "route": f["route"], "child_days": days, "spend": spend})
-        part = part[part["child_days"] > 0].groupby(["category", "route"], as_index=False)[["child_days", "spend"]].sum()
+        part = (
+            part[part["child_days"] > 0].groupby(["category", "route"], as_index=False)[["child_days", "spend"]].sum()
+        )
         rows.append(part.assign(fy=fy))
     out = pd.concat(rows, ignore_index=True)
     out["weekly_price"] = out["spend"] / out["child_days"] * DAYS_PER_WEEK
-    return out.drop(columns="spend").assign(priced_by="fee")[["fy", "category", "route", "priced_by", "child_days", "weekly_price"]]
+    return out.drop(columns="spend").assign(priced_by="fee")[
+        ["fy", "category", "route", "priced_by", "child_days", "weekly_price"]
+    ]

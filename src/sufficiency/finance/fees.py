@@ -101,7 +101,15 @@ class PlacementFees:
         """
         recent = self.recent()
         net = recent.groupby(["category", "route"])["net_weekly"]
-        return pd.DataFrame({"placements": net.size(), "mean": net.mean(), "median": net.median(), "p90": net.quantile(0.9), "max": net.max()})
+        return pd.DataFrame(
+            {
+                "placements": net.size(),
+                "mean": net.mean(),
+                "median": net.median(),
+                "p90": net.quantile(0.9),
+                "max": net.max(),
+            }
+        )
 
     def quality_summary(self) -> pd.DataFrame:
         """Count the findings by rule (see :func:`sufficiency.summarise_quality`)."""
@@ -138,7 +146,12 @@ def read_placement_costs(path: str | Path, data: object | None = None, *, warn: 
 
 
 def check_placement_costs(
-    table: pd.DataFrame, data: object | None = None, *, where: str = "<placement costs>", lines: Sequence[int] | None = None, warn: bool = True
+    table: pd.DataFrame,
+    data: object | None = None,
+    *,
+    where: str = "<placement costs>",
+    lines: Sequence[int] | None = None,
+    warn: bool = True,
 ) -> PlacementFees:
     """Check a placement cost table held in memory and link it to the episodes.
 
@@ -163,19 +176,35 @@ def check_placement_costs(
     PlacementFees
     """
     if not isinstance(table, pd.DataFrame):
-        raise SchemaError(f"placement costs must be a DataFrame, not {type(table).__name__}", file=where, rule="not_a_table")
+        raise SchemaError(
+            f"placement costs must be a DataFrame, not {type(table).__name__}", file=where, rule="not_a_table"
+        )
     columns = {c.strip().lower(): c for c in table.columns}
     found = {name: next((columns[a] for a in aliases if a in columns), None) for name, aliases in FEE_COLUMNS.items()}
     for name in ("child_id", "placement_start", "weekly_fee", "route"):
         if found[name] is None:
-            raise SchemaError(f"a placement cost file needs a {name!r} column (found: {', '.join(table.columns)})", file=where, column=name, rule="missing_column")
+            raise SchemaError(
+                f"a placement cost file needs a {name!r} column (found: {', '.join(table.columns)})",
+                file=where,
+                column=name,
+                rule="missing_column",
+            )
     if found["category"] is None and data is None:
-        raise SchemaError("the file has no 'category' column: pass the SSDA903 data to link each placement to its category", file=where, column="category", rule="missing_column")
+        raise SchemaError(
+            "the file has no 'category' column: pass the SSDA903 data to link each placement to its category",
+            file=where,
+            column="category",
+            rule="missing_column",
+        )
     rows = np.asarray(lines) if lines is not None else np.arange(len(table)) + 1
     raw = table.reset_index(drop=True)
 
     def text(name: str) -> pd.Series:
-        return raw[found[name]].fillna("").astype(str).str.strip() if found[name] is not None else pd.Series("", index=raw.index)
+        return (
+            raw[found[name]].fillna("").astype(str).str.strip()
+            if found[name] is not None
+            else pd.Series("", index=raw.index)
+        )
 
     def money(name: str) -> tuple[pd.Series, pd.Series]:
         values = text(name).str.replace(",", "", regex=False).str.replace("£", "", regex=False)
@@ -183,7 +212,14 @@ def check_placement_costs(
         return number, number.isna() & (values != "")
 
     log = QualityLog()
-    out = pd.DataFrame({S.CHILD_ID: text("child_id"), S.SOURCE_FILE: where, S.SOURCE_ROW: rows, "route": normalise_routes(text("route"))})
+    out = pd.DataFrame(
+        {
+            S.CHILD_ID: text("child_id"),
+            S.SOURCE_FILE: where,
+            S.SOURCE_ROW: rows,
+            "route": normalise_routes(text("route")),
+        }
+    )
     start, bad_start = parse_dates(text("placement_start"))
     end, bad_end = parse_dates(text("placement_end"))
     fee, bad_fee = money("weekly_fee")
@@ -194,17 +230,41 @@ def check_placement_costs(
         (out[S.CHILD_ID] == "", "child_id", "missing_child_id", "row not used (no child)"),
         (bad_start | start.isna(), "placement_start", "invalid_date", "row not used (no usable start date)"),
         (bad_end, "placement_end", "invalid_date", "row not used (end date unreadable)"),
-        (end.notna() & start.notna() & (end < start), "placement_end", "end_before_start", "row not used (end before start)"),
+        (
+            end.notna() & start.notna() & (end < start),
+            "placement_end",
+            "end_before_start",
+            "row not used (end before start)",
+        ),
         (fee.isna(), "weekly_fee", "missing_fee", "row not used (no fee, or not a number)"),
         (fee < 0, "weekly_fee", "negative_fee", "row not used (negative fee)"),
-        (bad_health | bad_education, "health_contribution", "not_a_number", "row not used (a contribution is not a number)"),
+        (
+            bad_health | bad_education,
+            "health_contribution",
+            "not_a_number",
+            "row not used (a contribution is not a number)",
+        ),
     ):
         mask = mask.fillna(False).astype(bool) & ~drop
-        log.rows(out[mask], column=column, rule=rule, action=action, severity="error", value=raw.loc[mask, found[column]] if found.get(column) else None, removed=True)
+        log.rows(
+            out[mask],
+            column=column,
+            rule=rule,
+            action=action,
+            severity="error",
+            value=raw.loc[mask, found[column]] if found.get(column) else None,
+            removed=True,
+        )
         drop |= mask
     contributions = health.fillna(0.0) + education.fillna(0.0)
     over = ~drop & (contributions > fee)
-    log.rows(out[over], column="health_contribution", rule="contributions_above_fee", action="net cost set to 0", value=(contributions - fee)[over])
+    log.rows(
+        out[over],
+        column="health_contribution",
+        rule="contributions_above_fee",
+        action="net cost set to 0",
+        value=(contributions - fee)[over],
+    )
     out = out.assign(
         placement_start=start,
         placement_end=end,
@@ -221,16 +281,36 @@ def check_placement_costs(
         last = pd.Timestamp(censor) if censor is not None else last
         out = _link(out, episodes, last, log, overwrite=found["category"] is None)
     missing = out["category"] == ""
-    log.rows(out[missing], column="category", rule="missing_category", action="row not used (no category)", severity="error", removed=True)
+    log.rows(
+        out[missing],
+        column="category",
+        rule="missing_category",
+        action="row not used (no category)",
+        severity="error",
+        removed=True,
+    )
     out = out[~missing]
     report = log.frame()
     if warn:
         warn_about(report)
-    keep = [S.CHILD_ID, "placement_start", "placement_end", "weekly_fee", "health_contribution", "education_contribution", "net_weekly", "route", "category", S.SOURCE_ROW]
+    keep = [
+        S.CHILD_ID,
+        "placement_start",
+        "placement_end",
+        "weekly_fee",
+        "health_contribution",
+        "education_contribution",
+        "net_weekly",
+        "route",
+        "category",
+        S.SOURCE_ROW,
+    ]
     return PlacementFees(fees=out[keep].reset_index(drop=True), quality=report, end=last)
 
 
-def _link(fees: pd.DataFrame, episodes: pd.DataFrame, last: pd.Timestamp, log: QualityLog, *, overwrite: bool) -> pd.DataFrame:
+def _link(
+    fees: pd.DataFrame, episodes: pd.DataFrame, last: pd.Timestamp, log: QualityLog, *, overwrite: bool
+) -> pd.DataFrame:
     """Give each placement the category of the episodes it overlaps most; count those overlapping none."""
     ep = episodes[[S.CHILD_ID, S.EPISODE_START, S.EPISODE_END, S.PLACEMENT]].copy()
     stop = last + pd.Timedelta(days=1)
@@ -238,27 +318,59 @@ def _link(fees: pd.DataFrame, episodes: pd.DataFrame, last: pd.Timestamp, log: Q
     fees = fees.reset_index(drop=True).assign(_row=lambda f: np.arange(len(f)))
     pairs = fees[[S.CHILD_ID, "_row", "placement_start", "placement_end"]].merge(ep, on=S.CHILD_ID, how="inner")
     f_end = pairs["placement_end"].fillna(stop)
-    overlap = (np.minimum(f_end, pairs[S.EPISODE_END]) - np.maximum(pairs["placement_start"], pairs[S.EPISODE_START])).dt.days
+    overlap = (
+        np.minimum(f_end, pairs[S.EPISODE_END]) - np.maximum(pairs["placement_start"], pairs[S.EPISODE_START])
+    ).dt.days
     # a one-day placement matching a one-day episode counts as an overlap
     same_day = (pairs["placement_start"] == pairs[S.EPISODE_START]) & (overlap == 0)
     pairs = pairs.assign(_days=np.where(same_day, 0.5, overlap))
     pairs = pairs[pairs["_days"] > 0]
     days = pairs.groupby(["_row", S.PLACEMENT])["_days"].sum().reset_index()
-    best = days.sort_values(["_row", "_days"], ascending=[True, False]).drop_duplicates("_row").set_index("_row")[S.PLACEMENT]
+    best = (
+        days.sort_values(["_row", "_days"], ascending=[True, False])
+        .drop_duplicates("_row")
+        .set_index("_row")[S.PLACEMENT]
+    )
     matched = fees["_row"].isin(best.index)
     known_child = fees[S.CHILD_ID].isin(set(episodes[S.CHILD_ID]))
-    log.rows(fees[~known_child], column="child_id", rule="fee_child_not_in_returns", action="row not used (the child is in no SSDA903 return)", severity="error", removed=True)
-    log.rows(fees[known_child & ~matched], column="placement_start", rule="fee_without_episode", action="row not used (no episode of the child overlaps the placement)", severity="error", removed=True)
+    log.rows(
+        fees[~known_child],
+        column="child_id",
+        rule="fee_child_not_in_returns",
+        action="row not used (the child is in no SSDA903 return)",
+        severity="error",
+        removed=True,
+    )
+    log.rows(
+        fees[known_child & ~matched],
+        column="placement_start",
+        rule="fee_without_episode",
+        action="row not used (no episode of the child overlaps the placement)",
+        severity="error",
+        removed=True,
+    )
     mixed = days.groupby("_row").size()
     mixed_rows = fees[fees["_row"].isin(mixed[mixed > 1].index)]
-    log.rows(mixed_rows, column="category", rule="placement_spans_categories", action="given the category it overlaps most", severity="info")
+    log.rows(
+        mixed_rows,
+        column="category",
+        rule="placement_spans_categories",
+        action="given the category it overlaps most",
+        severity="info",
+    )
     out = fees[matched].copy()
     linked = out["_row"].map(best)
     if overwrite:
         out["category"] = linked
     else:
         differs = (out["category"] != linked) & (out["category"] != "")
-        log.rows(out[differs], column="category", rule="category_differs_from_returns", action="the file's category kept", value=out.loc[differs, "category"] + " / " + linked[differs])
+        log.rows(
+            out[differs],
+            column="category",
+            rule="category_differs_from_returns",
+            action="the file's category kept",
+            value=out.loc[differs, "category"] + " / " + linked[differs],
+        )
         out["category"] = out["category"].where(out["category"] != "", linked)
     return out.drop(columns="_row")
 

@@ -77,7 +77,12 @@ def pressure_draws(costs: CostProjection, from_year: str, to_year: str) -> dict[
 
     volume, mix, price = shapley(0), shapley(1), shapley(2)
     total = c[:, 1] - c[:, 0]
-    return {"volume": volume.sum(axis=2), "price": price.sum(axis=2), "mix": mix.sum(axis=2), "total": total.sum(axis=2)}
+    return {
+        "volume": volume.sum(axis=2),
+        "price": price.sum(axis=2),
+        "mix": mix.sum(axis=2),
+        "total": total.sum(axis=2),
+    }
 
 
 def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, level: Sequence[int] = (80,)) -> pd.DataFrame:
@@ -111,7 +116,14 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, level:
     for effect in EFFECTS:
         by_cat = draws[effect]
         for name, values in [*zip(costs.categories, by_cat.T), ("all", by_cat.sum(axis=1))]:
-            row = {"from_year": from_year, "to_year": to_year, "effect": effect, "category": name, "mean": values.mean(), "median": np.median(values)}
+            row = {
+                "from_year": from_year,
+                "to_year": to_year,
+                "effect": effect,
+                "category": name,
+                "mean": values.mean(),
+                "median": np.median(values),
+            }
             for lv in level:
                 row[f"lower_{lv}"], row[f"upper_{lv}"] = np.percentile(values, [50 - lv / 2, 50 + lv / 2])
             rows.append(row)

@@ -126,42 +126,78 @@ def _require(table: object, columns: Sequence[str], where: str, what: str) -> pd
         raise SchemaError(f"{what} must be a DataFrame, not {type(table).__name__}", file=where, rule="not_a_table")
     for col in columns:
         if col not in table.columns:
-            raise SchemaError(f"{what} need a {col!r} column (found: {', '.join(map(str, table.columns)) or 'none'})", file=where, column=col, rule="missing_column")
+            raise SchemaError(
+                f"{what} need a {col!r} column (found: {', '.join(map(str, table.columns)) or 'none'})",
+                file=where,
+                column=col,
+                rule="missing_column",
+            )
     return table.reset_index(drop=True)
 
 
-def _numbers(table: pd.DataFrame, column: str, where: str, lines: Sequence[int] | None, *, low: float | None = None, high: float | None = None) -> np.ndarray:
+def _numbers(
+    table: pd.DataFrame,
+    column: str,
+    where: str,
+    lines: Sequence[int] | None,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+) -> np.ndarray:
     """A numeric column; a SchemaError naming the first missing, non-numeric or out-of-range value."""
     raw = table[column]
-    values = pd.to_numeric(raw.astype(str).str.replace(",", "", regex=False).str.replace("£", "", regex=False).str.strip().replace("", np.nan), errors="coerce")
+    values = pd.to_numeric(
+        raw.astype(str)
+        .str.replace(",", "", regex=False)
+        .str.replace("£", "", regex=False)
+        .str.strip()
+        .replace("", np.nan),
+        errors="coerce",
+    )
     for i in range(len(values)):
         v = values.iloc[i]
         problem = None
         if pd.isna(v):
-            problem = "is missing" if pd.isna(raw.iloc[i]) or str(raw.iloc[i]).strip() == "" else f"{raw.iloc[i]!r} is not a number"
+            problem = (
+                "is missing"
+                if pd.isna(raw.iloc[i]) or str(raw.iloc[i]).strip() == ""
+                else f"{raw.iloc[i]!r} is not a number"
+            )
         elif low is not None and v < low:
             problem = f"{raw.iloc[i]!r} is below {low:g}"
         elif high is not None and v > high:
             problem = f"{raw.iloc[i]!r} is above {high:g}"
         if problem:
             name, row = _where(table, where, lines, i)
-            rule = "missing_value" if "missing" in problem else ("not_a_number" if "not a number" in problem else "out_of_range")
+            rule = (
+                "missing_value"
+                if "missing" in problem
+                else ("not_a_number" if "not a number" in problem else "out_of_range")
+            )
             raise SchemaError(problem, file=name, row=row, column=column, rule=rule)
     return values.to_numpy(dtype=float)
 
 
-def _categories(table: pd.DataFrame, where: str, lines: Sequence[int] | None, known: Collection[str] | None) -> pd.Series:
+def _categories(
+    table: pd.DataFrame, where: str, lines: Sequence[int] | None, known: Collection[str] | None
+) -> pd.Series:
     cats = table["category"].fillna("").astype(str).str.strip()
     for i, c in enumerate(cats):
         if c == "" or (known is not None and c not in known):
             name, row = _where(table, where, lines, i)
-            problem = "the category is missing" if c == "" else f"unknown category {c!r} (known: {', '.join(sorted(known))})"  # type: ignore[arg-type]
+            problem = (
+                "the category is missing" if c == "" else f"unknown category {c!r} (known: {', '.join(sorted(known))})"
+            )  # type: ignore[arg-type]
             raise SchemaError(problem, file=name, row=row, column="category", rule="unknown_category")
     return cats
 
 
 def check_unit_costs(
-    table: pd.DataFrame, *, known: Collection[str] | None = None, where: str = "<unit costs>", lines: Sequence[int] | None = None
+    table: pd.DataFrame,
+    *,
+    known: Collection[str] | None = None,
+    where: str = "<unit costs>",
+    lines: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Validate a unit-cost table and return it in canonical form.
 
@@ -199,7 +235,13 @@ def check_unit_costs(
         year = year_ending_march(label)
         if year is None:
             name, row = _where(table, where, lines, i)
-            raise SchemaError(f"{label!r} is not a financial year (write '2024-25')", file=name, row=row, column="price_year", rule="not_a_year")
+            raise SchemaError(
+                f"{label!r} is not a financial year (write '2024-25')",
+                file=name,
+                row=row,
+                column="price_year",
+                rule="not_a_year",
+            )
         years.append(financial_year_label(year))
     out = pd.DataFrame(
         {
@@ -214,12 +256,22 @@ def check_unit_costs(
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         name, row = _where(table, where, lines, i)
-        raise SchemaError(f"a second price for {out['category'].iloc[i]} by route {out['route'].iloc[i]}", file=name, row=row, column="route", rule="duplicate_row")
+        raise SchemaError(
+            f"a second price for {out['category'].iloc[i]} by route {out['route'].iloc[i]}",
+            file=name,
+            row=row,
+            column="route",
+            rule="duplicate_row",
+        )
     return out
 
 
 def check_route_shares(
-    table: pd.DataFrame, *, known: Collection[str] | None = None, where: str = "<route shares>", lines: Sequence[int] | None = None
+    table: pd.DataFrame,
+    *,
+    known: Collection[str] | None = None,
+    where: str = "<route shares>",
+    lines: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Validate route shares and return them in canonical form.
 
@@ -254,18 +306,34 @@ def check_route_shares(
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         name, row = _where(table, where, lines, i)
-        raise SchemaError(f"a second share for {out['category'].iloc[i]} by route {out['route'].iloc[i]}", file=name, row=row, column="route", rule="duplicate_row")
+        raise SchemaError(
+            f"a second share for {out['category'].iloc[i]} by route {out['route'].iloc[i]}",
+            file=name,
+            row=row,
+            column="route",
+            rule="duplicate_row",
+        )
     totals = out.groupby("category", sort=False)["share"].sum()
     for cat, total in totals.items():
         if abs(total - 1.0) > 1e-3:
             i = int(np.flatnonzero((out["category"] == cat).to_numpy())[0])
             name, row = _where(table, where, lines, i)
-            raise SchemaError(f"the shares of {cat} add up to {total:.4g}, not 1", file=name, row=row, column="share", rule="shares_do_not_add_up")
+            raise SchemaError(
+                f"the shares of {cat} add up to {total:.4g}, not 1",
+                file=name,
+                row=row,
+                column="share",
+                rule="shares_do_not_add_up",
+            )
     return out
 
 
 def check_inflation(
-    inflation: float | pd.DataFrame | None, *, categories: Sequence[str], where: str = "<inflation>", lines: Sequence[int] | None = None
+    inflation: float | pd.DataFrame | None,
+    *,
+    categories: Sequence[str],
+    where: str = "<inflation>",
+    lines: Sequence[int] | None = None,
 ) -> np.ndarray:
     """Annual inflation rate of each category.
 
@@ -297,7 +365,9 @@ def check_inflation(
         return np.zeros(len(categories))
     if isinstance(inflation, (int, float, np.floating, np.integer)) and not isinstance(inflation, bool):
         if not np.isfinite(inflation) or inflation <= -1:
-            raise SchemaError(f"an inflation rate of {inflation!r} is not a yearly rate above -1", file=where, rule="out_of_range")
+            raise SchemaError(
+                f"an inflation rate of {inflation!r} is not a yearly rate above -1", file=where, rule="out_of_range"
+            )
         return np.full(len(categories), float(inflation))
     table = _require(inflation, ("category", "annual_rate"), where, "inflation rates")
     cats = _categories(table, where, lines, None)
@@ -305,15 +375,24 @@ def check_inflation(
     if cats.duplicated().any():
         i = int(np.flatnonzero(cats.duplicated().to_numpy())[0])
         name, row = _where(table, where, lines, i)
-        raise SchemaError(f"a second rate for {cats.iloc[i]}", file=name, row=row, column="category", rule="duplicate_row")
+        raise SchemaError(
+            f"a second rate for {cats.iloc[i]}", file=name, row=row, column="category", rule="duplicate_row"
+        )
     lookup = dict(zip(cats, rate))
     missing = [c for c in categories if c not in lookup]
     if missing:
-        raise SchemaError(f"no inflation rate for {', '.join(missing)}: add a row for each category in the data", file=where, column="category", rule="missing_category")
+        raise SchemaError(
+            f"no inflation rate for {', '.join(missing)}: add a row for each category in the data",
+            file=where,
+            column="category",
+            rule="missing_category",
+        )
     return np.array([lookup[c] for c in categories])
 
 
-def price_lookup(unit_costs: pd.DataFrame, categories: Sequence[str], routes: Sequence[str], *, where: str = "<unit costs>") -> tuple[np.ndarray, np.ndarray]:
+def price_lookup(
+    unit_costs: pd.DataFrame, categories: Sequence[str], routes: Sequence[str], *, where: str = "<unit costs>"
+) -> tuple[np.ndarray, np.ndarray]:
     """Weekly price and price year of every (category, route) cell that has a price.
 
     A route-specific row wins over the category's ``"all"`` row.
@@ -344,7 +423,11 @@ def price_lookup(unit_costs: pd.DataFrame, categories: Sequence[str], routes: Se
 
 
 def route_split(
-    unit_costs: pd.DataFrame, route_shares: pd.DataFrame | None, categories: Sequence[str], *, where: str = "<route shares>"
+    unit_costs: pd.DataFrame,
+    route_shares: pd.DataFrame | None,
+    categories: Sequence[str],
+    *,
+    where: str = "<route shares>",
 ) -> tuple[list[str], np.ndarray]:
     """Routes and each category's share of placements by route.
 
@@ -374,22 +457,39 @@ def route_split(
         shares, or a share falls on a route with no price.
     """
     chosen: dict[str, dict[str, float]] = {}
-    given = {} if route_shares is None else {c: dict(zip(g["route"], g["share"])) for c, g in route_shares.groupby("category", sort=False)}
+    given = (
+        {}
+        if route_shares is None
+        else {c: dict(zip(g["route"], g["share"])) for c, g in route_shares.groupby("category", sort=False)}
+    )
     for c in categories:
         priced = list(unit_costs.loc[unit_costs["category"] == c, "route"])
         if not priced:
-            raise SchemaError(f"category {c!r} is in the data but has no unit cost: add a row for it", file="<unit costs>", column="category", rule="no_price")
+            raise SchemaError(
+                f"category {c!r} is in the data but has no unit cost: add a row for it",
+                file="<unit costs>",
+                column="category",
+                rule="no_price",
+            )
         if c in given:
             unpriced = [r for r, s in given[c].items() if s > 0 and r not in priced and ANY_ROUTE not in priced]
             if unpriced:
                 raise SchemaError(
-                    f"{c} has a share by route {unpriced[0]!r} but no price for it (priced routes: {', '.join(priced)})", file=where, column="route", rule="no_price"
+                    f"{c} has a share by route {unpriced[0]!r} but no price for it (priced routes: {', '.join(priced)})",
+                    file=where,
+                    column="route",
+                    rule="no_price",
                 )
             chosen[c] = given[c]
         elif len(priced) == 1:
             chosen[c] = {priced[0]: 1.0}
         else:
-            raise SchemaError(f"{c} has prices for routes {', '.join(priced)} but no route shares: give route_shares or a placement cost file", file=where, column="route", rule="no_route_shares")
+            raise SchemaError(
+                f"{c} has prices for routes {', '.join(priced)} but no route shares: give route_shares or a placement cost file",
+                file=where,
+                column="route",
+                rule="no_route_shares",
+            )
     seen = {r for shares in chosen.values() for r, s in shares.items() if s > 0}
     routes = [r for r in (*ROUTES, ANY_ROUTE) if r in seen] + sorted(seen - set(ROUTES) - {ANY_ROUTE})
     matrix = np.zeros((len(categories), len(routes)))

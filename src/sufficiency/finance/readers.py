@@ -59,7 +59,9 @@ def read_inflation(path: str | Path) -> pd.DataFrame:
     """
     frame, lines = read_named_table(path, ("category", "annual_rate"))
     check_inflation(frame, categories=[], where=str(path), lines=lines)
-    return frame.assign(annual_rate=pd.to_numeric(frame["annual_rate"]), source=frame["source"] if "source" in frame.columns else "")[["category", "annual_rate", "source"]]
+    return frame.assign(
+        annual_rate=pd.to_numeric(frame["annual_rate"]), source=frame["source"] if "source" in frame.columns else ""
+    )[["category", "annual_rate", "source"]]
 
 
 def read_route_shares(path: str | Path) -> pd.DataFrame:
@@ -134,7 +136,9 @@ def read_scenarios(path: str | Path) -> list[Scenario]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SchemaError(f"not JSON: {exc.msg} at column {exc.colno}", file=name, row=exc.lineno, rule="not_json") from exc
+        raise SchemaError(
+            f"not JSON: {exc.msg} at column {exc.colno}", file=name, row=exc.lineno, rule="not_json"
+        ) from exc
     try:
         return scenarios_from_data(data)
     except (ValueError, TypeError) as exc:

@@ -61,12 +61,18 @@ def code_validity(field: str, codes: pd.Series, years: pd.Series) -> pd.Series:
     combos = frame.drop_duplicates().reset_index(drop=True)
     merged = combos.merge(table[["code", "first_year", "last_year"]], on="code", how="left")
     known = merged["code"].isin(set(table["code"]))
-    in_year = known & (merged["first_year"].isna() | (merged["year"] >= merged["first_year"])) & (
-        merged["last_year"].isna() | (merged["year"] <= merged["last_year"])
+    in_year = (
+        known
+        & (merged["first_year"].isna() | (merged["year"] >= merged["first_year"]))
+        & (merged["last_year"].isna() | (merged["year"] <= merged["last_year"]))
     )
     merged["in_year"] = in_year.fillna(False).astype(bool)
     merged["known"] = known.astype(bool)
-    status = merged.groupby(["code", "year"], sort=False).agg(in_year=("in_year", "any"), known=("known", "any")).reset_index()
+    status = (
+        merged.groupby(["code", "year"], sort=False)
+        .agg(in_year=("in_year", "any"), known=("known", "any"))
+        .reset_index()
+    )
     status["status"] = np.where(status["in_year"], "valid", np.where(status["known"], "out_of_year", "unknown"))
     status.loc[status["code"] == "", "status"] = "blank"
     out = frame.merge(status[["code", "year", "status"]], on=["code", "year"], how="left")["status"]

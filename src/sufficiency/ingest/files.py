@@ -149,12 +149,20 @@ def discover(
         for path in _files_in(root):
             year = year_from_name(path.name)
             if year is None:
-                log.summary(file=str(path), column="", rule="file_ignored", action="no collection year in the file name; not read", n_rows=0)
+                log.summary(
+                    file=str(path),
+                    column="",
+                    rule="file_ignored",
+                    action="no collection year in the file name; not read",
+                    n_rows=0,
+                )
                 continue
             found += _classify([path], year, log)
     for item in found:
         if item.table not in TABLES:
-            raise SchemaError(f"unknown table {item.table!r}; use one of {TABLES}", file=str(item.path), rule="unknown_table")
+            raise SchemaError(
+                f"unknown table {item.table!r}; use one of {TABLES}", file=str(item.path), rule="unknown_table"
+            )
         if not item.path.is_file():
             raise SchemaError("no such file", file=str(item.path), rule="missing_source")
     return sorted(found, key=lambda f: (f.year, TABLES.index(f.table), str(f.path)))
@@ -167,7 +175,13 @@ def _classify(paths: list[Path], year: int, log: QualityLog) -> list[SourceFile]
         if table is None:
             table = _table_from_columns(path)
         if table is None:
-            log.summary(file=str(path), column="", rule="file_ignored", action="not a header, episodes or UASC table; not read", n_rows=0)
+            log.summary(
+                file=str(path),
+                column="",
+                rule="file_ignored",
+                action="not a header, episodes or UASC table; not read",
+                n_rows=0,
+            )
             continue
         out.append(SourceFile(year, table, path))
     return out
@@ -190,22 +204,48 @@ def _table_from_columns(path: Path) -> str | None:
 def _decode(raw: bytes, path: Path, log: QualityLog) -> str:
     """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 (as Excel's "Unicode text" writes it) or Windows-1252."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw[:4096]):
-        encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be")
+        encoding = (
+            "utf-16"
+            if raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+            else ("utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be")
+        )
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise SchemaError(f"looks like UTF-16 text but does not decode ({exc.reason} at byte {exc.start})", file=str(path), rule="not_a_table") from exc
-        log.summary(file=str(path), column="", rule="encoding", action="UTF-16 text (as Excel saves 'Unicode text'); decoded", n_rows=0, severity="info")
+            raise SchemaError(
+                f"looks like UTF-16 text but does not decode ({exc.reason} at byte {exc.start})",
+                file=str(path),
+                rule="not_a_table",
+            ) from exc
+        log.summary(
+            file=str(path),
+            column="",
+            rule="encoding",
+            action="UTF-16 text (as Excel saves 'Unicode text'); decoded",
+            n_rows=0,
+            severity="info",
+        )
         return text.lstrip("\ufeff")
     if b"\x00" in raw[:4096]:
-        kind = "a zip archive (an .xlsx workbook saved under another name?)" if raw.startswith(b"PK\x03\x04") else "binary content"
+        kind = (
+            "a zip archive (an .xlsx workbook saved under another name?)"
+            if raw.startswith(b"PK\x03\x04")
+            else "binary content"
+        )
         raise SchemaError(f"{kind}: not a CSV text table", file=str(path), rule="not_a_table")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        log.summary(file=str(path), column="", rule="encoding", action="not UTF-8; decoded as Windows-1252 (cp1252)", n_rows=0, severity="info")
+        log.summary(
+            file=str(path),
+            column="",
+            rule="encoding",
+            action="not UTF-8; decoded as Windows-1252 (cp1252)",
+            n_rows=0,
+            severity="info",
+        )
         return raw.decode("cp1252", errors="replace")
 
 
@@ -214,7 +254,9 @@ def _looks_utf16(head: bytes) -> bool:
     if len(head) < 4:
         return False
     even, odd = head[0::2], head[1::2]
-    return max(even.count(0) / len(even), odd.count(0) / max(len(odd), 1)) > 0.4 and min(even.count(0), odd.count(0)) < 0.05 * len(odd)
+    return max(even.count(0) / len(even), odd.count(0) / max(len(odd), 1)) > 0.4 and min(
+        even.count(0), odd.count(0)
+    ) < 0.05 * len(odd)
 
 
 def _parse_csv(text: str, name: str, log: QualityLog) -> pd.DataFrame:
@@ -230,7 +272,14 @@ def _parse_csv(text: str, name: str, log: QualityLog) -> pd.DataFrame:
     first = text.split("\n", 1)[0]
     sep = next((c for c in ("\t", ";") if c in first and "," not in first), ",")
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL, skip_blank_lines=False)
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            quoting=csv.QUOTE_MINIMAL,
+            skip_blank_lines=False,
+        )
         frame[S.SOURCE_ROW] = range(2, len(frame) + 2)
         return frame
     except pd.errors.ParserError:
@@ -262,7 +311,14 @@ def _parse_csv(text: str, name: str, log: QualityLog) -> pd.DataFrame:
         rows.append(fields + [""] * (width - len(fields)))
         lines.append(line)
     if trailing:
-        log.summary(file=name, column="", rule="trailing_empty_fields", action="empty fields after the last column ignored", n_rows=trailing, severity="info")
+        log.summary(
+            file=name,
+            column="",
+            rule="trailing_empty_fields",
+            action="empty fields after the last column ignored",
+            n_rows=trailing,
+            severity="info",
+        )
     frame = pd.DataFrame(rows, columns=header, dtype=str) if rows else pd.DataFrame(columns=header, dtype=str)
     frame[S.SOURCE_ROW] = lines
     return frame
@@ -293,7 +349,9 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
     name = str(path)
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise SchemaError("old Excel (.xls) files are not read: save the sheet as .xlsx or CSV", file=name, rule="unsupported_format")
+        raise SchemaError(
+            "old Excel (.xls) files are not read: save the sheet as .xlsx or CSV", file=name, rule="unsupported_format"
+        )
     try:
         if suffix in {".xlsx", ".xlsm"}:
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
@@ -306,7 +364,9 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
     except SchemaError:
         raise
     except Exception as exc:  # pandas raises many types for unreadable input
-        raise SchemaError(f"cannot be read as a table ({type(exc).__name__}: {exc})", file=name, rule="not_a_table") from exc
+        raise SchemaError(
+            f"cannot be read as a table ({type(exc).__name__}: {exc})", file=name, rule="not_a_table"
+        ) from exc
     rows = frame.pop(S.SOURCE_ROW).to_numpy()
     if frame.shape[1] == 0:
         raise SchemaError("no columns found", file=name, rule="not_a_table")
@@ -315,7 +375,13 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
         nulls = map_unique(frame[col], lambda u: u.str.strip().str.upper().isin(NULL_TOKENS)).astype(bool)
         if nulls.any():
             frame.loc[nulls, col] = ""
-            log.summary(file=name, column=str(col).strip().upper(), rule="null_token", action="NULL / N/A style values read as blank", n_rows=int(nulls.sum()))
+            log.summary(
+                file=name,
+                column=str(col).strip().upper(),
+                rule="null_token",
+                action="NULL / N/A style values read as blank",
+                n_rows=int(nulls.sum()),
+            )
     frame.columns = [str(c).replace("\ufeff", "").strip().upper() for c in frame.columns]
     frame[S.SOURCE_ROW] = rows
     unnamed = [c for c in frame.columns if c == "" or c.startswith("UNNAMED:")]
@@ -375,11 +441,21 @@ def read_named_table(path: str | Path, required: Sequence[str]) -> tuple[pd.Data
     dropped = report[report["removed"] & (report["rule"] != "blank_row")]
     if len(dropped):
         first = dropped.iloc[0]
-        raise SchemaError(f"the row cannot be read ({first['action']})", file=str(path), row=None if pd.isna(first["row"]) else int(first["row"]), rule=str(first["rule"]))
+        raise SchemaError(
+            f"the row cannot be read ({first['action']})",
+            file=str(path),
+            row=None if pd.isna(first["row"]) else int(first["row"]),
+            rule=str(first["rule"]),
+        )
     lines = frame[S.SOURCE_ROW].to_numpy()
     frame = frame.drop(columns=[S.SOURCE_ROW, S.SOURCE_FILE])
     frame.columns = [c.lower() for c in frame.columns]
     for col in required:
         if col not in frame.columns:
-            raise SchemaError(f"required column is missing (found: {', '.join(frame.columns)})", file=str(path), column=col, rule="missing_column")
+            raise SchemaError(
+                f"required column is missing (found: {', '.join(frame.columns)})",
+                file=str(path),
+                column=col,
+                rule="missing_column",
+            )
     return frame.reset_index(drop=True), lines

@@ -87,7 +87,18 @@ class QualityLog:
         removed: bool = False,
     ) -> None:
         """Log one finding about one line of a file (found before the file became a table)."""
-        self._one(file=file, row=row, child_id=child_id, column=column, rule=rule, value=value, action=action, severity=severity, n_rows=1, removed=removed)
+        self._one(
+            file=file,
+            row=row,
+            child_id=child_id,
+            column=column,
+            rule=rule,
+            value=value,
+            action=action,
+            severity=severity,
+            n_rows=1,
+            removed=removed,
+        )
 
     def summary(
         self,
@@ -102,9 +113,33 @@ class QualityLog:
         removed: bool = False,
     ) -> None:
         """Log one entry standing for ``n_rows`` rows (0 for a whole-file note)."""
-        self._one(file=file, row=None, child_id="", column=column, rule=rule, value=value, action=action, severity=severity, n_rows=n_rows, removed=removed)
+        self._one(
+            file=file,
+            row=None,
+            child_id="",
+            column=column,
+            rule=rule,
+            value=value,
+            action=action,
+            severity=severity,
+            n_rows=n_rows,
+            removed=removed,
+        )
 
-    def _one(self, *, file: str, row: int | None, child_id: str, column: str, rule: str, value: str, action: str, severity: str, n_rows: int, removed: bool) -> None:
+    def _one(
+        self,
+        *,
+        file: str,
+        row: int | None,
+        child_id: str,
+        column: str,
+        rule: str,
+        value: str,
+        action: str,
+        severity: str,
+        n_rows: int,
+        removed: bool,
+    ) -> None:
         self._parts.append(
             pd.DataFrame(
                 {
@@ -156,7 +191,9 @@ def summarise_quality(report: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     order = {s: i for i, s in enumerate(reversed(SEVERITIES))}
-    return out.sort_values(["severity", "n_rows"], key=lambda c: c.map(order) if c.name == "severity" else -c).reset_index(drop=True)
+    return out.sort_values(
+        ["severity", "n_rows"], key=lambda c: c.map(order) if c.name == "severity" else -c
+    ).reset_index(drop=True)
 
 
 def warn_about(report: pd.DataFrame, *, stacklevel: int = 3) -> None:

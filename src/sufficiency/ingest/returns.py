@@ -128,12 +128,23 @@ def read_ssda903(
         )
     raw = pd.concat(tables["episodes"], ignore_index=True)
     if raw.empty:
-        raise SchemaError("the episodes files hold no rows", file=", ".join(sorted({str(f.path) for f in files if f.table == "episodes"})), rule="no_episodes")
+        raise SchemaError(
+            "the episodes files hold no rows",
+            file=", ".join(sorted({str(f.path) for f in files if f.table == "episodes"})),
+            rule="no_episodes",
+        )
     years = tuple(sorted({f.year for f in files}))
     episode_years = sorted(raw[S.RETURN_YEAR].unique())
     missing_years = sorted(set(range(min(episode_years), max(episode_years) + 1)) - set(episode_years))
     if missing_years:
-        log.summary(file="", column="", rule="missing_return_year", action=f"no episodes file for {missing_years}; gaps are bridged from neighbouring returns", n_rows=len(missing_years), severity="warning")
+        log.summary(
+            file="",
+            column="",
+            rule="missing_return_year",
+            action=f"no episodes file for {missing_years}; gaps are bridged from neighbouring returns",
+            n_rows=len(missing_years),
+            severity="warning",
+        )
 
     episodes = _clean_episodes(raw, log, strict=strict)
     _refuse_if_empty(episodes, log, where)
@@ -141,7 +152,15 @@ def read_ssda903(
     episodes = combine_returns(episodes, log=log)
     if not include_short_breaks:
         short = episodes[S.LEGAL_STATUS].isin(["V3", "V4", "V1"])
-        log.rows(episodes[short], column="LS", rule="short_breaks", action="excluded from looked-after counts (short breaks, V1/V3/V4)", severity="info", value=episodes.loc[short, S.LEGAL_STATUS], removed=True)
+        log.rows(
+            episodes[short],
+            column="LS",
+            rule="short_breaks",
+            action="excluded from looked-after counts (short breaks, V1/V3/V4)",
+            severity="info",
+            value=episodes.loc[short, S.LEGAL_STATUS],
+            removed=True,
+        )
         episodes = episodes[~short]
     episodes = _attach_children(episodes, children, log)
     censor = march_31(max(episode_years))
@@ -168,9 +187,17 @@ def _refuse_if_empty(episodes: pd.DataFrame, log: QualityLog, where: str) -> Non
     if len(episodes):
         return
     report = log.frame()
-    removed = report[report["removed"]].groupby(["rule", "column"], sort=False)["n_rows"].sum().sort_values(ascending=False)
-    reasons = "; ".join(f"{rule} ({column or 'row'}): {n}" for (rule, column), n in removed.items()) or "no rule recorded"
-    raise SchemaError(f"no usable episodes: every row was removed ({reasons}); see the files' rows for the values", file=where, rule="no_usable_episodes")
+    removed = (
+        report[report["removed"]].groupby(["rule", "column"], sort=False)["n_rows"].sum().sort_values(ascending=False)
+    )
+    reasons = (
+        "; ".join(f"{rule} ({column or 'row'}): {n}" for (rule, column), n in removed.items()) or "no rule recorded"
+    )
+    raise SchemaError(
+        f"no usable episodes: every row was removed ({reasons}); see the files' rows for the values",
+        file=where,
+        rule="no_usable_episodes",
+    )
 
 
 def _read_one(item: SourceFile, log: QualityLog) -> pd.DataFrame:
@@ -195,7 +222,13 @@ def _strip(frame: pd.DataFrame, column: str, *, upper: bool, log: QualityLog) ->
         for name, n in changed.groupby(frame[S.SOURCE_FILE]).sum().items():
             if n == 0:
                 continue
-            log.summary(file=str(name), column=column, rule="code_normalised", action="stripped spaces / upper-cased", n_rows=int(n))
+            log.summary(
+                file=str(name),
+                column=column,
+                rule="code_normalised",
+                action="stripped spaces / upper-cased",
+                n_rows=int(n),
+            )
     return clean
 
 
@@ -212,12 +245,28 @@ def _clean_episodes(raw: pd.DataFrame, log: QualityLog, *, strict: bool) -> pd.D
         out[S.RAW_TO_CANONICAL[field]] = _strip(raw, field, upper=True, log=log)
     out[S.URN] = _strip(raw, "URN", upper=True, log=log)
     no_child = out[S.CHILD_ID] == ""
-    log.rows(out[no_child], column="CHILD", rule="missing_child_id", action="row dropped", severity="error", removed=True)
+    log.rows(
+        out[no_child], column="CHILD", rule="missing_child_id", action="row dropped", severity="error", removed=True
+    )
     out = out[~no_child]
     start, bad_start = parse_dates(raw.loc[out.index, "DECOM"])
     end, bad_end = parse_dates(raw.loc[out.index, "DEC"])
-    log.rows(out[bad_start | start.isna()], column="DECOM", rule="invalid_date", action="row dropped (no usable start date)", severity="error", value=raw.loc[out.index[bad_start | start.isna()], "DECOM"], removed=True)
-    log.rows(out[bad_end], column="DEC", rule="invalid_date", action="end date blanked; episode closed by the next episode or return", value=raw.loc[out.index[bad_end], "DEC"])
+    log.rows(
+        out[bad_start | start.isna()],
+        column="DECOM",
+        rule="invalid_date",
+        action="row dropped (no usable start date)",
+        severity="error",
+        value=raw.loc[out.index[bad_start | start.isna()], "DECOM"],
+        removed=True,
+    )
+    log.rows(
+        out[bad_end],
+        column="DEC",
+        rule="invalid_date",
+        action="end date blanked; episode closed by the next episode or return",
+        value=raw.loc[out.index[bad_end], "DEC"],
+    )
     out[S.EPISODE_START] = start
     out[S.EPISODE_END] = end
     out = out[out[S.EPISODE_START].notna()].copy()
@@ -226,19 +275,42 @@ def _clean_episodes(raw: pd.DataFrame, log: QualityLog, *, strict: bool) -> pd.D
     year_end = pd.to_datetime(out[S.RETURN_YEAR].astype(str) + "-03-31")
     year_start = pd.to_datetime((out[S.RETURN_YEAR] - 1).astype(str) + "-04-01")
     future = out[S.EPISODE_START] > year_end
-    log.rows(out[future], column="DECOM", rule="date_outside_return_year", action="row dropped (starts after the return's 31 March)", severity="error", value=out.loc[future, S.EPISODE_START].dt.strftime("%d/%m/%Y"), removed=True)
+    log.rows(
+        out[future],
+        column="DECOM",
+        rule="date_outside_return_year",
+        action="row dropped (starts after the return's 31 March)",
+        severity="error",
+        value=out.loc[future, S.EPISODE_START].dt.strftime("%d/%m/%Y"),
+        removed=True,
+    )
     out = out[~future]
     year_end = year_end[~future]
     year_start = year_start[~future]
     late = out[S.EPISODE_END] > year_end
-    log.rows(out[late], column="DEC", rule="date_outside_return_year", action="end date after the return's 31 March blanked (open at year end)", value=out.loc[late, S.EPISODE_END].dt.strftime("%d/%m/%Y"))
+    log.rows(
+        out[late],
+        column="DEC",
+        rule="date_outside_return_year",
+        action="end date after the return's 31 March blanked (open at year end)",
+        value=out.loc[late, S.EPISODE_END].dt.strftime("%d/%m/%Y"),
+    )
     out.loc[late, [S.EPISODE_END]] = pd.NaT
     out.loc[late, S.REASON_CEASED] = ""
     early = out[S.EPISODE_END] < year_start
-    log.rows(out[early], column="DEC", rule="date_outside_return_year", action="kept (episode ended before the return year)", severity="info", value=out.loc[early, S.EPISODE_END].dt.strftime("%d/%m/%Y"))
+    log.rows(
+        out[early],
+        column="DEC",
+        rule="date_outside_return_year",
+        action="kept (episode ended before the return year)",
+        severity="info",
+        value=out.loc[early, S.EPISODE_END].dt.strftime("%d/%m/%Y"),
+    )
 
     no_rec = out[S.EPISODE_END].notna() & (out[S.REASON_CEASED] == "")
-    log.rows(out[no_rec], column="REC", rule="end_without_reason", action=f"reason set to {LOADER_CLOSED} (not recorded)")
+    log.rows(
+        out[no_rec], column="REC", rule="end_without_reason", action=f"reason set to {LOADER_CLOSED} (not recorded)"
+    )
     out.loc[no_rec, S.REASON_CEASED] = LOADER_CLOSED
 
     for field in _CHECKED_FIELDS:
@@ -257,12 +329,29 @@ def _clean_episodes(raw: pd.DataFrame, log: QualityLog, *, strict: bool) -> pd.D
                 column=field,
                 rule="unknown_code",
             )
-        log.rows(out[unknown], column=field, rule="unknown_code", action="kept; placement category 'unknown'" if field in ("PLACE", "PLACE_PROVIDER") else "kept", value=out.loc[unknown, col])
+        log.rows(
+            out[unknown],
+            column=field,
+            rule="unknown_code",
+            action="kept; placement category 'unknown'" if field in ("PLACE", "PLACE_PROVIDER") else "kept",
+            value=out.loc[unknown, col],
+        )
         odd = status == "out_of_year"
-        log.rows(out[odd], column=field, rule="code_not_valid_that_year", action="kept", value=out.loc[odd, col] + " in " + out.loc[odd, S.RETURN_YEAR].astype(str))
+        log.rows(
+            out[odd],
+            column=field,
+            rule="code_not_valid_that_year",
+            action="kept",
+            value=out.loc[odd, col] + " in " + out.loc[odd, S.RETURN_YEAR].astype(str),
+        )
         if field in ("RNE", "LS", "PLACE"):
             blank = status == "blank"
-            log.rows(out[blank], column=field, rule="missing_code", action="kept" + ("; placement category 'unknown'" if field == "PLACE" else ""))
+            log.rows(
+                out[blank],
+                column=field,
+                rule="missing_code",
+                action="kept" + ("; placement category 'unknown'" if field == "PLACE" else ""),
+            )
     return out
 
 
@@ -270,16 +359,37 @@ def _children(headers: list[pd.DataFrame], uascs: list[pd.DataFrame], log: Quali
     cols = [S.CHILD_ID, S.DATE_OF_BIRTH, S.SEX, S.ETHNICITY, S.UASC, S.RETURN_YEAR, S.SOURCE_FILE, S.SOURCE_ROW]
     parts = []
     for frame in headers:
-        part = pd.DataFrame({S.CHILD_ID: map_unique(frame["CHILD"], lambda u: u.str.strip()), S.SOURCE_FILE: frame[S.SOURCE_FILE], S.SOURCE_ROW: frame[S.SOURCE_ROW], S.RETURN_YEAR: frame[S.RETURN_YEAR]})
+        part = pd.DataFrame(
+            {
+                S.CHILD_ID: map_unique(frame["CHILD"], lambda u: u.str.strip()),
+                S.SOURCE_FILE: frame[S.SOURCE_FILE],
+                S.SOURCE_ROW: frame[S.SOURCE_ROW],
+                S.RETURN_YEAR: frame[S.RETURN_YEAR],
+            }
+        )
         dob, bad = parse_dates(frame["DOB"])
-        log.rows(part[bad], column="DOB", rule="invalid_date", action="date of birth treated as missing", value=frame.loc[bad, "DOB"])
+        log.rows(
+            part[bad],
+            column="DOB",
+            rule="invalid_date",
+            action="date of birth treated as missing",
+            value=frame.loc[bad, "DOB"],
+        )
         part[S.DATE_OF_BIRTH] = dob
         sex = map_unique(frame["SEX"], lambda u: u.str.strip().str.upper())
         part[S.SEX] = sex.map(_SEX)
         odd = part[S.SEX].isna()
-        log.rows(part[odd & (sex != "")], column="SEX", rule="unknown_code", action="sex set to 'U'", value=sex[odd & (sex != "")])
+        log.rows(
+            part[odd & (sex != "")],
+            column="SEX",
+            rule="unknown_code",
+            action="sex set to 'U'",
+            value=sex[odd & (sex != "")],
+        )
         part[S.SEX] = part[S.SEX].fillna("U")
-        part[S.ETHNICITY] = map_unique(frame["ETHNIC"], lambda u: u.str.strip().str.upper()) if "ETHNIC" in frame else ""
+        part[S.ETHNICITY] = (
+            map_unique(frame["ETHNIC"], lambda u: u.str.strip().str.upper()) if "ETHNIC" in frame else ""
+        )
         part[S.UASC] = frame["UASC"].str.strip().str.upper().isin(_TRUE) if "UASC" in frame else False
         parts.append(part[cols])
     header = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
@@ -290,10 +400,22 @@ def _children(headers: list[pd.DataFrame], uascs: list[pd.DataFrame], log: Quali
     conflicted = n_dob[n_dob > 1].index
     if len(conflicted):
         rows = header[header[S.CHILD_ID].isin(conflicted)].drop_duplicates(S.CHILD_ID, keep="last")
-        values = header[header[S.CHILD_ID].isin(conflicted)].groupby(S.CHILD_ID)[S.DATE_OF_BIRTH].agg(lambda s: " / ".join(sorted(s.dropna().dt.strftime("%d/%m/%Y").unique())))
-        log.rows(rows, column="DOB", rule="conflicting_dob", action="kept the latest return's date of birth", value=rows[S.CHILD_ID].map(values))
+        values = (
+            header[header[S.CHILD_ID].isin(conflicted)]
+            .groupby(S.CHILD_ID)[S.DATE_OF_BIRTH]
+            .agg(lambda s: " / ".join(sorted(s.dropna().dt.strftime("%d/%m/%Y").unique())))
+        )
+        log.rows(
+            rows,
+            column="DOB",
+            rule="conflicting_dob",
+            action="kept the latest return's date of birth",
+            value=rows[S.CHILD_ID].map(values),
+        )
     latest = header.dropna(subset=[S.DATE_OF_BIRTH]).groupby(S.CHILD_ID).last()
-    children = header.groupby(S.CHILD_ID).agg(**{S.SEX: (S.SEX, "last"), S.ETHNICITY: (S.ETHNICITY, "last"), S.UASC: (S.UASC, "any")})
+    children = header.groupby(S.CHILD_ID).agg(
+        **{S.SEX: (S.SEX, "last"), S.ETHNICITY: (S.ETHNICITY, "last"), S.UASC: (S.UASC, "any")}
+    )
     children[S.DATE_OF_BIRTH] = latest[S.DATE_OF_BIRTH].reindex(children.index)
 
     uasc_parts = []
@@ -302,14 +424,22 @@ def _children(headers: list[pd.DataFrame], uascs: list[pd.DataFrame], log: Quali
         part[S.DATE_OF_BIRTH], _bad_dob = parse_dates(frame["DOB"])
         duc = frame["DUC"] if "DUC" in frame else pd.Series("", index=frame.index)
         part[S.UASC_CEASED], bad = parse_dates(duc)
-        log.rows(frame[bad].assign(**{S.CHILD_ID: part.loc[bad, S.CHILD_ID]}), column="DUC", rule="invalid_date", action="treated as missing", value=duc[bad])
+        log.rows(
+            frame[bad].assign(**{S.CHILD_ID: part.loc[bad, S.CHILD_ID]}),
+            column="DUC",
+            rule="invalid_date",
+            action="treated as missing",
+            value=duc[bad],
+        )
         part[S.RETURN_YEAR] = frame[S.RETURN_YEAR]
         uasc_parts.append(part)
     children[S.UASC_CEASED] = pd.Series(pd.NaT, index=children.index, dtype="datetime64[ns]")
     if uasc_parts:
         uasc = pd.concat(uasc_parts, ignore_index=True).sort_values(S.RETURN_YEAR)
         uasc = uasc[uasc[S.CHILD_ID] != ""]
-        last = uasc.groupby(S.CHILD_ID).agg(**{S.UASC_CEASED: (S.UASC_CEASED, "last"), "dob_uasc": (S.DATE_OF_BIRTH, "last")})
+        last = uasc.groupby(S.CHILD_ID).agg(
+            **{S.UASC_CEASED: (S.UASC_CEASED, "last"), "dob_uasc": (S.DATE_OF_BIRTH, "last")}
+        )
         children = children.reindex(children.index.union(last.index))
         children[S.UASC] = children[S.UASC].fillna(False).astype(bool) | children.index.isin(last.index)
         children[S.UASC_CEASED] = last[S.UASC_CEASED].reindex(children.index)
@@ -327,14 +457,22 @@ def _attach_children(episodes: pd.DataFrame, children: pd.DataFrame, log: Qualit
     known = episodes[S.CHILD_ID].isin(children[S.CHILD_ID])
     orphans = episodes[~known].drop_duplicates(S.CHILD_ID)
     log.rows(orphans, column="CHILD", rule="child_without_header", action="kept; date of birth and sex unknown")
-    out = episodes.merge(children[[S.CHILD_ID, S.DATE_OF_BIRTH, S.SEX, S.UASC, S.UASC_CEASED]], on=S.CHILD_ID, how="left")
+    out = episodes.merge(
+        children[[S.CHILD_ID, S.DATE_OF_BIRTH, S.SEX, S.UASC, S.UASC_CEASED]], on=S.CHILD_ID, how="left"
+    )
     out[S.SEX] = out[S.SEX].fillna("U")
     out[S.UASC] = out[S.UASC].fillna(False).astype(bool)
     first_start = out.groupby(S.CHILD_ID)[S.EPISODE_START].transform("min")
     born_late = out[S.DATE_OF_BIRTH] > first_start
     bad_children = out.loc[born_late, S.CHILD_ID].unique()
     rows = out[out[S.CHILD_ID].isin(bad_children)].sort_values(S.EPISODE_START).drop_duplicates(S.CHILD_ID)
-    log.rows(rows, column="DOB", rule="dob_after_start", action="date of birth treated as missing (age unknown); episodes kept", value=rows[S.DATE_OF_BIRTH].dt.strftime("%d/%m/%Y"))
+    log.rows(
+        rows,
+        column="DOB",
+        rule="dob_after_start",
+        action="date of birth treated as missing (age unknown); episodes kept",
+        value=rows[S.DATE_OF_BIRTH].dt.strftime("%d/%m/%Y"),
+    )
     out.loc[out[S.CHILD_ID].isin(bad_children), S.DATE_OF_BIRTH] = pd.NaT
     return out
 
@@ -351,9 +489,21 @@ def _categorise(
     mapped = categorise(out[S.PLACEMENT_CODE], out[S.PROVIDER_CODE], out[S.RETURN_YEAR], mapping=mapping)
     out[S.PLACEMENT] = mapped["category"].to_numpy()
     unmapped = (mapped["match"] == "unmapped") & (out[S.PLACEMENT_CODE] != "")
-    log.rows(out[unmapped], column="PLACE", rule="unmapped_placement", action="placement category 'unknown'", value=out.loc[unmapped, S.PLACEMENT_CODE] + "/" + out.loc[unmapped, S.PROVIDER_CODE])
+    log.rows(
+        out[unmapped],
+        column="PLACE",
+        rule="unmapped_placement",
+        action="placement category 'unknown'",
+        value=out.loc[unmapped, S.PLACEMENT_CODE] + "/" + out.loc[unmapped, S.PROVIDER_CODE],
+    )
     needs = out[S.PLACEMENT_CODE].isin(_NEEDS_PROVIDER) & (out[S.PROVIDER_CODE] == "")
-    log.rows(out[needs], column="PLACE_PROVIDER", rule="missing_provider", action="mapped by the taxonomy's any-provider row", value=out.loc[needs, S.PLACEMENT_CODE])
+    log.rows(
+        out[needs],
+        column="PLACE_PROVIDER",
+        rule="missing_provider",
+        action="mapped by the taxonomy's any-provider row",
+        value=out.loc[needs, S.PLACEMENT_CODE],
+    )
     if carry_forward:
         out = _carry_temporary(out, log)
     out[S.PLACEMENT_COARSE] = coarsen(out[S.PLACEMENT], coarse=coarse).to_numpy()
@@ -374,7 +524,9 @@ def _carry_temporary(episodes: pd.DataFrame, log: QualityLog) -> pd.DataFrame:
     child = out[S.CHILD_ID]
     cat = out[S.PLACEMENT].where(~temp)
     same_prev = child.shift(1) == child
-    joined_prev = same_prev & (out[S.EPISODE_END].shift(1) == out[S.EPISODE_START]) & (out[S.REASON_CEASED].shift(1) == "X1")
+    joined_prev = (
+        same_prev & (out[S.EPISODE_END].shift(1) == out[S.EPISODE_START]) & (out[S.REASON_CEASED].shift(1) == "X1")
+    )
     run = (~joined_prev).cumsum()  # chains of episodes joined by X1
     before = cat.groupby(run).ffill()
     after = cat.groupby(run).bfill()
@@ -383,6 +535,10 @@ def _carry_temporary(episodes: pd.DataFrame, log: QualityLog) -> pd.DataFrame:
     out.loc[use, S.PLACEMENT] = filled[use]
     if use.any():
         log.summary(
-            file="", column="PLACE", rule="temporary_carried_forward", action="temporary placement given the category of the placement around it", n_rows=int(use.sum())
+            file="",
+            column="PLACE",
+            rule="temporary_carried_forward",
+            action="temporary placement given the category of the placement around it",
+            n_rows=int(use.sum()),
         )
     return out

@@ -60,16 +60,32 @@ def combine_returns(episodes: pd.DataFrame, *, log: QualityLog) -> pd.DataFrame:
     pandas.DataFrame
         One row per (child, start date).
     """
-    out = episodes.sort_values([S.CHILD_ID, S.EPISODE_START, S.RETURN_YEAR, S.SOURCE_FILE, S.SOURCE_ROW]).reset_index(drop=True)
+    out = episodes.sort_values([S.CHILD_ID, S.EPISODE_START, S.RETURN_YEAR, S.SOURCE_FILE, S.SOURCE_ROW]).reset_index(
+        drop=True
+    )
     dup = out.duplicated(_CONTENT, keep="first")
-    log.rows(out[dup], column="", rule="exact_duplicate", action="row dropped (same episode twice in one return)", severity="warning", removed=True)
+    log.rows(
+        out[dup],
+        column="",
+        rule="exact_duplicate",
+        action="row dropped (same episode twice in one return)",
+        severity="warning",
+        removed=True,
+    )
     out = out[~dup]
 
     years = np.array(sorted(out[S.RETURN_YEAR].unique()))
     key_latest = out.groupby([S.CHILD_ID, S.EPISODE_START])[S.RETURN_YEAR].transform("max")
     older = out[S.RETURN_YEAR] < key_latest
     for name, n in out[older].groupby(S.SOURCE_FILE).size().items():
-        log.summary(file=str(name), column="", rule="resubmitted", action="replaced by the same episode in a later return", n_rows=int(n), removed=True)
+        log.summary(
+            file=str(name),
+            column="",
+            rule="resubmitted",
+            action="replaced by the same episode in a later return",
+            n_rows=int(n),
+            removed=True,
+        )
     out = out[~older]
 
     idx = np.searchsorted(years, out[S.RETURN_YEAR].to_numpy(), side="right")
@@ -79,9 +95,21 @@ def combine_returns(episodes: pd.DataFrame, *, log: QualityLog) -> pd.DataFrame:
     presence = pd.MultiIndex.from_frame(out[[S.CHILD_ID, S.RETURN_YEAR]].drop_duplicates())
     child_in_next = pd.MultiIndex.from_arrays([out[S.CHILD_ID].to_numpy(), next_year]).isin(presence)
     replaced = open_ & child_in_next
-    log.rows(out[replaced], column="DECOM", rule="replaced_in_later_return", action="row dropped (the next return has the child without this episode)", severity="warning", removed=True)
+    log.rows(
+        out[replaced],
+        column="DECOM",
+        rule="replaced_in_later_return",
+        action="row dropped (the next return has the child without this episode)",
+        severity="warning",
+        removed=True,
+    )
     vanished = open_ & ~child_in_next
-    log.rows(out[vanished], column="DEC", rule="open_episode_missing_from_next_return", action=f"closed on 1 April after its return with reason {LOADER_CLOSED}")
+    log.rows(
+        out[vanished],
+        column="DEC",
+        rule="open_episode_missing_from_next_return",
+        action=f"closed on 1 April after its return with reason {LOADER_CLOSED}",
+    )
     out = out[~replaced].copy()
     vanished = vanished[~replaced]
     close_on = pd.to_datetime(out.loc[vanished, S.RETURN_YEAR].astype(str) + "-04-01")
@@ -89,7 +117,14 @@ def combine_returns(episodes: pd.DataFrame, *, log: QualityLog) -> pd.DataFrame:
     out.loc[vanished, S.REASON_CEASED] = LOADER_CLOSED
 
     twice = out.duplicated([S.CHILD_ID, S.EPISODE_START], keep="last")
-    log.rows(out[twice], column="DECOM", rule="conflicting_duplicate", action="row dropped (a later row in the same return has the same child and start)", severity="warning", removed=True)
+    log.rows(
+        out[twice],
+        column="DECOM",
+        rule="conflicting_duplicate",
+        action="row dropped (a later row in the same return has the same child and start)",
+        severity="warning",
+        removed=True,
+    )
     return out[~twice].reset_index(drop=True)
 
 
@@ -120,13 +155,27 @@ def repair_chains(episodes: pd.DataFrame, *, censor_date: pd.Timestamp, log: Qua
     start, end = S.EPISODE_START, S.EPISODE_END
 
     backwards = out[end] < out[start]
-    log.rows(out[backwards], column="DEC", rule="end_before_start", action="end date blanked and re-derived from the next episode", value=out.loc[backwards, end].dt.strftime("%d/%m/%Y"))
+    log.rows(
+        out[backwards],
+        column="DEC",
+        rule="end_before_start",
+        action="end date blanked and re-derived from the next episode",
+        value=out.loc[backwards, end].dt.strftime("%d/%m/%Y"),
+    )
     out.loc[backwards, end] = pd.NaT
     out.loc[backwards, S.REASON_CEASED] = ""
 
     eighteen = pd.Series(birthday(out[S.DATE_OF_BIRTH].to_numpy(), S.LEAVING_AGE), index=out.index)
     adult = out[start] >= eighteen
-    log.rows(out[adult], column="DECOM", rule="starts_at_or_after_18", action="row dropped", severity="error", value=out.loc[adult, start].dt.strftime("%d/%m/%Y"), removed=True)
+    log.rows(
+        out[adult],
+        column="DECOM",
+        rule="starts_at_or_after_18",
+        action="row dropped",
+        severity="error",
+        value=out.loc[adult, start].dt.strftime("%d/%m/%Y"),
+        removed=True,
+    )
     out = out[~adult].reset_index(drop=True)
     eighteen = eighteen[~adult].reset_index(drop=True)
 
@@ -141,7 +190,13 @@ def repair_chains(episodes: pd.DataFrame, *, censor_date: pd.Timestamp, log: Qua
     out.loc[followed, S.REASON_CEASED] = np.where(new_period[followed], LOADER_CLOSED, "X1")
 
     overlap = same & (out[end] > nxt_start)
-    log.rows(out[overlap], column="DEC", rule="overlapping_episodes", action="end moved back to the next episode's start", value=out.loc[overlap, end].dt.strftime("%d/%m/%Y"))
+    log.rows(
+        out[overlap],
+        column="DEC",
+        rule="overlapping_episodes",
+        action="end moved back to the next episode's start",
+        value=out.loc[overlap, end].dt.strftime("%d/%m/%Y"),
+    )
     out.loc[overlap, end] = nxt_start[overlap]
 
     x1 = out[S.REASON_CEASED] == "X1"
@@ -161,7 +216,13 @@ def repair_chains(episodes: pd.DataFrame, *, censor_date: pd.Timestamp, log: Qua
     out.loc[cont, end] = nxt_start[cont]
 
     past = eighteen.notna() & ((out[end] > eighteen) | (out[end].isna() & (eighteen <= censor_date)))
-    log.rows(out[past], column="DEC", rule="past_18th_birthday", action="ended on the 18th birthday", value=out.loc[past, end].dt.strftime("%d/%m/%Y").fillna("open"))
+    log.rows(
+        out[past],
+        column="DEC",
+        rule="past_18th_birthday",
+        action="ended on the 18th birthday",
+        value=out.loc[past, end].dt.strftime("%d/%m/%Y").fillna("open"),
+    )
     out.loc[past, end] = eighteen[past]
     out.loc[past & out[S.REASON_CEASED].isin(["", "X1"]), S.REASON_CEASED] = LOADER_CLOSED
     return out
@@ -202,7 +263,20 @@ def build_periods(episodes: pd.DataFrame, *, coverage_start: pd.Timestamp, log: 
     reason = out[S.REASON_CEASED].map(groups).fillna("unknown")
     out[S.EXIT_REASON] = reason.where(out[S.IS_EXIT], "")
     not_s = out[S.IS_ENTRY] & (out[S.REASON_NEW] != "S") & (out[S.EPISODE_START] >= coverage_start)
-    log.rows(out[not_s], column="RNE", rule="period_starts_without_S", action="counted as an entry", severity="info", value=out.loc[not_s, S.REASON_NEW])
+    log.rows(
+        out[not_s],
+        column="RNE",
+        rule="period_starts_without_S",
+        action="counted as an entry",
+        severity="info",
+        value=out.loc[not_s, S.REASON_NEW],
+    )
     s_mid = ~out[S.IS_ENTRY] & (out[S.REASON_NEW] == "S")
-    log.rows(out[s_mid], column="RNE", rule="S_within_period", action="counted as a continuation (previous episode ended X1 that day)", severity="info")
+    log.rows(
+        out[s_mid],
+        column="RNE",
+        rule="S_within_period",
+        action="counted as a continuation (previous episode ended X1 that day)",
+        severity="info",
+    )
     return out

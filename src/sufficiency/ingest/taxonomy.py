@@ -126,9 +126,7 @@ def categorise(
         ``"unknown"``).
     """
     table = _check_mapping(default_taxonomy() if mapping is None else mapping)
-    frame = pd.DataFrame(
-        {"place": place.to_numpy(), "provider": provider.to_numpy(), "year": year.to_numpy()}
-    )
+    frame = pd.DataFrame({"place": place.to_numpy(), "provider": provider.to_numpy(), "year": year.to_numpy()})
     combos = frame.drop_duplicates().reset_index(drop=True)
     combos["_combo"] = np.arange(len(combos))
 

@@ -25,7 +25,9 @@ from ..ingest.taxonomy import coarse_map
 from ..projection.run import Projection
 
 
-def check_capacity(table: pd.DataFrame, *, known: Collection[str] | None, where: str = "<capacity>", lines: Sequence[int] | None = None) -> pd.DataFrame:
+def check_capacity(
+    table: pd.DataFrame, *, known: Collection[str] | None, where: str = "<capacity>", lines: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Validate a capacity table and return it in canonical form.
 
     Parameters
@@ -55,19 +57,32 @@ def check_capacity(table: pd.DataFrame, *, known: Collection[str] | None, where:
         raise SchemaError(f"capacity must be a DataFrame, not {type(table).__name__}", file=where, rule="not_a_table")
     for col in ("category", "places"):
         if col not in table.columns:
-            raise SchemaError(f"capacity needs a {col!r} column (found: {', '.join(map(str, table.columns))})", file=where, column=col, rule="missing_column")
+            raise SchemaError(
+                f"capacity needs a {col!r} column (found: {', '.join(map(str, table.columns))})",
+                file=where,
+                column=col,
+                rule="missing_column",
+            )
     table = table.reset_index(drop=True)
     rows = list(lines) if lines is not None else list(range(1, len(table) + 1))
     cats = table["category"].fillna("").astype(str).str.strip()
     for i, c in enumerate(cats):
         if c == "" or (known is not None and c not in known):
-            problem = "the category is missing" if c == "" else f"unknown category {c!r} (known: {', '.join(sorted(known or ()))})"
+            problem = (
+                "the category is missing"
+                if c == ""
+                else f"unknown category {c!r} (known: {', '.join(sorted(known or ()))})"
+            )
             raise SchemaError(problem, file=where, row=rows[i], column="category", rule="unknown_category")
     raw = table["places"].astype(str).str.replace(",", "", regex=False).str.strip()
     places = pd.to_numeric(raw.replace("", np.nan), errors="coerce")
     for i, v in enumerate(places):
         if pd.isna(v) or v < 0:
-            problem = "places are missing" if raw.iloc[i] in ("", "nan", "None") else (f"{raw.iloc[i]!r} is not a number" if pd.isna(v) else f"a negative capacity ({v:g} places)")
+            problem = (
+                "places are missing"
+                if raw.iloc[i] in ("", "nan", "None")
+                else (f"{raw.iloc[i]!r} is not a number" if pd.isna(v) else f"a negative capacity ({v:g} places)")
+            )
             raise SchemaError(problem, file=where, row=rows[i], column="places", rule="bad_places")
     dates = {}
     for col in ("start", "end"):
@@ -77,14 +92,26 @@ def check_capacity(table: pd.DataFrame, *, known: Collection[str] | None, where:
         parsed, bad = parse_dates(text)
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise SchemaError(f"{text.iloc[i]!r} is not a date", file=where, row=rows[i], column=col, rule="invalid_date")
+            raise SchemaError(
+                f"{text.iloc[i]!r} is not a date", file=where, row=rows[i], column=col, rule="invalid_date"
+            )
         dates[col] = parsed
     backwards = dates["end"].notna() & dates["start"].notna() & (dates["end"] < dates["start"])
     if backwards.any():
         i = int(np.flatnonzero(backwards.to_numpy())[0])
-        raise SchemaError("the places end before they start", file=where, row=rows[i], column="end", rule="end_before_start")
+        raise SchemaError(
+            "the places end before they start", file=where, row=rows[i], column="end", rule="end_before_start"
+        )
     routes = normalise_routes(table["route"]) if "route" in table.columns else pd.Series("all", index=table.index)
-    return pd.DataFrame({"category": cats, "route": routes, "places": places.to_numpy(dtype=float), "start": dates["start"], "end": dates["end"]})
+    return pd.DataFrame(
+        {
+            "category": cats,
+            "route": routes,
+            "places": places.to_numpy(dtype=float),
+            "start": dates["start"],
+            "end": dates["end"],
+        }
+    )
 
 
 def capacity_keys(categories: Sequence[str]) -> dict[str, list[int]]:
@@ -188,7 +215,14 @@ def gap_frame(
     return pd.concat(parts, ignore_index=True)
 
 
-def spot_prices(unit_costs: pd.DataFrame, categories: Sequence[str], keys: dict[str, list[int]], names: Sequence[str], dates: pd.DatetimeIndex, inflation: float | pd.DataFrame | None) -> np.ndarray:
+def spot_prices(
+    unit_costs: pd.DataFrame,
+    categories: Sequence[str],
+    keys: dict[str, list[int]],
+    names: Sequence[str],
+    dates: pd.DatetimeIndex,
+    inflation: float | pd.DataFrame | None,
+) -> np.ndarray:
     """Weekly price of a place bought spot, by (date, name): the spot price, else the dearest route's, of the dearest category covered."""
     table = check_unit_costs(unit_costs)
     routes = sorted(set(table["route"]))
@@ -255,5 +289,9 @@ def sufficiency_gap(
     names = list(dict.fromkeys(table["category"]))
     places = places_at(table, names, projection.dates)
     stock = projection.draws.sum(axis=3)
-    spot = None if unit_costs is None else spot_prices(unit_costs, projection.categories, keys, names, projection.dates, inflation)
+    spot = (
+        None
+        if unit_costs is None
+        else spot_prices(unit_costs, projection.categories, keys, names, projection.dates, inflation)
+    )
     return gap_frame(stock, projection.dates, keys, places, names, confidence=confidence, spot_price=spot)

@@ -51,11 +51,20 @@ CATEGORY_COLOURS: Mapping[str, str] = MappingProxyType(
 )
 #: Colours of the coarse groups and of the totals and baselines.
 GROUP_COLOURS: Mapping[str, str] = MappingProxyType(
-    {"fostering": "#0072B2", "residential": "#D55E00", "supported": "#AA4499", "other": "#999999", "total": "#000000", "uasc": "#CC79A7"}
+    {
+        "fostering": "#0072B2",
+        "residential": "#D55E00",
+        "supported": "#AA4499",
+        "other": "#999999",
+        "total": "#000000",
+        "uasc": "#CC79A7",
+    }
 )
 _EXTRA = ("#332288", "#117733", "#44AA99", "#88CCEE", "#999933", "#661100", "#6699CC", "#AA4466")
 #: Colours of the methods in accuracy charts.
-METHOD_COLOURS: Mapping[str, str] = MappingProxyType({"multistate": "#000000", "naive": "#E69F00", "drift": "#56B4E9", "ets": "#009E73"})
+METHOD_COLOURS: Mapping[str, str] = MappingProxyType(
+    {"multistate": "#000000", "naive": "#E69F00", "drift": "#56B4E9", "ets": "#009E73"}
+)
 
 
 def category_colour(category: str) -> str:
@@ -144,17 +153,36 @@ def fan(
         raise ValueError(f"no series {group}/{value} in the projection")
     colour = category_colour(value) if group == "placement" else GROUP_COLOURS.get(value, "#000000")
     for i, lv in enumerate(sorted(level, reverse=True)):
-        ax.fill_between(series[S.DATE], series[f"lower_{lv}"], series[f"upper_{lv}"], color=colour, alpha=0.15 + 0.15 * i, linewidth=0, label=f"band_{lv}")
+        ax.fill_between(
+            series[S.DATE],
+            series[f"lower_{lv}"],
+            series[f"upper_{lv}"],
+            color=colour,
+            alpha=0.15 + 0.15 * i,
+            linewidth=0,
+            label=f"band_{lv}",
+        )
     ax.plot(series[S.DATE], series["median"], color=colour, linewidth=2, label="median")
     if data is not None:
-        by = () if group == "total" else ((S.PLACEMENT,) if group == "placement" else ((S.AGE_BAND,) if group == "age_band" else ()))
+        by = (
+            ()
+            if group == "total"
+            else ((S.PLACEMENT,) if group == "placement" else ((S.AGE_BAND,) if group == "age_band" else ()))
+        )
         hist = _history(data, projection.dates[0], by)
         if by:
             hist = hist[hist[by[0]].astype(str) == value]
         ax.plot(hist[S.DATE], hist[S.CHILDREN], color="#000000", linewidth=1.2, label="history")
     for name, base in (baselines or {}).items():
         b = base[(base["group"] == group) & (base["value"] == value)]
-        ax.plot(b[S.DATE], b["mean"], linestyle="--", linewidth=1, color=METHOD_COLOURS.get(name, "#666666"), label=f"baseline: {name}")
+        ax.plot(
+            b[S.DATE],
+            b["mean"],
+            linestyle="--",
+            linewidth=1,
+            color=METHOD_COLOURS.get(name, "#666666"),
+            label=f"baseline: {name}",
+        )
     ax.axvline(projection.dates[0], color="#888888", linewidth=0.8, linestyle=":")
     ax.set_xlabel("date (month ends)")
     ax.set_ylabel("children looked after [children]")
@@ -212,9 +240,16 @@ def fans(
         import matplotlib.pyplot as plt
 
         nrows = -(-len(values) // ncols)
-        fig, grid = plt.subplots(nrows, min(ncols, len(values)), figsize=(3.6 * min(ncols, len(values)), 2.8 * nrows), squeeze=False, sharex=True, layout="constrained")
+        fig, grid = plt.subplots(
+            nrows,
+            min(ncols, len(values)),
+            figsize=(3.6 * min(ncols, len(values)), 2.8 * nrows),
+            squeeze=False,
+            sharex=True,
+            layout="constrained",
+        )
         flat = grid.ravel()
-        for extra in flat[len(values):]:
+        for extra in flat[len(values) :]:
             extra.set_visible(False)
         axes = flat[: len(values)]
     axes = np.asarray(axes).ravel()
@@ -256,7 +291,11 @@ def stock_history(data: object, *, by: str = S.PLACEMENT, ax: Any = None) -> Any
     ax = _axes(ax)
     episodes, _, censor = episodes_of(data)
     end = censor if censor is not None else episodes[S.EPISODE_START].max()
-    hist = _history(data, pd.Timestamp(end), (by,)).pivot_table(index=S.DATE, columns=by, values=S.CHILDREN, aggfunc="sum", observed=True, sort=False).fillna(0)
+    hist = (
+        _history(data, pd.Timestamp(end), (by,))
+        .pivot_table(index=S.DATE, columns=by, values=S.CHILDREN, aggfunc="sum", observed=True, sort=False)
+        .fillna(0)
+    )
     _stack(ax, hist, colour=category_colour if by != S.AGE_BAND else None)
     ax.set_title(f"Children looked after by {_label(by).replace('placement coarse', 'kind of placement')}")
     return ax
@@ -316,7 +355,9 @@ def demand_by_category(projection: Projection, *, data: object | None = None, ax
     cats = list(projection.categories)
     mean = pd.DataFrame(projection.draws.sum(axis=3).mean(axis=0), index=projection.dates, columns=cats)
     if data is not None:
-        hist = _history(data, projection.dates[0], (S.PLACEMENT,)).pivot_table(index=S.DATE, columns=S.PLACEMENT, values=S.CHILDREN, aggfunc="sum")
+        hist = _history(data, projection.dates[0], (S.PLACEMENT,)).pivot_table(
+            index=S.DATE, columns=S.PLACEMENT, values=S.CHILDREN, aggfunc="sum"
+        )
         mean = pd.concat([hist.reindex(columns=cats, fill_value=0).iloc[:-1], mean])
     _stack(ax, mean, colour=category_colour)
     ax.axvline(projection.dates[0], color="#333333", linewidth=0.8, linestyle=":")
@@ -369,7 +410,11 @@ def costs_by_year(costs: CostProjection, *, by: str = "placement", level: int = 
     ax = _axes(ax)
     frame = costs.summary_frame(level=(level,))
     order = costs.categories if by == "placement" else costs.routes
-    part = frame[frame["group"] == by].pivot(index="financial_year", columns="value", values="mean").reindex(index=costs.financial_years, columns=order)
+    part = (
+        frame[frame["group"] == by]
+        .pivot(index="financial_year", columns="value", values="mean")
+        .reindex(index=costs.financial_years, columns=order)
+    )
     total = frame[frame["group"] == "total"].set_index("financial_year").reindex(costs.financial_years)
     x = np.arange(len(part))
     bottom = np.zeros(len(part))
@@ -379,7 +424,15 @@ def costs_by_year(costs: CostProjection, *, by: str = "placement", level: int = 
             continue
         ax.bar(x, values, bottom=bottom, color=category_colour(name), label=_label(name), width=0.7)
         bottom += values
-    ax.errorbar(x, total["mean"], yerr=[total["mean"] - total[f"lower_{level}"], total[f"upper_{level}"] - total["mean"]], fmt="none", ecolor="#000000", capsize=4, label=f"total {level}% interval")
+    ax.errorbar(
+        x,
+        total["mean"],
+        yerr=[total["mean"] - total[f"lower_{level}"], total[f"upper_{level}"] - total["mean"]],
+        fmt="none",
+        ecolor="#000000",
+        capsize=4,
+        label=f"total {level}% interval",
+    )
     labels = [fy + ("" if ok else " (part)") for fy, ok in zip(total.index, total["complete"])]
     ax.set_xticks(x, labels)
     ax.set_xlabel("financial year (April to March)")
@@ -419,8 +472,23 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, ax: An
     for i in range(5):
         h = heights[i]
         ax.bar(x[i], abs(h), bottom=bottoms[i] + min(h, 0) if 0 < i < 4 else 0.0, color=colours[i], width=0.6)
-        ax.annotate(f"{'+' if 0 < i < 4 and h >= 0 else ''}£{h / 1e6:,.1f}m", (x[i], bottoms[i] + max(h, 0) if 0 < i < 4 else h), ha="center", va="bottom", fontsize="small")
-    ax.set_xticks(x, [f"spend {from_year}", "more children\n(volume)", "dearer prices\n(price)", "dearer placements\n(mix)", f"spend {to_year}"])
+        ax.annotate(
+            f"{'+' if 0 < i < 4 and h >= 0 else ''}£{h / 1e6:,.1f}m",
+            (x[i], bottoms[i] + max(h, 0) if 0 < i < 4 else h),
+            ha="center",
+            va="bottom",
+            fontsize="small",
+        )
+    ax.set_xticks(
+        x,
+        [
+            f"spend {from_year}",
+            "more children\n(volume)",
+            "dearer prices\n(price)",
+            "dearer placements\n(mix)",
+            f"spend {to_year}",
+        ],
+    )
     ax.set_ylabel("spend [£]")
     _money(ax)
     ax.set_title(f"Why spend changes from {from_year} to {to_year} (mean of the paths)")
@@ -455,7 +523,9 @@ def scenarios(scores: ScenarioScores, *, level: int = 80, cumulative: bool = Fal
         s = frame[frame["scenario"] == name].set_index("financial_year").reindex(years)
         colour = _EXTRA[i % len(_EXTRA)]
         label = name if scores.target is None else f"{name} (P(target) = {summary.loc[name, 'p_target']:.0%})"
-        ax.fill_between(x, s[f"{prefix}lower_{level}"], s[f"{prefix}upper_{level}"], color=colour, alpha=0.15, linewidth=0)
+        ax.fill_between(
+            x, s[f"{prefix}lower_{level}"], s[f"{prefix}upper_{level}"], color=colour, alpha=0.15, linewidth=0
+        )
         ax.plot(x, s[f"{prefix}mean"], color=colour, marker="o", label=label)
     if scores.target is not None and not cumulative:
         ax.axhline(scores.target, color="#000000", linestyle="--", linewidth=1, label="target")
@@ -501,7 +571,15 @@ def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any =
     g = gap[gap["category"] == names[0]]
     quantile = next(c for c in g.columns if c.startswith("demand_") and c != "demand_mean")
     colour = category_colour(names[0])
-    ax.fill_between(g["date"], g["demand_mean"], g[quantile], color=colour, alpha=0.25, linewidth=0, label=f"demand, mean to {quantile.split('_')[1]}% quantile")
+    ax.fill_between(
+        g["date"],
+        g["demand_mean"],
+        g[quantile],
+        color=colour,
+        alpha=0.25,
+        linewidth=0,
+        label=f"demand, mean to {quantile.split('_')[1]}% quantile",
+    )
     ax.plot(g["date"], g["demand_mean"], color=colour, linewidth=2, label="demand (mean)")
     ax.step(g["date"], g["capacity"], where="post", color="#000000", linewidth=1.5, label="places")
     ax.set_ylabel("children / places")
@@ -554,7 +632,13 @@ def backtest(result: BacktestResult | pd.DataFrame, *, level: int = 80, axes: An
     horizons = sorted(set(table.index.get_level_values("h")))
     for i, m in enumerate(methods):
         t = table.xs(m, level="method").reindex(horizons)
-        right.bar(np.arange(len(horizons)) + i * width, t[col], width=width, color=METHOD_COLOURS.get(m, category_colour(m)), label=m)
+        right.bar(
+            np.arange(len(horizons)) + i * width,
+            t[col],
+            width=width,
+            color=METHOD_COLOURS.get(m, category_colour(m)),
+            label=m,
+        )
     right.axhline(level, color="#000000", linestyle="--", linewidth=1, label="nominal")
     right.set_xticks(np.arange(len(horizons)) + width * (len(methods) - 1) / 2, [str(h) for h in horizons])
     right.set_xlabel("months ahead")
@@ -595,6 +679,8 @@ def rates(fitted: FittedModel, *, to: str = "exit", ax: Any = None) -> Any:
     ax.set_xticks(np.arange(grid.shape[1]), [str(a) for a in grid.columns])
     ax.set_xlabel("age [years]")
     ax.set_ylabel("placement")
-    ax.set_title(f"Hazard of {'leaving care' if to == 'exit' else ('moving or leaving' if to == 'any' else 'moving to ' + _label(to))} [per child-year]")
+    ax.set_title(
+        f"Hazard of {'leaving care' if to == 'exit' else ('moving or leaving' if to == 'any' else 'moving to ' + _label(to))} [per child-year]"
+    )
     ax.figure.colorbar(image, ax=ax, label="[per child-year]")
     return ax

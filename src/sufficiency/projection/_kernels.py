@@ -24,7 +24,9 @@ _GRID, _CHILD, _ENTRY_COUNT, _ENTRANT = 1, 2, 3, 4
 
 
 @njit(cache=True)
-def _take_slots(x: np.ndarray, c: int, a: int, total: int, m: int, taken: np.ndarray, state: np.ndarray) -> None:  # pragma: no cover - compiled
+def _take_slots(
+    x: np.ndarray, c: int, a: int, total: int, m: int, taken: np.ndarray, state: np.ndarray
+) -> None:  # pragma: no cover - compiled
     """Draw ``m`` of the ``total`` children in cell (c, a) of grid ``x`` without replacement.
 
     ``taken`` receives how many come from each birthday slot; the cell is
@@ -46,7 +48,9 @@ def _take_slots(x: np.ndarray, c: int, a: int, total: int, m: int, taken: np.nda
 
 
 @njit(cache=True)
-def _adjusted(row: np.ndarray, c: int, a: int, m: int, levers: tuple, out: np.ndarray) -> bool:  # pragma: no cover - compiled
+def _adjusted(
+    row: np.ndarray, c: int, a: int, m: int, levers: tuple, out: np.ndarray
+) -> bool:  # pragma: no cover - compiled
     """Write into ``out`` the transition row of category ``c`` at age ``a`` in month ``m`` with a scenario's hazard levers applied.
 
     ``levers`` is (from, to, ages, factor, weight): lever ``l`` scales the
@@ -342,7 +346,9 @@ def simulate_paths(
             # entries: a Poisson count per cell, each from the cell's own sub-stream
             drift = sigma * math.sqrt(ahead[m])
             for lo in range(n_l):
-                cell_rate = rate[ps, lo] * scale[s, m, live_band[lo]] * math.exp(drift * mix_z[s, lo] - drift * drift / 2.0)
+                cell_rate = (
+                    rate[ps, lo] * scale[s, m, live_band[lo]] * math.exp(drift * mix_z[s, lo] - drift * drift / 2.0)
+                )
                 if entry_factor.shape[0] > 0:
                     cell_rate *= entry_factor[m, lo]
                 state[0] = substream(base, _ENTRY_COUNT, m, lo)
@@ -393,7 +399,9 @@ def simulate_paths(
 
 
 @njit(cache=True)
-def _count(tot: np.ndarray, recent: np.ndarray, n_recent: int, counts: np.ndarray) -> None:  # pragma: no cover - compiled
+def _count(
+    tot: np.ndarray, recent: np.ndarray, n_recent: int, counts: np.ndarray
+) -> None:  # pragma: no cover - compiled
     """Children by (category, age): the grid's totals plus the recent entrants."""
     n_c, n_a = tot.shape
     for c in range(n_c):

@@ -34,7 +34,9 @@ def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:  # pragma: n
 
 
 @njit(cache=True)
-def _expm_into(a: np.ndarray, scale: float, out: np.ndarray, x: np.ndarray, work: np.ndarray) -> None:  # pragma: no cover - compiled
+def _expm_into(
+    a: np.ndarray, scale: float, out: np.ndarray, x: np.ndarray, work: np.ndarray
+) -> None:  # pragma: no cover - compiled
     """``out = expm(scale * a)`` for one square matrix; ``x`` and ``work`` are scratch of the same shape."""
     k = a.shape[0]
     norm = 0.0

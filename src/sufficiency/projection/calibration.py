@@ -66,7 +66,11 @@ class HorizonCalibration:
 @cache
 def _default() -> HorizonCalibration:
     table = packaged_table("horizon_calibration.csv")
-    return HorizonCalibration(months=table["months"].astype(float).to_numpy(), spread=table["spread_factor"].astype(float).to_numpy(), source=str(table["source"].iloc[0]))
+    return HorizonCalibration(
+        months=table["months"].astype(float).to_numpy(),
+        spread=table["spread_factor"].astype(float).to_numpy(),
+        source=str(table["source"].iloc[0]),
+    )
 
 
 def default_calibration() -> HorizonCalibration:
@@ -145,10 +149,21 @@ def combine(projection: Projection, history: pd.Series, weights: pd.DataFrame) -
 
     horizon = len(projection.dates) - 1
     months = months_ahead(projection.dates)
-    w = {name: np.interp(months, np.r_[0.0, weights["months"].to_numpy(float)], np.r_[1.0 if name == "model" else 0.0, weights[name].to_numpy(float)]) for name in ("model", "ets", "naive")}
+    w = {
+        name: np.interp(
+            months,
+            np.r_[0.0, weights["months"].to_numpy(float)],
+            np.r_[1.0 if name == "model" else 0.0, weights[name].to_numpy(float)],
+        )
+        for name in ("model", "ets", "naive")
+    }
     totals = projection.totals().astype(float)
     model = totals.mean(axis=0)
-    ets = np.r_[history.iloc[-1], forecast_series(history, method="ets", horizon=horizon, level=())["mean"].to_numpy()] if horizon else np.array([history.iloc[-1]])
+    ets = (
+        np.r_[history.iloc[-1], forecast_series(history, method="ets", horizon=horizon, level=())["mean"].to_numpy()]
+        if horizon
+        else np.array([history.iloc[-1]])
+    )
     naive = np.full(len(months), float(history.iloc[-1]))
     target = w["model"] * model + w["ets"] * ets + w["naive"] * naive
     ratio = np.divide(target, model, out=np.ones_like(target), where=model > 0)
@@ -176,13 +191,31 @@ def best_weights(errors: pd.DataFrame, *, step: float = 0.1) -> pd.DataFrame:
     for months, g in errors.groupby("months"):
         actual = g["actual"].to_numpy(float)
         ok = actual > 0
-        scores = [(np.mean(np.abs(a * g["model"] + b * g["ets"] + c * g["naive"] - actual)[ok] / actual[ok]), (a, b, c)) for a, b, c in grid]
+        scores = [
+            (np.mean(np.abs(a * g["model"] + b * g["ets"] + c * g["naive"] - actual)[ok] / actual[ok]), (a, b, c))
+            for a, b, c in grid
+        ]
         a, b, c = min(scores)[1]
-        rows.append({"months": int(months), "model": round(a, 10), "ets": round(b, 10), "naive": round(max(c, 0.0), 10), "forecasts": int(ok.sum())})
+        rows.append(
+            {
+                "months": int(months),
+                "model": round(a, 10),
+                "ets": round(b, 10),
+                "naive": round(max(c, 0.0), 10),
+                "forecasts": int(ok.sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def combination_weights(data: object, *, origins: Sequence[object], horizons: Sequence[int] = (12, 24, 36, 48, 60), n_sims: int = 200, seed: int = 0) -> pd.DataFrame:
+def combination_weights(
+    data: object,
+    *,
+    origins: Sequence[object],
+    horizons: Sequence[int] = (12, 24, 36, 48, 60),
+    n_sims: int = 200,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Learn combination weights by horizon from the council's own rolling-origin backtest.
 
     Parameters
@@ -203,7 +236,9 @@ def combination_weights(data: object, *, origins: Sequence[object], horizons: Se
     """
     from ..accuracy.backtest import backtest
 
-    result = backtest(data, origins=origins, horizon=max(horizons), methods=("multistate", "ets", "naive"), n_sims=n_sims, seed=seed)
+    result = backtest(
+        data, origins=origins, horizon=max(horizons), methods=("multistate", "ets", "naive"), n_sims=n_sims, seed=seed
+    )
     s = result.scores
     s = s[(s["group"] == "total") & s["h"].isin(horizons)]
     wide = s.pivot_table(index=["origin", "h"], columns="method", values="mean").rename(columns={"multistate": "model"})

@@ -122,12 +122,22 @@ class Projection:
             another name.
         """
         if self.uasc is None:
-            raise ValueError("this projection has no streams: fit with uasc='separate' on returns that flag unaccompanied children")
+            raise ValueError(
+                "this projection has no streams: fit with uasc='separate' on returns that flag unaccompanied children"
+            )
         if name not in ("uasc", "other"):
             raise ValueError(f"stream {name!r}: use 'uasc' or 'other'")
         draws = self.uasc if name == "uasc" else self.draws - self.uasc
         zeros = np.zeros_like(self.entries)
-        return Projection(dates=self.dates, categories=self.categories, expected=draws.mean(axis=0), draws=draws, entries=zeros, exits=zeros, seed=self.seed)
+        return Projection(
+            dates=self.dates,
+            categories=self.categories,
+            expected=draws.mean(axis=0),
+            draws=draws,
+            entries=zeros,
+            exits=zeros,
+            seed=self.seed,
+        )
 
     def summary_frame(self, level: Sequence[int] = DEFAULT_LEVELS) -> pd.DataFrame:
         """Means, medians and intervals by date, for the total, categories and age bands.
@@ -148,7 +158,9 @@ class Projection:
             ``expected`` column of the streams is their simulated mean.
         """
         parts = []
-        groups = [("total", ["total"], self.draws.sum(axis=(2, 3))[..., None], self.expected.sum(axis=(1, 2))[..., None])]
+        groups = [
+            ("total", ["total"], self.draws.sum(axis=(2, 3))[..., None], self.expected.sum(axis=(1, 2))[..., None])
+        ]
         groups.append(("placement", list(self.categories), self.draws.sum(axis=3), self.expected.sum(axis=2)))
         band_draws, band_exp = [], []
         for lo, hi in DFE_AGE_BANDS.values():
@@ -164,7 +176,14 @@ class Projection:
         return pd.concat(parts, ignore_index=True)
 
 
-def _summarise(dates: pd.DatetimeIndex, group: str, values: list[str], draws: np.ndarray, expected: np.ndarray, level: Sequence[int]) -> pd.DataFrame:
+def _summarise(
+    dates: pd.DatetimeIndex,
+    group: str,
+    values: list[str],
+    draws: np.ndarray,
+    expected: np.ndarray,
+    level: Sequence[int],
+) -> pd.DataFrame:
     n_d, n_v = draws.shape[1], draws.shape[2]
     frame = pd.DataFrame(
         {
@@ -234,7 +253,11 @@ def initial_state(fitted: FittedModel, start: pd.Timestamp, first_month_end: pd.
     """
     ep = fitted.episodes
     when = pd.Timestamp(start)
-    active = ((ep[S.EPISODE_START] <= when) & (ep[S.EPISODE_END].isna() | (ep[S.EPISODE_END] > when)) & ep[S.PLACEMENT].isin(fitted.categories)).to_numpy()
+    active = (
+        (ep[S.EPISODE_START] <= when)
+        & (ep[S.EPISODE_END].isna() | (ep[S.EPISODE_END] > when))
+        & ep[S.PLACEMENT].isin(fitted.categories)
+    ).to_numpy()
     began = period_began(ep)[active]
     ep = ep[active]
     c_idx = {c: i for i, c in enumerate(fitted.categories)}
@@ -275,7 +298,11 @@ def _entry_multiplier(fitted: FittedModel, dates: pd.DatetimeIndex, trend: np.nd
     mult = np.exp(trend[:, None, :] * (ahead[None, :, None] - fitted.entry_time[None, None, :]))
     if fitted.population is not None:
         pop = fitted.population
-        at = np.interp(np.r_[pd.Timestamp(fitted.reference[1]).as_unit("ns").value, mid.as_unit("ns").asi8], pop.index.as_unit("ns").asi8, pop.to_numpy(dtype=float))
+        at = np.interp(
+            np.r_[pd.Timestamp(fitted.reference[1]).as_unit("ns").value, mid.as_unit("ns").asi8],
+            pop.index.as_unit("ns").asi8,
+            pop.to_numpy(dtype=float),
+        )
         mult = mult * (at[1:] / at[0])[None, :, None]
     return mult
 
@@ -337,7 +364,15 @@ def project(
         is below 1.
     """
     dates = projection_dates(fitted, start=start, end=end, horizon=horizon, n_sims=n_sims)
-    return run_projection(fitted, dates, n_sims=n_sims, seed=seed, parameter_uncertainty=parameter_uncertainty, uasc_arrivals=uasc_arrivals, calibrate=calibrate)
+    return run_projection(
+        fitted,
+        dates,
+        n_sims=n_sims,
+        seed=seed,
+        parameter_uncertainty=parameter_uncertainty,
+        uasc_arrivals=uasc_arrivals,
+        calibrate=calibrate,
+    )
 
 
 @dataclass(frozen=True)
@@ -397,7 +432,13 @@ class DemandLevers:
 
 
 def _no_levers(n_steps: int) -> tuple[np.ndarray, ...]:
-    return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, len(AGES)), dtype=np.bool_), np.zeros(0), np.zeros((0, max(n_steps, 1))))
+    return (
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+        np.zeros((0, len(AGES)), dtype=np.bool_),
+        np.zeros(0),
+        np.zeros((0, max(n_steps, 1))),
+    )
 
 
 def run_projection(
@@ -438,7 +479,15 @@ def run_projection(
     -------
     Projection
     """
-    raw = _run_streams(fitted, dates, n_sims=n_sims, seed=seed, parameter_uncertainty=parameter_uncertainty, levers=levers, uasc_arrivals=uasc_arrivals)
+    raw = _run_streams(
+        fitted,
+        dates,
+        n_sims=n_sims,
+        seed=seed,
+        parameter_uncertainty=parameter_uncertainty,
+        levers=levers,
+        uasc_arrivals=uasc_arrivals,
+    )
     if calibrate is False:
         return raw
     return calibrate_paths(raw, None if calibrate is True else calibrate)
@@ -455,12 +504,26 @@ def _run_streams(
     uasc_arrivals: float | None,
 ) -> Projection:
     """The simulated paths of both streams, added."""
-    main = _run_stream(fitted, dates, n_sims=n_sims, rng=np.random.default_rng(seed), parameter_uncertainty=parameter_uncertainty, levers=levers)
+    main = _run_stream(
+        fitted,
+        dates,
+        n_sims=n_sims,
+        rng=np.random.default_rng(seed),
+        parameter_uncertainty=parameter_uncertainty,
+        levers=levers,
+    )
     if fitted.uasc is None:
         return replace(main, seed=seed)
     sub_model = fitted.uasc if uasc_arrivals is None else with_arrivals(fitted.uasc, uasc_arrivals)
     sub_levers = None if levers is None else replace(levers, entry_factor=None)
-    sub = _run_stream(sub_model, dates, n_sims=n_sims, rng=np.random.default_rng(None if seed is None else [seed, 1]), parameter_uncertainty=parameter_uncertainty, levers=sub_levers)
+    sub = _run_stream(
+        sub_model,
+        dates,
+        n_sims=n_sims,
+        rng=np.random.default_rng(None if seed is None else [seed, 1]),
+        parameter_uncertainty=parameter_uncertainty,
+        levers=sub_levers,
+    )
     return Projection(
         dates=dates,
         categories=main.categories,
@@ -498,7 +561,9 @@ def with_arrivals(fitted: FittedModel, per_year: float) -> FittedModel:
     if now <= 0:
         if per_year == 0:
             return fitted
-        raise ValueError("no unaccompanied child entered care in the entry window, so there is no mix of ages and placements to give arrivals")
+        raise ValueError(
+            "no unaccompanied child entered care in the entry window, so there is no mix of ages and placements to give arrivals"
+        )
     return replace(fitted, entries=fitted.entries * (per_year / now))
 
 
@@ -539,7 +604,9 @@ def uasc_quota_arrivals(fitted: FittedModel, child_population: float, *, share: 
     """
     sub = fitted.uasc
     if sub is None or sub.entries.sum() <= 0:
-        raise ValueError("the model has no unaccompanied children fitted apart with entries in the window: fit with uasc='separate' on returns that flag them")
+        raise ValueError(
+            "the model has no unaccompanied children fitted apart with entries in the window: fit with uasc='separate' on returns that flag them"
+        )
     window_days = (sub.reference[1] - sub.reference[0]).days + 1
     mean_in_care = sub.exposure.sum() / window_days  # children in care, on average over the window
     years_in_care = mean_in_care / (sub.entries.sum() / sub.entry_days) / 365.25
@@ -547,7 +614,13 @@ def uasc_quota_arrivals(fitted: FittedModel, child_population: float, *, share: 
 
 
 def _run_stream(
-    fitted: FittedModel, dates: pd.DatetimeIndex, *, n_sims: int, rng: np.random.Generator, parameter_uncertainty: bool, levers: DemandLevers | None
+    fitted: FittedModel,
+    dates: pd.DatetimeIndex,
+    *,
+    n_sims: int,
+    rng: np.random.Generator,
+    parameter_uncertainty: bool,
+    levers: DemandLevers | None,
 ) -> Projection:
     """Project one stream of children."""
     start_ts = dates[0]
@@ -560,11 +633,27 @@ def _run_stream(
     half = expm_batch(q, MONTH_DAYS / 2)
     trend = trend_draws[np.arange(n_sims) % len(trend_draws)]
     scale = _entry_scale(fitted, dates, trend, rng, parameter_uncertainty)
-    draws, entries, exits = _simulate(fitted, x0, dates, step_of_month, _steps(half, bands_of_step), half, lam, scale, rng, parameter_uncertainty, levers)
-    return Projection(dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits)
+    draws, entries, exits = _simulate(
+        fitted,
+        x0,
+        dates,
+        step_of_month,
+        _steps(half, bands_of_step),
+        half,
+        lam,
+        scale,
+        rng,
+        parameter_uncertainty,
+        levers,
+    )
+    return Projection(
+        dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits
+    )
 
 
-def projection_dates(fitted: FittedModel, *, start: object | None, end: object | None, horizon: int | None, n_sims: int) -> pd.DatetimeIndex:
+def projection_dates(
+    fitted: FittedModel, *, start: object | None, end: object | None, horizon: int | None, n_sims: int
+) -> pd.DatetimeIndex:
     """Check a projection request and return its count dates: the start, then each month end.
 
     Parameters
@@ -585,9 +674,13 @@ def projection_dates(fitted: FittedModel, *, start: object | None, end: object |
     """
     start_ts = pd.Timestamp(start) if start is not None else fitted.data_end
     if start_ts > fitted.data_end:
-        raise ValueError(f"start {start_ts.date()} is after the end of the data ({fitted.data_end.date()}): the stock is known only up to then")
+        raise ValueError(
+            f"start {start_ts.date()} is after the end of the data ({fitted.data_end.date()}): the stock is known only up to then"
+        )
     if start_ts < fitted.data_start:
-        raise ValueError(f"start {start_ts.date()} is before the data begin ({fitted.data_start.date()}): the stock is not known then")
+        raise ValueError(
+            f"start {start_ts.date()} is before the data begin ({fitted.data_start.date()}): the stock is not known then"
+        )
     if end is not None and pd.Timestamp(end) < start_ts:
         raise ValueError(f"end {pd.Timestamp(end).date()} is before start {start_ts.date()}")
     if horizon is not None and int(horizon) < 0:
@@ -598,7 +691,12 @@ def projection_dates(fitted: FittedModel, *, start: object | None, end: object |
 
 
 def _expected_path(
-    fitted: FittedModel, x0: np.ndarray, dates: pd.DatetimeIndex, step_of_month: np.ndarray, bands_of_step: np.ndarray, levers: DemandLevers | None = None
+    fitted: FittedModel,
+    x0: np.ndarray,
+    dates: pd.DatetimeIndex,
+    step_of_month: np.ndarray,
+    bands_of_step: np.ndarray,
+    levers: DemandLevers | None = None,
 ) -> np.ndarray:
     """Expected stock by (date, category, age) with posterior-mean rates, the trend at its estimate and any levers."""
     n_c, n_a = len(fitted.categories), len(AGES)
@@ -613,7 +711,11 @@ def _expected_path(
     lam_mean = fitted.entry_rates.T * MONTH_DAYS  # (C, A)
     share = fitted.entry_birthdays  # (A, 13)
     for m in range(len(dates) - 1):
-        step_m, half_m = (step_mean, half_mean[0]) if levers is None else (levers.adjust(step_mean, m), levers.adjust(half_mean[0], m))
+        step_m, half_m = (
+            (step_mean, half_mean[0])
+            if levers is None
+            else (levers.adjust(step_mean, m), levers.adjust(half_mean[0], m))
+        )
         moved = np.stack([_expected_step(cur[g], step_m[step_of_month[g]], z_age) for g in range(w + 1)])
         # entrants' birthdays: k = 0 .. 11 months after the entry month age at step m + k; k = 12 ones at m + 12
         soon = np.zeros((n_c, n_a, BIRTHDAY_SLOTS))
@@ -634,7 +736,9 @@ def _expected_path(
     return expected
 
 
-def _draw_rates(fitted: FittedModel, rng: np.random.Generator, n_sims: int, parameter_uncertainty: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _draw_rates(
+    fitted: FittedModel, rng: np.random.Generator, n_sims: int, parameter_uncertainty: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each simulation's generator (S, band, age, K, K), entry rates (S, age, category) [1/day] and trends (S, age band) [1/year]."""
     if not parameter_uncertainty:
         q_mean = fitted.generator()
@@ -649,11 +753,17 @@ def _draw_rates(fitted: FittedModel, rng: np.random.Generator, n_sims: int, para
     shape_ex = fitted.exits + k * fitted.exit_prior
     rate_ex = fitted.exposure + k
     # every hazard from its Gamma posterior, drawn in parallel from a stream per simulation
-    both = gamma_draws(np.concatenate([shape_mv.ravel(), shape_ex.ravel()]), np.concatenate([rate_mv.ravel(), rate_ex.ravel()]), streams(rng, n_sims))
+    both = gamma_draws(
+        np.concatenate([shape_mv.ravel(), shape_ex.ravel()]),
+        np.concatenate([rate_mv.ravel(), rate_ex.ravel()]),
+        streams(rng, n_sims),
+    )
     mv = both[:, : shape_mv.size].reshape((n_sims,) + shape_mv.shape)
     ex = both[:, shape_mv.size :].reshape((n_sims,) + shape_ex.shape)
     # rates drift between years beyond their sampling noise: one draw per simulation and category
-    drift = np.exp(rng.normal(-fitted.hazard_drift**2 / 2, fitted.hazard_drift, size=(n_sims, len(fitted.categories))))
+    drift = np.exp(
+        rng.normal(-(fitted.hazard_drift**2) / 2, fitted.hazard_drift, size=(n_sims, len(fitted.categories)))
+    )
     q = fitted.generator(mv * drift[:, :, None, None, None], ex * drift[:, :, None, None])
     lam = rng.gamma(np.maximum(fitted.entries, 1e-12), size=(n_sims,) + fitted.entries.shape) / fitted.entry_days
     lam = np.where(fitted.entries > 0, lam, 0.0)
@@ -667,7 +777,13 @@ def _years_ahead(fitted: FittedModel, dates: pd.DatetimeIndex) -> np.ndarray:
     return np.maximum((mid - fitted.reference[1]).days.to_numpy(dtype=float) / 365.25, 0.0)
 
 
-def _entry_scale(fitted: FittedModel, dates: pd.DatetimeIndex, trend: np.ndarray, rng: np.random.Generator, parameter_uncertainty: bool) -> np.ndarray:
+def _entry_scale(
+    fitted: FittedModel,
+    dates: pd.DatetimeIndex,
+    trend: np.ndarray,
+    rng: np.random.Generator,
+    parameter_uncertainty: bool,
+) -> np.ndarray:
     """Multipliers of the entry rates by (simulation, step, age band): trend, population, level walk and monthly shock."""
     n_sims, n_steps = trend.shape[0], len(dates) - 1
     mult = _entry_multiplier(fitted, dates, trend)
@@ -721,7 +837,9 @@ def _simulate(
     g, c, a, j = np.nonzero(x0[:w])
     n_each = x0[:w][g, c, a, j]
     recent0 = np.repeat(np.stack([c, a, j, g, np.full_like(g, -1)], axis=1), n_each, axis=0).astype(np.int64)
-    recent0 = np.concatenate([recent0, np.arange(len(recent0), dtype=np.int64)[:, None]], axis=1)  # each child's stream key
+    recent0 = np.concatenate(
+        [recent0, np.arange(len(recent0), dtype=np.int64)[:, None]], axis=1
+    )  # each child's stream key
     simulate_paths(
         np.ascontiguousarray(x0[w]),
         np.ascontiguousarray(recent0),
@@ -738,7 +856,9 @@ def _simulate(
         np.ascontiguousarray(scale),
         _years_ahead(fitted, dates),
         float(sigma),
-        np.zeros((0, 0)) if levers is None or levers.entry_factor is None else np.ascontiguousarray(levers.entry_factor[:, live_c, live_a]),
+        np.zeros((0, 0))
+        if levers is None or levers.entry_factor is None
+        else np.ascontiguousarray(levers.entry_factor[:, live_c, live_a]),
         _no_levers(len(dates) - 1) if levers is None else levers.kernel_levers(),
         streams(rng, n_sims),
         draws,
@@ -772,7 +892,9 @@ def _month_steps(durations: tuple[int, ...], w: int) -> tuple[np.ndarray, np.nda
 
 def _steps(half: np.ndarray, bands_of_step: np.ndarray) -> np.ndarray:
     """Month matrices (S, step, age, K, K) from half-month matrices (S, band, age, K, K)."""
-    return products(np.ascontiguousarray(half), np.ascontiguousarray(bands_of_step[:, 0]), np.ascontiguousarray(bands_of_step[:, 1]))
+    return products(
+        np.ascontiguousarray(half), np.ascontiguousarray(bands_of_step[:, 0]), np.ascontiguousarray(bands_of_step[:, 1])
+    )
 
 
 def _by_age(x: np.ndarray) -> np.ndarray:

@@ -22,7 +22,9 @@ PointForecaster = Callable[[int], pd.DataFrame]
 Setup = Callable[[str, int], tuple[PointForecaster, pd.DataFrame, Sequence[int]]]
 
 
-def log_errors(point_at: PointForecaster, actual: pd.DataFrame, *, origins: Sequence[int], keys: Sequence[str]) -> pd.DataFrame:
+def log_errors(
+    point_at: PointForecaster, actual: pd.DataFrame, *, origins: Sequence[int], keys: Sequence[str]
+) -> pd.DataFrame:
     """Log errors (log of actual ÷ point) of the forecasts made from each of ``origins``.
 
     Parameters
@@ -53,7 +55,13 @@ def log_errors(point_at: PointForecaster, actual: pd.DataFrame, *, origins: Sequ
 
 
 def forecast_with_intervals(
-    point_at: PointForecaster, actual: pd.DataFrame, *, origin: int, earlier: Sequence[int], level: Sequence[int], keys: Sequence[str] = ()
+    point_at: PointForecaster,
+    actual: pd.DataFrame,
+    *,
+    origin: int,
+    earlier: Sequence[int],
+    level: Sequence[int],
+    keys: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Point forecasts from ``origin`` with intervals from the errors of the ``earlier`` origins.
 
@@ -81,7 +89,13 @@ def forecast_with_intervals(
 
 
 def backtest_forecasts(
-    setup: Setup, actual: pd.DataFrame, *, methods: Sequence[str], origins: Sequence[int], level: Sequence[int], keys: Sequence[str] = ()
+    setup: Setup,
+    actual: pd.DataFrame,
+    *,
+    methods: Sequence[str],
+    origins: Sequence[int],
+    level: Sequence[int],
+    keys: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Forecasts with intervals made at each origin from what was visible then, joined to the outcomes.
 
@@ -124,7 +138,9 @@ def coverage(scored: pd.DataFrame, level: Sequence[int]) -> dict[int, pd.Series]
     return out
 
 
-def empirical_intervals(fc: pd.DataFrame, errors: pd.DataFrame, level: Sequence[int], *, by: Sequence[str] = ()) -> pd.DataFrame:
+def empirical_intervals(
+    fc: pd.DataFrame, errors: pd.DataFrame, level: Sequence[int], *, by: Sequence[str] = ()
+) -> pd.DataFrame:
     """Intervals around point forecasts from the quantiles of past log errors.
 
     Parameters

@@ -38,7 +38,14 @@ def _latest(placements: pd.DataFrame, origin: int) -> pd.DataFrame:
 
 
 def mix_point_forecasts(
-    table: pd.DataFrame, placements: pd.DataFrame, *, origin: int, horizon: int, method: str = "share", total_method: str = "combined", damping: float = 0.5
+    table: pd.DataFrame,
+    placements: pd.DataFrame,
+    *,
+    origin: int,
+    horizon: int,
+    method: str = "share",
+    total_method: str = "combined",
+    damping: float = 0.5,
 ) -> pd.DataFrame:
     """Point forecasts of children looked after by placement group from one origin year.
 
@@ -76,7 +83,11 @@ def mix_point_forecasts(
         out = latest.merge(totals[["la_code", "h", "point"]], on="la_code", how="inner")
         out["point"] = out["point"] * out["children"] / out["total"]
     out["year"] = origin + out["h"]
-    return out[["la_code", "placement", "h", "year", "point"]].sort_values(["la_code", "placement", "h"]).reset_index(drop=True)
+    return (
+        out[["la_code", "placement", "h", "year", "point"]]
+        .sort_values(["la_code", "placement", "h"])
+        .reset_index(drop=True)
+    )
 
 
 def _actual(placements: pd.DataFrame) -> pd.DataFrame:
@@ -93,7 +104,11 @@ def _setup(table: pd.DataFrame, placements: pd.DataFrame, *, horizon: int, dampi
         if reorganised:
             totals = with_predecessors(totals)
         earlier = [o for o in sorted(groups["year"].unique()) if o < origin]
-        return (lambda o: mix_point_forecasts(totals, groups, origin=o, horizon=horizon, method=method, damping=damping)), _actual(groups), earlier
+        return (
+            (lambda o: mix_point_forecasts(totals, groups, origin=o, horizon=horizon, method=method, damping=damping)),
+            _actual(groups),
+            earlier,
+        )
 
     return setup
 
@@ -140,7 +155,9 @@ def forecast_published_placements(
     """
     last = int(table["year"].max()) if origin is None else int(origin)
     names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
-    point_at, actual, earlier = _setup(table, placements, horizon=horizon, damping=damping, reorganised=reorganised)(method, last)
+    point_at, actual, earlier = _setup(table, placements, horizon=horizon, damping=damping, reorganised=reorganised)(
+        method, last
+    )
     fc = forecast_with_intervals(point_at, actual, origin=last, earlier=earlier, level=level, keys=("placement",))
     fc.insert(1, "la_name", fc["la_code"].map(names))
     fc["method"] = method
@@ -186,7 +203,9 @@ def backtest_published_placements(
         (where intervals could be formed).
     """
     setup = _setup(table, placements, horizon=horizon, damping=damping, reorganised=reorganised)
-    scored = backtest_forecasts(setup, _actual(placements), methods=methods, origins=origins, level=level, keys=("placement",))
+    scored = backtest_forecasts(
+        setup, _actual(placements), methods=methods, origins=origins, level=level, keys=("placement",)
+    )
     scored["abs_error"] = (scored["point"] - scored["actual"]).abs()
     per_council = scored.groupby(["method", "h", "origin", "la_code"])[["abs_error", "actual"]].sum()
     per_council = per_council[per_council["actual"] > 0]

@@ -23,7 +23,13 @@ def _years(labels: pd.Series, lines: pd.Series, name: str) -> pd.Series:
     bad = year.isna()
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise SchemaError(f"{labels.iloc[i]!r} is not a year (write 2011 or '2010-11' for the year to 31 March 2011)", file=name, row=int(lines.iloc[i]), column="year", rule="not_a_year")
+        raise SchemaError(
+            f"{labels.iloc[i]!r} is not a year (write 2011 or '2010-11' for the year to 31 March 2011)",
+            file=name,
+            row=int(lines.iloc[i]),
+            column="year",
+            rule="not_a_year",
+        )
     return year.astype(int)
 
 
@@ -58,20 +64,38 @@ def read_published(path: str | Path) -> pd.DataFrame:
     lines = pd.Series(line_numbers, index=raw.index)
     out["year"] = _years(raw["year"].str.strip(), lines, name)
     for col in _NUMERIC:
-        values = raw[col].str.strip().str.replace(",", "", regex=False) if col in raw.columns else pd.Series("", index=raw.index)
+        values = (
+            raw[col].str.strip().str.replace(",", "", regex=False)
+            if col in raw.columns
+            else pd.Series("", index=raw.index)
+        )
         number = pd.to_numeric(values.where(values != ""), errors="coerce")
         bad = number.isna() & (values != "") & ~values.str.lower().isin(["c", "x", "z", "k", ":", ".."])
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise SchemaError(f"{values.iloc[i]!r} is not a number", file=name, row=int(lines.iloc[i]), column=col, rule="not_a_number")
+            raise SchemaError(
+                f"{values.iloc[i]!r} is not a number",
+                file=name,
+                row=int(lines.iloc[i]),
+                column=col,
+                rule="not_a_number",
+            )
         if (number < 0).any():
             i = int(np.flatnonzero((number < 0).to_numpy())[0])
-            raise SchemaError(f"{values.iloc[i]!r} is negative", file=name, row=int(lines.iloc[i]), column=col, rule="negative")
+            raise SchemaError(
+                f"{values.iloc[i]!r} is negative", file=name, row=int(lines.iloc[i]), column=col, rule="negative"
+            )
         out[col] = number
     dup = out.duplicated(["la_code", "year"])
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        raise SchemaError(f"council {out['la_code'].iloc[i]} has two rows for {out['year'].iloc[i]}", file=name, row=int(lines.iloc[i]), column="year", rule="duplicate_row")
+        raise SchemaError(
+            f"council {out['la_code'].iloc[i]} has two rows for {out['year'].iloc[i]}",
+            file=name,
+            row=int(lines.iloc[i]),
+            column="year",
+            rule="duplicate_row",
+        )
     return out.sort_values(["la_code", "year"]).reset_index(drop=True)
 
 
@@ -126,7 +150,13 @@ def read_published_placements(path: str | Path) -> pd.DataFrame:
     bad = number.isna() & ~values.str.lower().isin(_SUPPRESSED)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise SchemaError(f"{values.iloc[i]!r} is not a number", file=name, row=int(line.iloc[i]), column="number", rule="not_a_number")
+        raise SchemaError(
+            f"{values.iloc[i]!r} is not a number",
+            file=name,
+            row=int(line.iloc[i]),
+            column="number",
+            rule="not_a_number",
+        )
     groups = packaged_table("published_placements.csv").set_index("label")["group"]
     label = raw["placement"].str.strip()
     group = label.map(groups).where(label.str.lower() != "total", "total")
@@ -140,20 +170,48 @@ def read_published_placements(path: str | Path) -> pd.DataFrame:
             column="placement",
             rule="unknown_code",
         )
-    long = pd.DataFrame({"la_code": raw["la_code"].str.strip().to_numpy(), "year": year.astype(int).to_numpy(), "placement": group.to_numpy(), "children": number.to_numpy()})
+    long = pd.DataFrame(
+        {
+            "la_code": raw["la_code"].str.strip().to_numpy(),
+            "year": year.astype(int).to_numpy(),
+            "placement": group.to_numpy(),
+            "children": number.to_numpy(),
+        }
+    )
     # a group is known only when every label in it is (min_count: all-suppressed stays NaN)
-    wide = long.groupby(["la_code", "year", "placement"])["children"].agg(lambda v: v.sum() if v.notna().all() else np.nan).unstack("placement")
+    wide = (
+        long.groupby(["la_code", "year", "placement"])["children"]
+        .agg(lambda v: v.sum() if v.notna().all() else np.nan)
+        .unstack("placement")
+    )
     wide = wide.reindex(columns=["total", *PUBLISHED_PLACEMENT_GROUPS])
-    wide["other"] = wide["total"] - wide[list(PUBLISHED_PLACEMENT_GROUPS[:-1])].sum(axis=1, min_count=len(PUBLISHED_PLACEMENT_GROUPS) - 1)
+    wide["other"] = wide["total"] - wide[list(PUBLISHED_PLACEMENT_GROUPS[:-1])].sum(
+        axis=1, min_count=len(PUBLISHED_PLACEMENT_GROUPS) - 1
+    )
     out = wide.stack(future_stack=True).rename("children").reset_index()
-    names = raw.assign(la_code=raw["la_code"].str.strip()).drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"].str.strip()
+    names = (
+        raw.assign(la_code=raw["la_code"].str.strip())
+        .drop_duplicates("la_code", keep="last")
+        .set_index("la_code")["la_name"]
+        .str.strip()
+    )
     out.insert(1, "la_name", out["la_code"].map(names))
     order = {g: i for i, g in enumerate(["total", *PUBLISHED_PLACEMENT_GROUPS])}
-    return out.sort_values(["la_code", "year", "placement"], key=lambda c: c.map(order) if c.name == "placement" else c).reset_index(drop=True)
+    return out.sort_values(
+        ["la_code", "year", "placement"], key=lambda c: c.map(order) if c.name == "placement" else c
+    ).reset_index(drop=True)
 
 
 #: Lines of a council's children-looked-after expenditure in the published outturn tables.
-SPEND_LINES = ("total CLA", "residential care", "fostering services", "other CLA services", "UASC / asylum-seeking children services", "secure accommodation (welfare)", "total children's social care")
+SPEND_LINES = (
+    "total CLA",
+    "residential care",
+    "fostering services",
+    "other CLA services",
+    "UASC / asylum-seeking children services",
+    "secure accommodation (welfare)",
+    "total children's social care",
+)
 
 
 def read_published_spend(path: str | Path) -> pd.DataFrame:
@@ -180,7 +238,9 @@ def read_published_spend(path: str | Path) -> pd.DataFrame:
         an amount is not a number.
     """
     name = str(path)
-    raw, line_numbers = read_named_table(path, ("la_code", "la_name", "financial_year", "line", "gross_expenditure_gbp"))
+    raw, line_numbers = read_named_table(
+        path, ("la_code", "la_name", "financial_year", "line", "gross_expenditure_gbp")
+    )
     lines = pd.Series(line_numbers, index=raw.index)
     years = _years(raw["financial_year"].str.strip(), lines, name)
     out = pd.DataFrame(
@@ -192,12 +252,22 @@ def read_published_spend(path: str | Path) -> pd.DataFrame:
         }
     )
     for src, col in (("gross_expenditure_gbp", "gross"), ("net_expenditure_gbp", "net")):
-        values = raw[src].str.strip().str.replace(",", "", regex=False) if src in raw.columns else pd.Series("", index=raw.index)
+        values = (
+            raw[src].str.strip().str.replace(",", "", regex=False)
+            if src in raw.columns
+            else pd.Series("", index=raw.index)
+        )
         number = pd.to_numeric(values.where(values != ""), errors="coerce")
         bad = number.isna() & (values != "")
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise SchemaError(f"{values.iloc[i]!r} is not a number", file=name, row=int(lines.iloc[i]), column=src, rule="not_a_number")
+            raise SchemaError(
+                f"{values.iloc[i]!r} is not a number",
+                file=name,
+                row=int(lines.iloc[i]),
+                column=src,
+                rule="not_a_number",
+            )
         out[col] = number
     out["source"] = raw["source"].str.strip() if "source" in raw.columns else ""
     return out

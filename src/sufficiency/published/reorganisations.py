@@ -64,7 +64,9 @@ def predecessor_weights(table: pd.DataFrame, changes: pd.DataFrame | None = None
         taken = pd.Series(np.nan, index=out.index)
         for i, row in enumerate(out.itertuples()):
             if row.part != "whole":
-                whole = out.loc[(out["successor_code"] == row.successor_code) & (out["part"] == "whole"), "predecessor_code"]
+                whole = out.loc[
+                    (out["successor_code"] == row.successor_code) & (out["part"] == "whole"), "predecessor_code"
+                ]
                 before = sum(_value(table, code, row.first_year - 1, column) for code in whole)
                 taken.iloc[i] = _value(table, row.successor_code, row.first_year, column) - before
         total = taken.groupby(out["predecessor_code"]).transform("sum", min_count=1)
@@ -113,7 +115,11 @@ def with_predecessors(table: pd.DataFrame, changes: pd.DataFrame | None = None) 
         summed = parts[list(_COLUMNS)].mul(parts["weight"], axis=0).groupby(parts["year"]).sum(min_count=1)
         has_nan = parts[list(_COLUMNS)].isna().groupby(parts["year"]).any()
         summed = summed.mask(has_nan).reset_index()
-        rows.append(summed.assign(la_code=successor, la_name=meta["la_name"], region_name=meta.get("region_name", ""), estimated=True))
+        rows.append(
+            summed.assign(
+                la_code=successor, la_name=meta["la_name"], region_name=meta.get("region_name", ""), estimated=True
+            )
+        )
     if rows:
         out = pd.concat([out, *rows], ignore_index=True)
     return out.sort_values(["la_code", "year"]).reset_index(drop=True)

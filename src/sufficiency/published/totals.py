@@ -46,7 +46,9 @@ def _series(table: pd.DataFrame, column: str) -> pd.DataFrame:
     return table.pivot(index="la_code", columns="year", values=column).sort_index(axis=1)
 
 
-def point_forecasts(table: pd.DataFrame, *, origin: int, horizon: int, method: str, damping: float = 0.5) -> pd.DataFrame:
+def point_forecasts(
+    table: pd.DataFrame, *, origin: int, horizon: int, method: str, damping: float = 0.5
+) -> pd.DataFrame:
     """Point forecasts of children looked after from one origin year.
 
     Parameters
@@ -72,7 +74,12 @@ def point_forecasts(table: pd.DataFrame, *, origin: int, horizon: int, method: s
     if method not in PUBLISHED_METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {PUBLISHED_METHODS}")
     if method == "combined":
-        parts = [point_forecasts(table, origin=origin, horizon=horizon, method=m, damping=damping).set_index(["la_code", "h", "year"])["point"] for m in COMBINED]
+        parts = [
+            point_forecasts(table, origin=origin, horizon=horizon, method=m, damping=damping).set_index(
+                ["la_code", "h", "year"]
+            )["point"]
+            for m in COMBINED
+        ]
         return pd.concat(parts, axis=1).mean(axis=1).rename("point").reset_index()[["la_code", "h", "year", "point"]]
     past = table[table["year"] <= origin]
     stock = _series(past, "cla_31_march")
@@ -96,7 +103,7 @@ def point_forecasts(table: pd.DataFrame, *, origin: int, horizon: int, method: s
                 points[i] = last[i]
     else:
         growth = _damped_growth(past, stock, origin, damping)
-        cum = np.cumsum(damping ** h)
+        cum = np.cumsum(damping**h)
         points = last[:, None] * np.exp(growth[:, None] * cum[None, :])
         if method == "stock_flow":
             points = _stock_flow(past, stock, origin, horizon, points)
@@ -126,16 +133,26 @@ def _stock_flow(past: pd.DataFrame, stock: pd.DataFrame, origin: int, horizon: i
         return fallback
     start_rate = pd.concat([starts[y] / pop[y] for y in years], axis=1).mean(axis=1, skipna=False)
     cease_rate = pd.concat([ceases[y] / stock[y - 1] for y in years], axis=1).mean(axis=1, skipna=False)
-    ok = (start_rate.notna() & cease_rate.notna() & pop[origin].notna()).to_numpy() if origin in pop.columns else np.zeros(len(stock), dtype=bool)
+    ok = (
+        (start_rate.notna() & cease_rate.notna() & pop[origin].notna()).to_numpy()
+        if origin in pop.columns
+        else np.zeros(len(stock), dtype=bool)
+    )
     out = fallback.copy()
     level = stock[origin].to_numpy(dtype=float)
     base = pop[origin].to_numpy(dtype=float) if origin in pop.columns else np.zeros(len(stock))
     # the child population carries on at its mean log growth of the last two years (none known: held)
     known = [y for y in (origin - 2, origin - 1, origin) if y in pop.columns]
-    growth = np.log(pop[known[-1]] / pop[known[0]]).to_numpy(dtype=float) / (known[-1] - known[0]) if len(known) > 1 else np.zeros(len(stock))
+    growth = (
+        np.log(pop[known[-1]] / pop[known[0]]).to_numpy(dtype=float) / (known[-1] - known[0])
+        if len(known) > 1
+        else np.zeros(len(stock))
+    )
     growth = np.nan_to_num(growth)
     for j in range(horizon):
-        level = level * (1 - cease_rate.to_numpy(dtype=float)) + start_rate.to_numpy(dtype=float) * base * np.exp(growth * (j + 1))
+        level = level * (1 - cease_rate.to_numpy(dtype=float)) + start_rate.to_numpy(dtype=float) * base * np.exp(
+            growth * (j + 1)
+        )
         out[ok, j] = level[ok]
     return out
 
@@ -154,7 +171,11 @@ def _setup(table: pd.DataFrame, *, horizon: int, damping: float, reorganised: bo
         if reorganised:
             visible = with_predecessors(visible)
         earlier = [o for o in sorted(visible["year"].unique()) if o < origin]
-        return (lambda o: point_forecasts(visible, origin=o, horizon=horizon, method=method, damping=damping)), _actual(visible), earlier
+        return (
+            (lambda o: point_forecasts(visible, origin=o, horizon=horizon, method=method, damping=damping)),
+            _actual(visible),
+            earlier,
+        )
 
     return setup
 
@@ -246,10 +267,14 @@ def backtest_published(
     """
     setup = _setup(table, horizon=horizon, damping=damping, reorganised=reorganised)
     scored = backtest_forecasts(setup, _actual(table), methods=methods, origins=origins, level=level)
-    scored = scored[scored["actual"] > 0]  # a percentage error needs children (the Isles of Scilly have none some years)
+    scored = scored[
+        scored["actual"] > 0
+    ]  # a percentage error needs children (the Isles of Scilly have none some years)
     pct = 100 * (scored["point"] - scored["actual"]) / scored["actual"]
     scored = scored.assign(pct_error=pct, ape=pct.abs())
-    out = scored.groupby(["method", "h"]).agg(forecasts=("ape", "size"), mape=("ape", "mean"), median_ape=("ape", "median"), bias=("pct_error", "mean"))
+    out = scored.groupby(["method", "h"]).agg(
+        forecasts=("ape", "size"), mape=("ape", "mean"), median_ape=("ape", "median"), bias=("pct_error", "mean")
+    )
     for lv, cov in coverage(scored, level).items():
         out[f"coverage_{lv}"] = cov
     return out

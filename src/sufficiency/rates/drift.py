@@ -84,5 +84,3 @@ def drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> 
     run = run[::-1]
     level = level_drift(entries.sum(axis=(0, 1))[run], dispersion) if len(run) >= 3 else LEVEL_DRIFT_PRIOR
     return entry_drift, level, hazard_drift
-
-

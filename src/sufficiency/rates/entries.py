@@ -66,7 +66,11 @@ def fit_entries(
     table = table[table[S.PERIOD_START].isin(periods)]
     entries = np.zeros((len(AGES), len(categories)))
     weights = table[S.PERIOD_START].map(weight_of).to_numpy()
-    np.add.at(entries, (table[S.AGE].to_numpy(dtype=np.int64), table[S.PLACEMENT].map(c_idx).to_numpy(dtype=np.int64)), table[S.ENTRIES].to_numpy(dtype=float) * weights)
+    np.add.at(
+        entries,
+        (table[S.AGE].to_numpy(dtype=np.int64), table[S.PLACEMENT].map(c_idx).to_numpy(dtype=np.int64)),
+        table[S.ENTRIES].to_numpy(dtype=float) * weights,
+    )
     ends = fl.table.groupby(S.PERIOD_START)[S.PERIOD_END].first().reindex(periods)
     month_days = pd.Series((ends.to_numpy() - periods.to_numpy()) / np.timedelta64(1, "D") + 1, index=periods)
     days = float((month_days * weight_of).sum())
@@ -80,7 +84,9 @@ def fit_entries(
     centre = ((periods + pd.Timedelta(days=14)) - end).days.to_numpy(dtype=float) / 365.25
     w_entries = by_band * weight_of.to_numpy()[:, None]
     total_w = w_entries.sum(axis=0)
-    entry_time = np.divide((centre[:, None] * w_entries).sum(axis=0), total_w, out=np.zeros(len(total_w)), where=total_w > 0)
+    entry_time = np.divide(
+        (centre[:, None] * w_entries).sum(axis=0), total_w, out=np.zeros(len(total_w)), where=total_w > 0
+    )
     return EntryFit(
         entries=entries,
         entry_days=days,
@@ -133,7 +139,12 @@ def monthly_entries_by_band(fl: Flows, periods: pd.DatetimeIndex) -> np.ndarray:
 
 
 def band_trends(
-    by_band: np.ndarray, periods: pd.DatetimeIndex, end: pd.Timestamp, common: float, common_se: float, dispersion: float
+    by_band: np.ndarray,
+    periods: pd.DatetimeIndex,
+    end: pd.Timestamp,
+    common: float,
+    common_se: float,
+    dispersion: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each age band's log-linear entry trend, shrunk towards the common trend (empirical Bayes).
 

@@ -87,7 +87,9 @@ def _check_durations(durations: Sequence[int] | None) -> tuple[int, ...]:
     allowed = tuple(TIME_IN_CARE_BANDS.values())
     out = (0,) if durations is None else tuple(int(d) for d in durations)
     if not out or out[0] != 0 or any(b <= a for a, b in pairwise(out)) or not set(out) <= set(allowed):
-        raise ValueError(f"time_in_care={durations!r}: give increasing band starts [months] beginning with 0, chosen from {allowed}")
+        raise ValueError(
+            f"time_in_care={durations!r}: give increasing band starts [months] beginning with 0, chosen from {allowed}"
+        )
     return out
 
 
@@ -278,7 +280,10 @@ class FittedModel:
         n_c, n_d, n_a = self.exposure.shape
         events = np.concatenate([self.moves, self.exits[..., None]], axis=-1)  # (C, D, A, C + 1)
         rates = np.concatenate([self.move_rates, self.exit_rates[..., None]], axis=-1)
-        c, d, a, k = (i.ravel() for i in np.meshgrid(np.arange(n_c), np.arange(n_d), np.arange(n_a), np.arange(n_c + 1), indexing="ij"))
+        c, d, a, k = (
+            i.ravel()
+            for i in np.meshgrid(np.arange(n_c), np.arange(n_d), np.arange(n_a), np.arange(n_c + 1), indexing="ij")
+        )
         keep = c != k
         c, d, a, k = c[keep], d[keep], a[keep], k[keep]
         x = self.exposure[c, d, a]
@@ -327,7 +332,9 @@ class FittedModel:
 DEFAULT_REFERENCE_YEARS = 5.0
 
 
-def default_reference(end: pd.Timestamp, *, years: float = DEFAULT_REFERENCE_YEARS) -> tuple[pd.Timestamp, pd.Timestamp]:
+def default_reference(
+    end: pd.Timestamp, *, years: float = DEFAULT_REFERENCE_YEARS
+) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The default reference window: the last ``years`` years of data.
 
     Parameters
@@ -435,10 +442,22 @@ def fit(
         raise ValueError(f"uasc={uasc!r}: use 'separate' or 'together'")
     episodes, coverage_start, censor = episodes_of(data)
     if episodes.empty:
-        raise SchemaError("there are no episodes to fit: read returns that hold episodes of care", file="<episodes>", rule="no_episodes")
-    data_end = pd.Timestamp(censor) if censor is not None else pd.Timestamp(max(episodes[S.EPISODE_START].max(), episodes[S.EPISODE_END].max()))
-    data_start = pd.Timestamp(coverage_start) if coverage_start is not None else pd.Timestamp(episodes[S.EPISODE_START].min())
-    start, end = default_reference(data_end) if reference is None else (pd.Timestamp(reference[0]), pd.Timestamp(reference[1]))
+        raise SchemaError(
+            "there are no episodes to fit: read returns that hold episodes of care",
+            file="<episodes>",
+            rule="no_episodes",
+        )
+    data_end = (
+        pd.Timestamp(censor)
+        if censor is not None
+        else pd.Timestamp(max(episodes[S.EPISODE_START].max(), episodes[S.EPISODE_END].max()))
+    )
+    data_start = (
+        pd.Timestamp(coverage_start) if coverage_start is not None else pd.Timestamp(episodes[S.EPISODE_START].min())
+    )
+    start, end = (
+        default_reference(data_end) if reference is None else (pd.Timestamp(reference[0]), pd.Timestamp(reference[1]))
+    )
     # before the first return only the children still in care at its start are visible
     start = max(start, data_start)
     if end > data_end:
@@ -468,7 +487,11 @@ def fit(
     if population is not None:
         pop = population.sort_index()
         pop.index = pd.DatetimeIndex(pd.to_datetime(pop.index)).as_unit("ns")
-    is_uasc = episodes[S.UASC].fillna(False).astype(bool).to_numpy() if uasc == "separate" and S.UASC in episodes.columns else np.zeros(len(episodes), dtype=bool)
+    is_uasc = (
+        episodes[S.UASC].fillna(False).astype(bool).to_numpy()
+        if uasc == "separate" and S.UASC in episodes.columns
+        else np.zeros(len(episodes), dtype=bool)
+    )
     if not is_uasc.any():
         return _fit_window(episodes, window, pop, require=True)
     main = _fit_window(episodes[~is_uasc], window, pop, require=False)
@@ -502,7 +525,15 @@ def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None
     fl = flows(episodes, start=start, end=end, freq="MS", by=by)
     periods = pd.DatetimeIndex(sorted(fl.table[S.PERIOD_START].unique()))
     weight_of = month_weights(periods, end, w.half_life)
-    counts = count_hazards(fl, episodes, categories=cats, durations=durations, weight_of=weight_of, window=(start, end), prior_days=w.prior_days)
+    counts = count_hazards(
+        fl,
+        episodes,
+        categories=cats,
+        durations=durations,
+        weight_of=weight_of,
+        window=(start, end),
+        prior_days=w.prior_days,
+    )
     if require and counts.exposure.sum() <= 0:
         raise SchemaError(
             f"no child with a known date of birth was in care between {start.date()} and {end.date()}: there is nothing to fit rates from",
@@ -510,7 +541,9 @@ def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None
             rule="too_little_data",
         )
     entry_weight = weight_of.where(periods >= w.entry_start.to_period("M").to_timestamp(), 0.0)
-    ent = fit_entries(fl, episodes, categories=cats, weight_of=entry_weight, window=(w.entry_start, end), with_trend=w.entry_trend)
+    ent = fit_entries(
+        fl, episodes, categories=cats, weight_of=entry_weight, window=(w.entry_start, end), with_trend=w.entry_trend
+    )
     entry_drift, level_drift, hazard_drift = drifts(fl, cats, end, ent.dispersion)
     return FittedModel(
         categories=tuple(cats),

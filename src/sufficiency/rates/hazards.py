@@ -102,7 +102,13 @@ def count_hazards(
 
 
 def _cells(
-    frame: pd.DataFrame, value: pd.Series, c_idx: dict[str, int], durations: tuple[int, ...], weight_of: pd.Series, *, prefix: str = ""
+    frame: pd.DataFrame,
+    value: pd.Series,
+    c_idx: dict[str, int],
+    durations: tuple[int, ...],
+    weight_of: pd.Series,
+    *,
+    prefix: str = "",
 ) -> tuple[tuple[np.ndarray, ...], np.ndarray, pd.DataFrame]:
     """(category, band, age) indices, weighted values and the rows themselves, for rows in the model's states."""
     age = frame[prefix + S.AGE]
@@ -111,12 +117,19 @@ def _cells(
     frame = frame[ok]
     if len(durations) > 1:
         # each of the flows' time-in-care bands falls in one of the model's bands
-        band_of = {label: int(np.searchsorted(durations, months, side="right")) - 1 for label, months in TIME_IN_CARE_BANDS.items()}
+        band_of = {
+            label: int(np.searchsorted(durations, months, side="right")) - 1
+            for label, months in TIME_IN_CARE_BANDS.items()
+        }
         band = frame[prefix + S.TIME_IN_CARE].map(band_of).to_numpy(dtype=int)
     else:
         band = np.zeros(len(frame), dtype=int)
     weighted = value[ok].to_numpy(dtype=float) * frame[S.PERIOD_START].map(weight_of).to_numpy()
-    cells = (frame[prefix + S.PLACEMENT].map(c_idx).to_numpy(dtype=np.int64), band, frame[prefix + S.AGE].to_numpy(dtype=np.int64))
+    cells = (
+        frame[prefix + S.PLACEMENT].map(c_idx).to_numpy(dtype=np.int64),
+        band,
+        frame[prefix + S.AGE].to_numpy(dtype=np.int64),
+    )
     return cells, weighted, frame
 
 
@@ -138,7 +151,9 @@ def shrink_prior(events: np.ndarray, exposure: np.ndarray, prior_days: float) ->
     return band_rate[:, band]
 
 
-def _exits_on_18th_birthday(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, weight_of: pd.Series, durations: tuple[int, ...]) -> pd.Series:
+def _exits_on_18th_birthday(
+    episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, weight_of: pd.Series, durations: tuple[int, ...]
+) -> pd.Series:
     """Weighted count of exits on the 18th birthday by (placement, time-in-care band index)."""
     chosen = (episodes[S.IS_EXIT] & episodes[S.EPISODE_END].between(start, end)).to_numpy()
     ex = episodes[chosen]
@@ -153,5 +168,3 @@ def _exits_on_18th_birthday(episodes: pd.DataFrame, start: pd.Timestamp, end: pd
     month = ex[S.EPISODE_END].dt.to_period("M").dt.to_timestamp()
     weights = month.map(weight_of).fillna(0.0).to_numpy()
     return pd.Series(weights).groupby([ex[S.PLACEMENT].to_numpy(), band]).sum()
-
-

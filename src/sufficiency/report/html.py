@@ -43,10 +43,19 @@ def html_table(table: Table, *, max_rows: int = 60) -> str:
     head = "".join(f'<th class="{classes[c]}">{html.escape(str(c).replace("_", " "))}</th>' for c in frame.columns)
     rows = []
     for row in frame.itertuples(index=False):
-        cells = "".join(f'<td class="{classes[c]}">{html.escape(format_value(v, table.kinds.get(c, "")))}</td>' for c, v in zip(frame.columns, row))
+        cells = "".join(
+            f'<td class="{classes[c]}">{html.escape(format_value(v, table.kinds.get(c, "")))}</td>'
+            for c, v in zip(frame.columns, row)
+        )
         rows.append(f"<tr>{cells}</tr>")
-    more = f'<p class="note">First {max_rows} of {len(table.frame):,} rows; all are in {table.name}.csv and the workbook.</p>' if len(table.frame) > max_rows else ""
-    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{more}"
+    more = (
+        f'<p class="note">First {max_rows} of {len(table.frame):,} rows; all are in {table.name}.csv and the workbook.</p>'
+        if len(table.frame) > max_rows
+        else ""
+    )
+    return (
+        f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{more}"
+    )
 
 
 def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: dict[str, bytes]) -> str:
@@ -79,10 +88,19 @@ def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: d
         return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" id="chart-{name}">'
 
     def table(name: str, rows: int = 60) -> str:
-        return f"<h3>{html.escape(by_name[name].title)}</h3>{html_table(by_name[name], max_rows=rows)}" if name in by_name else ""
+        return (
+            f"<h3>{html.escape(by_name[name].title)}</h3>{html_table(by_name[name], max_rows=rows)}"
+            if name in by_name
+            else ""
+        )
 
-    title = "Children looked after: forecast, costs and sufficiency" + (" (bundled synthetic county)" if r["sample"] else "")
-    head_rows = "".join(f'<tr><td class="text">{html.escape(k)}</td><td class="text" data-headline="{html.escape(k)}">{html.escape(v)}</td></tr>' for k, v in heads.items())
+    title = "Children looked after: forecast, costs and sufficiency" + (
+        " (bundled synthetic county)" if r["sample"] else ""
+    )
+    head_rows = "".join(
+        f'<tr><td class="text">{html.escape(k)}</td><td class="text" data-headline="{html.escape(k)}">{html.escape(v)}</td></tr>'
+        for k, v in heads.items()
+    )
     parts = [
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
@@ -98,13 +116,22 @@ def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: d
         image("demand_by_age", "projected children by age band"),
     ]
     if "sufficiency_gap" in images:
-        parts += ["<h2>Sufficiency: demand against places</h2>", image("sufficiency_gap", "demand against places with the probability of a shortfall"), table("sufficiency_by_year")]
+        parts += [
+            "<h2>Sufficiency: demand against places</h2>",
+            image("sufficiency_gap", "demand against places with the probability of a shortfall"),
+            table("sufficiency_by_year"),
+        ]
     parts += ["<h2>Spend</h2>", image("spend_by_year", "spend by financial year"), table("spend_by_year")]
     if "cost_pressure" in images:
         parts += [image("cost_pressure", "volume, price and mix"), table("cost_pressure_by_placement")]
     parts += [table("spend_history_by_year")]
     if "scenarios" in images:
-        parts += ["<h2>Savings scenarios</h2>", image("scenarios", "savings by scenario against the target"), table("scenario_summary"), table("scenario_savings_by_year")]
+        parts += [
+            "<h2>Savings scenarios</h2>",
+            image("scenarios", "savings by scenario against the target"),
+            table("scenario_summary"),
+            table("scenario_savings_by_year"),
+        ]
     parts += ["<h2>How accurate has this been?</h2>"]
     if "accuracy" in images:
         parts += [
@@ -117,9 +144,21 @@ def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: d
         ]
     else:
         parts += ["<p>The returns are too short for a backtest (two years are needed before an origin).</p>"]
-    parts += ["<h2>Assumptions</h2>", table("assumptions"), table("assumptions_prices"), table("assumptions_inflation"), table("assumptions_scenarios"), image("hazards", "hazard of leaving care by placement and age")]
-    parts += ["<h2>Data quality</h2>", table("data_quality", 100), table("fee_file_quality"), table("stock_31_march"), image("flows", "entries, exits and children in care by financial year"), table("flows_by_year")]
+    parts += [
+        "<h2>Assumptions</h2>",
+        table("assumptions"),
+        table("assumptions_prices"),
+        table("assumptions_inflation"),
+        table("assumptions_scenarios"),
+        image("hazards", "hazard of leaving care by placement and age"),
+    ]
+    parts += [
+        "<h2>Data quality</h2>",
+        table("data_quality", 100),
+        table("fee_file_quality"),
+        table("stock_31_march"),
+        image("flows", "entries, exits and children in care by financial year"),
+        table("flows_by_year"),
+    ]
     parts += ["</body></html>"]
     return "\n".join(p for p in parts if p)
-
-

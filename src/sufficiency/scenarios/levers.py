@@ -294,7 +294,15 @@ def shift_placements(
     )
 
 
-def change_hazard(from_category: str, to: str, *, factor: float, ages: Iterable[int] | None = None, start: object, ramp_months: int = 0) -> ChangeHazard:
+def change_hazard(
+    from_category: str,
+    to: str,
+    *,
+    factor: float,
+    ages: Iterable[int] | None = None,
+    start: object,
+    ramp_months: int = 0,
+) -> ChangeHazard:
     """Lever: scale the hazard of moving from a category to another (or of leaving care).
 
     Step-down from residential care to fostering:
@@ -330,7 +338,12 @@ def change_hazard(from_category: str, to: str, *, factor: float, ages: Iterable[
 
 
 def change_entries(
-    *, factor: float, ages: Iterable[int] | None = None, categories: Iterable[str] | None = None, start: object, ramp_months: int = 0
+    *,
+    factor: float,
+    ages: Iterable[int] | None = None,
+    categories: Iterable[str] | None = None,
+    start: object,
+    ramp_months: int = 0,
 ) -> ChangeEntries:
     """Lever: scale entries to care, e.g. an edge-of-care service for 16-17-year-olds.
 
@@ -359,7 +372,14 @@ def change_entries(
     )
 
 
-def change_unit_cost(category: str, *, route: str | None = None, factor: float | None = None, weekly_cost: float | None = None, start: object) -> ChangeUnitCost:
+def change_unit_cost(
+    category: str,
+    *,
+    route: str | None = None,
+    factor: float | None = None,
+    weekly_cost: float | None = None,
+    start: object,
+) -> ChangeUnitCost:
     """Lever: change a category's (and route's) weekly price from a date.
 
     Parameters
@@ -405,10 +425,17 @@ def add_capacity(category: str, *, route: str | None = None, places: float, star
     AddCapacity
     """
     name = "add_capacity"
-    return AddCapacity(category=str(category), route=None if route is None else str(route), places=float(_non_negative(places, "places", name)), start=_date(start, name))  # type: ignore[arg-type]
+    return AddCapacity(
+        category=str(category),
+        route=None if route is None else str(route),
+        places=float(_non_negative(places, "places", name)),
+        start=_date(start, name),
+    )  # type: ignore[arg-type]
 
 
-def implementation_cost(*, one_off: float = 0.0, running_per_year: float = 0.0, start: object, end: object | None = None) -> ImplementationCost:
+def implementation_cost(
+    *, one_off: float = 0.0, running_per_year: float = 0.0, start: object, end: object | None = None
+) -> ImplementationCost:
     """Lever: the cost of running a scenario, subtracted from its savings.
 
     Parameters
@@ -460,7 +487,9 @@ class Scenario:
             raise ValueError("a scenario needs a name")
         for lever in self.levers:
             if not isinstance(lever, _LEVER_TYPES):
-                raise ValueError(f"scenario {self.name!r}: {lever!r} is not a lever (make one with shift_placements, change_hazard, ...)")
+                raise ValueError(
+                    f"scenario {self.name!r}: {lever!r} is not a lever (make one with shift_placements, change_hazard, ...)"
+                )
 
     def to_dict(self) -> dict:
         """The scenario as plain data: ``{"name", "description", "levers": [{"lever": kind, ...}]}``."""
@@ -495,7 +524,9 @@ class Scenario:
             item = dict(item)
             kind = item.pop("lever", None)
             if kind not in _MAKERS:
-                raise ValueError(f"scenario {data['name']!r}, lever {i + 1}: unknown lever {kind!r} (use one of {', '.join(_MAKERS)})")
+                raise ValueError(
+                    f"scenario {data['name']!r}, lever {i + 1}: unknown lever {kind!r} (use one of {', '.join(_MAKERS)})"
+                )
             try:
                 levers.append(_MAKERS[kind](**item))
             except TypeError as exc:

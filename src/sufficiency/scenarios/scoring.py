@@ -22,7 +22,16 @@ import pandas as pd
 
 from ..common.ages import AGES
 from ..common.dates import financial_year_of
-from ..finance.costs import CostProjection, Months, Pricing, assemble, monthly_child_days, months_of, pricing, summarise_years
+from ..finance.costs import (
+    CostProjection,
+    Months,
+    Pricing,
+    assemble,
+    monthly_child_days,
+    months_of,
+    pricing,
+    summarise_years,
+)
 from ..finance.fees import PlacementFees
 from ..finance.prices import normalise_routes, price_index
 from ..places.capacity import capacity_keys, check_capacity, gap_frame, places_at, spot_prices
@@ -129,7 +138,11 @@ class ScenarioScores:
         parts = []
         for name in self.names:
             draws = self.savings[name]
-            frame = summarise_years(years, "scenario", [name], draws[..., None], level).drop(columns="group").rename(columns={"value": "scenario"})
+            frame = (
+                summarise_years(years, "scenario", [name], draws[..., None], level)
+                .drop(columns="group")
+                .rename(columns={"value": "scenario"})
+            )
             cumulative = summarise_years(years, "scenario", [name], np.cumsum(draws, axis=1)[..., None], level)
             for col in ["mean", "median", *[f"{b}_{lv}" for lv in level for b in ("lower", "upper")]]:
                 frame[f"cumulative_{col}"] = cumulative[col].to_numpy()
@@ -284,7 +297,9 @@ def score(
     base_capacity = None if capacity is None else check_capacity(capacity, known=set(keys))
     gaps: dict[str, pd.DataFrame] = {}
     if base_capacity is not None:
-        gaps["baseline"] = _gap(base_stock, dates, keys, base_capacity, unit_costs, fitted.categories, inflation, confidence)
+        gaps["baseline"] = _gap(
+            base_stock, dates, keys, base_capacity, unit_costs, fitted.categories, inflation, confidence
+        )
     projections = {"baseline": baseline}
     costs, savings, implementation, effects, shifted = {}, {}, {}, [], {}
     end_of_target = pd.Timestamp(f"{int(target_year[:4]) + 1}-03-31")
@@ -299,16 +314,39 @@ def score(
         costs[s.name] = scen_cost
         implementation[s.name] = impl
         savings[s.name] = base_cost.totals() - scen_cost.totals() - impl[None, :]
-        effects.append(_effects(s.name, baseline, proj, base_stock, scen_stock, moved.sum(axis=2) * months.days[None, :], months, target_year, end_of_target))
+        effects.append(
+            _effects(
+                s.name,
+                baseline,
+                proj,
+                base_stock,
+                scen_stock,
+                moved.sum(axis=2) * months.days[None, :],
+                months,
+                target_year,
+                end_of_target,
+            )
+        )
         if base_capacity is not None:
-            gaps[s.name] = _gap(scen_stock, dates, keys, _with_levers(base_capacity, s, keys), unit_costs, fitted.categories, inflation, confidence)
+            gaps[s.name] = _gap(
+                scen_stock,
+                dates,
+                keys,
+                _with_levers(base_capacity, s, keys),
+                unit_costs,
+                fitted.categories,
+                inflation,
+                confidence,
+            )
     return ScenarioScores(
         scenarios=tuple(chosen),
         baseline=base_cost,
         costs=costs,
         savings=savings,
         implementation=implementation,
-        effects=pd.DataFrame(effects).set_index("scenario") if effects else pd.DataFrame(columns=["children_shifted", "entries_avoided", "child_months_changed"]),
+        effects=pd.DataFrame(effects).set_index("scenario")
+        if effects
+        else pd.DataFrame(columns=["children_shifted", "entries_avoided", "child_months_changed"]),
         shifted=shifted,
         month_ends=months.ends,
         gaps=gaps,
@@ -330,14 +368,19 @@ def _check_levers(scenario: Scenario, categories: tuple[str, ...], dates: pd.Dat
         elif isinstance(lever, ChangeHazard):
             named = [lever.from_category] + ([] if lever.to == "exit" else [lever.to])
             if lever.to == lever.from_category:
-                raise ValueError(f"{where}: a move from {lever.to} to itself is not a hazard (use 'exit' or another category)")
+                raise ValueError(
+                    f"{where}: a move from {lever.to} to itself is not a hazard (use 'exit' or another category)"
+                )
         elif isinstance(lever, ChangeEntries):
             named = list(lever.categories or [])
         elif isinstance(lever, (ChangeUnitCost, AddCapacity)):
             named = [lever.category]
         for c in named:
             if c not in categories and not (isinstance(lever, AddCapacity) and c in capacity_keys(categories)):
-                raise ValueError(f"{where}: unknown category {c!r}; the model's categories are {valid}" + (" (or 'exit')" if isinstance(lever, ChangeHazard) else ""))
+                raise ValueError(
+                    f"{where}: unknown category {c!r}; the model's categories are {valid}"
+                    + (" (or 'exit')" if isinstance(lever, ChangeHazard) else "")
+                )
         when = pd.Timestamp(lever.start)
         if when < dates[0]:
             raise ValueError(f"{where}: starts {when.date()}, before the projection starts ({dates[0].date()})")
@@ -353,7 +396,9 @@ def _check_routes(scenario: Scenario, pr: Pricing) -> None:
             i = pr.categories.index(lever.category)
             used = [r for j, r in enumerate(pr.routes) if pr.shares[i, j] > 0]
             if route not in used:
-                raise ValueError(f"scenario {scenario.name!r}, {lever.lever}: {lever.category} has no placements by route {lever.route!r}; its routes are {', '.join(used)}")
+                raise ValueError(
+                    f"scenario {scenario.name!r}, {lever.lever}: {lever.category} has no placements by route {lever.route!r}; its routes are {', '.join(used)}"
+                )
 
 
 def _demand_levers(scenario: Scenario, categories: tuple[str, ...], months: Months) -> DemandLevers | None:
@@ -380,7 +425,9 @@ def _demand_levers(scenario: Scenario, categories: tuple[str, ...], months: Mont
         hazard_to=np.array([n_c if lv.to == "exit" else categories.index(lv.to) for lv in hazards], dtype=np.int64),
         hazard_ages=ages,
         hazard_factor=np.array([lv.factor for lv in hazards], dtype=float),
-        hazard_weight=np.array([month_weights(lv.start, lv.ramp_months, months.ends, months.days) for lv in hazards]).reshape(len(hazards), n_steps),
+        hazard_weight=np.array(
+            [month_weights(lv.start, lv.ramp_months, months.ends, months.days) for lv in hazards]
+        ).reshape(len(hazards), n_steps),
         entry_factor=entry_factor,
     )
 
@@ -400,7 +447,11 @@ def _scenario_cost(
     for lv in levers:
         if isinstance(lv, ChangeUnitCost):
             c = pr.categories.index(lv.category)
-            cols = list(range(len(pr.routes))) if lv.route is None else [pr.routes.index(normalise_routes(pd.Series([lv.route])).iloc[0])]
+            cols = (
+                list(range(len(pr.routes)))
+                if lv.route is None
+                else [pr.routes.index(normalise_routes(pd.Series([lv.route])).iloc[0])]
+            )
             w = month_weights(lv.start, 0, months.ends, months.days)
             if lv.factor is not None:
                 new = price[:, c, cols] * lv.factor
@@ -414,7 +465,11 @@ def _scenario_cost(
         if not isinstance(lv, ShiftPlacements):
             continue
         c = pr.categories.index(lv.category)
-        src = [j for j in range(len(pr.routes)) if pr.shares[c, j] > 0] if lv.route is None else [pr.routes.index(normalise_routes(pd.Series([lv.route])).iloc[0])]
+        src = (
+            [j for j in range(len(pr.routes)) if pr.shares[c, j] > 0]
+            if lv.route is None
+            else [pr.routes.index(normalise_routes(pd.Series([lv.route])).iloc[0])]
+        )
         to_c = pr.categories.index(lv.to_category) if lv.to_category else c
         to_r = pr.routes.index(normalise_routes(pd.Series([lv.to_route])).iloc[0])
         w = month_weights(lv.start, lv.ramp_months, months.ends, months.days)
@@ -487,7 +542,9 @@ def _effects(
     return {
         "scenario": name,
         "children_shifted": float(shifted_days[:, in_year].sum(axis=1).mean() / year_days) if year_days else 0.0,
-        "entries_avoided": float((baseline.entries[:, upto].sum(axis=(1, 2)) - proj.entries[:, upto].sum(axis=(1, 2))).mean()),
+        "entries_avoided": float(
+            (baseline.entries[:, upto].sum(axis=(1, 2)) - proj.entries[:, upto].sum(axis=(1, 2))).mean()
+        ),
         "child_months_changed": float(months_changed.mean()),
     }
 
@@ -497,9 +554,25 @@ def _with_levers(capacity: pd.DataFrame, scenario: Scenario, keys: dict[str, lis
     rows = []
     for lv in scenario.levers:
         if isinstance(lv, AddCapacity):
-            rows.append({"category": lv.category, "route": lv.route or "all", "places": lv.places, "start": pd.Timestamp(lv.start), "end": pd.NaT})
+            rows.append(
+                {
+                    "category": lv.category,
+                    "route": lv.route or "all",
+                    "places": lv.places,
+                    "start": pd.Timestamp(lv.start),
+                    "end": pd.NaT,
+                }
+            )
         elif isinstance(lv, ShiftPlacements) and lv.capacity is not None:
-            rows.append({"category": lv.to_category or lv.category, "route": lv.to_route, "places": lv.capacity, "start": pd.Timestamp(lv.start), "end": pd.NaT})
+            rows.append(
+                {
+                    "category": lv.to_category or lv.category,
+                    "route": lv.to_route,
+                    "places": lv.capacity,
+                    "start": pd.Timestamp(lv.start),
+                    "end": pd.NaT,
+                }
+            )
     if not rows:
         return capacity
     return pd.concat([capacity, pd.DataFrame(rows)], ignore_index=True)
