@@ -8,8 +8,9 @@ import pytest
 
 import sufficiency as suf
 from sufficiency import schema as S
-from sufficiency.projection.calibration import HorizonCalibration, best_weights, calibrate, combine, default_calibration
-from sufficiency.projection.run import uasc_quota_arrivals
+from sufficiency import uasc_quota_arrivals
+from sufficiency.accuracy.combination import best_weights, combine
+from sufficiency.projection.calibration import HorizonCalibration, calibrate, default_calibration
 
 
 @pytest.fixture(scope="module")

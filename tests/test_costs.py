@@ -10,8 +10,8 @@ import pytest
 from truth import yearly_child_days
 
 import sufficiency as suf
+from sufficiency import Projection
 from sufficiency import schema as S
-from sufficiency.projection.run import Projection
 
 CATS = ("inhouse_fostering", "external_residential")
 

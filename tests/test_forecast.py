@@ -13,7 +13,7 @@ from scipy import stats
 import sufficiency as suf
 from sufficiency import schema as S
 from sufficiency.common.dates import birthday
-from sufficiency.projection.run import expm_batch
+from sufficiency.projection.state import expm_batch
 
 YEAR = 365.25
 

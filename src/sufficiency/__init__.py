@@ -31,11 +31,14 @@ from .ingest.quality import summarise_quality
 from .ingest.returns import SSDA903Data, read_ssda903
 from .ingest.taxonomy import categories, categorise, coarsen, default_taxonomy
 from .places.capacity import sufficiency_gap
-from .projection.run import Projection, project, uasc_quota_arrivals
+from .projection.result import Projection
+from .projection.run import project
+from .projection.uasc import uasc_quota_arrivals
 from .published.mix import backtest_published_placements, forecast_published_placements
 from .published.readers import read_published, read_published_placements
 from .published.totals import backtest_published, forecast_published
-from .rates.fitting import FittedModel, fit
+from .rates.fitted import FittedModel
+from .rates.fitting import fit
 from .scenarios.levers import (
     Scenario,
     add_capacity,

@@ -28,7 +28,7 @@ from ..common.dates import financial_year_label, financial_year_of
 from ..counts.flows import flows
 from ..counts.pieces import episodes_of
 from ..ingest.taxonomy import categories as taxonomy_categories
-from ..projection.run import Projection
+from ..projection.result import Projection
 from .fees import PlacementFees, fee_year
 from .prices import (
     check_inflation,

@@ -22,7 +22,7 @@ from ..common.dates import financial_year_label, financial_year_of, parse_dates
 from ..common.errors import SchemaError
 from ..finance.prices import check_inflation, check_unit_costs, normalise_routes, price_index, price_lookup
 from ..ingest.taxonomy import coarse_map
-from ..projection.run import Projection
+from ..projection.result import Projection
 
 
 def check_capacity(

@@ -27,8 +27,8 @@ from ..common.ages import DFE_AGE_BANDS
 if TYPE_CHECKING:
     from ..accuracy.backtest import BacktestResult
     from ..finance.costs import CostProjection
-    from ..projection.run import Projection
-    from ..rates.fitting import FittedModel
+    from ..projection.result import Projection
+    from ..rates.fitted import FittedModel
     from ..scenarios.scoring import ScenarioScores
 
 #: One colour per placement category, for every chart.

@@ -35,8 +35,10 @@ from ..finance.costs import (
 from ..finance.fees import PlacementFees
 from ..finance.prices import normalise_routes, price_index
 from ..places.capacity import capacity_keys, check_capacity, gap_frame, places_at, spot_prices
-from ..projection.run import DemandLevers, Projection, projection_dates, run_projection
-from ..rates.fitting import FittedModel
+from ..projection.levers import DemandLevers
+from ..projection.result import Projection
+from ..projection.run import projection_dates, run_projection
+from ..rates.fitted import FittedModel
 from .levers import (
     AddCapacity,
     ChangeEntries,

@@ -1,0 +1,207 @@
+"""Monte Carlo paths of one stream of children.
+
+Each simulation draws every hazard from its Gamma posterior, every entry
+rate from Gamma(entries, window days) and the entry trends by age band from
+their sampling distribution, so the intervals include parameter
+uncertainty; moves are multinomial and entries Poisson with a shared
+monthly Gamma shock that reproduces the over-dispersion of monthly entries
+seen in the window. Rates also drift between years more than sampling noise
+explains: each simulation scales each category's hazards by a log-normal
+factor, and lets the level of all entries and the mix of entries by (age
+band, category) follow log-normal random walks, with spreads estimated from
+the window's year-to-year variation. The paths run in the compiled kernel
+(:mod:`sufficiency.projection._kernels`), in parallel, each with its own
+random stream.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..common.ages import AGES, DFE_AGE_BANDS, band_index
+from ..rates.fitted import MONTH_DAYS, FittedModel
+from ._kernels import simulate_paths
+from ._random import gamma_draws, streams
+from .expected import expected_path
+from .levers import DemandLevers, no_levers
+from .result import Projection
+from .state import (
+    entry_multiplier,
+    expm_batch,
+    initial_state,
+    month_matrices,
+    month_steps,
+    months_followed,
+    years_ahead,
+)
+
+__all__ = ["RATE_DRAWS", "run_stream"]
+
+#: Most draws of the rates from their posterior in one projection; paths share them in turn (path ``s`` uses
+#: draw ``s % RATE_DRAWS``), which keeps the matrix exponentials cheap and the intervals' parameter uncertainty.
+RATE_DRAWS = 200
+
+
+def run_stream(
+    fitted: FittedModel,
+    dates: pd.DatetimeIndex,
+    *,
+    n_sims: int,
+    rng: np.random.Generator,
+    parameter_uncertainty: bool,
+    levers: DemandLevers | None,
+) -> Projection:
+    """Project one stream of children."""
+    start_ts = dates[0]
+    n_steps = len(dates) - 1
+    w = months_followed(fitted)
+    step_of_month, bands_of_step = month_steps(fitted.durations, w)
+    x0 = initial_state(fitted, start_ts, dates[1] if n_steps else start_ts)  # (G, C, A, 12), G = w + 1
+    expected = expected_path(fitted, x0, dates, step_of_month, bands_of_step, levers)
+    q, lam, trend_draws = _draw_rates(fitted, rng, min(n_sims, RATE_DRAWS), parameter_uncertainty)
+    half = expm_batch(q, MONTH_DAYS / 2)
+    trend = trend_draws[np.arange(n_sims) % len(trend_draws)]
+    scale = _entry_scale(fitted, dates, trend, rng, parameter_uncertainty)
+    draws, entries, exits = _simulate(
+        fitted,
+        x0,
+        dates,
+        step_of_month,
+        month_matrices(half, bands_of_step),
+        half,
+        lam,
+        scale,
+        rng,
+        parameter_uncertainty,
+        levers,
+    )
+    return Projection(
+        dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits
+    )
+
+
+def _draw_rates(
+    fitted: FittedModel, rng: np.random.Generator, n_sims: int, parameter_uncertainty: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each simulation's generator (S, band, age, K, K), entry rates (S, age, category) [1/day] and trends (S, age band) [1/year]."""
+    if not parameter_uncertainty:
+        q_mean = fitted.generator()
+        return (
+            np.broadcast_to(q_mean, (n_sims,) + q_mean.shape),
+            np.broadcast_to(fitted.entry_rates, (n_sims,) + fitted.entries.shape),
+            np.broadcast_to(fitted.entry_trend, (n_sims, len(fitted.entry_trend))),
+        )
+    k = fitted.prior_days
+    shape_mv = fitted.moves + k * fitted.move_prior
+    rate_mv = np.broadcast_to(fitted.exposure[..., None] + k, shape_mv.shape)
+    shape_ex = fitted.exits + k * fitted.exit_prior
+    rate_ex = fitted.exposure + k
+    # every hazard from its Gamma posterior, drawn in parallel from a stream per simulation
+    both = gamma_draws(
+        np.concatenate([shape_mv.ravel(), shape_ex.ravel()]),
+        np.concatenate([rate_mv.ravel(), rate_ex.ravel()]),
+        streams(rng, n_sims),
+    )
+    mv = both[:, : shape_mv.size].reshape((n_sims,) + shape_mv.shape)
+    ex = both[:, shape_mv.size :].reshape((n_sims,) + shape_ex.shape)
+    # rates drift between years beyond their sampling noise: one draw per simulation and category
+    drift = np.exp(
+        rng.normal(-(fitted.hazard_drift**2) / 2, fitted.hazard_drift, size=(n_sims, len(fitted.categories)))
+    )
+    q = fitted.generator(mv * drift[:, :, None, None, None], ex * drift[:, :, None, None])
+    lam = rng.gamma(np.maximum(fitted.entries, 1e-12), size=(n_sims,) + fitted.entries.shape) / fitted.entry_days
+    lam = np.where(fitted.entries > 0, lam, 0.0)
+    trend = fitted.entry_trend + fitted.entry_trend_se * rng.standard_normal((n_sims, len(fitted.entry_trend)))
+    return q, lam, trend
+
+
+def _entry_scale(
+    fitted: FittedModel,
+    dates: pd.DatetimeIndex,
+    trend: np.ndarray,
+    rng: np.random.Generator,
+    parameter_uncertainty: bool,
+) -> np.ndarray:
+    """Multipliers of the entry rates by (simulation, step, age band): trend, population, level walk and monthly shock."""
+    n_sims, n_steps = trend.shape[0], len(dates) - 1
+    mult = entry_multiplier(fitted, dates, trend)
+    if parameter_uncertainty and fitted.entry_level_drift > 0:
+        # the level of entries follows a random walk from the window's end (mean-preserving log-normal)
+        sd = fitted.entry_level_drift
+        years = years_ahead(fitted, dates)
+        walk = np.cumsum(rng.standard_normal((n_sims, n_steps)) * np.sqrt(np.diff(years, prepend=0.0)), axis=1)
+        mult = mult * np.exp(sd * walk - sd**2 * years / 2)[:, :, None]
+    # clustered entries (sibling groups, surges): a shared monthly Gamma shock
+    # with mean 1 gives the total the fitted variance/mean ratio
+    monthly_mean = float(fitted.entry_rates.sum() * MONTH_DAYS)
+    excess = fitted.entry_dispersion - 1.0
+    if excess > 1e-9 and monthly_mean > 0:
+        k = monthly_mean / excess
+        shock = rng.gamma(k, 1.0 / k, size=(n_sims, n_steps))
+    else:
+        shock = np.ones((n_sims, n_steps))
+    return mult * shock[:, :, None]
+
+
+def _simulate(
+    fitted: FittedModel,
+    x0: np.ndarray,
+    dates: pd.DatetimeIndex,
+    step_of_month: np.ndarray,
+    step: np.ndarray,
+    half: np.ndarray,
+    lam: np.ndarray,
+    scale: np.ndarray,
+    rng: np.random.Generator,
+    parameter_uncertainty: bool,
+    levers: DemandLevers | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run the compiled kernel; return stock (S, date, C, A), entries and exits (S, date, C) [children]."""
+    n_sims, n_c, n_a = scale.shape[0], len(fitted.categories), len(AGES)
+    w = months_followed(fitted)
+    band_of_age = band_index()
+    c_all = np.arange(n_c)
+    stay_half = np.clip(np.swapaxes(half[:, 0][:, :, c_all, c_all], 1, 2), 0.0, 1.0)  # entrants' band: (S, C, A)
+    lam_month = np.swapaxes(lam, 1, 2) * MONTH_DAYS  # (S, C, A)
+    # the mix of entries drifts as a random walk in each (age band, category) group
+    sigma = fitted.entry_drift if parameter_uncertainty else 0.0
+    z_mix = rng.standard_normal((n_sims, len(DFE_AGE_BANDS), n_c))
+    # only cells where entries can happen are drawn
+    live_c, live_a = (i.astype(np.int64) for i in np.nonzero(lam_month.any(axis=0)))
+    draws = np.zeros((n_sims, len(dates), n_c, n_a), dtype=np.int32)
+    entries = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
+    exits = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
+    # the kernel keeps children in care under w months one by one (see simulate_paths)
+    g, c, a, j = np.nonzero(x0[:w])
+    n_each = x0[:w][g, c, a, j]
+    recent0 = np.repeat(np.stack([c, a, j, g, np.full_like(g, -1)], axis=1), n_each, axis=0).astype(np.int64)
+    recent0 = np.concatenate(
+        [recent0, np.arange(len(recent0), dtype=np.int64)[:, None]], axis=1
+    )  # each child's stream key
+    simulate_paths(
+        np.ascontiguousarray(x0[w]),
+        np.ascontiguousarray(recent0),
+        np.ascontiguousarray(np.cumsum(fitted.entry_birthdays, axis=1)),
+        step_of_month,
+        np.ascontiguousarray(step),
+        np.ascontiguousarray(half),
+        np.ascontiguousarray(lam_month[:, live_c, live_a]),
+        np.ascontiguousarray(stay_half[:, live_c, live_a]),
+        np.ascontiguousarray(z_mix[:, band_of_age[live_a], live_c]),
+        live_c,
+        live_a,
+        band_of_age[live_a].astype(np.int64),
+        np.ascontiguousarray(scale),
+        years_ahead(fitted, dates),
+        float(sigma),
+        np.zeros((0, 0))
+        if levers is None or levers.entry_factor is None
+        else np.ascontiguousarray(levers.entry_factor[:, live_c, live_a]),
+        no_levers(len(dates) - 1) if levers is None else levers.kernel_levers(),
+        streams(rng, n_sims),
+        draws,
+        entries,
+        exits,
+    )
+    return draws, entries, exits

@@ -1,0 +1,164 @@
+"""The result of a projection: children in care by simulated path, date, placement and age."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..common import schema as S
+from ..common.ages import DFE_AGE_BANDS
+
+__all__ = ["DEFAULT_LEVELS", "Projection"]
+
+#: Central interval levels of summaries [%].
+DEFAULT_LEVELS = (80, 95)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Projected children in care.
+
+    Attributes
+    ----------
+    dates : pandas.DatetimeIndex
+        Count dates: the start date, then each month end [date].
+    categories : tuple of str
+    expected : numpy.ndarray
+        Expected stock by (date, category, age) from matrix steps with the
+        posterior-mean rates [children].
+    draws : numpy.ndarray
+        Simulated stock by (simulation, date, category, age) [children].
+    entries, exits : numpy.ndarray
+        Simulated entries and exits (all reasons, including ageing out) by
+        (simulation, date, category) during the month ending on each date
+        (zero at the start date) [children].
+    seed : int or None
+        Seed the paths were drawn with.
+    uasc : numpy.ndarray or None
+        The part of ``draws`` that is unaccompanied asylum-seeking children,
+        when they were projected as their own stream [children]; the other
+        children are ``draws - uasc``.
+    simulated : numpy.ndarray or None
+        The paths as simulated (whole children), when ``draws`` were
+        calibrated or combined (see :mod:`sufficiency.calibration`);
+        ``entries`` and ``exits`` are those of the simulated paths.
+    """
+
+    dates: pd.DatetimeIndex
+    categories: tuple[str, ...]
+    expected: np.ndarray
+    draws: np.ndarray = field(repr=False)
+    entries: np.ndarray = field(repr=False)
+    exits: np.ndarray = field(repr=False)
+    seed: int | None = None
+    uasc: np.ndarray | None = field(default=None, repr=False)
+    simulated: np.ndarray | None = field(default=None, repr=False)
+
+    def totals(self) -> np.ndarray:
+        """Simulated total stock by (simulation, date) [children]."""
+        return self.draws.sum(axis=(2, 3))
+
+    def stream(self, name: str) -> Projection:
+        """The projection of one stream: ``"uasc"`` (unaccompanied children) or ``"other"``.
+
+        Use it to cost or summarise a stream on its own, e.g.
+        ``cost(projection.stream("uasc"), unit_costs)``. Its ``expected``
+        is the stream's simulated mean, and its ``entries`` and ``exits``
+        are left as zeros (the simulation does not keep them by stream).
+
+        Parameters
+        ----------
+        name : {"uasc", "other"}
+
+        Returns
+        -------
+        Projection
+
+        Raises
+        ------
+        ValueError
+            If unaccompanied children were not projected apart, or for
+            another name.
+        """
+        if self.uasc is None:
+            raise ValueError(
+                "this projection has no streams: fit with uasc='separate' on returns that flag unaccompanied children"
+            )
+        if name not in ("uasc", "other"):
+            raise ValueError(f"stream {name!r}: use 'uasc' or 'other'")
+        draws = self.uasc if name == "uasc" else self.draws - self.uasc
+        zeros = np.zeros_like(self.entries)
+        return Projection(
+            dates=self.dates,
+            categories=self.categories,
+            expected=draws.mean(axis=0),
+            draws=draws,
+            entries=zeros,
+            exits=zeros,
+            seed=self.seed,
+        )
+
+    def summary_frame(self, level: Sequence[int] = DEFAULT_LEVELS) -> pd.DataFrame:
+        """Means, medians and intervals by date, for the total, categories and age bands.
+
+        Parameters
+        ----------
+        level : sequence of int
+            Central interval levels [%].
+
+        Returns
+        -------
+        pandas.DataFrame
+            Long frame: ``date``, ``group`` (``"total"``, ``"placement"``,
+            ``"age_band"``, and ``"stream"`` when unaccompanied children
+            were projected apart), ``value`` (``"total"``, a category, a
+            band, or ``"uasc"`` / ``"other"``), ``expected``, ``mean``,
+            ``median``, ``lower_<L>``, ``upper_<L>`` [children]. The
+            ``expected`` column of the streams is their simulated mean.
+        """
+        parts = []
+        groups = [
+            ("total", ["total"], self.draws.sum(axis=(2, 3))[..., None], self.expected.sum(axis=(1, 2))[..., None])
+        ]
+        groups.append(("placement", list(self.categories), self.draws.sum(axis=3), self.expected.sum(axis=2)))
+        band_draws, band_exp = [], []
+        for lo, hi in DFE_AGE_BANDS.values():
+            band_draws.append(self.draws[..., lo : hi + 1].sum(axis=(2, 3)))
+            band_exp.append(self.expected[..., lo : hi + 1].sum(axis=(1, 2)))
+        groups.append(("age_band", list(DFE_AGE_BANDS), np.stack(band_draws, axis=-1), np.stack(band_exp, axis=-1)))
+        if self.uasc is not None:
+            uasc = self.uasc.sum(axis=(2, 3))
+            streams = np.stack([uasc, self.totals() - uasc], axis=-1)
+            groups.append(("stream", ["uasc", "other"], streams, streams.mean(axis=0)))
+        for group, values, draws, expected in groups:
+            parts.append(_summarise(self.dates, group, values, draws, expected, level))
+        return pd.concat(parts, ignore_index=True)
+
+
+def _summarise(
+    dates: pd.DatetimeIndex,
+    group: str,
+    values: list[str],
+    draws: np.ndarray,
+    expected: np.ndarray,
+    level: Sequence[int],
+) -> pd.DataFrame:
+    n_d, n_v = draws.shape[1], draws.shape[2]
+    frame = pd.DataFrame(
+        {
+            S.DATE: np.repeat(dates.to_numpy(), n_v),
+            "group": group,
+            "value": np.tile(np.asarray(values, dtype=object), n_d),
+            "expected": expected.reshape(n_d * n_v),
+            "mean": draws.mean(axis=0).reshape(n_d * n_v),
+            "median": np.median(draws, axis=0).reshape(n_d * n_v),
+        }
+    )
+    for lv in level:
+        lo, hi = np.percentile(draws, [50 - lv / 2, 50 + lv / 2], axis=0)
+        frame[f"lower_{lv}"] = lo.reshape(n_d * n_v)
+        frame[f"upper_{lv}"] = hi.reshape(n_d * n_v)
+    return frame
