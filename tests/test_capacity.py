@@ -27,7 +27,7 @@ def test_shortfall_against_a_direct_count(projection):
         :, :, [cats.index(c) for c in ("kinship_fostering", "inhouse_fostering", "agency_fostering")]
     ].sum(axis=2)
     for name, demand, places in (("inhouse_fostering", inhouse, 250), ("fostering", fostering, 600)):
-        g = gap[gap["category"] == name]
+        g = gap[gap["placement"] == name]
         assert g["date"].tolist() == list(projection.dates)
         np.testing.assert_allclose(g["p_shortfall"], (demand > places).mean(axis=0))
         np.testing.assert_allclose(g["expected_shortfall"], np.maximum(demand - places, 0).mean(axis=0))
@@ -86,7 +86,7 @@ def test_bad_capacity_tables_are_refused(projection, table, rule):
 
 def test_sample_capacity_file_reads(sample):
     table = suf.read_capacity(suf.sample_path() / "capacity.csv")
-    assert set(table["category"]) == {"inhouse_fostering", "inhouse_residential", "external_residential"}
+    assert set(table["placement"]) == {"inhouse_fostering", "inhouse_residential", "external_residential"}
     assert table.loc[table["route"] == "block", "end"].iloc[0] == pd.Timestamp("2027-03-31")
     assert S.CHILD_ID not in table.columns
 

@@ -32,7 +32,7 @@ def tiny_projection() -> Projection:
 def prices(fostering: float = 700.0, residential: float = 7000.0, year: str = "2025-26") -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "category": list(CATS),
+            "placement": list(CATS),
             "route": ["in_house", "framework"],
             "weekly_cost": [fostering, residential],
             "price_year": [year, year],
@@ -124,7 +124,7 @@ def test_spend_history_by_hand():
     )
     for col in (S.DATE_OF_BIRTH, S.EPISODE_START, S.EPISODE_END):
         episodes[col] = pd.to_datetime(episodes[col])
-    spend = suf.spend_history(episodes, prices(year="2024-25")).set_index(["financial_year", "category"])
+    spend = suf.spend_history(episodes, prices(year="2024-25")).set_index(["financial_year", "placement"])
     # A: 1 February to 31 March 2024 is 29 + 31 = 60 days (leap year), then 1-30 April (it leaves on 1 May) = 30 days
     assert spend.loc[("2023-24", "inhouse_fostering"), "child_days"] == 60
     assert spend.loc[("2024-25", "inhouse_fostering"), "child_days"] == 30
@@ -141,11 +141,11 @@ def test_spend_history_of_messy_returns_is_true_child_days_times_price(county, t
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", suf.DataQualityWarning)
         data = suf.read_ssda903(tmp_path)
-    one_route = suf.default_unit_costs().drop_duplicates("category")  # one price per category, so one route each
+    one_route = suf.default_unit_costs().drop_duplicates("placement")  # one price per category, so one route each
     spend = suf.spend_history(data, one_route)
     truth = yearly_child_days(county, data.coverage_start, data.censor_date)  # from the generator's own placements
     merged = (
-        spend.groupby(["financial_year", "category"])["child_days"]
+        spend.groupby(["financial_year", "placement"])["child_days"]
         .sum()
         .rename("read")
         .to_frame()
@@ -154,8 +154,8 @@ def test_spend_history_of_messy_returns_is_true_child_days_times_price(county, t
     )
     assert merged["true"].sum() > 1_000_000
     assert (merged["read"] == merged["true"]).all()
-    price = one_route.set_index("category")["weekly_cost"]
-    np.testing.assert_allclose(spend["spend"], spend["child_days"] * spend["category"].map(price) / 7)
+    price = one_route.set_index("placement")["weekly_cost"]
+    np.testing.assert_allclose(spend["spend"], spend["child_days"] * spend["placement"].map(price) / 7)
 
 
 def test_route_shares_split_child_days_and_must_add_up(sample):
@@ -189,7 +189,7 @@ def test_default_tables_have_a_source_for_every_figure():
     for table in (suf.default_unit_costs(), suf.default_inflation(), suf.default_route_shares()):
         assert (table["source"].str.len() > 20).all()
     unit = suf.default_unit_costs()
-    assert set(suf.categories()["category"]) <= set(unit["category"])
+    assert set(suf.categories()["category"]) <= set(unit["placement"])
     assert (unit["weekly_cost"] >= 0).all()
 
 
@@ -206,12 +206,12 @@ def test_default_tables_have_a_source_for_every_figure():
         (lambda t: t.assign(weekly_cost=t["weekly_cost"].where(t.index != 4, np.nan)), "missing_value", "weekly_cost"),
         (lambda t: t.assign(price_year=t["price_year"].where(t.index != 1, "last year")), "not_a_year", "price_year"),
         (
-            lambda t: t.assign(category=t["category"].where(t.index != 0, "fostering_typo")),
+            lambda t: t.assign(placement=t["placement"].where(t.index != 0, "fostering_typo")),
             "unknown_category",
-            "category",
+            "placement",
         ),
         (lambda t: pd.concat([t, t.iloc[[0]]]), "duplicate_row", "route"),
-        (lambda t: t[t["category"] != "agency_fostering"], "no_price", "category"),
+        (lambda t: t[t["placement"] != "agency_fostering"], "no_price", "placement"),
     ],
 )
 def test_bad_unit_costs_are_refused(sample, change, rule, column):
@@ -227,13 +227,13 @@ def test_bad_routes_and_inflation_are_refused(sample):
     unit = suf.default_unit_costs()
     # a share on a route with no price
     shares = pd.DataFrame(
-        {"category": ["agency_fostering", "agency_fostering"], "route": ["framework", "partner"], "share": [0.5, 0.5]}
+        {"placement": ["agency_fostering", "agency_fostering"], "route": ["framework", "partner"], "share": [0.5, 0.5]}
     )
     with pytest.raises(suf.SchemaError, match="partner.*no price"):
         suf.cost(projection, unit, route_shares=shares)
     # two priced routes, neither the default shares' routes, and no shares for them
     partner = unit.assign(
-        route=unit["route"].where(~((unit["category"] == "agency_fostering") & (unit["route"] == "spot")), "partner")
+        route=unit["route"].where(~((unit["placement"] == "agency_fostering") & (unit["route"] == "spot")), "partner")
     )
     with pytest.raises(suf.SchemaError, match="no_route_shares"):
         suf.cost(projection, partner)

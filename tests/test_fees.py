@@ -49,14 +49,14 @@ def test_fees_link_to_categories_and_bad_rows_are_counted(returns, tmp_path):
     )
     fees = suf.read_placement_costs(path, returns, warn=False)
     f = fees.fees.set_index("source_row")
-    assert f.loc[2, "category"] == "agency_fostering" and f.loc[2, "route"] == "framework"
+    assert f.loc[2, "placement"] == "agency_fostering" and f.loc[2, "route"] == "framework"
     # the home placement overlaps the children's-home episode; the fee less the health contribution
     assert (
-        f.loc[3, "category"] == "external_residential"
+        f.loc[3, "placement"] == "external_residential"
         and f.loc[3, "route"] == "spot"
         and f.loc[3, "net_weekly"] == 5_500
     )
-    assert f.loc[4, "category"] == "agency_fostering"
+    assert f.loc[4, "placement"] == "agency_fostering"
     assert f.loc[8, "net_weekly"] == 0
     q = fees.quality.set_index("rule")
     assert (
@@ -84,13 +84,13 @@ def test_spend_history_prices_covered_days_at_actual_fees(returns, tmp_path):
     path.write_text("child_id,placement_start,placement_end,weekly_fee,route\n2,01/03/2016,01/05/2016,7000,spot\n")
     fees = suf.read_placement_costs(path, returns, warn=False)
     spend = suf.spend_history(returns, suf.default_unit_costs(), fees=fees)
-    home = spend[(spend["category"] == "external_residential") & (spend["priced_by"] == "fee")]
+    home = spend[(spend["placement"] == "external_residential") & (spend["priced_by"] == "fee")]
     # 1 March to 30 April 2016: 31 days in 2015-16 and 30 in 2016-17, at £1,000 a day
     assert home.set_index("financial_year")["spend"].to_dict() == pytest.approx({"2015-16": 31_000, "2016-17": 30_000})
     # no other children's-home days are left to price at unit costs
     assert (
         spend.loc[
-            (spend["category"] == "external_residential") & (spend["priced_by"] == "unit_cost"), "child_days"
+            (spend["placement"] == "external_residential") & (spend["priced_by"] == "unit_cost"), "child_days"
         ].sum()
         == 0
     )
@@ -101,7 +101,7 @@ def test_costs_use_the_fee_distribution(sample):
     projection = suf.project(suf.fit(sample), horizon=24, n_sims=400, seed=5)
     costs = suf.cost(projection, suf.default_unit_costs(), fees=fees)
     recent = fees.recent()
-    spot = recent[(recent["category"] == "external_residential") & (recent["route"] == "spot")]["net_weekly"]
+    spot = recent[(recent["placement"] == "external_residential") & (recent["route"] == "spot")]["net_weekly"]
     i, j = costs.categories.index("external_residential"), costs.routes.index("spot")
     # each path pays the mean of its placements' fees: on average the recent fees' mean
     paid = costs.draws[:, 0, i, j] / costs.child_days[:, 0, i, j] * 7
@@ -115,7 +115,7 @@ def test_costs_use_the_fee_distribution(sample):
     assert share[j] / share.sum() == pytest.approx(
         dict(
             zip(
-                costs.assumptions["route"].where(costs.assumptions["category"] == "external_residential"),
+                costs.assumptions["route"].where(costs.assumptions["placement"] == "external_residential"),
                 costs.assumptions["share"],
             )
         )["spot"]

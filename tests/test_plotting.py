@@ -83,7 +83,7 @@ def test_costs_bars_and_whiskers_are_the_cost_summary(results):
 def test_waterfall_steps_are_the_pressure_split(results):
     _, _, costs = results
     ax = P.cost_pressure(costs, "2025-26", "2027-28")
-    split = suf.cost_pressure(costs, "2025-26", "2027-28").query("category == 'all'").set_index("effect")["mean"]
+    split = suf.cost_pressure(costs, "2025-26", "2027-28").query("placement == 'all'").set_index("effect")["mean"]
     heights = [p.get_height() for p in ax.patches]
     totals = pd.Series(costs.totals().mean(axis=0), index=costs.financial_years)
     np.testing.assert_allclose(
@@ -120,7 +120,7 @@ def test_gap_panels_show_places_and_shortfall_chance(results):
     gap = suf.sufficiency_gap(projection, capacity)
     axes = P.sufficiency_gap(gap)
     assert len(axes) == 2
-    g = gap[gap["category"] == "inhouse_fostering"]
+    g = gap[gap["placement"] == "inhouse_fostering"]
     np.testing.assert_allclose(line(axes[0], "places").get_ydata(), g["capacity"])
     np.testing.assert_allclose(line(axes[0], "demand (mean)").get_ydata(), g["demand_mean"])
     twin = [

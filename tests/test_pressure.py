@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import sufficiency as suf
-from sufficiency.finance.costs import CostProjection
+from sufficiency import CostProjection
 from sufficiency.finance.pressure import pressure_draws
 
 
@@ -35,7 +35,7 @@ def test_split_by_hand():
     # Shapley value of C = Q * s * p for one cell, factors going from year 1 (1) to year 2 (2):
     # volume = dQ [(s1 p1 + s2 p2) / 3 + (s1 p2 + s2 p1) / 6], and likewise for the mix s and the price p.
     # Q: 20 -> 30; a: s 1/2 -> 1/3, p 100 -> 110; b: s 1/2 -> 2/3, p 1000 -> 1000.
-    frame = suf.cost_pressure(two_year_costs(), "2025-26", "2026-27").set_index(["effect", "category"])["mean"]
+    frame = suf.cost_pressure(two_year_costs(), "2025-26", "2026-27").set_index(["effect", "placement"])["mean"]
     vol_a = 10 * ((0.5 * 100 + (1 / 3) * 110) / 3 + (0.5 * 110 + (1 / 3) * 100) / 6)
     mix_a = (1 / 3 - 0.5) * ((20 * 100 + 30 * 110) / 3 + (20 * 110 + 30 * 100) / 6)
     price_a = 10 * ((20 * 0.5 + 30 / 3) / 3 + (20 / 3 + 30 * 0.5) / 6)
@@ -64,7 +64,7 @@ def test_effects_add_up_in_every_path(sample):
         costs.totals()[:, years.index("2028-29")] - costs.totals()[:, years.index("2025-26")],
     )
     frame = suf.cost_pressure(costs, "2025-26", "2028-29", level=(80,))
-    mean = frame[frame["category"] == "all"].set_index("effect")["mean"]
+    mean = frame[frame["placement"] == "all"].set_index("effect")["mean"]
     assert mean["volume"] + mean["price"] + mean["mix"] == pytest.approx(mean["total"])
     # prices rise by the default inflation only, so the price effect is positive in every path
     assert (draws["price"].sum(axis=1) > 0).all()
@@ -84,7 +84,7 @@ def test_flat_prices_and_mix_leave_only_volume():
         price[:, :, None],
         costs.assumptions,
     )
-    frame = suf.cost_pressure(doubled, "2025-26", "2026-27").set_index(["effect", "category"])["mean"]
+    frame = suf.cost_pressure(doubled, "2025-26", "2026-27").set_index(["effect", "placement"])["mean"]
     assert (
         frame[("volume", "all")] == pytest.approx(11_000)
         and frame[("price", "all")] == 0

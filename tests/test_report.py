@@ -236,7 +236,7 @@ def test_headline_places_are_counted_over_the_paths(report, sample):
     k = list(projection.categories).index("external_residential")
     # Direct count over the simulated paths: places so that 80% of paths have one for every child.
     demand = projection.draws[:, t, k, :].sum(axis=1)
-    capacity = gap[(gap["date"] == when) & (gap["category"] == "external_residential")]["capacity"].iloc[0]
+    capacity = gap[(gap["date"] == when) & (gap["placement"] == "external_residential")]["capacity"].iloc[0]
     needed = max(np.ceil(np.quantile(demand, 0.8) - capacity - 1e-9), 0)
     chance = (demand > capacity).mean()
     assert f"external residential: {needed:,.0f} (chance of a shortfall {chance:.0%})" in page

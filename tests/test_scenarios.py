@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import sufficiency as suf
-from sufficiency.finance.costs import monthly_child_days, months_of
+from sufficiency.finance.months import monthly_child_days, months_of
 
 START = "2025-07-01"
 
@@ -154,11 +154,11 @@ def test_levers_move_the_right_things(fitted, scores):
     summary = scores.summary()
     # entries avoided to March 2028: the fitted rate of entries at 16-17 (unaccompanied children's arrivals are their
     # own stream and not prevented) x 15% x the lever's strength, month by month from July 2025
-    from sufficiency.scenarios.levers import month_weights
+    from sufficiency.scenarios.lever import ramp_weights
 
     ends = scores.month_ends[scores.month_ends <= "2028-03-31"]
     days = ends.days_in_month.to_numpy()
-    strength = month_weights(START, 12, ends, days)
+    strength = ramp_weights(START, 12, ends, days)
     per_day = fitted.entries[16:18].sum() / fitted.entry_days
     expected = (per_day * days * 0.15 * strength).sum()
     assert summary.loc["edge", "entries_avoided"] == pytest.approx(expected, rel=0.25)
@@ -209,7 +209,7 @@ def test_capacity_levers_close_the_gap(fitted):
     # the partner's 12 places count as capacity for children's homes
     g = s.gaps["partner"]
     assert (
-        g.loc[(g["category"] == "external_residential") & (g["date"] == pd.Timestamp("2027-03-31")), "capacity"].iloc[0]
+        g.loc[(g["placement"] == "external_residential") & (g["date"] == pd.Timestamp("2027-03-31")), "capacity"].iloc[0]
         == 18
     )
 

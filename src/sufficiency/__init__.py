@@ -6,13 +6,10 @@ matplotlib.
 
 from __future__ import annotations
 
-from .accuracy.backtest import BacktestResult, backtest, choose_reference, truncate
-from .accuracy.baselines import baseline_forecast
-from .common import schema
+from .accuracy import BacktestResult, backtest, baseline_forecast, choose_reference, truncate
+from .common import DataQualityWarning, SchemaError, schema
 from .common.ages import DFE_AGE_BANDS, age_band
-from .common.errors import DataQualityWarning, SchemaError
-from .counts.flows import Flows, flows
-from .counts.stock import stock
+from .counts import Flows, flows, stock
 from .datasets import (
     load_published,
     load_published_placements,
@@ -22,33 +19,45 @@ from .datasets import (
     simulate_county,
     write_returns,
 )
-from .finance.costs import CostProjection, cost, spend_history
-from .finance.fees import PlacementFees, read_placement_costs
-from .finance.pressure import cost_pressure
-from .finance.prices import default_inflation, default_route_shares, default_unit_costs
-from .finance.readers import read_capacity, read_inflation, read_route_shares, read_scenarios, read_unit_costs
-from .ingest.quality import summarise_quality
-from .ingest.returns import SSDA903Data, read_ssda903
-from .ingest.taxonomy import categories, categorise, coarsen, default_taxonomy
-from .places.capacity import sufficiency_gap
-from .projection.result import Projection
-from .projection.run import project
-from .projection.uasc import uasc_quota_arrivals
-from .published.mix import backtest_published_placements, forecast_published_placements
-from .published.readers import read_published, read_published_placements
-from .published.totals import backtest_published, forecast_published
-from .rates.fitted import FittedModel
-from .rates.fitting import fit
-from .scenarios.levers import (
+from .finance import (
+    CostProjection,
+    PlacementFees,
+    Prices,
+    cost,
+    cost_pressure,
+    default_inflation,
+    default_route_shares,
+    default_unit_costs,
+    read_inflation,
+    read_placement_costs,
+    read_route_shares,
+    read_unit_costs,
+    spend_history,
+)
+from .ingest import SSDA903Data, categories, categorise, coarsen, default_taxonomy, read_ssda903, summarise_quality
+from .places import read_capacity, sufficiency_gap
+from .projection import Projection, project, uasc_quota_arrivals
+from .published import (
+    backtest_published,
+    backtest_published_placements,
+    forecast_published,
+    forecast_published_placements,
+    read_published,
+    read_published_placements,
+)
+from .rates import FittedModel, fit
+from .scenarios import (
     Scenario,
+    ScenarioScores,
     add_capacity,
     change_entries,
     change_hazard,
     change_unit_cost,
     implementation_cost,
+    read_scenarios,
+    score,
     shift_placements,
 )
-from .scenarios.scoring import ScenarioScores, score
 
 __version__ = "0.1.0"
 
@@ -60,6 +69,7 @@ __all__ = [
     "FittedModel",
     "Flows",
     "PlacementFees",
+    "Prices",
     "Projection",
     "SSDA903Data",
     "Scenario",

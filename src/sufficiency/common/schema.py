@@ -61,6 +61,23 @@ AGED_OUT = "aged_out"  #: birthdays (or time-in-care anniversaries) taking child
 EXPOSURE_DAYS = "exposure_days"  #: days in care in the state [child-days]
 COUNT = "count"  #: number of events [children]
 
+# --- prices, costs and places ------------------------------------------------
+# Tables of prices, shares, fees and places name the placement category
+# ``placement`` (:data:`PLACEMENT`); their readers also accept ``category``.
+ROUTE = "route"  #: purchasing route: in_house, framework, spot, block, partner, ...
+FINANCIAL_YEAR = "financial_year"  #: April to March, labelled "2025-26"
+WEEKLY_COST = "weekly_cost"  #: [£/week]
+WEEKLY_PRICE = "weekly_price"  #: price paid [£/week]
+PRICE_YEAR = "price_year"  #: financial year a price is at, "2024-25"
+ANNUAL_RATE = "annual_rate"  #: price inflation [1/year]
+SHARE = "share"  #: share of a category's placements by route [fraction]
+SOURCE = "source"  #: where a figure comes from
+CHILD_DAYS = "child_days"  #: [child-days]
+SPEND = "spend"  #: [£]
+PLACES = "places"  #: [places]
+#: Other spellings of the placement column that input tables may use.
+PLACEMENT_ALIASES = ("category",)
+
 # --- data-quality report -----------------------------------------------------
 QUALITY_COLUMNS = (
     "file",  #: file the problem was found in ("" for problems across files)

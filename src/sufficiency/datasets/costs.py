@@ -19,15 +19,13 @@ import pandas as pd
 
 from ..common import schema as S
 from ..common.dates import financial_year_of, year_ending_march
-from ..finance.prices import default_inflation, default_unit_costs
-from ..scenarios.levers import (
-    Scenario,
-    add_capacity,
-    change_entries,
-    change_hazard,
-    implementation_cost,
-    shift_placements,
-)
+from ..finance.tables import default_inflation, default_unit_costs
+from ..scenarios.added_places import add_capacity
+from ..scenarios.entries import change_entries
+from ..scenarios.hazards import change_hazard
+from ..scenarios.running_costs import implementation_cost
+from ..scenarios.scenario import Scenario
+from ..scenarios.shifts import shift_placements
 from .simulate import SimulatedCounty
 
 #: Share of each category's placements by route (assumptions of the synthetic county).
@@ -77,8 +75,11 @@ def placement_costs(county: SimulatedCounty, *, seed: int | None = None) -> pd.D
             np.minimum(np.searchsorted(edges, u[here], side="right"), len(mix) - 1)
         ]
     costs = default_unit_costs()
-    rates = default_inflation().set_index("category")["annual_rate"]
-    price = {(r.category, r.route): (r.weekly_cost, year_ending_march(r.price_year)) for r in costs.itertuples()}
+    rates = default_inflation().set_index(S.PLACEMENT)[S.ANNUAL_RATE]
+    price = {
+        (c, r): (w, year_ending_march(y))
+        for c, r, w, y in zip(costs[S.PLACEMENT], costs[S.ROUTE], costs[S.WEEKLY_COST], costs[S.PRICE_YEAR])
+    }
     start_year = financial_year_of(spells["start"])
     fee = np.empty(n)
     coarse = {
@@ -124,13 +125,13 @@ def sample_capacity() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``category``, ``route``, ``places`` [places], ``start``, ``end``
+        ``placement``, ``route``, ``places`` [places], ``start``, ``end``
         (blank for open-ended), ``note``.
     """
     return pd.DataFrame(
         [
             {
-                "category": "inhouse_fostering",
+                "placement": "inhouse_fostering",
                 "route": "in_house",
                 "places": 250,
                 "start": "",
@@ -138,7 +139,7 @@ def sample_capacity() -> pd.DataFrame:
                 "note": "approved places of the council's own foster carers",
             },
             {
-                "category": "inhouse_residential",
+                "placement": "inhouse_residential",
                 "route": "in_house",
                 "places": 8,
                 "start": "",
@@ -146,7 +147,7 @@ def sample_capacity() -> pd.DataFrame:
                 "note": "two council children's homes of four beds",
             },
             {
-                "category": "external_residential",
+                "placement": "external_residential",
                 "route": "block",
                 "places": 6,
                 "start": "",

@@ -6,7 +6,8 @@ placement-cost collection: ``child_id``, ``placement_start``,
 [£/week], ``route`` (purchasing route or procurement platform: in-house,
 framework, spot, block, partner, ...) and optionally ``health_contribution``
 and ``education_contribution`` [£/week] paid by health and education, and
-``category`` (the placement category; otherwise it is taken from the
+``placement`` (the placement category, also read from a ``category``
+column; otherwise it is taken from the
 SSDA903 episodes the placement overlaps). The council's cost of a placement
 is the fee less the contributions.
 
@@ -33,7 +34,7 @@ from ..common.errors import SchemaError
 from ..counts.pieces import episodes_of
 from ..ingest.files import read_named_table
 from ..ingest.quality import QualityLog, summarise_quality, warn_about
-from .prices import normalise_routes
+from .tables import normalise_routes
 
 #: Column names understood in a placement cost file, with the other spellings accepted.
 FEE_COLUMNS = {
@@ -44,7 +45,7 @@ FEE_COLUMNS = {
     "route": ("route", "procurement_platform", "platform"),
     "health_contribution": ("health_contribution", "health"),
     "education_contribution": ("education_contribution", "education"),
-    "category": ("category", "placement"),
+    "placement": ("placement", "category"),
 }
 #: Window of the fee distribution :func:`sufficiency.cost` uses: placements open in the file's last months [months].
 RECENT_MONTHS = 12
@@ -61,7 +62,7 @@ class PlacementFees:
         ``placement_end`` (NaT while open), ``weekly_fee``,
         ``health_contribution``, ``education_contribution``, ``net_weekly``
         (fee less contributions, at least 0) [£/week], ``route``,
-        ``category``, ``source_row``.
+        ``placement``, ``source_row``.
     quality : pandas.DataFrame
         Findings (columns :data:`sufficiency.schema.QUALITY_COLUMNS`): every
         row not used is here, counted.
@@ -96,11 +97,11 @@ class PlacementFees:
         Returns
         -------
         pandas.DataFrame
-            Index (category, route): ``placements``, ``mean``, ``median``,
+            Index (placement, route): ``placements``, ``mean``, ``median``,
             ``p90``, ``max`` of the net weekly cost [£/week].
         """
         recent = self.recent()
-        net = recent.groupby(["category", "route"])["net_weekly"]
+        net = recent.groupby([S.PLACEMENT, S.ROUTE])["net_weekly"]
         return pd.DataFrame(
             {
                 "placements": net.size(),
@@ -127,7 +128,8 @@ def read_placement_costs(path: str | Path, data: object | None = None, *, warn: 
         ``platform`` are understood too).
     data : SSDA903Data or pandas.DataFrame, optional
         The episodes; each placement takes the category of the episodes it
-        overlaps most. Needed unless the file has a ``category`` column.
+        overlaps most. Needed unless the file has a ``placement`` (or
+        ``category``) column.
     warn : bool
         Emit one :class:`DataQualityWarning` summarising rows not used.
 
@@ -189,11 +191,11 @@ def check_placement_costs(
                 column=name,
                 rule="missing_column",
             )
-    if found["category"] is None and data is None:
+    if found["placement"] is None and data is None:
         raise SchemaError(
-            "the file has no 'category' column: pass the SSDA903 data to link each placement to its category",
+            "the file has no 'placement' (or 'category') column: pass the SSDA903 data to link each placement to it",
             file=where,
-            column="category",
+            column="placement",
             rule="missing_column",
         )
     rows = np.asarray(lines) if lines is not None else np.arange(len(table)) + 1
@@ -272,18 +274,18 @@ def check_placement_costs(
         health_contribution=health.fillna(0.0),
         education_contribution=education.fillna(0.0),
         net_weekly=np.maximum(fee - contributions, 0.0),
-        category=text("category") if found["category"] is not None else "",
+        **{S.PLACEMENT: text("placement") if found["placement"] is not None else ""},
     )[~drop.to_numpy()]
     end_day = out["placement_end"].max() if out["placement_end"].notna().any() else pd.NaT
     last = pd.Timestamp(max(d for d in (end_day, out["placement_start"].max()) if pd.notna(d))) if len(out) else pd.NaT
     if data is not None:
         episodes, _, censor = episodes_of(data)
         last = pd.Timestamp(censor) if censor is not None else last
-        out = _link(out, episodes, last, log, overwrite=found["category"] is None)
-    missing = out["category"] == ""
+        out = _link(out, episodes, last, log, overwrite=found["placement"] is None)
+    missing = out[S.PLACEMENT] == ""
     log.rows(
         out[missing],
-        column="category",
+        column=found["placement"] or S.PLACEMENT,
         rule="missing_category",
         action="row not used (no category)",
         severity="error",
@@ -302,7 +304,7 @@ def check_placement_costs(
         "education_contribution",
         "net_weekly",
         "route",
-        "category",
+        S.PLACEMENT,
         S.SOURCE_ROW,
     ]
     return PlacementFees(fees=out[keep].reset_index(drop=True), quality=report, end=last)
@@ -353,7 +355,7 @@ def _link(
     mixed_rows = fees[fees["_row"].isin(mixed[mixed > 1].index)]
     log.rows(
         mixed_rows,
-        column="category",
+        column=S.PLACEMENT,
         rule="placement_spans_categories",
         action="given the category it overlaps most",
         severity="info",
@@ -361,17 +363,17 @@ def _link(
     out = fees[matched].copy()
     linked = out["_row"].map(best)
     if overwrite:
-        out["category"] = linked
+        out[S.PLACEMENT] = linked
     else:
-        differs = (out["category"] != linked) & (out["category"] != "")
+        differs = (out[S.PLACEMENT] != linked) & (out[S.PLACEMENT] != "")
         log.rows(
             out[differs],
-            column="category",
+            column=S.PLACEMENT,
             rule="category_differs_from_returns",
             action="the file's category kept",
-            value=out.loc[differs, "category"] + " / " + linked[differs],
+            value=out.loc[differs, S.PLACEMENT] + " / " + linked[differs],
         )
-        out["category"] = out["category"].where(out["category"] != "", linked)
+        out[S.PLACEMENT] = out[S.PLACEMENT].where(out[S.PLACEMENT] != "", linked)
     return out.drop(columns="_row")
 
 

@@ -27,7 +27,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .costs import DAYS_PER_WEEK, CostProjection
+from ..common import schema as S
+from .costs import CostProjection
+from .months import DAYS_PER_WEEK
 
 EFFECTS = ("volume", "price", "mix", "total")
 
@@ -101,7 +103,7 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, level:
     -------
     pandas.DataFrame
         ``from_year``, ``to_year``, ``effect`` (``"volume"``, ``"price"``,
-        ``"mix"``, ``"total"``), ``category`` (each category, and
+        ``"mix"``, ``"total"``), ``placement`` (each category, and
         ``"all"``), ``mean``, ``median``, ``lower_<L>``, ``upper_<L>`` [£].
         The effects add up to the total in every path, so their means add
         up to the mean total (intervals do not add up).
@@ -120,7 +122,7 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, level:
                 "from_year": from_year,
                 "to_year": to_year,
                 "effect": effect,
-                "category": name,
+                S.PLACEMENT: name,
                 "mean": values.mean(),
                 "median": np.median(values),
             }

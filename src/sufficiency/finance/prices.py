@@ -1,521 +1,220 @@
-"""Unit costs, purchasing routes, route shares and inflation: tables, their checks and the price index.
+"""The one pricing path: unit costs, inflation, route shares and the council's own fees, held together.
 
-Prices are data. A unit-cost table has one row per placement category and
-purchasing route: ``category``, ``route``, ``weekly_cost`` [£/week],
-``price_year`` (the financial year the price is at, e.g. ``"2024-25"``) and
-``source``. ``route`` may be omitted or ``"all"`` for one price for every
-route of a category. Routes are ``in_house``, ``framework``, ``spot``
-(off-framework), ``block``, ``partner`` or any other name a council uses
-(spellings such as ``"in-house"`` and ``"off-framework"`` are understood).
+A :class:`Prices` holds the price tables a council supplies (or the
+package's defaults) and :meth:`Prices.resolve` turns them into a
+:class:`~sufficiency.finance.pricing.Pricing` for the categories at hand.
+:func:`sufficiency.cost`, :func:`sufficiency.spend_history`,
+:func:`sufficiency.score`, :func:`sufficiency.sufficiency_gap` and the
+report all price through it: pass them one ``Prices`` (or the same tables as
+arguments) and a price is computed the same way everywhere.
 
-SSDA903 has no framework flag, so the route of a category's placements
-comes from route shares (``category``, ``route``, ``share``; the shares of
-a category add up to 1) or from a placement cost file
-(:func:`sufficiency.read_placement_costs`).
+How each category's routes and prices are chosen:
 
-Prices move each April by the category's annual inflation rate: the price in
-financial year ``f`` is ``weekly_cost * (1 + rate) ** (f - price_year)``
-(years ending 31 March), so a price from an earlier year is brought forward
-and spend in earlier years is deflated. ``inflation=None`` keeps every price
-at its ``price_year`` level.
-
-The defaults (:func:`default_unit_costs`, :func:`default_inflation`,
-:func:`default_route_shares`) ship with the package with a source for every
-figure; where no published figure exists the source says the value is an
-assumption.
+* route shares come from ``route_shares`` where given, else from the
+  placement cost file (each category's child-days by route in its last 12
+  months), else from the category's only priced route, else from
+  :func:`sufficiency.default_route_shares`;
+* a (category, route) cell with recent fees in the placement cost file is
+  priced by their mean, at the file's last financial year; every other cell
+  by the unit costs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 
-import numpy as np
 import pandas as pd
 
-from ..common.dates import financial_year_label, year_ending_march
-from ..common.errors import SchemaError
-from ..common.resources import packaged_table
+from ..common import schema as S
+from ..common.dates import financial_year_label
+from ..ingest.taxonomy import categories as taxonomy_categories
+from .checks import check_inflation, check_route_shares, check_unit_costs, inflation_rates
+from .fees import PlacementFees, fee_year
+from .pricing import Pricing, ordered_routes, price_lookup, route_split
+from .tables import default_route_shares, default_unit_costs
 
-#: Purchasing routes the library knows by name; councils may name others.
-ROUTES = ("in_house", "framework", "spot", "block", "partner")
-#: Route of a unit-cost row that prices every route of its category.
-ANY_ROUTE = "all"
-_ALIASES = {
-    "inhouse": "in_house",
-    "in_house_provision": "in_house",
-    "own": "in_house",
-    "own_provision": "in_house",
-    "off_framework": "spot",
-    "offframework": "spot",
-    "spot_purchase": "spot",
-    "any": ANY_ROUTE,
-    "": ANY_ROUTE,
-}
+__all__ = ["Prices", "as_prices"]
 
 
-def normalise_routes(values: pd.Series) -> pd.Series:
-    """Canonical route names: lower case, words joined by ``_``, common spellings mapped.
-
-    ``"In-house"`` gives ``"in_house"``, ``"Off-framework"`` gives
-    ``"spot"`` and a blank gives ``"all"``.
+@dataclass(frozen=True)
+class Prices:
+    """The price tables of a council: what every child-day in the library is priced with.
 
     Parameters
     ----------
-    values : pandas.Series
-
-    Returns
-    -------
-    pandas.Series
-    """
-    text = values.fillna("").astype(str).str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
-    return text.map(lambda v: _ALIASES.get(v, v))
-
-
-def default_unit_costs() -> pd.DataFrame:
-    """Default weekly unit costs by placement category and purchasing route.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``category``, ``route``, ``weekly_cost`` [£/week], ``price_year``
-        (financial year label) and ``source`` (publication, or the
-        assumption where none exists). Shipped as
-        ``sufficiency/data/unit_costs.csv``.
-    """
-    table = packaged_table("unit_costs.csv")
-    return table.assign(weekly_cost=table["weekly_cost"].astype(float))
-
-
-def default_inflation() -> pd.DataFrame:
-    """Default annual price inflation by placement category.
-
-    Children's-home prices have grown far faster than fostering allowances,
-    so rates differ by category.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``category``, ``annual_rate`` [1/year] and ``source``.
-    """
-    table = packaged_table("inflation.csv")
-    return table.assign(annual_rate=table["annual_rate"].astype(float))
-
-
-def default_route_shares() -> pd.DataFrame:
-    """Default shares of each category's placements by purchasing route.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``category``, ``route``, ``share`` [fraction; a category's shares
-        add up to 1] and ``source``. External placements' shares are
-        assumptions: replace them with the council's own or a placement cost
-        file.
-    """
-    table = packaged_table("route_shares.csv")
-    return table.assign(share=table["share"].astype(float))
-
-
-def _where(table: pd.DataFrame, where: str, lines: Sequence[int] | None, i: int) -> tuple[str, int]:
-    """The name and row (file line, or 1-based row of a frame) of row position ``i``."""
-    return where, int(lines[i]) if lines is not None else i + 1
-
-
-def _require(table: object, columns: Sequence[str], where: str, what: str) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise SchemaError(f"{what} must be a DataFrame, not {type(table).__name__}", file=where, rule="not_a_table")
-    for col in columns:
-        if col not in table.columns:
-            raise SchemaError(
-                f"{what} need a {col!r} column (found: {', '.join(map(str, table.columns)) or 'none'})",
-                file=where,
-                column=col,
-                rule="missing_column",
-            )
-    return table.reset_index(drop=True)
-
-
-def _numbers(
-    table: pd.DataFrame,
-    column: str,
-    where: str,
-    lines: Sequence[int] | None,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-) -> np.ndarray:
-    """A numeric column; a SchemaError naming the first missing, non-numeric or out-of-range value."""
-    raw = table[column]
-    values = pd.to_numeric(
-        raw.astype(str)
-        .str.replace(",", "", regex=False)
-        .str.replace("£", "", regex=False)
-        .str.strip()
-        .replace("", np.nan),
-        errors="coerce",
-    )
-    for i in range(len(values)):
-        v = values.iloc[i]
-        problem = None
-        if pd.isna(v):
-            problem = (
-                "is missing"
-                if pd.isna(raw.iloc[i]) or str(raw.iloc[i]).strip() == ""
-                else f"{raw.iloc[i]!r} is not a number"
-            )
-        elif low is not None and v < low:
-            problem = f"{raw.iloc[i]!r} is below {low:g}"
-        elif high is not None and v > high:
-            problem = f"{raw.iloc[i]!r} is above {high:g}"
-        if problem:
-            name, row = _where(table, where, lines, i)
-            rule = (
-                "missing_value"
-                if "missing" in problem
-                else ("not_a_number" if "not a number" in problem else "out_of_range")
-            )
-            raise SchemaError(problem, file=name, row=row, column=column, rule=rule)
-    return values.to_numpy(dtype=float)
-
-
-def _categories(
-    table: pd.DataFrame, where: str, lines: Sequence[int] | None, known: Collection[str] | None
-) -> pd.Series:
-    cats = table["category"].fillna("").astype(str).str.strip()
-    for i, c in enumerate(cats):
-        if c == "" or (known is not None and c not in known):
-            name, row = _where(table, where, lines, i)
-            problem = (
-                "the category is missing" if c == "" else f"unknown category {c!r} (known: {', '.join(sorted(known))})"
-            )  # type: ignore[arg-type]
-            raise SchemaError(problem, file=name, row=row, column="category", rule="unknown_category")
-    return cats
-
-
-def check_unit_costs(
-    table: pd.DataFrame,
-    *,
-    known: Collection[str] | None = None,
-    where: str = "<unit costs>",
-    lines: Sequence[int] | None = None,
-) -> pd.DataFrame:
-    """Validate a unit-cost table and return it in canonical form.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        ``category``, ``weekly_cost`` [£/week], ``price_year`` and optionally
-        ``route`` and ``source``.
-    known : collection of str, optional
-        Categories a row may name.
-    where : str
-        Name of the table in error messages (a file path when read from one).
-    lines : sequence of int, optional
-        File line of each row (default: 1-based row numbers).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``category``, ``route``, ``weekly_cost`` (float), ``price_year``
-        (label such as ``"2024-25"``), ``source``.
-
-    Raises
-    ------
-    SchemaError
-        For a missing column, an unknown or missing category, a missing,
-        non-numeric or negative cost, a price year that is not a year, or
-        two rows for one category and route.
-    """
-    table = _require(table, ("category", "weekly_cost", "price_year"), where, "unit costs")
-    cats = _categories(table, where, lines, known)
-    routes = normalise_routes(table["route"]) if "route" in table.columns else pd.Series(ANY_ROUTE, index=table.index)
-    cost = _numbers(table, "weekly_cost", where, lines, low=0.0)
-    years = []
-    for i, label in enumerate(table["price_year"]):
-        year = year_ending_march(label)
-        if year is None:
-            name, row = _where(table, where, lines, i)
-            raise SchemaError(
-                f"{label!r} is not a financial year (write '2024-25')",
-                file=name,
-                row=row,
-                column="price_year",
-                rule="not_a_year",
-            )
-        years.append(financial_year_label(year))
-    out = pd.DataFrame(
-        {
-            "category": cats,
-            "route": routes,
-            "weekly_cost": cost,
-            "price_year": years,
-            "source": table["source"].fillna("").astype(str) if "source" in table.columns else "",
-        }
-    )
-    dup = out.duplicated(["category", "route"])
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        name, row = _where(table, where, lines, i)
-        raise SchemaError(
-            f"a second price for {out['category'].iloc[i]} by route {out['route'].iloc[i]}",
-            file=name,
-            row=row,
-            column="route",
-            rule="duplicate_row",
-        )
-    return out
-
-
-def check_route_shares(
-    table: pd.DataFrame,
-    *,
-    known: Collection[str] | None = None,
-    where: str = "<route shares>",
-    lines: Sequence[int] | None = None,
-) -> pd.DataFrame:
-    """Validate route shares and return them in canonical form.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        ``category``, ``route``, ``share`` [fraction].
-    known : collection of str, optional
-        Categories a row may name.
-    where : str
-        Name of the table in error messages.
-    lines : sequence of int, optional
-        File line of each row.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``category``, ``route``, ``share``.
-
-    Raises
-    ------
-    SchemaError
-        For a missing column, an unknown category, a share outside 0-1, a
-        repeated category and route, or shares of a category that do not
-        add up to 1 (within 0.001).
-    """
-    table = _require(table, ("category", "route", "share"), where, "route shares")
-    cats = _categories(table, where, lines, known)
-    share = _numbers(table, "share", where, lines, low=0.0, high=1.0)
-    out = pd.DataFrame({"category": cats, "route": normalise_routes(table["route"]), "share": share})
-    dup = out.duplicated(["category", "route"])
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        name, row = _where(table, where, lines, i)
-        raise SchemaError(
-            f"a second share for {out['category'].iloc[i]} by route {out['route'].iloc[i]}",
-            file=name,
-            row=row,
-            column="route",
-            rule="duplicate_row",
-        )
-    totals = out.groupby("category", sort=False)["share"].sum()
-    for cat, total in totals.items():
-        if abs(total - 1.0) > 1e-3:
-            i = int(np.flatnonzero((out["category"] == cat).to_numpy())[0])
-            name, row = _where(table, where, lines, i)
-            raise SchemaError(
-                f"the shares of {cat} add up to {total:.4g}, not 1",
-                file=name,
-                row=row,
-                column="share",
-                rule="shares_do_not_add_up",
-            )
-    return out
-
-
-def check_inflation(
-    inflation: float | pd.DataFrame | None,
-    *,
-    categories: Sequence[str],
-    where: str = "<inflation>",
-    lines: Sequence[int] | None = None,
-) -> np.ndarray:
-    """Annual inflation rate of each category.
-
-    Parameters
-    ----------
+    unit_costs : pandas.DataFrame, optional
+        ``placement``, optional ``route``, ``weekly_cost`` [£/week],
+        ``price_year``, optional ``source`` (see
+        :func:`sufficiency.default_unit_costs`, the default).
     inflation : float, pandas.DataFrame or None
-        ``None``: prices stay at their ``price_year`` level; a number: that
-        rate for every category [1/year]; a frame: ``category``,
-        ``annual_rate`` (and optionally ``source``), one row per category.
-    categories : sequence of str
-        Categories that need a rate.
-    where : str
-        Name of the table in error messages.
-    lines : sequence of int, optional
-        File line of each row.
+        ``None`` keeps prices at their ``price_year`` level; a number is one
+        annual rate for every category [1/year]; a frame has ``placement``,
+        ``annual_rate`` (see :func:`sufficiency.default_inflation`).
+    route_shares : pandas.DataFrame, optional
+        ``placement``, ``route``, ``share`` (see the module notes for the
+        default).
+    fees : PlacementFees, optional
+        The council's placement cost file
+        (:func:`sufficiency.read_placement_costs`).
 
-    Returns
-    -------
-    numpy.ndarray
-        Rate of each of ``categories`` [1/year].
-
-    Raises
-    ------
-    SchemaError
-        For a rate that is missing, not a number or at or below -100%, a
-        repeated category, or a category with no rate.
+    Notes
+    -----
+    The tables are checked when the prices are resolved, against the
+    categories being priced, so one ``Prices`` serves data with the
+    council's own categories too.
     """
-    if inflation is None:
-        return np.zeros(len(categories))
-    if isinstance(inflation, (int, float, np.floating, np.integer)) and not isinstance(inflation, bool):
-        if not np.isfinite(inflation) or inflation <= -1:
-            raise SchemaError(
-                f"an inflation rate of {inflation!r} is not a yearly rate above -1", file=where, rule="out_of_range"
-            )
-        return np.full(len(categories), float(inflation))
-    table = _require(inflation, ("category", "annual_rate"), where, "inflation rates")
-    cats = _categories(table, where, lines, None)
-    rate = _numbers(table, "annual_rate", where, lines, low=-0.999999)
-    if cats.duplicated().any():
-        i = int(np.flatnonzero(cats.duplicated().to_numpy())[0])
-        name, row = _where(table, where, lines, i)
-        raise SchemaError(
-            f"a second rate for {cats.iloc[i]}", file=name, row=row, column="category", rule="duplicate_row"
+
+    unit_costs: pd.DataFrame | None = field(default=None, repr=False)
+    inflation: float | pd.DataFrame | None = field(default=None, repr=False)
+    route_shares: pd.DataFrame | None = field(default=None, repr=False)
+    fees: PlacementFees | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inflation", check_inflation(self.inflation))
+
+    def without_fees(self) -> Prices:
+        """The same prices with no placement cost file (cells priced at unit costs only)."""
+        return replace(self, fees=None)
+
+    def resolve(self, categories: Sequence[str], *, extra_categories: Collection[str] = ()) -> Pricing:
+        """Check the tables against the categories to price and combine them.
+
+        Parameters
+        ----------
+        categories : sequence of str
+            Categories to price (those of the projection or data).
+        extra_categories : collection of str
+            Further categories the tables may name (a scenario's destinations).
+
+        Returns
+        -------
+        Pricing
+
+        Raises
+        ------
+        SchemaError
+            If a table is malformed, a category has no price, or a share
+            falls on a route with no price.
+        """
+        categories = tuple(categories)
+        known = set(taxonomy_categories()["category"]) | set(categories) | set(extra_categories)
+        costs = check_unit_costs(default_unit_costs() if self.unit_costs is None else self.unit_costs, known=known)
+        shares = None if self.route_shares is None else check_route_shares(self.route_shares, known=known)
+        pools = {}
+        if self.fees is not None:
+            costs, pools = _priced_by_fees(costs, self.fees)
+            if shares is None:
+                shares = _fee_shares(self.fees)
+        routes, matrix = route_split(costs, _chosen_shares(categories, costs, shares), categories)
+        price, year = price_lookup(costs, categories, routes)
+        rates = inflation_rates(self.inflation, categories)
+        offered = ordered_routes(set(costs[S.ROUTE]))
+        offered_price, offered_year = price_lookup(costs, categories, offered)
+        sources = {(c, r): s for c, r, s in zip(costs[S.PLACEMENT], costs[S.ROUTE], costs[S.SOURCE])}
+        rows = [
+            {
+                S.PLACEMENT: cat,
+                S.ROUTE: route,
+                S.SHARE: matrix[i, j],
+                S.WEEKLY_COST: price[i, j],
+                S.PRICE_YEAR: financial_year_label(year[i, j]),
+                S.ANNUAL_RATE: rates[i],
+                S.SOURCE: sources.get((cat, route), sources.get((cat, "all"), "")),
+            }
+            for i, cat in enumerate(categories)
+            for j, route in enumerate(routes)
+            if matrix[i, j] > 0
+        ]
+        return Pricing(
+            categories=categories,
+            routes=tuple(routes),
+            shares=matrix,
+            price=price,
+            price_year=year,
+            rates=rates,
+            pools=pools,
+            assumptions=pd.DataFrame(rows),
+            offered_routes=tuple(offered),
+            offered_price=offered_price,
+            offered_year=offered_year,
         )
-    lookup = dict(zip(cats, rate))
-    missing = [c for c in categories if c not in lookup]
-    if missing:
-        raise SchemaError(
-            f"no inflation rate for {', '.join(missing)}: add a row for each category in the data",
-            file=where,
-            column="category",
-            rule="missing_category",
-        )
-    return np.array([lookup[c] for c in categories])
 
 
-def price_lookup(
-    unit_costs: pd.DataFrame, categories: Sequence[str], routes: Sequence[str], *, where: str = "<unit costs>"
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weekly price and price year of every (category, route) cell that has a price.
-
-    A route-specific row wins over the category's ``"all"`` row.
-
-    Parameters
-    ----------
-    unit_costs : pandas.DataFrame
-        Canonical unit costs (:func:`check_unit_costs`).
-    categories, routes : sequence of str
-
-    Returns
-    -------
-    price : numpy.ndarray
-        (category, route) [£/week]; NaN where there is no price.
-    year : numpy.ndarray
-        (category, route) price year [year ending 31 March]; 0 where there is no price.
-    """
-    price = np.full((len(categories), len(routes)), np.nan)
-    year = np.zeros((len(categories), len(routes)), dtype=int)
-    exact = {(r.category, r.route): r for r in unit_costs.itertuples()}
-    for i, c in enumerate(categories):
-        for j, r in enumerate(routes):
-            row = exact.get((c, r)) or exact.get((c, ANY_ROUTE))
-            if row is not None:
-                price[i, j] = row.weekly_cost
-                year[i, j] = year_ending_march(row.price_year)
-    return price, year
-
-
-def route_split(
-    unit_costs: pd.DataFrame,
-    route_shares: pd.DataFrame | None,
-    categories: Sequence[str],
+def as_prices(
+    unit_costs: pd.DataFrame | Prices | None,
     *,
-    where: str = "<route shares>",
-) -> tuple[list[str], np.ndarray]:
-    """Routes and each category's share of placements by route.
-
-    A category with shares takes them; one without takes its only priced
-    route (or ``"all"``). Every share must fall on a priced route.
-
-    Parameters
-    ----------
-    unit_costs : pandas.DataFrame
-        Canonical unit costs.
-    route_shares : pandas.DataFrame or None
-        Canonical route shares.
-    categories : sequence of str
-
-    Returns
-    -------
-    routes : list of str
-        Routes with a share anywhere, in the order of :data:`ROUTES`, then
-        others sorted.
-    shares : numpy.ndarray
-        (category, route) [fraction]; rows add up to 1.
+    inflation: float | pd.DataFrame | None = None,
+    route_shares: pd.DataFrame | None = None,
+    fees: PlacementFees | None = None,
+) -> Prices:
+    """The prices a costing function was given: a :class:`Prices`, or the tables it is made of.
 
     Raises
     ------
-    SchemaError
-        If a category has no price, or several priced routes and no
-        shares, or a share falls on a route with no price.
+    ValueError
+        If a :class:`Prices` is given together with separate tables.
     """
-    chosen: dict[str, dict[str, float]] = {}
-    given = (
-        {}
-        if route_shares is None
-        else {c: dict(zip(g["route"], g["share"])) for c, g in route_shares.groupby("category", sort=False)}
-    )
-    for c in categories:
-        priced = list(unit_costs.loc[unit_costs["category"] == c, "route"])
-        if not priced:
-            raise SchemaError(
-                f"category {c!r} is in the data but has no unit cost: add a row for it",
-                file="<unit costs>",
-                column="category",
-                rule="no_price",
-            )
-        if c in given:
-            unpriced = [r for r, s in given[c].items() if s > 0 and r not in priced and ANY_ROUTE not in priced]
-            if unpriced:
-                raise SchemaError(
-                    f"{c} has a share by route {unpriced[0]!r} but no price for it (priced routes: {', '.join(priced)})",
-                    file=where,
-                    column="route",
-                    rule="no_price",
-                )
-            chosen[c] = given[c]
-        elif len(priced) == 1:
-            chosen[c] = {priced[0]: 1.0}
-        else:
-            raise SchemaError(
-                f"{c} has prices for routes {', '.join(priced)} but no route shares: give route_shares or a placement cost file",
-                file=where,
-                column="route",
-                rule="no_route_shares",
-            )
-    seen = {r for shares in chosen.values() for r, s in shares.items() if s > 0}
-    routes = [r for r in (*ROUTES, ANY_ROUTE) if r in seen] + sorted(seen - set(ROUTES) - {ANY_ROUTE})
-    matrix = np.zeros((len(categories), len(routes)))
-    for i, c in enumerate(categories):
-        for r, s in chosen[c].items():
-            if s > 0:
-                matrix[i, routes.index(r)] = s
-    return routes, matrix
+    if isinstance(unit_costs, Prices):
+        if inflation is not None or route_shares is not None or fees is not None:
+            raise ValueError("give inflation, route shares and fees inside the Prices, not beside it")
+        return unit_costs
+    return Prices(unit_costs=unit_costs, inflation=inflation, route_shares=route_shares, fees=fees)
 
 
-def price_index(years: np.ndarray, price_years: np.ndarray, rates: np.ndarray) -> np.ndarray:
-    """Price level of each year relative to each price's own year.
+def _priced_by_fees(
+    costs: pd.DataFrame, fees: PlacementFees
+) -> tuple[pd.DataFrame, dict[tuple[str, str], object]]:
+    """Unit costs with every cell that has recent fees priced at their mean; the fees of those cells."""
+    recent = fees.recent()
+    label = financial_year_label(fee_year(fees))
+    pools = {}
+    rows = []
+    for (cat, route), group in recent.groupby([S.PLACEMENT, S.ROUTE]):
+        pools[(cat, route)] = group["net_weekly"].to_numpy(dtype=float)
+        rows.append(
+            {
+                S.PLACEMENT: cat,
+                S.ROUTE: route,
+                S.WEEKLY_COST: float(group["net_weekly"].mean()),
+                S.PRICE_YEAR: label,
+                S.SOURCE: f"placement cost file: mean of {len(group)} recent placements",
+            }
+        )
+    if not rows:
+        return costs, pools
+    from_fees = pd.DataFrame(rows)
+    keys = from_fees[[S.PLACEMENT, S.ROUTE]]
+    kept = costs.merge(keys, how="left", indicator=True).query("_merge == 'left_only'").drop(columns="_merge")
+    return pd.concat([kept, from_fees], ignore_index=True), pools
 
-    Parameters
-    ----------
-    years : numpy.ndarray
-        (F,) financial years [year ending 31 March].
-    price_years : numpy.ndarray
-        (C, R) year each price is at.
-    rates : numpy.ndarray
-        (C,) annual inflation [1/year].
 
-    Returns
-    -------
-    numpy.ndarray
-        (F, C, R): ``(1 + rate) ** (year - price_year)``.
-    """
-    steps = np.asarray(years, dtype=float)[:, None, None] - price_years[None, :, :]
-    return (1.0 + rates)[None, :, None] ** steps
+def _chosen_shares(
+    categories: Sequence[str], costs: pd.DataFrame, shares: pd.DataFrame | None
+) -> pd.DataFrame | None:
+    """Each category's shares: given (or from the fees), else the defaults where the category prices their routes."""
+    defaults = default_route_shares()
+    chosen = []
+    for cat in categories:
+        priced = set(costs.loc[costs[S.PLACEMENT] == cat, S.ROUTE])
+        default = defaults.loc[defaults[S.PLACEMENT] == cat, [S.PLACEMENT, S.ROUTE, S.SHARE]]
+        if shares is not None and (shares[S.PLACEMENT] == cat).any():
+            chosen.append(shares[shares[S.PLACEMENT] == cat])
+        elif len(priced) > 1 and set(default[S.ROUTE]) <= priced:
+            chosen.append(default)
+    return pd.concat(chosen, ignore_index=True) if chosen else None
+
+
+def _fee_shares(fees: PlacementFees) -> pd.DataFrame:
+    """Each category's share of child-days by route over the file's last 12 months."""
+    recent = fees.recent()
+    since = fees.end - pd.DateOffset(months=12) + pd.Timedelta(days=1)
+    stop = fees.end + pd.Timedelta(days=1)
+    start = recent["placement_start"].where(recent["placement_start"] > since, since)
+    ends = recent["placement_end"].fillna(stop)
+    end = ends.where(ends < stop, stop)
+    days = (end - start).dt.days.clip(lower=0) + 0.0
+    by = days.groupby([recent[S.PLACEMENT], recent[S.ROUTE]]).sum()
+    by = by[by > 0]
+    share = by / by.groupby(level=0).transform("sum")
+    return share.rename(S.SHARE).reset_index()

@@ -419,7 +419,8 @@ def read_named_table(path: str | Path, required: Sequence[str]) -> tuple[pd.Data
     ----------
     path : path
     required : sequence of str
-        Lower-case column names the table must have.
+        Lower-case column names the table must have (``placement`` may be
+        spelled ``category``).
 
     Returns
     -------
@@ -451,7 +452,8 @@ def read_named_table(path: str | Path, required: Sequence[str]) -> tuple[pd.Data
     frame = frame.drop(columns=[S.SOURCE_ROW, S.SOURCE_FILE])
     frame.columns = [c.lower() for c in frame.columns]
     for col in required:
-        if col not in frame.columns:
+        spelled_otherwise = col == S.PLACEMENT and any(a in frame.columns for a in S.PLACEMENT_ALIASES)
+        if col not in frame.columns and not spelled_otherwise:
             raise SchemaError(
                 f"required column is missing (found: {', '.join(frame.columns)})",
                 file=str(path),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -58,6 +59,10 @@ class SSDA903Data:
     def quality_summary(self) -> pd.DataFrame:
         """Count the data-quality report by rule (see :func:`summarise_quality`)."""
         return summarise_quality(self.quality)
+
+
+#: What the counting and fitting functions take: read returns, or a canonical episodes table.
+EpisodesLike: TypeAlias = SSDA903Data | pd.DataFrame
 
 
 def read_ssda903(

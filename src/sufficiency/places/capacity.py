@@ -1,28 +1,29 @@
-"""Placement sufficiency: projected demand against the places the council can get.
+"""Capacity tables: the places a council can get, by category or coarse group, route and dates.
 
-A capacity table has one row per block of places: ``category`` (a
+A capacity table has one row per block of places: ``placement`` (a
 placement category, or a coarse group such as ``"fostering"`` for all
-foster placements), optional ``route`` (in-house, block, partner, ...; it
-labels the places and does not split demand), ``places`` and optional
-``start`` and ``end`` dates between which the places exist. The places of a
-category add up over its rows; demand is every child in the category (or
-group) in each simulated path. Where demand exceeds the places, the
-shortfall must be bought placement by placement, and its cost is priced at
-the category's spot (off-framework) price.
+foster placements; ``category`` is read as the same column), optional
+``route`` (in-house, block, partner, ...; it labels the places and does not
+split demand), ``places`` and optional ``start`` and ``end`` dates between
+which the places exist. The places of a category add up over its rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..common.dates import financial_year_label, financial_year_of, parse_dates
+from ..common import schema as S
+from ..common.dates import parse_dates
 from ..common.errors import SchemaError
-from ..finance.prices import check_inflation, check_unit_costs, normalise_routes, price_index, price_lookup
+from ..finance.tables import ANY_ROUTE, normalise_routes, with_placement_column
+from ..ingest.files import read_named_table
 from ..ingest.taxonomy import coarse_map
-from ..projection.result import Projection
+
+__all__ = ["capacity_keys", "check_capacity", "places_at", "read_capacity"]
 
 
 def check_capacity(
@@ -33,7 +34,8 @@ def check_capacity(
     Parameters
     ----------
     table : pandas.DataFrame
-        ``category``, ``places`` and optionally ``route``, ``start``, ``end``.
+        ``placement`` (or ``category``), ``places`` and optionally
+        ``route``, ``start``, ``end``.
     known : collection of str or None
         Categories and groups a row may name (``None``: any).
     where : str
@@ -44,7 +46,7 @@ def check_capacity(
     Returns
     -------
     pandas.DataFrame
-        ``category``, ``route``, ``places`` [places], ``start``, ``end``
+        ``placement``, ``route``, ``places`` [places], ``start``, ``end``
         (NaT for open-ended).
 
     Raises
@@ -55,7 +57,9 @@ def check_capacity(
     """
     if not isinstance(table, pd.DataFrame):
         raise SchemaError(f"capacity must be a DataFrame, not {type(table).__name__}", file=where, rule="not_a_table")
-    for col in ("category", "places"):
+    spelled = next((a for a in S.PLACEMENT_ALIASES if a in table.columns), S.PLACEMENT)
+    table = with_placement_column(table, where=where)
+    for col in (S.PLACEMENT, S.PLACES):
         if col not in table.columns:
             raise SchemaError(
                 f"capacity needs a {col!r} column (found: {', '.join(map(str, table.columns))})",
@@ -65,16 +69,16 @@ def check_capacity(
             )
     table = table.reset_index(drop=True)
     rows = list(lines) if lines is not None else list(range(1, len(table) + 1))
-    cats = table["category"].fillna("").astype(str).str.strip()
+    cats = table[S.PLACEMENT].fillna("").astype(str).str.strip()
     for i, c in enumerate(cats):
         if c == "" or (known is not None and c not in known):
             problem = (
-                "the category is missing"
+                "the placement category is missing"
                 if c == ""
                 else f"unknown category {c!r} (known: {', '.join(sorted(known or ()))})"
             )
-            raise SchemaError(problem, file=where, row=rows[i], column="category", rule="unknown_category")
-    raw = table["places"].astype(str).str.replace(",", "", regex=False).str.strip()
+            raise SchemaError(problem, file=where, row=rows[i], column=spelled, rule="unknown_category")
+    raw = table[S.PLACES].astype(str).str.replace(",", "", regex=False).str.strip()
     places = pd.to_numeric(raw.replace("", np.nan), errors="coerce")
     for i, v in enumerate(places):
         if pd.isna(v) or v < 0:
@@ -83,7 +87,7 @@ def check_capacity(
                 if raw.iloc[i] in ("", "nan", "None")
                 else (f"{raw.iloc[i]!r} is not a number" if pd.isna(v) else f"a negative capacity ({v:g} places)")
             )
-            raise SchemaError(problem, file=where, row=rows[i], column="places", rule="bad_places")
+            raise SchemaError(problem, file=where, row=rows[i], column=S.PLACES, rule="bad_places")
     dates = {}
     for col in ("start", "end"):
         values = table[col].astype(object) if col in table.columns else pd.Series("", index=table.index, dtype=object)
@@ -102,12 +106,12 @@ def check_capacity(
         raise SchemaError(
             "the places end before they start", file=where, row=rows[i], column="end", rule="end_before_start"
         )
-    routes = normalise_routes(table["route"]) if "route" in table.columns else pd.Series("all", index=table.index)
+    routes = normalise_routes(table[S.ROUTE]) if S.ROUTE in table.columns else pd.Series(ANY_ROUTE, index=table.index)
     return pd.DataFrame(
         {
-            "category": cats,
-            "route": routes,
-            "places": places.to_numpy(dtype=float),
+            S.PLACEMENT: cats,
+            S.ROUTE: routes,
+            S.PLACES: places.to_numpy(dtype=float),
             "start": dates["start"],
             "end": dates["end"],
         }
@@ -148,150 +152,36 @@ def places_at(capacity: pd.DataFrame, names: Sequence[str], dates: pd.DatetimeIn
     """
     out = np.zeros((len(dates), len(names)))
     when = dates.to_numpy("datetime64[ns]")
-    for row in capacity.itertuples():
+    for name, places, start, end in zip(capacity[S.PLACEMENT], capacity[S.PLACES], capacity["start"], capacity["end"]):
         on = np.ones(len(dates), dtype=bool)
-        if pd.notna(row.start):
-            on &= when >= np.datetime64(row.start, "ns")
-        if pd.notna(row.end):
-            on &= when <= np.datetime64(row.end, "ns")
-        out[on, list(names).index(row.category)] += row.places
+        if pd.notna(start):
+            on &= when >= np.datetime64(start, "ns")
+        if pd.notna(end):
+            on &= when <= np.datetime64(end, "ns")
+        out[on, list(names).index(name)] += places
     return out
 
 
-def gap_frame(
-    stock: np.ndarray,
-    dates: pd.DatetimeIndex,
-    keys: dict[str, list[int]],
-    places: np.ndarray,
-    names: Sequence[str],
-    *,
-    confidence: float,
-    spot_price: np.ndarray | None = None,
-) -> pd.DataFrame:
-    """The sufficiency table from simulated stock.
+def read_capacity(path: str | Path, *, categories: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read a capacity table (``placement``, ``places``, optional ``route``, ``start``, ``end``).
 
     Parameters
     ----------
-    stock : numpy.ndarray
-        (simulation, date, category) children in care [children].
-    dates : pandas.DatetimeIndex
-    keys : dict
-        From :func:`capacity_keys`.
-    places : numpy.ndarray
-        (date, name) [places].
-    names : sequence of str
-        Categories or groups with places.
-    confidence : float
-    spot_price : numpy.ndarray, optional
-        (date, name) weekly price of a place bought spot [£/week].
+    path : path
+    categories : sequence of str, optional
+        The placement categories of the data (``FittedModel.categories``):
+        a row naming anything else (other than a coarse group of them) is
+        refused here, with the file's line, rather than later.
 
     Returns
     -------
     pandas.DataFrame
-        See :func:`sufficiency_gap`.
-    """
-    parts = []
-    days = np.r_[0, np.diff(dates.to_numpy("datetime64[D]").astype(np.int64))].astype(float)
-    for j, name in enumerate(names):
-        demand = stock[:, :, keys[name]].sum(axis=2).astype(float)  # (S, T)
-        cap = places[:, j]
-        short = np.maximum(demand - cap[None, :], 0.0)
-        frame = pd.DataFrame(
-            {
-                "date": dates,
-                "financial_year": [financial_year_label(y) for y in financial_year_of(dates)],
-                "category": name,
-                "demand_mean": demand.mean(axis=0),
-                f"demand_{round(100 * confidence)}": np.quantile(demand, confidence, axis=0),
-                "capacity": cap,
-                "expected_shortfall": short.mean(axis=0),
-                "p_shortfall": (demand > cap[None, :]).mean(axis=0),
-                "places_needed": np.maximum(np.ceil(np.quantile(demand, confidence, axis=0) - cap - 1e-9), 0.0),
-            }
-        )
-        if spot_price is not None:
-            frame["shortfall_cost"] = frame["expected_shortfall"] * spot_price[:, j] * days / 7.0
-        parts.append(frame)
-    return pd.concat(parts, ignore_index=True)
-
-
-def spot_prices(
-    unit_costs: pd.DataFrame,
-    categories: Sequence[str],
-    keys: dict[str, list[int]],
-    names: Sequence[str],
-    dates: pd.DatetimeIndex,
-    inflation: float | pd.DataFrame | None,
-) -> np.ndarray:
-    """Weekly price of a place bought spot, by (date, name): the spot price, else the dearest route's, of the dearest category covered."""
-    table = check_unit_costs(unit_costs)
-    routes = sorted(set(table["route"]))
-    price, year = price_lookup(table, categories, routes)
-    rates = check_inflation(inflation, categories=categories)
-    years = financial_year_of(dates)
-    levels = price * price_index(years, year, rates)  # (date, C, R)
-    spot = [routes.index("spot")] if "spot" in routes else []
-    out = np.zeros((len(dates), len(names)))
-    for j, name in enumerate(names):
-        cells = levels[:, keys[name], :]
-        chosen = cells[:, :, spot] if spot and np.isfinite(cells[:, :, spot]).any() else cells
-        out[:, j] = np.nanmax(np.where(np.isfinite(chosen), chosen, -np.inf).reshape(len(dates), -1), axis=1)
-    return np.where(np.isfinite(out), out, np.nan)
-
-
-def sufficiency_gap(
-    projection: Projection,
-    capacity: pd.DataFrame,
-    *,
-    confidence: float = 0.8,
-    unit_costs: pd.DataFrame | None = None,
-    inflation: float | pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Projected demand against places, month by month, with the shortfall and its price.
-
-    Parameters
-    ----------
-    projection : Projection
-    capacity : pandas.DataFrame
-        ``category`` (a category or coarse group), ``places``, optional
-        ``route``, ``start``, ``end`` (see the module notes).
-    confidence : float
-        Probability with which ``places_needed`` meets demand.
-    unit_costs : pandas.DataFrame, optional
-        Prices; with them the shortfall is costed at the spot price.
-    inflation : float, pandas.DataFrame or None
-        As for :func:`sufficiency.cost`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per date and category with places: ``date``,
-        ``financial_year``, ``category``, ``demand_mean`` and
-        ``demand_<confidence>`` (that quantile) [children], ``capacity``
-        [places], ``expected_shortfall`` (mean over paths of demand above
-        capacity) [children], ``p_shortfall`` (share of paths where demand
-        exceeds capacity), ``places_needed`` (places to add so that demand
-        is met with probability ``confidence``) [places] and, with prices,
-        ``shortfall_cost`` (the expected shortfall bought spot for the
-        month ending on the date) [£].
+        Checked, canonical (:func:`check_capacity`).
 
     Raises
     ------
     SchemaError
-        For a malformed capacity table or unit costs.
-    ValueError
-        For a confidence outside (0, 1).
     """
-    if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
-    keys = capacity_keys(projection.categories)
-    table = check_capacity(capacity, known=set(keys))
-    names = list(dict.fromkeys(table["category"]))
-    places = places_at(table, names, projection.dates)
-    stock = projection.draws.sum(axis=3)
-    spot = (
-        None
-        if unit_costs is None
-        else spot_prices(unit_costs, projection.categories, keys, names, projection.dates, inflation)
-    )
-    return gap_frame(stock, projection.dates, keys, places, names, confidence=confidence, spot_price=spot)
+    frame, lines = read_named_table(path, (S.PLACEMENT, S.PLACES))
+    known = None if categories is None else set(capacity_keys(list(categories)))
+    return check_capacity(frame, known=known, where=str(path), lines=lines)

@@ -461,7 +461,7 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, ax: An
     from ..finance.pressure import cost_pressure as split
 
     ax = _axes(ax)
-    effects = split(costs, from_year, to_year).query("category == 'all'").set_index("effect")["mean"]
+    effects = split(costs, from_year, to_year).query("placement == 'all'").set_index("effect")["mean"]
     totals = pd.Series(costs.totals().mean(axis=0), index=costs.financial_years)
     start = totals[from_year]
     steps = [effects["volume"], effects["price"], effects["mix"]]
@@ -559,7 +559,7 @@ def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any =
         Each panel: ``demand (mean)`` and its quantile band, ``places``
         as a step line, and on a twin axis ``P(shortfall)``.
     """
-    names = list(dict.fromkeys(gap["category"])) if category is None else [category]
+    names = list(dict.fromkeys(gap[S.PLACEMENT])) if category is None else [category]
     if category is None and ax is None and len(names) > 1:
         import matplotlib.pyplot as plt
 
@@ -568,7 +568,7 @@ def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any =
             sufficiency_gap(gap, category=name, ax=a)
         return axes
     ax = _axes(ax)
-    g = gap[gap["category"] == names[0]]
+    g = gap[gap[S.PLACEMENT] == names[0]]
     quantile = next(c for c in g.columns if c.startswith("demand_") and c != "demand_mean")
     colour = category_colour(names[0])
     ax.fill_between(

@@ -32,18 +32,22 @@ from ..common.dates import financial_year_label
 from ..common.errors import DataQualityWarning
 from ..counts.yearly import march_stock, yearly_flows
 from ..datasets.sample import sample_path
-from ..finance.costs import cost, spend_history
+from ..finance.costs import cost
 from ..finance.fees import read_placement_costs
+from ..finance.history import spend_history
 from ..finance.pressure import cost_pressure
-from ..finance.prices import default_inflation, default_unit_costs
-from ..finance.readers import read_capacity, read_inflation, read_route_shares, read_scenarios, read_unit_costs
+from ..finance.prices import Prices
+from ..finance.readers import read_inflation, read_route_shares, read_unit_costs
+from ..finance.tables import default_inflation, default_unit_costs
 from ..ingest.quality import summarise_quality
 from ..ingest.returns import SSDA903Data, read_ssda903
 from ..ingest.taxonomy import ordered_categories
-from ..places.capacity import sufficiency_gap
+from ..places.capacity import read_capacity
+from ..places.gap import sufficiency_gap
 from ..projection.calibration import default_calibration
 from ..projection.run import project
 from ..rates.fitting import fit
+from ..scenarios.scenario import read_scenarios
 from ..scenarios.scoring import score
 from .html import html_page
 from .tables import COUNT, INTEGER, MONEY, NUMBER, SHARE, Table, band, label, pounds, suppressed
@@ -199,9 +203,11 @@ def analyse(source: str | Path | None, options: ReportOptions, progress: Progres
     progress.step("simulating the forecast")
     projection = project(fitted, horizon=options.horizon, n_sims=options.n_sims, seed=options.seed)
     progress.step("costing")
-    price = {"inflation": inputs["inflation"], "route_shares": inputs["route_shares"], "fees": inputs["fees"]}
-    costs = cost(projection, inputs["unit_costs"], **price)
-    history = spend_history(data, inputs["unit_costs"], **price)
+    prices = Prices(
+        inputs["unit_costs"], inflation=inputs["inflation"], route_shares=inputs["route_shares"], fees=inputs["fees"]
+    )
+    costs = cost(projection, prices)
+    history = spend_history(data, prices)
     years = list(costs.financial_years)
     complete = [y for y, ok in zip(years, costs.complete) if ok]
     target_year = (
@@ -211,7 +217,7 @@ def analyse(source: str | Path | None, options: ReportOptions, progress: Progres
     )
     pressure = cost_pressure(costs, years[0], target_year) if target_year != years[0] else None
     gap = (
-        sufficiency_gap(projection, inputs["capacity"], unit_costs=inputs["unit_costs"], inflation=inputs["inflation"])
+        sufficiency_gap(projection, inputs["capacity"], unit_costs=prices)
         if inputs["capacity"] is not None
         else None
     )
@@ -221,14 +227,13 @@ def analyse(source: str | Path | None, options: ReportOptions, progress: Progres
         scores = score(
             fitted,
             inputs["scenarios"],
-            unit_costs=inputs["unit_costs"],
+            unit_costs=prices,
             horizon=options.horizon,
             n_sims=options.n_sims,
             seed=options.seed,
             capacity=inputs["capacity"],
             target=inputs["target"],
             target_year=target_year,
-            **price,
         )
     progress.step("checking past accuracy")
     accuracy = _quick_backtest(data, options.seed)
@@ -265,7 +270,7 @@ def headline(r: dict) -> dict[str, str]:
             row["mean"], row["lower_80"], row["upper_80"], money=True
         )
     if r["pressure"] is not None:
-        pr = r["pressure"].query("category == 'all'").set_index("effect")
+        pr = r["pressure"].query("placement == 'all'").set_index("effect")
         out[f"Cost pressure {r['pressure']['from_year'].iloc[0]} to {r['target_year']}"] = (
             f"{pounds(pr.loc['total', 'mean'])}: volume {pounds(pr.loc['volume', 'mean'])}, price {pounds(pr.loc['price', 'mean'])}, mix {pounds(pr.loc['mix', 'mean'])}"
         )
@@ -276,7 +281,7 @@ def headline(r: dict) -> dict[str, str]:
             short = at[at["places_needed"] > 0].sort_values("places_needed", ascending=False)
             out[f"Places to find by {when:%d %B %Y} (80% sure of a place)"] = (
                 "; ".join(
-                    f"{label(row.category)}: {row.places_needed:,.0f} (chance of a shortfall {row.p_shortfall:.0%})"
+                    f"{label(row.placement)}: {row.places_needed:,.0f} (chance of a shortfall {row.p_shortfall:.0%})"
                     for row in short.itertuples()
                 )
                 or "none: the places cover demand"
@@ -362,7 +367,7 @@ def tables(r: dict) -> list[Table]:
     )
     history = r["history"][r["history"]["child_days"] > 0].reset_index(drop=True)
     past = history.pivot_table(
-        index="financial_year", columns="category", values="spend", aggfunc="sum", sort=False
+        index="financial_year", columns="placement", values="spend", aggfunc="sum", sort=False
     ).reset_index()
     past.insert(1, "total", past.drop(columns="financial_year").sum(axis=1))
     out.append(
@@ -384,7 +389,7 @@ def tables(r: dict) -> list[Table]:
     if r["pressure"] is not None:
         split = (
             r["pressure"]
-            .pivot_table(index="category", columns="effect", values="mean", sort=False)[
+            .pivot_table(index="placement", columns="effect", values="mean", sort=False)[
                 ["volume", "price", "mix", "total"]
             ]
             .reset_index()

@@ -1,0 +1,163 @@
+"""Lever: move a share of a category's children to another route (and category) at a new price.
+
+The partner-services case: placements bought spot move to a partner's homes
+at an agreed weekly price, never more than the partner's places at a time.
+The lever changes routes, prices and places, not the children's chances of
+moving or leaving care (use :func:`sufficiency.change_hazard` for that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..common import schema as S
+from ..finance.months import Months
+from ..finance.pricing import Pricing
+from ..finance.tables import normalise_route
+from .lever import Lever, Shifted, check_amount, check_date, check_fraction, check_non_negative, ramp_weights, route_of
+
+__all__ = ["ShiftPlacements", "shift_placements"]
+
+
+@dataclass(frozen=True)
+class ShiftPlacements(Lever):
+    """Move a share of a category's (and route's) children to another route and category at a new price.
+
+    Attributes
+    ----------
+    category : str
+    route : str or None
+        Route moved from; ``None`` moves from every route of the category.
+    to_route : str
+    to_category : str or None
+        Category moved to; ``None`` keeps the category.
+    share : float
+        Share of the eligible children moved at full strength [fraction].
+    weekly_cost : float
+        Price of the new placements at ``start``'s financial year [£/week],
+        inflated thereafter as the destination category.
+    start : str
+    ramp_months : int
+    capacity : float or None
+        Most children in the new placements at any time [children].
+    """
+
+    category: str
+    route: str | None
+    to_route: str
+    to_category: str | None
+    share: float
+    weekly_cost: float
+    start: str
+    ramp_months: int = 0
+    capacity: float | None = None
+    lever: str = "shift_placements"
+
+    def categories_named(self) -> tuple[str, ...]:
+        return (self.category,) + ((self.to_category,) if self.to_category else ())
+
+    def routes_added(self) -> tuple[str, ...]:
+        return (self.to_route,)
+
+    def check_routes(self, pricing: Pricing, *, where: str) -> None:
+        route_of(self.category, self.route, pricing, where=where)
+
+    def shift(self, child_days: np.ndarray, pricing: Pricing, months: Months) -> Shifted:
+        c = pricing.categories.index(self.category)
+        src = route_of(self.category, self.route, pricing, where=self.kind)
+        to_c = pricing.categories.index(self.to_category) if self.to_category else c
+        to_r = pricing.routes.index(normalise_route(self.to_route))
+        weight = ramp_weights(self.start, self.ramp_months, months.ends, months.days)
+        available = child_days[:, :, c, src].sum(axis=2) / months.days[None, :]  # children, monthly mean
+        moved = self.share * weight[None, :] * available
+        if self.capacity is not None:
+            moved = np.minimum(moved, self.capacity)
+        fraction = np.divide(moved, available, out=np.zeros_like(moved), where=available > 0)
+        return Shifted(
+            source=c,
+            source_routes=src,
+            moved_days=child_days[:, :, c, src] * fraction[..., None],
+            target=(to_c, to_r),
+            price=self.weekly_cost * pricing.index_from(self.start, to_c, months.fy[months.year]),
+            moved=moved,
+        )
+
+    def added_places(self) -> dict[str, object] | None:
+        if self.capacity is None:
+            return None
+        return {
+            S.PLACEMENT: self.to_category or self.category,
+            S.ROUTE: self.to_route,
+            S.PLACES: self.capacity,
+            "start": pd.Timestamp(self.start),
+            "end": pd.NaT,
+        }
+
+
+def shift_placements(
+    category: str,
+    *,
+    route: str | None = None,
+    to_route: str,
+    to_category: str | None = None,
+    share: float,
+    weekly_cost: float,
+    start: object,
+    ramp_months: int = 0,
+    capacity: float | None = None,
+) -> ShiftPlacements:
+    """Lever: move a share of a category's children (in care and new) to another route at a new weekly cost.
+
+    The partner case: "half of spot residential to the partner's homes at
+    £X a week over 18 months, 12 places" is
+    ``shift_placements("external_residential", route="spot",
+    to_route="partner", share=0.5, weekly_cost=X, start=..., ramp_months=18,
+    capacity=12)``.
+
+    Parameters
+    ----------
+    category : str
+        Category moved from.
+    route : str, optional
+        Route moved from (default every route of the category).
+    to_route : str
+        Route moved to (e.g. ``"partner"``).
+    to_category : str, optional
+        Category moved to (default the same).
+    share : float
+        Share of the eligible children moved at full strength, 0 to 1.
+    weekly_cost : float
+        Price of the new placements in the financial year of ``start``
+        [£/week]; later years add the destination category's inflation.
+    start : date
+    ramp_months : int
+        Months to reach full strength (0: at once).
+    capacity : float, optional
+        Most children in the new placements at any time [children]; also
+        counted as places in :func:`sufficiency.sufficiency_gap`.
+
+    Returns
+    -------
+    ShiftPlacements
+
+    Raises
+    ------
+    ValueError
+        For a share outside 0-1, a negative price, ramp or capacity, or a
+        start that is not a date.
+    """
+    name = "shift_placements"
+    return ShiftPlacements(
+        category=str(category),
+        route=None if route is None else str(route),
+        to_route=str(to_route),
+        to_category=None if to_category is None else str(to_category),
+        share=check_fraction(share, "share", name),
+        weekly_cost=check_amount(weekly_cost, "weekly_cost", name),
+        start=check_date(start, name),
+        ramp_months=int(check_amount(ramp_months, "ramp_months", name)),
+        capacity=check_non_negative(capacity, "capacity", name),
+    )
