@@ -1,6 +1,6 @@
 """Benchmark: the whole report on the bundled sample, step by step.
 
-Times :func:`sufficiency.report.write.write_report` on the sample (its fees,
+Times :func:`sufficiency.report.write_report` on the sample (its fees,
 places, four scenarios and a £2m target; 1,000 paths, 60 months), the time
 of each step as the progress bar announces it, and the peak resident memory
 of the process. Writes ``results/speed_report.md``.
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import machine, markdown_table, write_result  # noqa: E402
 
 import sufficiency as suf  # noqa: E402
-from sufficiency.report.write import Progress, ReportOptions, write_report  # noqa: E402
+from sufficiency.report import Progress, ReportOptions, write_report  # noqa: E402
 
 
 class Timed(Progress):

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 import sufficiency as suf
 from sufficiency import schema as S
 from sufficiency.cli import main
-from sufficiency.report.tables import suppress
-from sufficiency.report.write import Progress
+from sufficiency.report import Progress
+from sufficiency.report.formats import suppress
 
 SIMS = 200
 
@@ -219,7 +219,7 @@ def test_progress_shows_only_on_a_terminal():
 
 
 def test_money_is_written_with_the_sign_before_the_pound():
-    from sufficiency.report.tables import MONEY, format_value, pounds
+    from sufficiency.report.formats import MONEY, format_value, pounds
 
     # Hand-written expectations: the way a finance paper writes them.
     assert pounds(-900_000) == "-£0.9m" and pounds(14_700_000) == "£14.7m" and pounds(-450) == "-£450"

@@ -47,7 +47,7 @@ def parse_financial_year(text: str) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report.write import Progress, ReportOptions, write_report
+    from .report import Progress, ReportOptions, write_report
 
     if (args.target is None) != (args.target_year is None) and args.source is not None:
         raise ValueError("give --target and --target-year together")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import html
 
-from .tables import Table, format_value
+from .analysis import Analysis
+from .formats import Table, format_value
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
@@ -58,13 +59,13 @@ def html_table(table: Table, *, max_rows: int = 60) -> str:
     )
 
 
-def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: dict[str, bytes]) -> str:
+def html_page(a: Analysis, heads: dict[str, str], all_tables: list[Table], images: dict[str, bytes]) -> str:
     """The whole report as one self-contained HTML page (images embedded; no request leaves it).
 
     Parameters
     ----------
-    r : dict
-        The results of :func:`sufficiency.report.analyse`.
+    a : Analysis
+        The results of :func:`sufficiency.report.analysis.analyse`.
     heads : dict of str to str
         The headline figures (:func:`sufficiency.report.headline`).
     all_tables : list of Table
@@ -95,7 +96,7 @@ def html_page(r: dict, heads: dict[str, str], all_tables: list[Table], images: d
         )
 
     title = "Children looked after: forecast, costs and sufficiency" + (
-        " (bundled synthetic county)" if r["sample"] else ""
+        " (bundled synthetic county)" if a.inputs.sample else ""
     )
     head_rows = "".join(
         f'<tr><td class="text">{html.escape(k)}</td><td class="text" data-headline="{html.escape(k)}">{html.escape(v)}</td></tr>'

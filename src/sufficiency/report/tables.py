@@ -1,111 +1,322 @@
-"""The report's tables: the kind of each column, formats, and suppression of small counts.
-
-Used by :mod:`sufficiency.report` and the writers of its page
-(:mod:`sufficiency.report_html`) and workbook (:mod:`sufficiency.report_workbook`).
-"""
+"""The report's tables: what each shows, its title, and the kind of each column (for formats and suppression)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-
-import numpy as np
 import pandas as pd
 
-#: Kinds of column, for formats: money [£], counts of children (suppressed
-#: below the threshold), other whole numbers (rows, files), shares, numbers.
-MONEY, COUNT, INTEGER, SHARE, NUMBER = "money", "count", "integer", "share", "number"
+from ..common import schema as S
+from ..common.dates import financial_year_label
+from ..counts.yearly import march_stock, yearly_flows
+from ..ingest.quality import summarise_quality
+from ..projection.calibration import default_calibration
+from .analysis import Analysis
+from .formats import COUNT, INTEGER, MONEY, NUMBER, SHARE, Table, pounds
+
+__all__ = ["assumptions", "tables"]
 
 
-@dataclass(frozen=True)
-class Table:
-    """A table of the report with the kind of each column (for formats and suppression)."""
-
-    name: str
-    title: str
-    frame: pd.DataFrame
-    kinds: dict[str, str] = field(default_factory=dict)
-
-
-def label(name: str) -> str:
-    """A column or category name for readers: ``"external_residential"`` gives ``"external residential"``."""
-    return str(name).replace("_", " ")
-
-
-def pounds(value: float) -> str:
-    """An amount [£] as finance writes it: ``-900000`` gives ``"-£0.9m"``, ``450`` gives ``"£450"``."""
-    sign = "-" if value < 0 else ""
-    size = abs(value)
-    return f"{sign}£{size / 1e6:,.1f}m" if size >= 1e5 else f"{sign}£{size:,.0f}"
-
-
-def band(mean: float, lo: float, hi: float, *, money: bool = False) -> str:
-    """A figure with its interval, ``"723 (662 to 785)"``; amounts [£] with ``money=True``."""
-    fmt = pounds if money else (lambda v: f"{v:,.0f}")
-    return f"{fmt(mean)} ({fmt(lo)} to {fmt(hi)})"
-
-
-def suppress(frame: pd.DataFrame, columns: Sequence[str], below: int | None) -> pd.DataFrame:
-    """Show counts from 1 to ``below - 1`` (after rounding) as ``"c"`` in ``columns``, as the DfE publishes.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-    columns : sequence of str
-        Count columns [children].
-    below : int or None
-        ``None`` or 0 suppresses nothing.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy; suppressed columns become text.
-    """
-    if not below:
-        return frame
-    out = frame.copy()
-    for col in columns:
-        if col not in out.columns:
-            continue
-        values = pd.to_numeric(out[col], errors="coerce")
-        small = values.round().between(1, below - 1)
-        if small.any():
-            out[col] = out[col].astype(object).where(~small, "c")
+def tables(a: Analysis) -> list[Table]:
+    """Every table of the report, with the kinds of their columns."""
+    data, p, costs = a.inputs.data, a.projection, a.costs
+    out = []
+    stock = march_stock(data, by=(S.PLACEMENT,)).reset_index()
+    out.append(
+        Table(
+            "stock_31_march",
+            "Children looked after at 31 March, by placement",
+            stock,
+            {c: COUNT for c in stock.columns if c != S.DATE},
+        )
+    )
+    flows = yearly_flows(data).drop(columns=[S.EXPOSURE_DAYS])
+    flows.insert(0, "financial_year", [financial_year_label(d.year + 1) for d in flows[S.PERIOD_START]])
+    flows = flows.drop(columns=[S.PERIOD_START, S.PERIOD_END])
+    out.append(
+        Table(
+            "flows_by_year",
+            "Entries and exits by financial year",
+            flows,
+            {c: COUNT for c in flows.columns if c != "financial_year"},
+        )
+    )
+    forecast = p.summary_frame(level=(80, 95))
+    forecast = forecast[forecast[S.DATE].dt.month == p.dates[0].month]
+    by_year = _by_year(forecast)
+    out.append(
+        Table(
+            "forecast_by_year",
+            "Children looked after at each anniversary of the start: "
+            "total with its 80% interval, and the mean by stream and placement",
+            by_year,
+            {c: COUNT for c in by_year.columns if c != S.DATE},
+        )
+    )
+    forecast_kinds = {c: COUNT for c in ("expected", "mean", "median", "lower_80", "upper_80", "lower_95", "upper_95")}
+    out.append(
+        Table(
+            "forecast",
+            "Forecast of children looked after at each anniversary of the start: total, placement, age band, stream",
+            forecast,
+            forecast_kinds,
+        )
+    )
+    monthly = p.summary_frame(level=(80, 95))
+    out.append(Table("forecast_monthly", "Forecast of children looked after, every month", monthly, forecast_kinds))
+    spend = costs.summary_frame(level=(80, 95))
+    out.append(
+        Table(
+            "spend_by_year",
+            "Spend on placements by financial year: total with its 80% interval, and the mean by placement",
+            _spend_by_year(spend),
+            {c: MONEY for c in _spend_by_year(spend).columns if c not in ("financial_year", "complete")},
+        )
+    )
+    out.append(
+        Table(
+            "spend_forecast",
+            "Spend on placements by financial year, with intervals",
+            spend,
+            {
+                **{c: MONEY for c in spend.columns if c.startswith(("mean", "median", "lower", "upper"))},
+                "child_days": NUMBER,
+            },
+        )
+    )
+    history = a.history[a.history["child_days"] > 0].reset_index(drop=True)
+    past = history.pivot_table(
+        index="financial_year", columns="placement", values="spend", aggfunc="sum", sort=False
+    ).reset_index()
+    past.insert(1, "total", past.drop(columns="financial_year").sum(axis=1))
+    out.append(
+        Table(
+            "spend_history_by_year",
+            "Spend on placements in past years by placement (child-days priced at unit costs or actual fees)",
+            past,
+            {c: MONEY for c in past.columns if c != "financial_year"},
+        )
+    )
+    out.append(
+        Table(
+            "spend_history",
+            "Spend on placements in past years (child-days priced at unit costs or actual fees)",
+            history,
+            {"spend": MONEY, "weekly_price": MONEY, "child_days": NUMBER},
+        )
+    )
+    if a.pressure is not None:
+        split = (
+            a.pressure
+            .pivot_table(index="placement", columns="effect", values="mean", sort=False)[
+                ["volume", "price", "mix", "total"]
+            ]
+            .reset_index()
+        )
+        out.append(
+            Table(
+                "cost_pressure_by_placement",
+                f"Change in spend from {a.pressure['from_year'].iloc[0]} to {a.target_year} by placement: "
+                "volume, price and mix (mean of the paths)",
+                split,
+                {c: MONEY for c in ("volume", "price", "mix", "total")},
+            )
+        )
+        out.append(
+            Table(
+                "cost_pressure",
+                "Change in spend split into volume, price and mix",
+                a.pressure,
+                {c: MONEY for c in a.pressure.columns if c.startswith(("mean", "median", "lower", "upper"))},
+            )
+        )
+    if a.scores is not None:
+        savings = a.scores.savings_frame(level=(80,))
+        wide = savings.pivot_table(index="scenario", columns="financial_year", values="mean", sort=False).reset_index()
+        out.append(
+            Table(
+                "scenario_savings_by_year",
+                "Savings by scenario and financial year, net of implementation costs (mean of the paths)",
+                wide,
+                {c: MONEY for c in wide.columns if c != "scenario"},
+            )
+        )
+        out.append(
+            Table(
+                "scenario_savings",
+                "Savings by scenario and financial year, net of implementation costs",
+                savings,
+                {c: MONEY for c in savings.columns if c not in ("scenario", "financial_year", "days", "complete")},
+            )
+        )
+        summary = a.scores.summary().reset_index()
+        kinds = {
+            c: MONEY
+            for c in (
+                "saving_mean",
+                "saving_lower_80",
+                "saving_upper_80",
+                "target",
+                "cumulative_saving",
+                "npv",
+                "implementation_cost",
+            )
+        }
+        kinds.update(
+            {
+                "p_target": SHARE,
+                "children_shifted": NUMBER,
+                "entries_avoided": NUMBER,
+                "child_months_changed": NUMBER,
+                "shortfall_change": NUMBER,
+                "places_needed_change": NUMBER,
+            }
+        )
+        out.append(
+            Table("scenario_summary", f"Scenarios scored against the target in {a.target_year}", summary, kinds)
+        )
+    if a.gap is not None:
+        gap = a.gap
+        yearly = gap[gap["date"].dt.month == p.dates[0].month]
+        kinds = {c: COUNT for c in yearly.columns if c.startswith("demand_")}
+        kinds.update(
+            {
+                "capacity": NUMBER,
+                "expected_shortfall": NUMBER,
+                "places_needed": INTEGER,
+                "p_shortfall": SHARE,
+                "shortfall_cost": MONEY,
+            }
+        )
+        out.append(
+            Table("sufficiency_by_year", "Demand against places at each anniversary of the start", yearly, kinds)
+        )
+        kinds = {c: COUNT for c in gap.columns if c.startswith("demand_")}
+        kinds.update(
+            {
+                "capacity": NUMBER,
+                "expected_shortfall": NUMBER,
+                "places_needed": INTEGER,
+                "p_shortfall": SHARE,
+                "shortfall_cost": MONEY,
+            }
+        )
+        out.append(Table("sufficiency_gap", "Demand against places, every month", gap, kinds))
+    if a.accuracy is not None:
+        out.append(
+            Table(
+                "accuracy",
+                "Past accuracy on this council's own data: forecasts from 12, 24 and 36 months before the end, scored",
+                a.accuracy,
+                {
+                    "origins": INTEGER,
+                    **{c: NUMBER for c in a.accuracy.columns if c not in ("method", "months ahead", "origins")},
+                },
+            )
+        )
+    out += assumptions(a)
+    quality = summarise_quality(data.quality)
+    out.append(
+        Table(
+            "data_quality",
+            "Data-quality findings, counted by rule (what the reader repaired or could not use)",
+            quality,
+            {"n_rows": INTEGER, "n_files": INTEGER},
+        )
+    )
+    if a.inputs.prices.fees is not None and len(a.inputs.prices.fees.quality):
+        out.append(
+            Table(
+                "fee_file_quality",
+                "Placement cost file: rows repaired or not used, by rule",
+                a.inputs.prices.fees.quality_summary(),
+                {"n_rows": INTEGER, "n_files": INTEGER},
+            )
+        )
     return out
 
 
-def format_value(value: object, kind: str) -> str:
-    """One cell as the page shows it.
-
-    Parameters
-    ----------
-    value : object
-    kind : str
-        The column's kind: :data:`MONEY` [£, sign before the pound],
-        :data:`SHARE` (a fraction, shown as %), :data:`COUNT` or
-        :data:`INTEGER` (whole numbers), :data:`NUMBER` (one decimal below
-        100), or anything else for text. Dates read ``31 Mar 2025``.
-
-    Returns
-    -------
-    str
-    """
-    if isinstance(value, pd.Timestamp):
-        return f"{value:%d %b %Y}"
-    if isinstance(value, str) or value is None or (isinstance(value, float) and np.isnan(value)):
-        return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if kind == MONEY:
-        return f"-£{-value:,.0f}" if value < -0.5 else f"£{abs(value):,.0f}"
-    if kind == SHARE:
-        return f"{value:.1%}"
-    if kind in (COUNT, INTEGER, NUMBER) and isinstance(value, (int, float, np.integer, np.floating)):
-        return f"{value:,.0f}" if kind != NUMBER or abs(value) >= 100 else f"{value:,.1f}"
-    return str(value)
+def _by_year(forecast: pd.DataFrame) -> pd.DataFrame:
+    """One row per date: the total's mean and 80% interval, then each stream's and placement's mean [children]."""
+    total = forecast[forecast["group"] == "total"].set_index(S.DATE)
+    out = total[["mean", "lower_80", "upper_80"]].rename(
+        columns={"mean": "children", "lower_80": "children_lower_80", "upper_80": "children_upper_80"}
+    )
+    for group in ("stream", "placement"):
+        part = forecast[forecast["group"] == group].pivot(index=S.DATE, columns="value", values="mean")
+        ordered = [v for v in dict.fromkeys(forecast.loc[forecast["group"] == group, "value"]) if v in part.columns]
+        for value in ordered:
+            name = (
+                {"uasc": "unaccompanied_children", "other": "other_children"}.get(value, value)
+                if group == "stream"
+                else value
+            )
+            out[str(name)] = part[value]
+    return out.reset_index()
 
 
-def suppressed(table: Table, below: int | None) -> Table:
-    """The table with its :data:`COUNT` columns passed through :func:`suppress`."""
-    counts = [c for c, k in table.kinds.items() if k == COUNT]
-    return Table(table.name, table.title, suppress(table.frame, counts, below), table.kinds)
+def _spend_by_year(spend: pd.DataFrame) -> pd.DataFrame:
+    """One row per financial year: total spend's mean and 80% interval, then each placement's mean [£]."""
+    total = spend[spend["group"] == "total"].set_index("financial_year")
+    out = total[["complete", "mean", "lower_80", "upper_80"]].rename(
+        columns={"mean": "total", "lower_80": "total_lower_80", "upper_80": "total_upper_80"}
+    )
+    part = spend[spend["group"] == "placement"].pivot_table(
+        index="financial_year", columns="value", values="mean", sort=False
+    )
+    return out.join(part).reset_index()
+
+
+def assumptions(a: Analysis) -> list[Table]:
+    """The settings, prices, inflation and route shares behind the figures, with their sources."""
+    f, cal, years = a.fitted, default_calibration(), a.inputs.data.years
+    entries = f.entry_window or f.reference
+    rows = [
+        (
+            "returns",
+            f"{financial_year_label(min(years))} to {financial_year_label(max(years))}"
+            + (" (the bundled synthetic county)" if a.inputs.sample else ""),
+        ),
+        ("hazard window", f"{f.reference[0]:%d %B %Y} to {f.reference[1]:%d %B %Y}, every month weighed alike"),
+        ("entry window", f"{entries[0]:%d %B %Y} to {entries[1]:%d %B %Y}, rate held flat (no trend)"),
+        (
+            "unaccompanied children",
+            "fitted and projected as their own stream at the entry window's rate"
+            if f.uasc is not None
+            else "none flagged in the returns, or fitted with the others",
+        ),
+        ("simulated paths", f"{a.projection.draws.shape[0]:,}"),
+        ("interval calibration", cal.source),
+        ("unit costs", str(a.inputs.sources["costs"] or "the package's defaults (sources below)")),
+        ("placement cost file", str(a.inputs.sources["fees"] or "none: unit costs only")),
+        ("inflation", str(a.inputs.sources["inflation"] or "the package's defaults (sources below)")),
+        ("places", str(a.inputs.sources["capacity"] or "none given")),
+        ("scenarios", str(a.inputs.sources["scenarios"] or "none given")),
+        ("savings target", "none" if a.inputs.target is None else f"{pounds(a.inputs.target)} in {a.target_year}"),
+    ]
+    settings = pd.DataFrame(rows, columns=["setting", "value"])
+    out = [Table("assumptions", "Assumptions and settings", settings, {})]
+    out.append(
+        Table(
+            "assumptions_prices",
+            "Prices, routes and inflation used, with their sources",
+            a.costs.assumptions,
+            {"weekly_cost": MONEY, "share": SHARE, "annual_rate": SHARE},
+        )
+    )
+    out.append(
+        Table("assumptions_inflation", "Inflation by placement category", a.inputs.prices.inflation, {"annual_rate": SHARE})
+    )
+    if a.inputs.scenarios:
+        levers = pd.DataFrame(
+            [
+                {
+                    "scenario": s.name,
+                    "description": s.description,
+                    **{"lever": lv.lever},
+                    "settings": ", ".join(f"{k}={v}" for k, v in s.to_dict()["levers"][i].items() if k != "lever"),
+                }
+                for s in a.inputs.scenarios
+                for i, lv in enumerate(s.levers)
+            ]
+        )
+        out.append(Table("assumptions_scenarios", "Scenarios and their levers", levers, {}))
+    return out

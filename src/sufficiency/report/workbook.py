@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .tables import COUNT, INTEGER, MONEY, NUMBER, SHARE, Table, format_value
+from .formats import COUNT, INTEGER, MONEY, NUMBER, SHARE, Table, format_value
 
 
 def write_workbook(path: Path, all_tables: list[Table]) -> None:

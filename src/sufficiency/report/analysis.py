@@ -1,0 +1,292 @@
+"""The report's analysis: the inputs read and every result of the library the report shows.
+
+This is orchestration only: every number comes from a public function of
+the library (:func:`~sufficiency.read_ssda903`, :func:`~sufficiency.fit`,
+:func:`~sufficiency.project`, :func:`~sufficiency.cost`,
+:func:`~sufficiency.cost_pressure`, :func:`~sufficiency.spend_history`,
+:func:`~sufficiency.score`, :func:`~sufficiency.sufficiency_gap`,
+:func:`~sufficiency.backtest`); every pound goes through one
+:class:`~sufficiency.Prices`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..accuracy.backtest import backtest
+from ..common import schema as S
+from ..common.errors import DataQualityWarning
+from ..datasets.sample import sample_path
+from ..finance.costs import CostProjection, cost
+from ..finance.fees import read_placement_costs
+from ..finance.history import spend_history
+from ..finance.pressure import cost_pressure
+from ..finance.prices import Prices
+from ..finance.readers import read_inflation, read_route_shares, read_unit_costs
+from ..finance.tables import default_inflation, default_unit_costs
+from ..ingest.returns import SSDA903Data, read_ssda903
+from ..ingest.taxonomy import ordered_categories
+from ..places.capacity import read_capacity
+from ..places.gap import sufficiency_gap
+from ..projection.result import Projection
+from ..projection.run import project
+from ..rates.fitted import FittedModel
+from ..rates.fitting import fit
+from ..scenarios.scenario import Scenario, read_scenarios
+from ..scenarios.scores import ScenarioScores
+from ..scenarios.scoring import score
+from .progress import Progress
+
+__all__ = ["SAMPLE_TARGET", "Analysis", "ReportInputs", "ReportOptions", "analyse", "read_inputs"]
+
+#: Savings target of the bundled sample's story [£] and its financial year.
+SAMPLE_TARGET = (2_000_000.0, "2027-28")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to put in a report.
+
+    Attributes
+    ----------
+    costs, fees, capacity, scenarios, inflation, route_shares : path or None
+        A unit-cost table (default :func:`~sufficiency.default_unit_costs`),
+        a placement cost file, a capacity table, a JSON file of scenarios,
+        inflation rates (default :func:`~sufficiency.default_inflation`) and
+        route shares. For the bundled sample the sample's own fees, places
+        and scenarios are used.
+    target : float or None
+        Savings target [£]; ``target_year`` its financial year (``"2027-28"``).
+    horizon : int
+        Months to project.
+    n_sims : int
+        Simulated paths.
+    seed : int
+    suppress_below : int or None
+        Show counts of children from 1 to ``suppress_below - 1`` as ``c``.
+    include_episodes : bool
+        Also write ``episodes.csv``: every child's episodes, with ids and
+        dates of birth. Off by default: a report sent round must not hold
+        child-level data.
+    """
+
+    costs: Path | None = None
+    fees: Path | None = None
+    capacity: Path | None = None
+    scenarios: Path | None = None
+    inflation: Path | None = None
+    route_shares: Path | None = None
+    target: float | None = None
+    target_year: str | None = None
+    horizon: int = 60
+    n_sims: int = 1000
+    seed: int = 1
+    suppress_below: int | None = None
+    include_episodes: bool = False
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """What the report read.
+
+    Attributes
+    ----------
+    data : SSDA903Data
+        The returns.
+    sample : bool
+        Whether they are the bundled synthetic county.
+    prices : Prices
+        Unit costs, inflation, route shares and the placement cost file:
+        every pound of the report is priced with them.
+    capacity : pandas.DataFrame or None
+        Places (canonical, :func:`~sufficiency.read_capacity`).
+    scenarios : tuple of Scenario
+    target : float or None
+        Savings target [£].
+    target_year : str or None
+        The target's financial year as asked (see
+        :attr:`Analysis.target_year` for the year used).
+    sources : mapping of str to pathlib.Path or None
+        The file each input table came from (``"costs"``, ``"fees"``,
+        ``"capacity"``, ``"scenarios"``, ``"inflation"``,
+        ``"route_shares"``); ``None`` for the package's defaults or none.
+    """
+
+    data: SSDA903Data = field(repr=False)
+    sample: bool
+    prices: Prices = field(repr=False)
+    capacity: pd.DataFrame | None = field(repr=False)
+    scenarios: tuple[Scenario, ...]
+    target: float | None
+    target_year: str | None
+    sources: Mapping[str, Path | None]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Every result the report shows, with the inputs behind them.
+
+    Attributes
+    ----------
+    inputs : ReportInputs
+    fitted : FittedModel
+    projection : Projection
+        Children in care, month by month [children].
+    costs : CostProjection
+        Spend on placements by financial year [£].
+    history : pandas.DataFrame
+        Past spend (:func:`~sufficiency.spend_history`) [£].
+    target_year : str
+        Financial year the target, the pressure and the headline savings
+        are for: the year asked if the projection covers it, else the third
+        complete year (or the last).
+    pressure : pandas.DataFrame or None
+        Volume, price and mix from the first projected year to
+        ``target_year`` [£]; ``None`` when they are the same year.
+    gap : pandas.DataFrame or None
+        Demand against places (:func:`~sufficiency.sufficiency_gap`), when
+        places were given.
+    scores : ScenarioScores or None
+        The scenarios scored, when there are any.
+    accuracy : pandas.DataFrame or None
+        Backtest of the council's own past against no change (12 and 24
+        months ahead) [%], when the returns are long enough.
+    """
+
+    inputs: ReportInputs
+    fitted: FittedModel = field(repr=False)
+    projection: Projection = field(repr=False)
+    costs: CostProjection = field(repr=False)
+    history: pd.DataFrame = field(repr=False)
+    target_year: str
+    pressure: pd.DataFrame | None = field(repr=False)
+    gap: pd.DataFrame | None = field(repr=False)
+    scores: ScenarioScores | None = field(repr=False)
+    accuracy: pd.DataFrame | None = field(repr=False)
+
+
+def read_inputs(source: str | Path | None, options: ReportOptions) -> ReportInputs:
+    """Read the returns and the tables a report needs (the bundled sample's when ``source`` is ``None``).
+
+    Raises
+    ------
+    SchemaError
+        For a file that cannot be used, naming it.
+    """
+    sample = source is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        data = read_ssda903(sample_path() / "returns" if source is None else source)
+        fees_path = options.fees or (sample_path() / "placement_costs.csv" if sample else None)
+        fees = read_placement_costs(fees_path, data, warn=False) if fees_path else None
+    capacity_path = options.capacity or (sample_path() / "capacity.csv" if sample else None)
+    scenarios_path = options.scenarios or (sample_path() / "scenarios.json" if sample else None)
+    target, target_year = options.target, options.target_year
+    if sample and target is None:
+        target, target_year = SAMPLE_TARGET
+    prices = Prices(
+        read_unit_costs(options.costs) if options.costs else default_unit_costs(),
+        inflation=read_inflation(options.inflation) if options.inflation else default_inflation(),
+        route_shares=read_route_shares(options.route_shares) if options.route_shares else None,
+        fees=fees,
+    )
+    categories = ordered_categories(data.episodes[S.PLACEMENT])
+    return ReportInputs(
+        data=data,
+        sample=sample,
+        prices=prices,
+        capacity=read_capacity(capacity_path, categories=categories) if capacity_path else None,
+        scenarios=tuple(read_scenarios(scenarios_path)) if scenarios_path else (),
+        target=target,
+        target_year=target_year,
+        sources={
+            "costs": options.costs,
+            "fees": fees_path,
+            "capacity": capacity_path,
+            "scenarios": scenarios_path,
+            "inflation": options.inflation,
+            "route_shares": options.route_shares,
+        },
+    )
+
+
+def _quick_backtest(data: SSDA903Data, seed: int) -> pd.DataFrame | None:
+    """Error of the total one and two years ahead on the council's own past, against no change."""
+    end = data.censor_date
+    earliest = data.coverage_start + pd.DateOffset(years=2)
+    origins = [end - pd.DateOffset(months=m) for m in (36, 24, 12)]
+    origins = [pd.Timestamp(o) + pd.offsets.MonthEnd(0) for o in origins if o >= earliest]
+    if not origins:
+        return None
+    result = backtest(data, origins=origins, horizon=24, methods=("multistate", "naive"), n_sims=200, seed=seed)
+    table = result.table(horizons=[h for h in (12, 24) if h in set(result.scores["h"])])
+    table = table.reset_index().rename(columns={"h": "months ahead"})
+    return table.astype({"origins": int})
+
+
+def analyse(source: str | Path | None, options: ReportOptions, progress: Progress | None = None) -> Analysis:
+    """Run the library on the data: every result the report shows.
+
+    Parameters
+    ----------
+    source : path or None
+        Folder of SSDA903 returns; ``None`` for the bundled sample.
+    options : ReportOptions
+    progress : Progress, optional
+
+    Returns
+    -------
+    Analysis
+    """
+    progress = progress or Progress(8, quiet=True)
+    progress.step("reading the returns")
+    inputs = read_inputs(source, options)
+    progress.step("fitting the model")
+    fitted = fit(inputs.data)
+    progress.step("simulating the forecast")
+    projection = project(fitted, horizon=options.horizon, n_sims=options.n_sims, seed=options.seed)
+    progress.step("costing")
+    costs = cost(projection, inputs.prices)
+    history = spend_history(inputs.data, inputs.prices)
+    years = list(costs.financial_years)
+    complete = [y for y, ok in zip(years, costs.complete) if ok]
+    if inputs.target_year in years:
+        target_year = str(inputs.target_year)
+    else:
+        target_year = complete[min(2, len(complete) - 1)] if complete else years[-1]
+    pressure = cost_pressure(costs, years[0], target_year) if target_year != years[0] else None
+    gap = None
+    if inputs.capacity is not None:
+        gap = sufficiency_gap(projection, inputs.capacity, unit_costs=inputs.prices)
+    scores = None
+    if inputs.scenarios:
+        progress.step("scoring the scenarios")
+        scores = score(
+            fitted,
+            inputs.scenarios,
+            unit_costs=inputs.prices,
+            horizon=options.horizon,
+            n_sims=options.n_sims,
+            seed=options.seed,
+            capacity=inputs.capacity,
+            target=inputs.target,
+            target_year=target_year,
+        )
+    progress.step("checking past accuracy")
+    return Analysis(
+        inputs=inputs,
+        fitted=fitted,
+        projection=projection,
+        costs=costs,
+        history=history,
+        target_year=target_year,
+        pressure=pressure,
+        gap=gap,
+        scores=scores,
+        accuracy=_quick_backtest(inputs.data, options.seed),
+    )

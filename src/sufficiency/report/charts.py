@@ -1,0 +1,55 @@
+"""The report's charts as PNG images, drawn with :mod:`sufficiency.plotting`."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import numpy as np
+
+from .analysis import Analysis
+
+__all__ = ["charts"]
+
+
+def charts(a: Analysis) -> dict[str, bytes]:
+    """The report's charts as PNG images."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    from ..plotting import charts as plotting
+
+    out = {}
+
+    def save(name: str, draw: Callable[[], object]) -> None:
+        axes = draw()
+        figure = (np.ravel(axes)[0] if isinstance(axes, np.ndarray) else axes).figure
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110)
+        plt.close(figure)
+        out[name] = buffer.getvalue()
+
+    p = a.projection
+    save("forecast", lambda: plotting.fan(p, data=a.inputs.data))
+    save("demand_by_placement", lambda: plotting.demand_by_category(p, data=a.inputs.data))
+    save("forecast_by_placement", lambda: plotting.fans(p, data=a.inputs.data))
+    save("demand_by_age", lambda: plotting.demand_by_age(p))
+    save("spend_by_year", lambda: plotting.costs_by_year(a.costs))
+    if a.pressure is not None:
+        save(
+            "cost_pressure", lambda: plotting.cost_pressure(a.costs, a.costs.financial_years[0], a.target_year)
+        )
+    if a.scores is not None:
+        save("scenarios", lambda: plotting.scenarios(a.scores))
+    if a.gap is not None:
+        save("sufficiency_gap", lambda: plotting.sufficiency_gap(a.gap))
+    if a.accuracy is not None:
+        save(
+            "accuracy",
+            lambda: plotting.backtest(a.accuracy.rename(columns={"months ahead": "h"}).set_index(["method", "h"])),
+        )
+    save("flows", lambda: plotting.flows(a.inputs.data))
+    save("hazards", lambda: plotting.rates(a.fitted))
+    return out

@@ -1,0 +1,59 @@
+"""The report's headline: the figures a board paper quotes, each with its 80% interval."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..common import schema as S
+from .analysis import Analysis
+from .formats import band, label, pounds
+
+__all__ = ["headline"]
+
+
+def headline(a: Analysis) -> dict[str, str]:
+    """The headline figures, with their 80% intervals: label -> text."""
+    p, costs = a.projection, a.costs
+    total = p.summary_frame(level=(80,)).query("group == 'total'").set_index(S.DATE)
+    out = {"Children looked after now": f"{total['mean'].iloc[0]:,.0f} on {p.dates[0]:%d %B %Y}"}
+    for years in (1, 5):
+        when = p.dates[0] + pd.offsets.MonthEnd(12 * years)
+        if when in total.index:
+            row = total.loc[when]
+            out[f"In {years} year{'s' if years > 1 else ''} ({when:%B %Y})"] = band(
+                row["mean"], row["lower_80"], row["upper_80"]
+            )
+    spend = costs.summary_frame(level=(80,)).query("group == 'total'").set_index("financial_year")
+    for year in (costs.financial_years[0], a.target_year, costs.financial_years[-1]):
+        row = spend.loc[year]
+        out[f"Spend on placements {year}" + ("" if row["complete"] else " (part year)")] = band(
+            row["mean"], row["lower_80"], row["upper_80"], money=True
+        )
+    if a.pressure is not None:
+        pr = a.pressure.query("placement == 'all'").set_index("effect")
+        out[f"Cost pressure {a.pressure['from_year'].iloc[0]} to {a.target_year}"] = (
+            f"{pounds(pr.loc['total', 'mean'])}: volume {pounds(pr.loc['volume', 'mean'])}, price {pounds(pr.loc['price', 'mean'])}, mix {pounds(pr.loc['mix', 'mean'])}"
+        )
+    if a.gap is not None:
+        when = pd.Timestamp(f"{int(a.target_year[:4]) + 1}-03-31")
+        at = a.gap[a.gap["date"] == when]
+        if len(at):
+            short = at[at["places_needed"] > 0].sort_values("places_needed", ascending=False)
+            out[f"Places to find by {when:%d %B %Y} (80% sure of a place)"] = (
+                "; ".join(
+                    f"{label(row.placement)}: {row.places_needed:,.0f} (chance of a shortfall {row.p_shortfall:.0%})"
+                    for row in short.itertuples()
+                )
+                or "none: the places cover demand"
+            )
+    if a.scores is not None:
+        summary = a.scores.summary()
+        best = summary["saving_mean"].idxmax()
+        row = summary.loc[best]
+        chance = (
+            "" if pd.isna(row["p_target"]) else f"; chance of the {pounds(row['target'])} target: {row['p_target']:.0%}"
+        )
+        out[f"Largest saving in {a.target_year}"] = (
+            f"{best}: {band(row['saving_mean'], row['saving_lower_80'], row['saving_upper_80'], money=True)}{chance}"
+        )
+    return out
