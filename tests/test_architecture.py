@@ -66,7 +66,10 @@ def _imports(module: str) -> set[str]:
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = _resolve(module, node.level, node.module) if node.level else (node.module or "")
-            names = [base] + [f"{base}.{a.name}" for a in node.names]
+            subs = [f"{base}.{a.name}" for a in node.names]
+            # "from package import name" imports the package itself unless every name is one of its modules
+            whole = any(s not in MODULES and f"{s}.__init__" not in MODULES for s in subs)
+            names = ([base] if whole else []) + subs
         else:
             continue
         for name in names:

@@ -19,7 +19,7 @@ def charts(a: Analysis) -> dict[str, bytes]:
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    from ..plotting import charts as plotting
+    from .. import plotting
 
     out = {}
 

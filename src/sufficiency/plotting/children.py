@@ -1,0 +1,291 @@
+"""Charts of children in care: the forecast's fan, demand by placement and age, the history of stock and flows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..common import schema as S
+from ..common.ages import DFE_AGE_BANDS
+from ..common.dates import financial_year_label
+from ..counts.pieces import episodes_of
+from ..counts.yearly import yearly_flows
+from ..ingest.returns import EpisodesLike
+from ..projection.result import Projection
+from .style import EXTRA_COLOURS, GROUP_COLOURS, METHOD_COLOURS, category_colour, history, new_axes, readable, stack
+
+__all__ = ["demand_by_age", "demand_by_category", "fan", "fans", "flows", "stock_history"]
+
+
+def fan(
+    projection: Projection,
+    *,
+    data: EpisodesLike | None = None,
+    group: str = "total",
+    value: str = "total",
+    level: Sequence[int] = (50, 80, 95),
+    baselines: Mapping[str, pd.DataFrame] | None = None,
+    ax: Any = None,
+) -> Any:
+    """Fan chart: the projection's median and central bands, with the history of children in care.
+
+    Parameters
+    ----------
+    projection : Projection
+    data : SSDA903Data, optional
+        Draws the month-end history up to the projection's start.
+    group, value : str
+        The series: ``("total", "total")``, ``("placement", category)``,
+        ``("age_band", band)`` or ``("stream", "uasc")``.
+    level : sequence of int
+        Bands to shade [%], widest lightest.
+    baselines : mapping of str to pandas.DataFrame, optional
+        ``{name: baseline_forecast(...)}`` drawn as dashed means.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Collections ``band_<L>`` (one per level) and lines ``median``,
+        ``history`` and ``baseline: <name>``, found by label.
+    """
+    ax = new_axes(ax)
+    frame = projection.summary_frame(level=tuple(level))
+    series = frame[(frame["group"] == group) & (frame["value"] == value)]
+    if series.empty:
+        raise ValueError(f"no series {group}/{value} in the projection")
+    colour = category_colour(value) if group == "placement" else GROUP_COLOURS.get(value, "#000000")
+    for i, lv in enumerate(sorted(level, reverse=True)):
+        ax.fill_between(
+            series[S.DATE],
+            series[f"lower_{lv}"],
+            series[f"upper_{lv}"],
+            color=colour,
+            alpha=0.15 + 0.15 * i,
+            linewidth=0,
+            label=f"band_{lv}",
+        )
+    ax.plot(series[S.DATE], series["median"], color=colour, linewidth=2, label="median")
+    if data is not None:
+        by = (
+            ()
+            if group == "total"
+            else ((S.PLACEMENT,) if group == "placement" else ((S.AGE_BAND,) if group == "age_band" else ()))
+        )
+        hist = history(data, projection.dates[0], by)
+        if by:
+            hist = hist[hist[by[0]].astype(str) == value]
+        ax.plot(hist[S.DATE], hist[S.CHILDREN], color="#000000", linewidth=1.2, label="history")
+    for name, base in (baselines or {}).items():
+        b = base[(base["group"] == group) & (base["value"] == value)]
+        ax.plot(
+            b[S.DATE],
+            b["mean"],
+            linestyle="--",
+            linewidth=1,
+            color=METHOD_COLOURS.get(name, "#666666"),
+            label=f"baseline: {name}",
+        )
+    ax.axvline(projection.dates[0], color="#888888", linewidth=0.8, linestyle=":")
+    ax.set_xlabel("date (month ends)")
+    ax.set_ylabel("children looked after [children]")
+    title = "All children looked after" if group == "total" else f"{readable(group)}: {readable(value)}"
+    ax.set_title(title)
+    handles, labels = ax.get_legend_handles_labels()
+    nice = {f"band_{lv}": f"{lv}% interval" for lv in level}
+    ax.legend(handles, [nice.get(lbl, lbl) for lbl in labels], loc="upper left", fontsize="small")
+    return ax
+
+
+def fans(
+    projection: Projection,
+    *,
+    data: EpisodesLike | None = None,
+    group: str = "placement",
+    values: Sequence[str] | None = None,
+    level: Sequence[int] = (50, 80, 95),
+    ncols: int = 3,
+    axes: Any = None,
+) -> Any:
+    """Small multiples of :func:`fan`: one panel per placement category (or age band, or stream).
+
+    Parameters
+    ----------
+    projection : Projection
+    data : SSDA903Data, optional
+        Draws each panel's history.
+    group : str
+        ``"placement"``, ``"age_band"`` or ``"stream"``.
+    values : sequence of str, optional
+        The panels; default every value of ``group`` with children in the
+        projection, in the projection's order.
+    level : sequence of int
+        Bands [%].
+    ncols : int
+        Panels per row when a figure is made.
+    axes : sequence of matplotlib Axes, optional
+        One per panel (no figure is made then).
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        One per panel, in order; unused panels of a new figure are hidden.
+    """
+    frame = projection.summary_frame(level=(80,))
+    rows = frame[frame["group"] == group]
+    if values is None:
+        peak = rows.groupby("value", sort=False)["mean"].max()
+        values = [v for v in peak.index if peak[v] > 0]
+    values = list(values)
+    if not values:
+        raise ValueError(f"no series of group {group!r} in the projection")
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        nrows = -(-len(values) // ncols)
+        fig, grid = plt.subplots(
+            nrows,
+            min(ncols, len(values)),
+            figsize=(3.6 * min(ncols, len(values)), 2.8 * nrows),
+            squeeze=False,
+            sharex=True,
+            layout="constrained",
+        )
+        flat = grid.ravel()
+        for extra in flat[len(values) :]:
+            extra.set_visible(False)
+        axes = flat[: len(values)]
+    axes = np.asarray(axes).ravel()
+    if len(axes) != len(values):
+        raise ValueError(f"{len(values)} panels need {len(values)} axes; got {len(axes)}")
+    from matplotlib.dates import YearLocator
+
+    for i, (a, value) in enumerate(zip(axes, values)):
+        fan(projection, data=data, group=group, value=value, level=level, ax=a)
+        a.set_title(readable(value), fontsize="medium")
+        a.set_xlabel("")
+        a.set_ylabel("[children]")
+        a.xaxis.set_major_locator(YearLocator(4))
+        if i:
+            a.get_legend().remove()
+        else:
+            for text in a.get_legend().get_texts():
+                text.set_fontsize("x-small")
+    return axes
+
+
+def stock_history(data: EpisodesLike, *, by: str = S.PLACEMENT, ax: Any = None) -> Any:
+    """Children in care at each month end, stacked by placement category (or coarse group, or age band).
+
+    Parameters
+    ----------
+    data : SSDA903Data
+    by : str
+        ``"placement"``, ``"placement_coarse"`` or ``"age_band"``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        One stacked band per value, labelled with it.
+    """
+    ax = new_axes(ax)
+    episodes, _, censor = episodes_of(data)
+    end = censor if censor is not None else episodes[S.EPISODE_START].max()
+    hist = (
+        history(data, pd.Timestamp(end), (by,))
+        .pivot_table(index=S.DATE, columns=by, values=S.CHILDREN, aggfunc="sum", observed=True, sort=False)
+        .fillna(0)
+    )
+    stack(ax, hist, colour=category_colour if by != S.AGE_BAND else None)
+    ax.set_title(f"Children looked after by {readable(by).replace('placement coarse', 'kind of placement')}")
+    return ax
+
+
+def flows(data: EpisodesLike, *, ax: Any = None) -> Any:
+    """Entries and exits by financial year (bars) and the stock at each 31 March (line).
+
+    Parameters
+    ----------
+    data : SSDA903Data
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Bar containers labelled ``entries`` and ``exits``; the stock is the
+        line ``children at 31 March`` on a twin axis.
+    """
+    ax = new_axes(ax)
+    table = yearly_flows(data)
+    labels = [financial_year_label(d.year + 1) for d in table[S.PERIOD_START]]
+    x = np.arange(len(labels))
+    ax.bar(x - 0.2, table["entries"], width=0.4, color="#0072B2", label="entries")
+    ax.bar(x + 0.2, table["exits"], width=0.4, color="#E69F00", label="exits")
+    ax.set_xticks(x, labels, rotation=45, ha="right")
+    ax.set_xlabel("financial year (April to March)")
+    ax.set_ylabel("children entering or leaving care [children]")
+    twin = ax.twinx()
+    twin.plot(x, table["stock_end"], color="#000000", marker="o", linewidth=1.5, label="children at 31 March")
+    twin.set_ylabel("children at 31 March [children]")
+    twin.set_ylim(0, None)
+    ax.set_title("Entries, exits and children in care")
+    bars, line = ax.get_legend_handles_labels(), twin.get_legend_handles_labels()
+    ax.legend(bars[0] + line[0], bars[1] + line[1], fontsize="small", loc="lower left")
+    return ax
+
+
+def demand_by_category(projection: Projection, *, data: EpisodesLike | None = None, ax: Any = None) -> Any:
+    """Stacked demand by placement category: history (when ``data`` is given) then the projection's mean.
+
+    Parameters
+    ----------
+    projection : Projection
+    data : SSDA903Data, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        One stacked band per category, labelled with it.
+    """
+    ax = new_axes(ax)
+    cats = list(projection.categories)
+    mean = pd.DataFrame(projection.draws.sum(axis=3).mean(axis=0), index=projection.dates, columns=cats)
+    if data is not None:
+        hist = history(data, projection.dates[0], (S.PLACEMENT,)).pivot_table(
+            index=S.DATE, columns=S.PLACEMENT, values=S.CHILDREN, aggfunc="sum"
+        )
+        mean = pd.concat([hist.reindex(columns=cats, fill_value=0).iloc[:-1], mean])
+    stack(ax, mean, colour=category_colour)
+    ax.axvline(projection.dates[0], color="#333333", linewidth=0.8, linestyle=":")
+    ax.set_title("Demand by placement (history, then the projection's mean)")
+    return ax
+
+
+def demand_by_age(projection: Projection, *, ax: Any = None) -> Any:
+    """Projected mean children by DfE age band, one line each.
+
+    Parameters
+    ----------
+    projection : Projection
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = new_axes(ax)
+    frame = projection.summary_frame(level=(80,))
+    bands = frame[frame["group"] == "age_band"]
+    for i, band in enumerate(DFE_AGE_BANDS):
+        s = bands[bands["value"] == band]
+        ax.plot(s[S.DATE], s["mean"], label=band, color=EXTRA_COLOURS[i], linewidth=1.8)
+    ax.set_xlabel("date (month ends)")
+    ax.set_ylabel("children looked after [children]")
+    ax.set_title("Projected children by age band (mean)")
+    ax.legend(fontsize="small")
+    return ax

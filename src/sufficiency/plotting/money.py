@@ -1,0 +1,219 @@
+"""Charts of pounds and places: spend by year, why it changes, scenarios against a target, the sufficiency gap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..common import schema as S
+from ..finance.costs import CostProjection
+from ..finance.pressure import cost_pressure as split
+from ..scenarios.scores import ScenarioScores
+from .style import EXTRA_COLOURS, category_colour, money_axis, new_axes, readable
+
+__all__ = ["cost_pressure", "costs_by_year", "scenarios", "sufficiency_gap"]
+
+
+def costs_by_year(costs: CostProjection, *, by: str = "placement", level: int = 80, ax: Any = None) -> Any:
+    """Spend by financial year: stacked mean by category (or route), whiskers for the total's interval.
+
+    Parameters
+    ----------
+    costs : CostProjection
+    by : {"placement", "route"}
+    level : int
+        Interval of the whiskers [%].
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Bars labelled with their category or route; the whiskers are the
+        ``ErrorbarContainer`` labelled ``total <level>% interval``.
+    """
+    ax = new_axes(ax)
+    frame = costs.summary_frame(level=(level,))
+    order = costs.categories if by == "placement" else costs.routes
+    part = (
+        frame[frame["group"] == by]
+        .pivot(index="financial_year", columns="value", values="mean")
+        .reindex(index=costs.financial_years, columns=order)
+    )
+    total = frame[frame["group"] == "total"].set_index("financial_year").reindex(costs.financial_years)
+    x = np.arange(len(part))
+    bottom = np.zeros(len(part))
+    for name in part.columns:
+        values = part[name].to_numpy()
+        if not np.any(values > 0):
+            continue
+        ax.bar(x, values, bottom=bottom, color=category_colour(name), label=readable(name), width=0.7)
+        bottom += values
+    ax.errorbar(
+        x,
+        total["mean"],
+        yerr=[total["mean"] - total[f"lower_{level}"], total[f"upper_{level}"] - total["mean"]],
+        fmt="none",
+        ecolor="#000000",
+        capsize=4,
+        label=f"total {level}% interval",
+    )
+    labels = [fy + ("" if ok else " (part)") for fy, ok in zip(total.index, total["complete"])]
+    ax.set_xticks(x, labels)
+    ax.set_xlabel("financial year (April to March)")
+    ax.set_ylabel("spend [£]")
+    money_axis(ax)
+    ax.set_title(f"Spend on placements by {'placement' if by == 'placement' else 'purchasing route'}")
+    ax.legend(fontsize="x-small", ncol=2, loc="upper left")
+    return ax
+
+
+def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, ax: Any = None) -> Any:
+    """Waterfall of the change in spend between two financial years: volume, price and mix.
+
+    Parameters
+    ----------
+    costs : CostProjection
+    from_year, to_year : str
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Five bars (the first year's spend, the three effects, the last
+        year's spend), each labelled by its tick.
+    """
+    ax = new_axes(ax)
+    effects = split(costs, from_year, to_year).query("placement == 'all'").set_index("effect")["mean"]
+    totals = pd.Series(costs.totals().mean(axis=0), index=costs.financial_years)
+    start = totals[from_year]
+    steps = [effects["volume"], effects["price"], effects["mix"]]
+    bottoms = [0.0, start, start + steps[0], start + steps[0] + steps[1], 0.0]
+    heights = [start, *steps, totals[to_year]]
+    colours = ["#888888", "#0072B2", "#D55E00", "#CC79A7", "#444444"]
+    x = np.arange(5)
+    for i in range(5):
+        h = heights[i]
+        ax.bar(x[i], abs(h), bottom=bottoms[i] + min(h, 0) if 0 < i < 4 else 0.0, color=colours[i], width=0.6)
+        ax.annotate(
+            f"{'+' if 0 < i < 4 and h >= 0 else ''}£{h / 1e6:,.1f}m",
+            (x[i], bottoms[i] + max(h, 0) if 0 < i < 4 else h),
+            ha="center",
+            va="bottom",
+            fontsize="small",
+        )
+    ax.set_xticks(
+        x,
+        [
+            f"spend {from_year}",
+            "more children\n(volume)",
+            "dearer prices\n(price)",
+            "dearer placements\n(mix)",
+            f"spend {to_year}",
+        ],
+    )
+    ax.set_ylabel("spend [£]")
+    money_axis(ax)
+    ax.set_title(f"Why spend changes from {from_year} to {to_year} (mean of the paths)")
+    return ax
+
+
+def scenarios(scores: ScenarioScores, *, level: int = 80, cumulative: bool = False, ax: Any = None) -> Any:
+    """Savings by financial year per scenario with bands, the target, and the chance of meeting it.
+
+    Parameters
+    ----------
+    scores : ScenarioScores
+    level : int
+        Band [%].
+    cumulative : bool
+        Draw cumulative savings instead of each year's.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        One line per scenario labelled ``<name> (P(target) = p)`` when a
+        target was set; the target a horizontal line labelled ``target``.
+    """
+    ax = new_axes(ax)
+    frame = scores.savings_frame(level=(level,))
+    summary = scores.summary()
+    prefix = "cumulative_" if cumulative else ""
+    years = list(scores.baseline.financial_years)
+    x = np.arange(len(years))
+    for i, name in enumerate(scores.names):
+        s = frame[frame["scenario"] == name].set_index("financial_year").reindex(years)
+        colour = EXTRA_COLOURS[i % len(EXTRA_COLOURS)]
+        label = name if scores.target is None else f"{name} (P(target) = {summary.loc[name, 'p_target']:.0%})"
+        ax.fill_between(
+            x, s[f"{prefix}lower_{level}"], s[f"{prefix}upper_{level}"], color=colour, alpha=0.15, linewidth=0
+        )
+        ax.plot(x, s[f"{prefix}mean"], color=colour, marker="o", label=label)
+    if scores.target is not None and not cumulative:
+        ax.axhline(scores.target, color="#000000", linestyle="--", linewidth=1, label="target")
+        ax.axvline(years.index(scores.target_year), color="#888888", linestyle=":", linewidth=0.8)
+    ax.axhline(0, color="#888888", linewidth=0.6)
+    ax.set_xticks(x, years)
+    ax.set_xlabel("financial year (April to March)")
+    ax.set_ylabel(("cumulative " if cumulative else "") + "saving against the baseline, net of running costs [£]")
+    money_axis(ax)
+    ax.set_title(f"Savings by scenario (mean and {level}% band)")
+    ax.legend(fontsize="x-small", loc="upper left")
+    return ax
+
+
+def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any = None) -> Any:
+    """Demand against capacity over time, with the probability of a shortfall.
+
+    Parameters
+    ----------
+    gap : pandas.DataFrame
+        From :func:`sufficiency.sufficiency_gap`.
+    category : str, optional
+        One category (or group) to draw; default every one, as small
+        multiples.
+    ax : matplotlib Axes, optional
+        Only with ``category``.
+
+    Returns
+    -------
+    matplotlib Axes or numpy.ndarray of Axes
+        Each panel: ``demand (mean)`` and its quantile band, ``places``
+        as a step line, and on a twin axis ``P(shortfall)``.
+    """
+    names = list(dict.fromkeys(gap[S.PLACEMENT])) if category is None else [category]
+    if category is None and ax is None and len(names) > 1:
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(len(names), 1, figsize=(8, 2.8 * len(names)), sharex=True, layout="constrained")
+        for a, name in zip(axes, names):
+            sufficiency_gap(gap, category=name, ax=a)
+        return axes
+    ax = new_axes(ax)
+    g = gap[gap[S.PLACEMENT] == names[0]]
+    quantile = next(c for c in g.columns if c.startswith("demand_") and c != "demand_mean")
+    colour = category_colour(names[0])
+    ax.fill_between(
+        g["date"],
+        g["demand_mean"],
+        g[quantile],
+        color=colour,
+        alpha=0.25,
+        linewidth=0,
+        label=f"demand, mean to {quantile.split('_')[1]}% quantile",
+    )
+    ax.plot(g["date"], g["demand_mean"], color=colour, linewidth=2, label="demand (mean)")
+    ax.step(g["date"], g["capacity"], where="post", color="#000000", linewidth=1.5, label="places")
+    ax.set_ylabel("children / places")
+    ax.set_title(f"{readable(names[0])}: demand against places")
+    twin = ax.twinx()
+    twin.plot(g["date"], g["p_shortfall"], color="#888888", linestyle=":", linewidth=1.2, label="P(shortfall)")
+    twin.set_ylim(0, 1.05)
+    twin.set_ylabel("P(shortfall)")
+    lines = ax.get_legend_handles_labels()
+    more = twin.get_legend_handles_labels()
+    ax.legend(lines[0] + more[0], lines[1] + more[1], fontsize="x-small", loc="upper left")
+    ax.set_xlabel("date (month ends)")
+    return ax

@@ -1,0 +1,118 @@
+"""The charts' look: one colour per placement category across every chart, and the helpers every chart shares.
+
+Placement categories have one colour each (:data:`CATEGORY_COLOURS`: the
+Okabe-Ito and Tol colour-blind-safe palettes, fostering in blues and
+greens, residential care in oranges and reds, ordered so that neighbouring
+bands also differ in lightness when printed in grey). matplotlib is
+imported inside each function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from ..common import schema as S
+from ..counts.pieces import episodes_of
+from ..counts.stock import stock
+from ..ingest.returns import EpisodesLike
+
+__all__ = [
+    "CATEGORY_COLOURS",
+    "EXTRA_COLOURS",
+    "GROUP_COLOURS",
+    "METHOD_COLOURS",
+    "category_colour",
+    "history",
+    "readable",
+    "money_axis",
+    "new_axes",
+    "stack",
+]
+
+#: One colour per placement category, for every chart.
+CATEGORY_COLOURS: Mapping[str, str] = MappingProxyType(
+    {
+        "kinship_fostering": "#009E73",
+        "inhouse_fostering": "#56B4E9",
+        "agency_fostering": "#0072B2",
+        "placed_for_adoption": "#F0E442",
+        "placed_with_parents": "#DDCC77",
+        "inhouse_residential": "#E69F00",
+        "external_residential": "#D55E00",
+        "secure": "#882255",
+        "other_residential": "#CC79A7",
+        "supported_accommodation": "#AA4499",
+        "other": "#999999",
+        "temporary": "#BBBBBB",
+        "unknown": "#555555",
+    }
+)
+#: Colours of the coarse groups and of the totals and baselines.
+GROUP_COLOURS: Mapping[str, str] = MappingProxyType(
+    {
+        "fostering": "#0072B2",
+        "residential": "#D55E00",
+        "supported": "#AA4499",
+        "other": "#999999",
+        "total": "#000000",
+        "uasc": "#CC79A7",
+    }
+)
+#: Colours of categories of a council's own, chosen by name.
+EXTRA_COLOURS = ("#332288", "#117733", "#44AA99", "#88CCEE", "#999933", "#661100", "#6699CC", "#AA4466")
+#: Colours of the methods in accuracy charts.
+METHOD_COLOURS: Mapping[str, str] = MappingProxyType(
+    {"multistate": "#000000", "naive": "#E69F00", "drift": "#56B4E9", "ets": "#009E73"}
+)
+
+
+def category_colour(category: str) -> str:
+    """The colour of a placement category (a fixed extra colour for categories of your own)."""
+    if category in CATEGORY_COLOURS:
+        return CATEGORY_COLOURS[category]
+    if category in GROUP_COLOURS:
+        return GROUP_COLOURS[category]
+    return EXTRA_COLOURS[sum(map(ord, category)) % len(EXTRA_COLOURS)]
+
+
+def new_axes(ax: Any, figsize: tuple[float, float] = (8, 4.5)) -> Any:
+    """``ax``, or the Axes of a new figure."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize, layout="constrained")[1]
+
+
+def money_axis(ax: Any, axis: str = "y") -> None:
+    """Label an axis in pounds (millions from £100,000)."""
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _: f"£{v / 1e6:,.1f}m" if abs(v) >= 1e5 or v == 0 else f"£{v:,.0f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def readable(name: str) -> str:
+    """A category or column name for readers."""
+    return str(name).replace("_", " ")
+
+
+def stack(ax: Any, wide: pd.DataFrame, *, colour: Callable[[str], str] | None) -> None:
+    """Stack the columns of ``wide`` (children by month end) that ever hold a child, labelled and coloured."""
+    keep = [c for c in wide.columns if wide[c].max() > 0]
+    colours = [colour(str(c)) for c in keep] if colour is not None else list(EXTRA_COLOURS[: len(keep)])
+    ax.stackplot(wide.index, wide[keep].T.to_numpy(), labels=[readable(c) for c in keep], colors=colours, linewidth=0)
+    ax.set_xlabel("date (month ends)")
+    ax.set_ylabel("children looked after [children]")
+    ax.legend(loc="upper left", fontsize="x-small", ncol=2)
+
+
+def history(data: EpisodesLike, end: pd.Timestamp, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Children in care at each month end from the data's start to ``end`` [children]."""
+    episodes, coverage, _ = episodes_of(data)
+    first = pd.Timestamp(coverage) if coverage is not None else episodes[S.EPISODE_START].min()
+    return stock(data, pd.date_range(first, end, freq="ME"), by=by)
