@@ -51,10 +51,13 @@ def published_text() -> str:
     )
     return "\n\n".join(
         [
-            f"Children looked after at 31 March, every English council (DfE tables 2011-2022), origins {PUBLISHED_ORIGINS.start}-{PUBLISHED_ORIGINS.stop - 1}, "
-            "1 to 3 years ahead; `mape`, `median_ape` and `bias` in %, `coverage_80` = % of outcomes inside the 80% interval:",
+            "Children looked after at 31 March, every English council (DfE tables 2011-2022), origins "
+            f"{PUBLISHED_ORIGINS.start}-{PUBLISHED_ORIGINS.stop - 1}, "
+            "1 to 3 years ahead; `mape`, `median_ape` and `bias` in %, `coverage_80` = % of outcomes inside the 80% "
+            "interval:",
             markdown_table(totals),
-            f"Placement mix (DfE tables 2011-2017 and 2021-2022), origins {MIX_ORIGINS.start}-{MIX_ORIGINS.stop - 1}; `wape` = absolute errors summed over a "
+            "Placement mix (DfE tables 2011-2017 and 2021-2022), origins "
+            f"{MIX_ORIGINS.start}-{MIX_ORIGINS.stop - 1}; `wape` = absolute errors summed over a "
             "council's groups ÷ its children, %:",
             markdown_table(mix),
         ]
@@ -148,8 +151,10 @@ def counties_text(sims: int, seeds: range) -> str:
     n = frame[frame["method"] == order[0]].groupby("h").size()
     return "\n\n".join(
         [
-            f"{len(seeds)} test-bed councils (seeds {seeds.start}-{seeds.stop - 1}), origins 31 March {ORIGINS[0]} and {ORIGINS[1]}, {sims} paths; "
-            f"forecasts scored per horizon: {', '.join(str(int(n[h])) for h in HORIZONS)}. Mean absolute percentage error of the total, %:",
+            f"{len(seeds)} test-bed councils (seeds {seeds.start}-{seeds.stop - 1}), origins 31 March {ORIGINS[0]} "
+            f"and {ORIGINS[1]}, {sims} paths; "
+            f"forecasts scored per horizon: {', '.join(str(int(n[h])) for h in HORIZONS)}. Mean absolute percentage "
+            "error of the total, %:",
             markdown_table(mape.rename(columns=years), digits=1),
             "Bias (mean percentage error), %:",
             markdown_table(bias.rename(columns=years), digits=1),

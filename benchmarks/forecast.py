@@ -89,8 +89,8 @@ def main() -> None:
         results["national"] = run(str(work / "returns"), max(1, args.repeat - 2))
     table = pd.DataFrame.from_dict(results, orient="index").rename_axis("data")
     text = (
-        f"`python benchmarks/forecast.py{' --national' if args.national else ''}` on {machine()}; best of {args.repeat} runs after a warm-up, seconds and MB:\n\n"
-        + markdown_table(table, digits=2)
+        f"`python benchmarks/forecast.py{' --national' if args.national else ''}` on {machine()}; best of "
+        f"{args.repeat} runs after a warm-up, seconds and MB:\n\n" + markdown_table(table, digits=2)
     )
     print(write_result("speed_forecast", text))
 

@@ -60,7 +60,8 @@ def main() -> None:
     table = pd.DataFrame(steps + [("whole report", total)], columns=["step", "seconds"]).set_index("step")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     text = (
-        f"`python benchmarks/report.py` on {machine()}: the report on the sample (1,000 paths, 60 months, four scenarios); "
+        f"`python benchmarks/report.py` on {machine()}: the report on the sample (1,000 paths, 60 months, four "
+        "scenarios); "
         f"{len(report.files)} files, {size:.1f} MB ({html:.1f} MB of it the HTML page); peak memory {peak:,.0f} MB:\n\n"
         + markdown_table(table, digits=1)
     )

@@ -110,8 +110,8 @@ def main() -> None:
         ),
     )
     text = (
-        f"`python benchmarks/scenarios.py` on {machine()}, the sample county; best of {args.repeat} runs after a warm-up:\n\n"
-        + markdown_table(table, digits=2)
+        f"`python benchmarks/scenarios.py` on {machine()}, the sample county; best of {args.repeat} runs after a "
+        "warm-up:\n\n" + markdown_table(table, digits=2)
     )
     print(write_result("speed_scenarios", text))
 

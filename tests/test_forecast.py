@@ -37,7 +37,8 @@ def test_parameter_recovery(markov):
         rate = exits[i] / exposure[i] * YEAR
         se = np.sqrt(exits[i]) / exposure[i] * YEAR
         assert abs(rate - EXIT[i]) < 3 * se, (i, rate)
-    # per (category, time in care, age) cell, the 95% interval of Gamma(events, exposure) covers the truth in about 95% of cells
+    # per (category, time in care, age) cell, the 95% interval of Gamma(events, exposure) covers the truth in about
+    # 95% of cells
     table = fitted.rates_frame()
     # the only empty cells are impossible ones: a year in care before the first birthday
     empty = table[table["exposure_days"] == 0]

@@ -79,7 +79,8 @@ def test_mix_forecast(table, placements):
     fc = suf.forecast_published_placements(table, placements, horizon=3, level=(80,))
     assert set(fc["year"]) == {2023, 2024, 2025}
     assert (fc["lower_80"] <= fc["mean"]).all() and (fc["mean"] <= fc["upper_80"]).all()
-    # shares of the latest mix times the total forecast: where every group was published in 2022, they add up to the total forecast
+    # shares of the latest mix times the total forecast: where every group was published in 2022, they add up to the
+    # total forecast
     latest = placements[placements["year"] == 2022].pivot(index="la_code", columns="placement", values="children")
     complete = latest.dropna().index
     assert len(complete) > 50

@@ -116,8 +116,8 @@ def test_headline_figures_are_the_librarys(report, sample):
     costs = suf.cost(projection, suf.default_unit_costs(), inflation=suf.default_inflation(), fees=fees)
     first = costs.totals()[:, 0]
     assert (
-        f"£{first.mean() / 1e6:,.1f}m (£{np.percentile(first, 10) / 1e6:,.1f}m to £{np.percentile(first, 90) / 1e6:,.1f}m)"
-        in page
+        f"£{first.mean() / 1e6:,.1f}m (£{np.percentile(first, 10) / 1e6:,.1f}m to "
+        f"£{np.percentile(first, 90) / 1e6:,.1f}m)" in page
     )
 
 

@@ -39,10 +39,12 @@ def page_and_log(tmp_path_factory):
         page.on("request", lambda r: requests.append(r.url))
         page.goto((out / "report.html").as_uri(), wait_until="load")
         images = page.evaluate(
-            "Array.from(document.images).map(i => ({id: i.id, w: i.naturalWidth, h: i.naturalHeight, done: i.complete}))"
+            "Array.from(document.images).map(i => "
+            "({id: i.id, w: i.naturalWidth, h: i.naturalHeight, done: i.complete}))"
         )
         headline = page.evaluate(
-            "Object.fromEntries(Array.from(document.querySelectorAll('[data-headline]')).map(td => [td.dataset.headline, td.textContent]))"
+            "Object.fromEntries(Array.from(document.querySelectorAll('[data-headline]')).map(td => "
+            "[td.dataset.headline, td.textContent]))"
         )
         shot = page.screenshot(full_page=False)
         browser.close()

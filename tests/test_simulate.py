@@ -72,7 +72,8 @@ def test_behaviour_a_markov_model_does_not_assume(big):
     # 39% of England's 2024 leavers left on their 18th birthday [D24-ceased]; the county's long stays end
     # before 18 more often (about 30% since 2020), so within 12 points
     assert abs(at18 - 0.39) < 0.12, at18
-    # short stays and a long tail: of 2024 leavers 14% had been in care under 8 weeks, 14% five years or more [D24-ceased]
+    # short stays and a long tail: of 2024 leavers 14% had been in care under 8 weeks, 14% five years or more
+    # [D24-ceased]
     periods = ep.groupby([S.CHILD_ID, S.PERIOD_OF_CARE]).agg(
         start=(S.EPISODE_START, "min"), end=(S.EPISODE_END, "max"), done=(S.IS_EXIT, "any")
     )

@@ -51,6 +51,4 @@ def yearly_child_days(county, start: str | pd.Timestamp, end: str | pd.Timestamp
     monthly = monthly_truth(county, start, end)
     year = monthly["period_start"].dt.year + (monthly["period_start"].dt.month >= 4)
     label = (year - 1).astype(str) + "-" + (year % 100).astype(str).str.zfill(2)
-    return monthly.groupby([label.rename("financial_year"), monthly["placement"]])[
-        "exposure_days"
-    ].sum()
+    return monthly.groupby([label.rename("financial_year"), monthly["placement"]])["exposure_days"].sum()

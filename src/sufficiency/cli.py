@@ -1,6 +1,6 @@
 """Command line: ``sufficiency report`` and ``sufficiency simulate``.
 
-This module and the report modules (:mod:`sufficiency.report` and its page and workbook writers) are the only places that write files.
+This module and the report (:mod:`sufficiency.report`) are the only places that write files.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from pathlib import Path
 from .common.dates import financial_year_label, year_ending_march
 from .common.errors import DataQualityWarning
 
+__all__ = ["main"]
 
-def parse_money(text: str) -> float:
+
+def _parse_money(text: str) -> float:
     """Read an amount such as ``3700000``, ``3.7m``, ``£3.7m``, ``3,700,000`` or ``450k`` [£].
 
     Parameters
@@ -38,7 +40,7 @@ def parse_money(text: str) -> float:
     return float(match.group(1).replace(",", "")) * {"": 1, "k": 1e3, "m": 1e6}[match.group(2).lower()]
 
 
-def parse_financial_year(text: str) -> str:
+def _parse_financial_year(text: str) -> str:
     """Read a financial year such as ``2027-28`` (or ``2028``, the year it ends) into its label."""
     year = year_ending_march(text)
     if year is None:
@@ -72,7 +74,8 @@ def _report(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(result.text)
         print(
-            f"\nWrote {len(result.files)} files to {Path(args.out).resolve()} (open report.html; report.xlsx for finance)"
+            f"\nWrote {len(result.files)} files to {Path(args.out).resolve()} (open report.html; report.xlsx for "
+            "finance)"
         )
     return 0
 
@@ -146,8 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rep.add_argument(
         "--route-shares", type=Path, help="shares of each category's placements by route (category, route, share)"
     )
-    rep.add_argument("--target", type=parse_money, help="savings target, e.g. 3.7m")
-    rep.add_argument("--target-year", type=parse_financial_year, help="financial year of the target, e.g. 2027-28")
+    rep.add_argument("--target", type=_parse_money, help="savings target, e.g. 3.7m")
+    rep.add_argument("--target-year", type=_parse_financial_year, help="financial year of the target, e.g. 2027-28")
     rep.add_argument("--horizon", type=_positive, default=60, help="months to forecast (default 60)")
     rep.add_argument("--n-sims", type=_positive, default=1000, help="simulated paths (default 1000)")
     rep.add_argument("--seed", type=int, default=1, help="random seed (default 1)")

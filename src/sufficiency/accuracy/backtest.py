@@ -8,13 +8,16 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from ..common import schema as S
+from ..common.dates import DateLike
 from ..ingest.returns import SSDA903Data
 from ..projection.run import project
 from ..rates.fitting import DEFAULT_REFERENCE_YEARS, default_reference, fit
 from .baselines import baseline_forecast, history
 
+__all__ = ["BacktestResult", "backtest", "choose_reference", "truncate"]
 
-def truncate(data: SSDA903Data, origin: object) -> SSDA903Data:
+
+def truncate(data: SSDA903Data, origin: DateLike) -> SSDA903Data:
     """The data a council would have held at the end of ``origin``.
 
     Episodes starting later are dropped; episodes ending later are open
@@ -138,7 +141,7 @@ class BacktestResult:
 def backtest(
     data: SSDA903Data,
     *,
-    origins: Sequence[object],
+    origins: Sequence[DateLike],
     horizon: int = 24,
     methods: Sequence[str] = ("multistate", "naive", "drift", "ets"),
     level: Sequence[int] = (80,),
@@ -218,7 +221,7 @@ def backtest(
 def choose_reference(
     data: SSDA903Data,
     *,
-    origins: Sequence[object],
+    origins: Sequence[DateLike],
     candidates: Sequence[float] = (1.0, 2.0, 3.0, 5.0),
     half_lives: Sequence[float | None] = (18.0,),
     horizons: Sequence[int] = (12, 24),

@@ -23,13 +23,17 @@ from scipy import stats
 
 from ..common import schema as S
 from ..common.ages import DFE_AGE_BANDS
+from ..common.dates import DateLike
 from ..counts.pieces import episodes_of
 from ..counts.stock import stock
+from ..ingest.returns import EpisodesLike
+
+__all__ = ["METHODS", "baseline_forecast", "forecast_series", "history"]
 
 METHODS = ("naive", "drift", "ets")
 
 
-def history(data: object, *, start: object | None = None, end: object | None = None) -> pd.DataFrame:
+def history(data: EpisodesLike, *, start: DateLike | None = None, end: DateLike | None = None) -> pd.DataFrame:
     """Month-end counts for the total, each category and each age band.
 
     Parameters
@@ -112,13 +116,13 @@ def forecast_series(values: pd.Series, *, method: str, horizon: int, level: Sequ
 
 
 def baseline_forecast(
-    data: object,
+    data: EpisodesLike,
     *,
     method: str = "naive",
-    start: object | None = None,
+    start: DateLike | None = None,
     horizon: int = 60,
     level: Sequence[int] = (80, 95),
-    history_start: object | None = None,
+    history_start: DateLike | None = None,
 ) -> pd.DataFrame:
     """Baseline forecasts in the shape of :meth:`Projection.summary_frame`.
 

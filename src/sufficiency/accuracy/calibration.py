@@ -15,11 +15,13 @@ learns the shipped ones with these functions.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..common import schema as S
+from ..common.dates import DateLike
 from ..counts.stock import stock
 from ..ingest.returns import SSDA903Data
 from ..projection.calibration import HorizonCalibration
@@ -33,12 +35,12 @@ __all__ = ["band_stretches", "learn_calibration"]
 def band_stretches(
     data: SSDA903Data,
     *,
-    origins: Sequence[object],
+    origins: Sequence[DateLike],
     horizons: Sequence[int] = (12, 24, 36, 48, 60),
     level: int = 80,
     n_sims: int = 300,
     seed: int = 1,
-    fit_options: Mapping[str, object] | None = None,
+    fit_options: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """The stretch each forecast of the total needed for its central band to hold the outcome.
 

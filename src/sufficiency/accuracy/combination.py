@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..common.dates import DateLike
 from ..ingest.returns import SSDA903Data
 from ..projection.calibration import months_ahead, rescale_paths
 from ..projection.result import Projection
@@ -107,7 +108,7 @@ def best_weights(errors: pd.DataFrame, *, step: float = 0.1) -> pd.DataFrame:
 def combination_weights(
     data: SSDA903Data,
     *,
-    origins: Sequence[object],
+    origins: Sequence[DateLike],
     horizons: Sequence[int] = (12, 24, 36, 48, 60),
     n_sims: int = 200,
     seed: int = 0,

@@ -10,6 +10,8 @@ import pandas as pd
 
 from .schema import LEAVING_AGE
 
+__all__ = ["AGES", "DFE_AGE_BANDS", "TIME_IN_CARE_BANDS", "age_band", "band_index"]
+
 #: Single years of age a child can be in care at [years].
 AGES = tuple(range(LEAVING_AGE))
 

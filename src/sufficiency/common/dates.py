@@ -9,9 +9,26 @@ to 31 March 2016.
 from __future__ import annotations
 
 import re
+from datetime import date
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
+
+__all__ = [
+    "DateLike",
+    "age_at",
+    "birthday",
+    "collection_year_start",
+    "financial_year_label",
+    "financial_year_of",
+    "march_31",
+    "parse_dates",
+    "year_ending_march",
+]
+
+#: A date as users give one: ``"2025-03-31"``, a :class:`datetime.date`, a :class:`pandas.Timestamp` or numpy date.
+DateLike: TypeAlias = str | date | pd.Timestamp | np.datetime64
 
 _DMY = r"^(?P<d>\d{1,2})[/\-.](?P<m>\d{1,2})[/\-.](?P<y>\d{4})(?:\s+00:00(?::00)?)?$"
 _YMD = r"^(?P<y>\d{4})[/\-](?P<m>\d{1,2})[/\-](?P<d>\d{1,2})(?:[ T]00:00(?::00)?(?:\.0+)?)?$"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["DataQualityWarning", "SchemaError"]
+
 
 class SchemaError(ValueError):
     """A file or table cannot be used as it stands.

@@ -7,6 +7,8 @@ from importlib import resources
 
 import pandas as pd
 
+__all__ = ["packaged_table"]
+
 
 @cache
 def _read(name: str) -> pd.DataFrame:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+__all__ = ["map_unique"]
+
 
 def map_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series | np.ndarray]) -> pd.Series:
     """Apply a vectorised function to the distinct values only, then spread back.

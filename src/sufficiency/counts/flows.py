@@ -9,7 +9,11 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
+from ..common.dates import DateLike
+from ..ingest.returns import EpisodesLike
 from .pieces import Pieces, episodes_of, make_pieces
+
+__all__ = ["Flows", "flows", "period_bounds"]
 
 _MEASURES = (
     S.STOCK_START,
@@ -83,10 +87,10 @@ def period_bounds(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> tuple[pd
 
 
 def flows(
-    data: object,
+    data: EpisodesLike,
     *,
-    start: object | None = None,
-    end: object | None = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     freq: str = "MS",
     by: Sequence[str] = (S.PLACEMENT, S.AGE),
     bands: Mapping[str, tuple[int, int]] | None = None,

@@ -21,17 +21,20 @@ import pandas as pd
 from ..common import schema as S
 from ..common.ages import TIME_IN_CARE_BANDS, age_band
 from ..common.dates import age_at, birthday
+from ..ingest.returns import EpisodesLike
 from ..ingest.taxonomy import ordered_categories
 
-ONE_DAY = np.timedelta64(1, "D")
+__all__ = ["Pieces", "episodes_of", "make_pieces", "period_began"]
+
+_ONE_DAY = np.timedelta64(1, "D")
 
 
-def episodes_of(data: object) -> tuple[pd.DataFrame, pd.Timestamp | None, pd.Timestamp | None]:
+def episodes_of(data: EpisodesLike) -> tuple[pd.DataFrame, pd.Timestamp | None, pd.Timestamp | None]:
     """Return ``(episodes, coverage_start, censor_date)`` from a frame or :class:`SSDA903Data`."""
-    if hasattr(data, "episodes"):
-        return data.episodes, data.coverage_start, data.censor_date  # type: ignore[attr-defined]
     if isinstance(data, pd.DataFrame):
         return data, None, None
+    if hasattr(data, "episodes"):
+        return data.episodes, data.coverage_start, data.censor_date
     raise TypeError(f"expected an episodes DataFrame or SSDA903Data, got {type(data).__name__}")
 
 
@@ -139,7 +142,7 @@ def make_pieces(
     end = np.where(~np.isnat(eighteen) & (end > eighteen) & np.isnat(recorded_end), eighteen, end)
     end = np.maximum(end, start)
     age_s = age_at(dob, start)
-    age_e = age_at(dob, np.maximum(end - ONE_DAY, start))
+    age_e = age_at(dob, np.maximum(end - _ONE_DAY, start))
     n = np.where(np.isnan(age_s), 1, np.maximum(age_e - age_s + 1, 1)).astype(np.int64)
     rep = np.repeat(np.arange(len(ep)), n)
     k = np.arange(len(rep)) - np.repeat(np.cumsum(n) - n, n)

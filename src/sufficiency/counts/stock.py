@@ -8,12 +8,16 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
+from ..common.dates import DateLike
+from ..ingest.returns import EpisodesLike
 from .pieces import episodes_of, make_pieces
+
+__all__ = ["stock"]
 
 
 def stock(
-    data: object,
-    dates: Iterable[object] | pd.Timestamp | str,
+    data: EpisodesLike,
+    dates: Iterable[DateLike] | DateLike,
     *,
     by: Sequence[str] = (S.PLACEMENT, S.AGE),
     bands: Mapping[str, tuple[int, int]] | None = None,
@@ -45,7 +49,8 @@ def stock(
         date (zeros included).
     """
     episodes, _, _ = episodes_of(data)
-    when = pd.DatetimeIndex(pd.to_datetime([dates] if isinstance(dates, (str, pd.Timestamp)) else list(dates)))
+    asked = [dates] if isinstance(dates, str) or not isinstance(dates, Iterable) else list(dates)
+    when = pd.DatetimeIndex(pd.to_datetime(asked))
     if len(when) == 0:
         raise ValueError("give at least one date")
     pieces = make_pieces(episodes, by=by, until=when.max(), bands=bands)

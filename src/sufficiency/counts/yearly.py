@@ -10,6 +10,8 @@ from ..ingest.returns import SSDA903Data
 from .flows import flows
 from .stock import stock
 
+__all__ = ["march_stock", "yearly_flows"]
+
 
 def march_stock(data: SSDA903Data, *, by: tuple[str, ...] = (S.PLACEMENT,)) -> pd.DataFrame:
     """Children in care at each 31 March the returns cover, wide by ``by``.

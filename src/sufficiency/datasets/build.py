@@ -14,6 +14,8 @@ from .costs import placement_costs, sample_capacity, sample_scenarios
 from .returns import write_returns
 from .simulate import CountyParameters, simulate_county
 
+__all__ = ["build_sample"]
+
 
 def build_sample(
     folder: Path,
@@ -82,7 +84,10 @@ def build_sample(
             }
             for p in files
         ],
-        "regenerate": f"sufficiency simulate --seed {seed} --scale {scale} --first-year {first_year} --last-year {last_year} --out <folder>",
+        "regenerate": (
+            f"sufficiency simulate --seed {seed} --scale {scale} --first-year {first_year} "
+            f"--last-year {last_year} --out <folder>"
+        ),
     }
     manifest_path = folder / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -28,6 +28,8 @@ from ..scenarios.scenario import Scenario
 from ..scenarios.shifts import shift_placements
 from .simulate import SimulatedCounty
 
+__all__ = ["FEE_SPREAD", "NO_FEE", "ROUTE_MIX", "placement_costs", "sample_capacity", "sample_scenarios"]
+
 #: Share of each category's placements by route (assumptions of the synthetic county).
 ROUTE_MIX = {
     "agency_fostering": {"framework": 0.72, "spot": 0.28},

@@ -30,7 +30,6 @@ from .parameters import (
 __all__ = ["children_of", "episodes_of", "placement_spells", "true_placements", "truncate_returns"]
 
 
-
 _NEXT = {
     # from category: (probabilities to KIN INF AGF PFA PWP INR EXR SEC OTR SUP) for age <12, 12-15, 16+
     KIN: (
@@ -87,8 +86,8 @@ _PLACEMENT_SHAPE = 0.75
 def placement_spells(rng: np.random.Generator, periods: pd.DataFrame) -> pd.DataFrame:
     n = len(periods)
     table = np.zeros((10, 3, 10))
-    for cat, rows in _NEXT.items():
-        for g, row in enumerate(rows):
+    for cat, by_age in _NEXT.items():
+        for g, row in enumerate(by_age):
             r = np.asarray(row, dtype=float)
             table[cat, g] = r / r.sum()
     dob = periods["dob"].to_numpy("datetime64[ns]")
@@ -112,16 +111,14 @@ def placement_spells(rng: np.random.Generator, periods: pd.DataFrame) -> pd.Data
         going = seg_end < end[idx]
         to_adopt = pre_adopt & (seg_end == limit)
         age = age_at(dob[idx], seg_end)
-        g = np.where(age < 12, 0, np.where(age < 16, 1, 2))
-        probs = table[cat, g]
+        age_group = np.where(age < 12, 0, np.where(age < 16, 1, 2))
+        probs = table[cat, age_group]
         nxt = (rng.random(idx.size)[:, None] > np.cumsum(probs, axis=1)).sum(axis=1)
         nxt = np.minimum(nxt, SUP)
         nxt = np.where(to_adopt, PFA, nxt)
         idx, start, cat = idx[going], seg_end[going], nxt[going]
     segs = pd.concat(rows, ignore_index=True).sort_values(["period_id", "start"]).reset_index(drop=True)
     return segs
-
-
 
 
 def _codes_for(
@@ -166,7 +163,9 @@ def _codes_for(
     return place, prov, urn
 
 
-def episodes_of(rng: np.random.Generator, p: CountyParameters, periods: pd.DataFrame, segs: pd.DataFrame) -> pd.DataFrame:
+def episodes_of(
+    rng: np.random.Generator, p: CountyParameters, periods: pd.DataFrame, segs: pd.DataFrame
+) -> pd.DataFrame:
     per = periods.set_index("period_id")
     pid = segs["period_id"].to_numpy()
     start = segs["start"].to_numpy("datetime64[ns]")

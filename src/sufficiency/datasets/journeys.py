@@ -11,8 +11,6 @@ from .parameters import AGF, DAY, EXR, INR, SUP, CountyParameters
 __all__ = ["first_entries", "re_entries"]
 
 
-
-
 def _years_since_2015(dates: np.ndarray) -> np.ndarray:
     return (dates - np.datetime64("2015-01-01")) / np.timedelta64(1, "D") / 365.25
 
@@ -144,8 +142,8 @@ def _draw_period(rng: np.random.Generator, p: CountyParameters, frame: pd.DataFr
     route[at18] = "at18"
     # pandemic: court-based exits delayed
     court = np.isin(route, ["adoption", "sgo", "cao"])
-    lo, hi = np.datetime64(p.pandemic[0]), np.datetime64(p.pandemic[1])
-    delayed = court & (end >= lo) & (end <= hi)
+    pandemic_start, pandemic_end = np.datetime64(p.pandemic[0]), np.datetime64(p.pandemic[1])
+    delayed = court & (end >= pandemic_start) & (end <= pandemic_end)
     end = np.where(delayed, np.minimum(end + rng.integers(30, 120, n) * DAY, eighteen - DAY), end)
     for since, until, share, mean_days in p.slow_exits:
         slow = ~at18 & ~uasc & (end >= np.datetime64(since)) & (end <= np.datetime64(until)) & (rng.random(n) < share)

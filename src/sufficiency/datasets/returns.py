@@ -9,6 +9,8 @@ import pandas as pd
 
 from ..common import schema as S
 
+__all__ = ["write_returns"]
+
 _EPISODE_COLUMNS = [
     "CHILD",
     "DECOM",

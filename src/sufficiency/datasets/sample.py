@@ -10,6 +10,8 @@ import pandas as pd
 from ..ingest.returns import SSDA903Data, read_ssda903
 from ..published.readers import read_published, read_published_placements, read_published_spend
 
+__all__ = ["load_published", "load_published_placements", "load_published_spend", "load_sample", "sample_path"]
+
 
 def sample_path() -> Path:
     """Folder holding the bundled sample returns.

@@ -28,12 +28,14 @@ their 18th birthday. Settings no figure pins down are marked as assumptions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..common import schema as S
+from ..common.dates import DateLike
 from ..ingest.taxonomy import ordered_categories
 from .episodes import children_of, episodes_of, placement_spells, true_placements, truncate_returns
 from .journeys import first_entries, re_entries
@@ -78,7 +80,7 @@ class SimulatedCounty:
     coverage_start: pd.Timestamp
     censor_date: pd.Timestamp
 
-    def true_stock(self, dates: object, *, by: tuple[str, ...] = ("placement",)) -> pd.DataFrame:
+    def true_stock(self, dates: Iterable[DateLike] | DateLike, *, by: tuple[str, ...] = ("placement",)) -> pd.DataFrame:
         """Children in care at the end of each date, counted day by day from :attr:`placements`.
 
         Parameters
@@ -97,7 +99,8 @@ class SimulatedCounty:
             ``by=("placement",)`` every category the county used appears at
             every date (zeros included), in the taxonomy's order.
         """
-        days = pd.DatetimeIndex(pd.to_datetime([dates] if isinstance(dates, (str, pd.Timestamp)) else list(dates)))
+        asked = [dates] if isinstance(dates, str) or not isinstance(dates, Iterable) else list(dates)
+        days = pd.DatetimeIndex(pd.to_datetime(asked))
         spells = self.placements
         start = spells["start"].to_numpy("datetime64[ns]")
         end = spells["end"].fillna(self.censor_date + pd.Timedelta(days=1)).to_numpy("datetime64[ns]")

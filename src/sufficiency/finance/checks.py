@@ -30,14 +30,14 @@ def _require(table: object, columns: Sequence[str], where: str, what: str) -> tu
     if not isinstance(table, pd.DataFrame):
         raise SchemaError(f"{what} must be a DataFrame, not {type(table).__name__}", file=where, rule="not_a_table")
     spelled = next((a for a in S.PLACEMENT_ALIASES if a in table.columns), S.PLACEMENT)
-    table = with_placement_column(table, where=where)
+    frame = with_placement_column(table, where=where)
     for col in columns:
-        if col not in table.columns:
-            found = ", ".join(map(str, table.columns)) or "none"
+        if col not in frame.columns:
+            found = ", ".join(map(str, frame.columns)) or "none"
             raise SchemaError(
                 f"{what} need a {col!r} column (found: {found})", file=where, column=col, rule="missing_column"
             )
-    return table.reset_index(drop=True), spelled
+    return frame.reset_index(drop=True), spelled
 
 
 def _numbers(
@@ -58,7 +58,9 @@ def _numbers(
         problem, rule = None, "out_of_range"
         if pd.isna(v):
             blank = pd.isna(raw.iloc[i]) or str(raw.iloc[i]).strip() == ""
-            problem, rule = ("is missing", "missing_value") if blank else (f"{raw.iloc[i]!r} is not a number", "not_a_number")
+            problem, rule = (
+                ("is missing", "missing_value") if blank else (f"{raw.iloc[i]!r} is not a number", "not_a_number")
+            )
         elif low is not None and v < low:
             problem = f"{raw.iloc[i]!r} is below {low:g}"
         elif high is not None and v > high:
@@ -154,9 +156,7 @@ def check_unit_costs(
             )
         years.append(financial_year_label(year))
     source = table[S.SOURCE].fillna("").astype(str) if S.SOURCE in table.columns else ""
-    out = pd.DataFrame(
-        {S.PLACEMENT: cats, S.ROUTE: routes, S.WEEKLY_COST: cost, S.PRICE_YEAR: years, S.SOURCE: source}
-    )
+    out = pd.DataFrame({S.PLACEMENT: cats, S.ROUTE: routes, S.WEEKLY_COST: cost, S.PRICE_YEAR: years, S.SOURCE: source})
     _refuse_duplicates(out, [S.PLACEMENT, S.ROUTE], where, lines, "price", S.ROUTE)
     return out
 

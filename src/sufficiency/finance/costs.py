@@ -250,8 +250,8 @@ def assemble(
         if varied and pr.pools:
             yearly_cost = yearly_cost * fee_factors(pr, months.labels, yearly_days, seed)
         yearly_parts.append((yearly_days, yearly_cost))
-    days_total = sum(d for d, _ in yearly_parts)
-    cost_total = sum(c for _, c in yearly_parts)
+    days_total = np.sum([d for d, _ in yearly_parts], axis=0)
+    cost_total = np.sum([c for _, c in yearly_parts], axis=0)
     all_days = days_total.sum(axis=0)
     paid = np.divide(cost_total.sum(axis=0) * DAYS_PER_WEEK, all_days, out=pr.weekly(months.fy), where=all_days > 0)
     return CostProjection(

@@ -14,6 +14,7 @@ __all__ = ["fee_factors"]
 #: Bootstrap draws kept per path, year and cell; larger numbers of child-years use the normal approximation.
 _FEE_DRAWS = 200
 
+
 def fee_factors(pr: Pricing, years: Sequence[str], child_days: np.ndarray, seed: int | None) -> np.ndarray:
     """Each path's mean fee relative to the pool's mean, for cells priced from fees.
 

@@ -34,7 +34,10 @@ from ..common.errors import SchemaError
 from ..counts.pieces import episodes_of
 from ..ingest.files import read_named_table
 from ..ingest.quality import QualityLog, summarise_quality, warn_about
+from ..ingest.returns import EpisodesLike
 from .tables import normalise_routes
+
+__all__ = ["FEE_COLUMNS", "RECENT_MONTHS", "PlacementFees", "check_placement_costs", "fee_year", "read_placement_costs"]
 
 #: Column names understood in a placement cost file, with the other spellings accepted.
 FEE_COLUMNS = {
@@ -117,7 +120,7 @@ class PlacementFees:
         return summarise_quality(self.quality)
 
 
-def read_placement_costs(path: str | Path, data: object | None = None, *, warn: bool = True) -> PlacementFees:
+def read_placement_costs(path: str | Path, data: EpisodesLike | None = None, *, warn: bool = True) -> PlacementFees:
     """Read a placement cost file (CSV or ``.xlsx``) and link it to the SSDA903 episodes.
 
     Parameters
@@ -149,7 +152,7 @@ def read_placement_costs(path: str | Path, data: object | None = None, *, warn: 
 
 def check_placement_costs(
     table: pd.DataFrame,
-    data: object | None = None,
+    data: EpisodesLike | None = None,
     *,
     where: str = "<placement costs>",
     lines: Sequence[int] | None = None,

@@ -31,6 +31,8 @@ from ..common import schema as S
 from .costs import CostProjection
 from .months import DAYS_PER_WEEK
 
+__all__ = ["EFFECTS", "cost_pressure", "pressure_draws"]
+
 EFFECTS = ("volume", "price", "mix", "total")
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from ..common import schema as S
@@ -101,7 +102,7 @@ class Prices:
         known = set(taxonomy_categories()["category"]) | set(categories) | set(extra_categories)
         costs = check_unit_costs(default_unit_costs() if self.unit_costs is None else self.unit_costs, known=known)
         shares = None if self.route_shares is None else check_route_shares(self.route_shares, known=known)
-        pools = {}
+        pools: dict[tuple[str, str], np.ndarray] = {}
         if self.fees is not None:
             costs, pools = _priced_by_fees(costs, self.fees)
             if shares is None:
@@ -162,13 +163,11 @@ def as_prices(
     return Prices(unit_costs=unit_costs, inflation=inflation, route_shares=route_shares, fees=fees)
 
 
-def _priced_by_fees(
-    costs: pd.DataFrame, fees: PlacementFees
-) -> tuple[pd.DataFrame, dict[tuple[str, str], object]]:
+def _priced_by_fees(costs: pd.DataFrame, fees: PlacementFees) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
     """Unit costs with every cell that has recent fees priced at their mean; the fees of those cells."""
     recent = fees.recent()
     label = financial_year_label(fee_year(fees))
-    pools = {}
+    pools: dict[tuple[str, str], np.ndarray] = {}
     rows = []
     for (cat, route), group in recent.groupby([S.PLACEMENT, S.ROUTE]):
         pools[(cat, route)] = group["net_weekly"].to_numpy(dtype=float)
@@ -189,9 +188,7 @@ def _priced_by_fees(
     return pd.concat([kept, from_fees], ignore_index=True), pools
 
 
-def _chosen_shares(
-    categories: Sequence[str], costs: pd.DataFrame, shares: pd.DataFrame | None
-) -> pd.DataFrame | None:
+def _chosen_shares(categories: Sequence[str], costs: pd.DataFrame, shares: pd.DataFrame | None) -> pd.DataFrame | None:
     """Each category's shares: given (or from the fees), else the defaults where the category prices their routes."""
     defaults = default_route_shares()
     chosen = []

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
-from ..common.dates import financial_year_of, year_ending_march
+from ..common.dates import DateLike, financial_year_of, year_ending_march
 from ..common.errors import SchemaError
 from .tables import ANY_ROUTE, ROUTES, normalise_route
 
@@ -76,7 +76,9 @@ def price_lookup(
     year = np.zeros((len(categories), len(routes)), dtype=int)
     exact = {
         (c, r): (float(w), p)
-        for c, r, w, p in zip(unit_costs[S.PLACEMENT], unit_costs[S.ROUTE], unit_costs[S.WEEKLY_COST], unit_costs[S.PRICE_YEAR])
+        for c, r, w, p in zip(
+            unit_costs[S.PLACEMENT], unit_costs[S.ROUTE], unit_costs[S.WEEKLY_COST], unit_costs[S.PRICE_YEAR]
+        )
     }
     for i, c in enumerate(categories):
         for j, r in enumerate(routes):
@@ -142,7 +144,8 @@ def route_split(
             unpriced = [r for r, s in given[c].items() if s > 0 and r not in priced and ANY_ROUTE not in priced]
             if unpriced:
                 raise SchemaError(
-                    f"{c} has a share by route {unpriced[0]!r} but no price for it (priced routes: {', '.join(priced)})",
+                    f"{c} has a share by route {unpriced[0]!r} but no price for it (priced routes: "
+                    f"{', '.join(priced)})",
                     file=where,
                     column=S.ROUTE,
                     rule="no_price",
@@ -172,7 +175,6 @@ def ordered_routes(routes: set[str] | Sequence[str]) -> list[str]:
     """Routes in the order of :data:`ROUTES` and ``"all"``, then others sorted."""
     seen = set(routes)
     return [r for r in (*ROUTES, ANY_ROUTE) if r in seen] + sorted(seen - set(ROUTES) - {ANY_ROUTE})
-
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,7 @@ class Pricing:
         i = self.categories.index(category)
         return [r for j, r in enumerate(self.routes) if self.shares[i, j] > 0]
 
-    def index_from(self, start: object, category: int, years: np.ndarray) -> np.ndarray:
+    def index_from(self, start: DateLike, category: int, years: np.ndarray) -> np.ndarray:
         """Price level of each year relative to the financial year of ``start``, with category ``category``'s inflation.
 
         A new price agreed at ``start`` (a scenario's) moves with it.

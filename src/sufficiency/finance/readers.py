@@ -56,7 +56,9 @@ def read_inflation(path: str | Path) -> pd.DataFrame:
     SchemaError
     """
     frame, lines = read_named_table(path, (S.PLACEMENT, S.ANNUAL_RATE))
-    return check_inflation(frame, where=str(path), lines=lines)  # type: ignore[return-value]
+    checked = check_inflation(frame, where=str(path), lines=lines)
+    assert isinstance(checked, pd.DataFrame)  # a table was read, so a table comes back
+    return checked
 
 
 def read_route_shares(path: str | Path) -> pd.DataFrame:

@@ -11,6 +11,8 @@ import pandas as pd
 
 from ..common.resources import packaged_table
 
+__all__ = ["LOADER_CLOSED", "code_groups", "code_table", "code_validity"]
+
 #: Reason-ceased code the loader writes when it closes an episode itself and
 #: the true reason was not recorded.
 LOADER_CLOSED = "E99"

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..common import schema as S
@@ -20,6 +19,8 @@ from ..common.dates import year_ending_march
 from ..common.errors import SchemaError
 from ..common.text import map_unique
 from .quality import QualityLog
+
+__all__ = ["NULL_TOKENS", "TABLES", "SourceFile", "discover", "read_named_table", "read_table"]
 
 TABLES = ("header", "episodes", "uasc")
 _TABLE_WORDS = {"header": ("header",), "episodes": ("episode",), "uasc": ("uasc",)}
@@ -48,7 +49,7 @@ class SourceFile:
     path: Path
 
 
-def year_from_name(name: str) -> int | None:
+def _year_from_name(name: str) -> int | None:
     """Read a collection year from a file or folder name.
 
     ``"2015-16"``, ``"2015_16"`` and ``"ssda903_2016"`` all give ``2016``: a
@@ -72,7 +73,7 @@ def year_from_name(name: str) -> int | None:
     return int(years[-1]) if years else None
 
 
-def table_from_name(name: str) -> str | None:
+def _table_from_name(name: str) -> str | None:
     """Guess the SSDA903 table from a file name (``None`` if it says nothing).
 
     Social-worker episode files (``SWEpisodes``, from 2023-24) are not
@@ -122,7 +123,8 @@ def discover(
             year = year_ending_march(key)
             if year is None:
                 raise SchemaError(
-                    f"the key {key!r} is not a collection year: use the year the return ends on (2017) or its span ('2016-17')",
+                    f"the key {key!r} is not a collection year: use the year the return ends on (2017) or its span "
+                    "('2016-17')",
                     file="<mapping of returns>",
                     rule="bad_year",
                 )
@@ -143,11 +145,11 @@ def discover(
                 file=str(root),
                 rule="not_a_folder",
             )
-        subdirs = [d for d in sorted(root.iterdir()) if d.is_dir() and year_from_name(d.name)]
+        subdirs = [d for d in sorted(root.iterdir()) if d.is_dir() and _year_from_name(d.name)]
         for d in subdirs:
-            found += _classify(_files_in(d), year_from_name(d.name), log)  # type: ignore[arg-type]
+            found += _classify(_files_in(d), _year_from_name(d.name), log)  # type: ignore[arg-type]
         for path in _files_in(root):
-            year = year_from_name(path.name)
+            year = _year_from_name(path.name)
             if year is None:
                 log.summary(
                     file=str(path),
@@ -171,7 +173,7 @@ def discover(
 def _classify(paths: list[Path], year: int, log: QualityLog) -> list[SourceFile]:
     out = []
     for path in paths:
-        table = table_from_name(path.name)
+        table = _table_from_name(path.name)
         if table is None:
             table = _table_from_columns(path)
         if table is None:
@@ -301,7 +303,10 @@ def _parse_csv(text: str, name: str, log: QualityLog) -> pd.DataFrame:
                     column="",
                     rule="ragged_row",
                     value=",".join(fields)[:200],
-                    action=f"row dropped ({len(fields)} fields where the column names give {width}); the rest of the file was read",
+                    action=(
+                        f"row dropped ({len(fields)} fields where the column names give {width}); "
+                        "the rest of the file was read"
+                    ),
                     severity="error",
                     removed=True,
                 )
@@ -397,7 +402,7 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
         )
     frame = frame.drop(columns=unnamed)
     names = list(frame.columns)
-    mangled = [c for c in names if re.fullmatch(r"(.+)\.\d+", c) and re.fullmatch(r"(.+)\.\d+", c).group(1) in names]
+    mangled = [c for c in names if (m := re.fullmatch(r"(.+)\.\d+", c)) is not None and m.group(1) in names]
     if frame.columns.duplicated().any() or mangled:
         dup = mangled[0].rsplit(".", 1)[0] if mangled else frame.columns[frame.columns.duplicated()][0]
         raise SchemaError("the column appears more than once", file=name, column=dup, rule="duplicate_column")
@@ -412,7 +417,7 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def read_named_table(path: str | Path, required: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+def read_named_table(path: str | Path, required: Sequence[str]) -> tuple[pd.DataFrame, list[int]]:
     """Read a small user table (CSV or ``.xlsx``) with lower-case column names and every cell as text.
 
     Parameters
@@ -426,7 +431,7 @@ def read_named_table(path: str | Path, required: Sequence[str]) -> tuple[pd.Data
     -------
     frame : pandas.DataFrame
         The table's columns (lower-case, stripped); blank rows dropped.
-    lines : numpy.ndarray
+    lines : list of int
         File line of each row (the column-name line is 1).
 
     Raises
@@ -448,7 +453,7 @@ def read_named_table(path: str | Path, required: Sequence[str]) -> tuple[pd.Data
             row=None if pd.isna(first["row"]) else int(first["row"]),
             rule=str(first["rule"]),
         )
-    lines = frame[S.SOURCE_ROW].to_numpy()
+    lines = [int(line) for line in frame[S.SOURCE_ROW]]
     frame = frame.drop(columns=[S.SOURCE_ROW, S.SOURCE_FILE])
     frame.columns = [c.lower() for c in frame.columns]
     for col in required:

@@ -9,6 +9,8 @@ import pandas as pd
 from ..common import schema as S
 from ..common.errors import DataQualityWarning
 
+__all__ = ["SEVERITIES", "QualityLog", "summarise_quality", "warn_about"]
+
 SEVERITIES = ("info", "warning", "error")
 
 

@@ -17,6 +17,8 @@ from .files import SourceFile, discover, read_table
 from .quality import QualityLog, summarise_quality, warn_about
 from .stacking import build_periods, combine_returns, repair_chains
 
+__all__ = ["EpisodesLike", "SSDA903Data", "read_ssda903"]
+
 
 @dataclass(frozen=True)
 class SSDA903Data:
@@ -202,7 +204,8 @@ def _read_one(item: SourceFile, log: QualityLog) -> pd.DataFrame:
     for col in S.REQUIRED_RAW[item.table]:
         if col not in frame.columns:
             raise SchemaError(
-                f"required {item.table} column is missing (found: {', '.join(c for c in frame.columns if c not in (S.SOURCE_ROW, S.SOURCE_FILE))})",
+                f"required {item.table} column is missing (found: "
+                f"{', '.join(c for c in frame.columns if c not in (S.SOURCE_ROW, S.SOURCE_FILE))})",
                 file=str(item.path),
                 column=col,
                 rule="missing_column",

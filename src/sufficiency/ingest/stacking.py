@@ -16,6 +16,8 @@ from ..common.dates import birthday
 from .codes import LOADER_CLOSED, code_groups
 from .quality import QualityLog
 
+__all__ = ["build_periods", "combine_returns", "repair_chains"]
+
 _CONTENT = [
     S.CHILD_ID,
     S.EPISODE_START,

@@ -16,6 +16,16 @@ from ..common import schema as S
 from ..common.errors import SchemaError
 from ..common.resources import packaged_table
 
+__all__ = [
+    "ANY_PROVIDER",
+    "categories",
+    "categorise",
+    "coarse_map",
+    "coarsen",
+    "default_taxonomy",
+    "ordered_categories",
+]
+
 #: Provider value in a mapping row that matches any provider.
 ANY_PROVIDER = "*"
 

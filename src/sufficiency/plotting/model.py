@@ -99,8 +99,7 @@ def rates(fitted: FittedModel, *, to: str = "exit", ax: Any = None) -> Any:
     ax.set_xticks(np.arange(grid.shape[1]), [str(a) for a in grid.columns])
     ax.set_xlabel("age [years]")
     ax.set_ylabel("placement")
-    ax.set_title(
-        f"Hazard of {'leaving care' if to == 'exit' else ('moving or leaving' if to == 'any' else 'moving to ' + readable(to))} [per child-year]"
-    )
+    what = {"exit": "leaving care", "any": "moving or leaving"}.get(to, f"moving to {readable(to)}")
+    ax.set_title(f"Hazard of {what} [per child-year]")
     ax.figure.colorbar(image, ax=ax, label="[per child-year]")
     return ax

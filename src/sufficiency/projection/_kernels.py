@@ -19,6 +19,8 @@ from numba import njit, prange
 
 from ._random import binomial, integer, poisson, substream, uniform
 
+__all__ = ["simulate_paths"]
+
 # keys of the sub-streams (the first part of a key; see module notes)
 _GRID, _CHILD, _ENTRY_COUNT, _ENTRANT = 1, 2, 3, 4
 
@@ -51,7 +53,7 @@ def _take_slots(
 def _adjusted(
     row: np.ndarray, c: int, a: int, m: int, levers: tuple, out: np.ndarray
 ) -> bool:  # pragma: no cover - compiled
-    """Write into ``out`` the transition row of category ``c`` at age ``a`` in month ``m`` with a scenario's hazard levers applied.
+    """Write into ``out`` the row of category ``c`` at age ``a`` in month ``m``, with a scenario's hazard levers.
 
     ``levers`` is (from, to, ages, factor, weight): lever ``l`` scales the
     probability of moving from ``from[l]`` to ``to[l]`` (the last state
@@ -194,7 +196,7 @@ def _destination(row: np.ndarray, c: int, u: float) -> int:  # pragma: no cover 
 #: Columns of the recent-entrant arrays (one row per child): ``aged_at`` is the
 #: step of a birthday already counted at entry (-1 if none), ``key`` the
 #: child's sub-stream key.
-RECENT_COLUMNS = ("category", "age", "slot", "months", "aged_at", "key")
+_RECENT_COLUMNS = ("category", "age", "slot", "months", "aged_at", "key")
 
 
 @njit(cache=True)
@@ -246,7 +248,7 @@ def simulate_paths(
         age, birthday slot) [children].
     recent0 : numpy.ndarray
         Children in care under ``W`` months at the start, one row each (see
-        ``RECENT_COLUMNS``).
+        ``_RECENT_COLUMNS``).
     birthday_cdf : numpy.ndarray
         (age, k) cumulative share of entrants whose next birthday is ``k``
         months after the entry month (k = 0 .. 12; 12 means the birthday came
@@ -298,7 +300,7 @@ def simulate_paths(
     joins = max(followed, 1)  # whole months in care after which a child joins the grid
     n_steps = scale.shape[1]
     n_l = live_c.shape[0]
-    cat, age, slot_col, months_col, aged_col, key_col = 0, 1, 2, 3, 4, 5  # RECENT_COLUMNS
+    cat, age, slot_col, months_col, aged_col, key_col = 0, 1, 2, 3, 4, 5  # _RECENT_COLUMNS
     for s in prange(n_s):
         base = states[s, 0]
         ps = s % step.shape[0]  # the path's draw of the rates (paths share draws in turn)
@@ -309,7 +311,7 @@ def simulate_paths(
             for a in range(n_a):
                 for j in range(n_b):
                     tot[c, a] += x[c, a, j]
-        recent = np.empty((max(64, 2 * recent0.shape[0]), len(RECENT_COLUMNS)), dtype=np.int64)
+        recent = np.empty((max(64, 2 * recent0.shape[0]), len(_RECENT_COLUMNS)), dtype=np.int64)
         n_recent = recent0.shape[0]
         recent[:n_recent] = recent0
         arrived = np.zeros((n_c, n_b), dtype=grid0.dtype)

@@ -15,6 +15,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+__all__ = ["expm_many", "products"]
+
 _TAYLOR_DEGREE = 8
 _TARGET_NORM = 0.125
 

@@ -27,6 +27,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+__all__ = ["binomial", "gamma", "gamma_draws", "integer", "normal", "poisson", "streams", "substream", "uniform"]
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -46,7 +48,7 @@ def streams(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 @njit(cache=True, inline="always")
-def next_u64(state: np.ndarray) -> np.uint64:  # pragma: no cover - compiled
+def _next_u64(state: np.ndarray) -> np.uint64:  # pragma: no cover - compiled
     """Advance ``state`` and return 64 random bits (SplitMix64)."""
     z = state[0] + _GOLDEN
     state[0] = z
@@ -78,7 +80,7 @@ def substream(base: np.uint64, a: int, b: int, c: int) -> np.uint64:  # pragma: 
 @njit(cache=True, inline="always")
 def uniform(state: np.ndarray) -> float:  # pragma: no cover - compiled
     """Uniform on [0, 1)."""
-    return float(next_u64(state) >> _S11) * _TWO_53
+    return float(_next_u64(state) >> _S11) * _TWO_53
 
 
 @njit(cache=True, inline="always")

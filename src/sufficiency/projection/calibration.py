@@ -57,7 +57,9 @@ class HorizonCalibration:
             {
                 "months": self.months.astype(int),
                 "spread_factor": self.spread,
-                "forecasts": pd.array(self.forecasts if self.forecasts is not None else [None] * len(self.months), dtype="Int64"),
+                "forecasts": pd.array(
+                    self.forecasts if self.forecasts is not None else [None] * len(self.months), dtype="Int64"
+                ),
                 "source": self.source,
             }
         )

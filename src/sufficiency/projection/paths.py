@@ -84,7 +84,8 @@ def run_stream(
 def _draw_rates(
     fitted: FittedModel, rng: np.random.Generator, n_sims: int, parameter_uncertainty: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each simulation's generator (S, band, age, K, K), entry rates (S, age, category) [1/day] and trends (S, age band) [1/year]."""
+    """Each simulation's generator (S, band, age, K, K), entry rates (S, age, category) [1/day] and trends (S, age "
+    "band) [1/year]."""
     if not parameter_uncertainty:
         q_mean = fitted.generator()
         return (
@@ -123,7 +124,8 @@ def _entry_scale(
     rng: np.random.Generator,
     parameter_uncertainty: bool,
 ) -> np.ndarray:
-    """Multipliers of the entry rates by (simulation, step, age band): trend, population, level walk and monthly shock."""
+    """Multipliers of the entry rates by (simulation, step, age band): trend, population, level walk and monthly "
+    "shock."""
     n_sims, n_steps = trend.shape[0], len(dates) - 1
     mult = entry_multiplier(fitted, dates, trend)
     if parameter_uncertainty and fitted.entry_level_drift > 0:

@@ -35,6 +35,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from ..common.dates import DateLike
 from ..rates.fitted import FittedModel
 from .calibration import HorizonCalibration
 from .calibration import calibrate as calibrate_paths
@@ -57,8 +58,8 @@ def _month_ends(start: pd.Timestamp, end: pd.Timestamp | None, horizon: int | No
 def project(
     fitted: FittedModel,
     *,
-    start: object | None = None,
-    end: object | None = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     horizon: int | None = None,
     n_sims: int = 1000,
     seed: int | None = None,
@@ -218,7 +219,7 @@ def _run_streams(
 
 
 def projection_dates(
-    fitted: FittedModel, *, start: object | None, end: object | None, horizon: int | None, n_sims: int
+    fitted: FittedModel, *, start: DateLike | None, end: DateLike | None, horizon: int | None, n_sims: int
 ) -> pd.DatetimeIndex:
     """Check a projection request and return its count dates: the start, then each month end.
 
@@ -241,11 +242,13 @@ def projection_dates(
     start_ts = pd.Timestamp(start) if start is not None else fitted.data_end
     if start_ts > fitted.data_end:
         raise ValueError(
-            f"start {start_ts.date()} is after the end of the data ({fitted.data_end.date()}): the stock is known only up to then"
+            f"start {start_ts.date()} is after the end of the data ({fitted.data_end.date()}): the stock is known "
+            "only up to then"
         )
     if start_ts < fitted.data_start:
         raise ValueError(
-            f"start {start_ts.date()} is before the data begin ({fitted.data_start.date()}): the stock is not known then"
+            f"start {start_ts.date()} is before the data begin ({fitted.data_start.date()}): the stock is not known "
+            "then"
         )
     if end is not None and pd.Timestamp(end) < start_ts:
         raise ValueError(f"end {pd.Timestamp(end).date()} is before start {start_ts.date()}")

@@ -10,7 +10,7 @@ __all__ = ["NTS_SHARE", "uasc_quota_arrivals", "with_arrivals"]
 
 
 def with_arrivals(fitted: FittedModel, per_year: float) -> FittedModel:
-    """The model with its entries scaled to ``per_year`` arrivals [children/year], keeping their mix by age and placement.
+    """The model with its entries scaled to ``per_year`` arrivals [children/year], their mix by age and placement kept.
 
     Parameters
     ----------
@@ -35,7 +35,8 @@ def with_arrivals(fitted: FittedModel, per_year: float) -> FittedModel:
         if per_year == 0:
             return fitted
         raise ValueError(
-            "no unaccompanied child entered care in the entry window, so there is no mix of ages and placements to give arrivals"
+            "no unaccompanied child entered care in the entry window, so there is no mix of ages and placements to "
+            "give arrivals"
         )
     return replace(fitted, entries=fitted.entries * (per_year / now))
 
@@ -78,7 +79,8 @@ def uasc_quota_arrivals(fitted: FittedModel, child_population: float, *, share: 
     sub = fitted.uasc
     if sub is None or sub.entries.sum() <= 0:
         raise ValueError(
-            "the model has no unaccompanied children fitted apart with entries in the window: fit with uasc='separate' on returns that flag them"
+            "the model has no unaccompanied children fitted apart with entries in the window: fit with "
+            "uasc='separate' on returns that flag them"
         )
     window_days = (sub.reference[1] - sub.reference[0]).days + 1
     mean_in_care = sub.exposure.sum() / window_days  # children in care, on average over the window

@@ -15,10 +15,21 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "PointForecaster",
+    "Setup",
+    "backtest_forecasts",
+    "coverage",
+    "empirical_intervals",
+    "forecast_with_intervals",
+    "log_errors",
+]
+
 #: Point forecasts from one origin year: ``la_code``, the group keys, ``h``, ``year``, ``point`` [children].
 PointForecaster = Callable[[int], pd.DataFrame]
 #: What a forecast made at an origin with one method needs: its point forecaster (of the data visible at the
-#: origin), the outcomes known then (``la_code``, keys, ``year``, ``actual``) and the earlier origins to learn errors from.
+#: origin), the outcomes known then (``la_code``, keys, ``year``, ``actual``) and the earlier origins to learn
+#: errors from.
 Setup = Callable[[str, int], tuple[PointForecaster, pd.DataFrame, Sequence[int]]]
 
 

@@ -24,6 +24,8 @@ from .empirical import PointForecaster, Setup, backtest_forecasts, coverage, for
 from .reorganisations import with_predecessors
 from .totals import point_forecasts
 
+__all__ = ["MIX_METHODS", "backtest_published_placements", "forecast_published_placements"]
+
 MIX_METHODS = ("share", "naive")
 
 
@@ -37,7 +39,7 @@ def _latest(placements: pd.DataFrame, origin: int) -> pd.DataFrame:
     return latest.assign(total=total)[["la_code", "placement", "year", "children", "total"]]
 
 
-def mix_point_forecasts(
+def _mix_point_forecasts(
     table: pd.DataFrame,
     placements: pd.DataFrame,
     *,
@@ -105,7 +107,7 @@ def _setup(table: pd.DataFrame, placements: pd.DataFrame, *, horizon: int, dampi
             totals = with_predecessors(totals)
         earlier = [o for o in sorted(groups["year"].unique()) if o < origin]
         return (
-            (lambda o: mix_point_forecasts(totals, groups, origin=o, horizon=horizon, method=method, damping=damping)),
+            (lambda o: _mix_point_forecasts(totals, groups, origin=o, horizon=horizon, method=method, damping=damping)),
             _actual(groups),
             earlier,
         )

@@ -12,12 +12,21 @@ from ..common.errors import SchemaError
 from ..common.resources import packaged_table
 from ..ingest.files import read_named_table
 
+__all__ = [
+    "PUBLISHED_PLACEMENT_GROUPS",
+    "SPEND_LINES",
+    "read_published",
+    "read_published_placements",
+    "read_published_spend",
+]
+
 _REQUIRED = ("la_code", "la_name", "year", "cla_31_march")
 _NUMERIC = ("cla_31_march", "starts", "ceases", "population_0_17")
 
 
 def _years(labels: pd.Series, lines: pd.Series, name: str) -> pd.Series:
-    """Years ending 31 March from labels such as ``2011``, ``"2010-11"`` or ``"201011"``; a SchemaError naming the first bad row."""
+    """Years ending 31 March from labels such as ``2011``, ``"2010-11"`` or ``"201011"``; a SchemaError naming the "
+    "first bad row."""
     distinct = {label: year_ending_march(label) for label in labels.unique()}
     year = labels.map(distinct)
     bad = year.isna()

@@ -18,6 +18,8 @@ import pandas as pd
 
 from ..common.resources import packaged_table
 
+__all__ = ["predecessor_weights", "reorganisations", "with_predecessors"]
+
 _COLUMNS = ("cla_31_march", "starts", "ceases", "population_0_17")
 
 

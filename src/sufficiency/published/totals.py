@@ -37,6 +37,15 @@ import pandas as pd
 from .empirical import PointForecaster, Setup, backtest_forecasts, coverage, forecast_with_intervals
 from .reorganisations import with_predecessors
 
+__all__ = [
+    "COMBINED",
+    "PUBLISHED_METHODS",
+    "backtest_published",
+    "forecast_published",
+    "point_forecasts",
+    "starts_drift",
+]
+
 PUBLISHED_METHODS = ("naive", "trend", "damped", "stock_flow", "combined")
 #: The methods :func:`point_forecasts`' ``combined`` averages, with equal weights.
 COMBINED = ("naive", "damped", "stock_flow")
@@ -158,13 +167,15 @@ def _stock_flow(past: pd.DataFrame, stock: pd.DataFrame, origin: int, horizon: i
 
 
 def _actual(table: pd.DataFrame) -> pd.DataFrame:
-    """Published outcomes (not those estimated for a reorganised council's earlier years): ``la_code``, ``year``, ``actual``."""
+    """Published outcomes (not those estimated for a reorganised council's earlier years): ``la_code``, ``year``, "
+    "``actual``."""
     published = table[~table["estimated"].to_numpy(bool)] if "estimated" in table.columns else table
     return published[["la_code", "year", "cla_31_march"]].dropna().rename(columns={"cla_31_march": "actual"})
 
 
 def _setup(table: pd.DataFrame, *, horizon: int, damping: float, reorganised: bool) -> Setup:
-    """Forecasts of ``table`` at an origin use only the years visible then (reorganised councils' history rebuilt from them)."""
+    """Forecasts of ``table`` at an origin use only the years visible then (reorganised councils' history rebuilt "
+    "from them)."""
 
     def setup(method: str, origin: int) -> tuple[PointForecaster, pd.DataFrame, list[int]]:
         visible = table[table["year"] <= origin]

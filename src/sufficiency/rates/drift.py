@@ -16,8 +16,10 @@ from ..common.ages import band_index
 from ..counts.flows import Flows
 from .entries import in_states
 
+__all__ = ["LEVEL_DRIFT_PRIOR", "LEVEL_DRIFT_PRIOR_WEIGHT", "drifts", "level_drift"]
 
-def extra_spread(counts: np.ndarray, expected: np.ndarray) -> float:
+
+def _extra_spread(counts: np.ndarray, expected: np.ndarray) -> float:
     """Method-of-moments spread of log rates beyond Poisson noise, pooled over groups.
 
     ``counts`` and ``expected`` are (group, year); Var(n) = m + sigma^2 m^2.
@@ -48,7 +50,8 @@ def level_drift(totals: np.ndarray, dispersion: float) -> float:
 
 
 def drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> tuple[float, float, float]:
-    """Yearly drift of entry composition, of the entry level and of hazards (see :class:`sufficiency.rates.FittedModel`)."""
+    """Yearly drift of entry composition, of the entry level and of hazards (see "
+    ":class:`sufficiency.rates.FittedModel`)."""
     band = band_index()
     table = in_states(fl.table, cats)
     if table.empty:
@@ -73,12 +76,12 @@ def drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> 
     # composition: each group's share of the year's total entries (the total's own changes are the trend's)
     e = entries[:, :, full].reshape(-1, len(full))
     share = e.sum(axis=1, keepdims=True) / max(e.sum(), 1.0)
-    entry_drift = extra_spread(e, share * e.sum(axis=0)[None, :])
+    entry_drift = _extra_spread(e, share * e.sum(axis=0)[None, :])
     x, o = exposure[:, full], out[:, full]
     rate = np.divide(o.sum(axis=1), x.sum(axis=1), out=np.zeros(len(cats)), where=x.sum(axis=1) > 0)
-    hazard_drift = extra_spread(o, rate[:, None] * x)
+    hazard_drift = _extra_spread(o, rate[:, None] * x)
     # the level: consecutive whole years, oldest first
-    run = []
+    run: list[int] = []
     while len(run) in full:  # years back 0, 1, 2, ... while whole
         run.append(len(run))
     run = run[::-1]

@@ -13,6 +13,8 @@ from ..common.ages import AGES, DFE_AGE_BANDS, band_index
 from ..common.dates import age_at, birthday
 from ..counts.flows import Flows
 
+__all__ = ["BIRTHDAY_PRIOR", "EntryFit", "entry_birthdays", "fit_entries", "in_states"]
+
 
 @dataclass(frozen=True)
 class EntryFit:
@@ -75,10 +77,10 @@ def fit_entries(
     month_days = pd.Series((ends.to_numpy() - periods.to_numpy()) / np.timedelta64(1, "D") + 1, index=periods)
     days = float((month_days * weight_of).sum())
     monthly = fl.table.groupby(S.PERIOD_START)[S.ENTRIES].sum().reindex(periods)
-    trend, trend_se, dispersion = poisson_trend(monthly, end, with_trend=with_trend)
-    by_band = monthly_entries_by_band(fl, periods)  # (months, bands)
+    trend, trend_se, dispersion = _poisson_trend(monthly, end, with_trend=with_trend)
+    by_band = _monthly_entries_by_band(fl, periods)  # (months, bands)
     if with_trend:
-        band_trend, band_se = band_trends(by_band, periods, end, trend, trend_se, dispersion)
+        band_trend, band_se = _band_trends(by_band, periods, end, trend, trend_se, dispersion)
     else:
         band_trend, band_se = np.zeros(by_band.shape[1]), np.zeros(by_band.shape[1])
     centre = ((periods + pd.Timedelta(days=14)) - end).days.to_numpy(dtype=float) / 365.25
@@ -126,7 +128,7 @@ def entry_birthdays(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timesta
     return (counts + BIRTHDAY_PRIOR * prior) / (counts.sum(axis=1, keepdims=True) + BIRTHDAY_PRIOR)
 
 
-def monthly_entries_by_band(fl: Flows, periods: pd.DatetimeIndex) -> np.ndarray:
+def _monthly_entries_by_band(fl: Flows, periods: pd.DatetimeIndex) -> np.ndarray:
     """Entries by (month, DfE age band) of age at entry, for the months in ``periods``."""
     table = fl.table[fl.table[S.AGE].notna()]
     table = table[table[S.AGE].astype(int) < len(AGES)]
@@ -138,7 +140,7 @@ def monthly_entries_by_band(fl: Flows, periods: pd.DatetimeIndex) -> np.ndarray:
     return out
 
 
-def band_trends(
+def _band_trends(
     by_band: np.ndarray,
     periods: pd.DatetimeIndex,
     end: pd.Timestamp,
@@ -175,7 +177,7 @@ def band_trends(
     return out, out_se
 
 
-def poisson_trend(monthly: pd.Series, end: pd.Timestamp, *, with_trend: bool) -> tuple[float, float, float]:
+def _poisson_trend(monthly: pd.Series, end: pd.Timestamp, *, with_trend: bool) -> tuple[float, float, float]:
     """Quasi-Poisson fit of monthly entries.
 
     Returns the log-linear trend [1/year] and its standard error (zeros

@@ -43,7 +43,9 @@ def duration_labels(durations: Sequence[int]) -> list[str]:
         return f"{m // 12} year{'s' if m >= 24 else ''}" if m % 12 == 0 else f"{m} months"
 
     labels = []
-    for lo, hi in pairwise([*durations, None]):
+    bounds: list[int | None] = [*durations, None]
+    for lo, hi in pairwise(bounds):
+        assert lo is not None
         if hi is None:
             labels.append("any time" if lo == 0 else f"{months(lo)} and over")
         elif lo == 0:

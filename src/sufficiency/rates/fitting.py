@@ -37,9 +37,11 @@ import pandas as pd
 
 from ..common import schema as S
 from ..common.ages import TIME_IN_CARE_BANDS
+from ..common.dates import DateLike
 from ..common.errors import SchemaError
 from ..counts.flows import flows
 from ..counts.pieces import episodes_of
+from ..ingest.returns import EpisodesLike
 from ..ingest.taxonomy import ordered_categories
 from .drift import drifts
 from .entries import fit_entries
@@ -73,6 +75,7 @@ def _check_durations(durations: Sequence[int] | None) -> tuple[int, ...]:
         )
     return out
 
+
 #: Default length of the reference window [years].
 DEFAULT_REFERENCE_YEARS = 5.0
 
@@ -97,9 +100,9 @@ def default_reference(
 
 
 def fit(
-    data: object,
+    data: EpisodesLike,
     *,
-    reference: tuple[object, object] | None = None,
+    reference: tuple[DateLike, DateLike] | None = None,
     entry_years: float | None = DEFAULT_ENTRY_YEARS,
     categories: Sequence[str] | None = None,
     prior_days: float = 180.0,
@@ -209,8 +212,10 @@ def fit(
         raise ValueError(f"reference window ends {end.date()} after the data ({data_end.date()})")
     if (end - start).days + 1 < MIN_WINDOW_DAYS:
         raise SchemaError(
-            f"the reference window {start.date()} to {end.date()} covers {max((end - start).days + 1, 0)} days of data; "
-            f"fitting needs at least {MIN_WINDOW_DAYS} days (the data run from {data_start.date()} to {data_end.date()})",
+            f"the reference window {start.date()} to {end.date()} covers {max((end - start).days + 1, 0)} days of "
+            "data; "
+            f"fitting needs at least {MIN_WINDOW_DAYS} days (the data run from {data_start.date()} to "
+            f"{data_end.date()})",
             file="<episodes>",
             rule="too_little_data",
         )
@@ -281,7 +286,8 @@ def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None
     )
     if require and counts.exposure.sum() <= 0:
         raise SchemaError(
-            f"no child with a known date of birth was in care between {start.date()} and {end.date()}: there is nothing to fit rates from",
+            f"no child with a known date of birth was in care between {start.date()} and {end.date()}: there is "
+            "nothing to fit rates from",
             file="<episodes>",
             rule="too_little_data",
         )

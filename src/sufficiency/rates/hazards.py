@@ -20,6 +20,8 @@ from ..common.dates import birthday
 from ..counts.flows import Flows
 from ..counts.pieces import period_began
 
+__all__ = ["HazardCounts", "count_hazards"]
+
 
 @dataclass(frozen=True)
 class HazardCounts:
@@ -96,8 +98,8 @@ def count_hazards(
     idx, value, kept = _cells(mv, mv[S.COUNT], c_idx, durations, weight_of, prefix="from_")
     np.add.at(moves, idx + (kept["to_" + S.PLACEMENT].map(c_idx).to_numpy(dtype=np.int64),), value)
     flat = (n_c * n_d, n_a)
-    move_prior = shrink_prior(moves.reshape(flat + (n_c,)), exposure.reshape(flat), prior_days).reshape(moves.shape)
-    exit_prior = shrink_prior(exits.reshape(flat), exposure.reshape(flat), prior_days).reshape(exits.shape)
+    move_prior = _shrink_prior(moves.reshape(flat + (n_c,)), exposure.reshape(flat), prior_days).reshape(moves.shape)
+    exit_prior = _shrink_prior(exits.reshape(flat), exposure.reshape(flat), prior_days).reshape(exits.shape)
     return HazardCounts(exposure=exposure, moves=moves, exits=exits, move_prior=move_prior, exit_prior=exit_prior)
 
 
@@ -133,7 +135,7 @@ def _cells(
     return cells, weighted, frame
 
 
-def shrink_prior(events: np.ndarray, exposure: np.ndarray, prior_days: float) -> np.ndarray:
+def _shrink_prior(events: np.ndarray, exposure: np.ndarray, prior_days: float) -> np.ndarray:
     """Prior means by (category, age[, destination]) from band and all-age pools.
 
     ``events`` has shape (C, A, ...) and ``exposure`` (C, A).

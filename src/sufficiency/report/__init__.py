@@ -1,4 +1,4 @@
-"""The report (a leaf): every result of the library chosen, formatted and written as a page, a workbook, charts and CSVs.
+"""The report (a leaf): the library's results chosen, formatted and written as a page, workbook, charts and CSVs.
 
 With :mod:`sufficiency.cli`, the only code that writes files. The run is
 :func:`~sufficiency.report.analysis.analyse` (a typed

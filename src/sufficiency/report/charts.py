@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,7 @@ def charts(a: Analysis) -> dict[str, bytes]:
 
     out = {}
 
-    def save(name: str, draw: Callable[[], object]) -> None:
+    def save(name: str, draw: Callable[[], Any]) -> None:
         axes = draw()
         figure = (np.ravel(axes)[0] if isinstance(axes, np.ndarray) else axes).figure
         buffer = io.BytesIO()
@@ -38,18 +39,14 @@ def charts(a: Analysis) -> dict[str, bytes]:
     save("demand_by_age", lambda: plotting.demand_by_age(p))
     save("spend_by_year", lambda: plotting.costs_by_year(a.costs))
     if a.pressure is not None:
-        save(
-            "cost_pressure", lambda: plotting.cost_pressure(a.costs, a.costs.financial_years[0], a.target_year)
-        )
-    if a.scores is not None:
-        save("scenarios", lambda: plotting.scenarios(a.scores))
-    if a.gap is not None:
-        save("sufficiency_gap", lambda: plotting.sufficiency_gap(a.gap))
-    if a.accuracy is not None:
-        save(
-            "accuracy",
-            lambda: plotting.backtest(a.accuracy.rename(columns={"months ahead": "h"}).set_index(["method", "h"])),
-        )
+        save("cost_pressure", lambda: plotting.cost_pressure(a.costs, a.costs.financial_years[0], a.target_year))
+    if (scores := a.scores) is not None:
+        save("scenarios", lambda: plotting.scenarios(scores))
+    if (gap := a.gap) is not None:
+        save("sufficiency_gap", lambda: plotting.sufficiency_gap(gap))
+    if (accuracy := a.accuracy) is not None:
+        table = accuracy.rename(columns={"months ahead": "h"}).set_index(["method", "h"])
+        save("accuracy", lambda: plotting.backtest(table))
     save("flows", lambda: plotting.flows(a.inputs.data))
     save("hazards", lambda: plotting.rates(a.fitted))
     return out

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+__all__ = ["Table", "band", "format_value", "label", "pounds", "suppress", "suppressed"]
 
 #: Kinds of column, for formats: money [£], counts of children (suppressed
 #: below the threshold), other whole numbers (rows, files), shares, numbers.
@@ -75,12 +78,13 @@ def suppress(frame: pd.DataFrame, columns: Sequence[str], below: int | None) -> 
     return out
 
 
-def format_value(value: object, kind: str) -> str:
+def format_value(value: Any, kind: str) -> str:
     """One cell as the page shows it.
 
     Parameters
     ----------
-    value : object
+    value : Any
+        A cell.
     kind : str
         The column's kind: :data:`MONEY` [£, sign before the pound],
         :data:`SHARE` (a fraction, shown as %), :data:`COUNT` or
@@ -97,12 +101,15 @@ def format_value(value: object, kind: str) -> str:
         return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
+    if not isinstance(value, (int, float, np.integer, np.floating)):
+        return str(value)
+    number = float(value)
     if kind == MONEY:
-        return f"-£{-value:,.0f}" if value < -0.5 else f"£{abs(value):,.0f}"
+        return f"-£{-number:,.0f}" if number < -0.5 else f"£{abs(number):,.0f}"
     if kind == SHARE:
-        return f"{value:.1%}"
-    if kind in (COUNT, INTEGER, NUMBER) and isinstance(value, (int, float, np.integer, np.floating)):
-        return f"{value:,.0f}" if kind != NUMBER or abs(value) >= 100 else f"{value:,.1f}"
+        return f"{number:.1%}"
+    if kind in (COUNT, INTEGER, NUMBER):
+        return f"{number:,.0f}" if kind != NUMBER or abs(number) >= 100 else f"{number:,.1f}"
     return str(value)
 
 

@@ -32,7 +32,8 @@ def headline(a: Analysis) -> dict[str, str]:
     if a.pressure is not None:
         pr = a.pressure.query("placement == 'all'").set_index("effect")
         out[f"Cost pressure {a.pressure['from_year'].iloc[0]} to {a.target_year}"] = (
-            f"{pounds(pr.loc['total', 'mean'])}: volume {pounds(pr.loc['volume', 'mean'])}, price {pounds(pr.loc['price', 'mean'])}, mix {pounds(pr.loc['mix', 'mean'])}"
+            f"{pounds(pr.loc['total', 'mean'])}: volume {pounds(pr.loc['volume', 'mean'])}, price "
+            f"{pounds(pr.loc['price', 'mean'])}, mix {pounds(pr.loc['mix', 'mean'])}"
         )
     if a.gap is not None:
         when = pd.Timestamp(f"{int(a.target_year[:4]) + 1}-03-31")

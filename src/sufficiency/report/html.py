@@ -8,16 +8,24 @@ import html
 from .analysis import Analysis
 from .formats import Table, format_value
 
-_CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.7em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;font-size:.85em;margin:.6em 0 1.4em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
-th{background:#eef3f8}td.text,th.text{text-align:left}.headline td{font-size:1.05em;white-space:normal}img{max-width:100%;height:auto;display:block;margin:.5em 0}
-.note{color:#555;font-size:.9em}.scroll{overflow-x:auto}td.text{white-space:nowrap}td.wrap{white-space:normal;min-width:18em}
-"""
+__all__ = ["html_page"]
+
+_CSS = " ".join(
+    [
+        "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1100px;margin:2em auto;",
+        "padding:0 1em;color:#222;line-height:1.45}",
+        "h1{font-size:1.7em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}",
+        "table{border-collapse:collapse;font-size:.85em;margin:.6em 0 1.4em}",
+        "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}",
+        "th{background:#eef3f8}td.text,th.text{text-align:left}.headline td{font-size:1.05em;white-space:normal}",
+        "img{max-width:100%;height:auto;display:block;margin:.5em 0}",
+        ".note{color:#555;font-size:.9em}.scroll{overflow-x:auto}td.text{white-space:nowrap}",
+        "td.wrap{white-space:normal;min-width:18em}",
+    ]
+)
 
 
-def html_table(table: Table, *, max_rows: int = 60) -> str:
+def _html_table(table: Table, *, max_rows: int = 60) -> str:
     """A table as HTML with its formats.
 
     Parameters
@@ -50,7 +58,8 @@ def html_table(table: Table, *, max_rows: int = 60) -> str:
         )
         rows.append(f"<tr>{cells}</tr>")
     more = (
-        f'<p class="note">First {max_rows} of {len(table.frame):,} rows; all are in {table.name}.csv and the workbook.</p>'
+        f'<p class="note">First {max_rows} of {len(table.frame):,} rows; all are in {table.name}.csv and the '
+        "workbook.</p>"
         if len(table.frame) > max_rows
         else ""
     )
@@ -90,7 +99,7 @@ def html_page(a: Analysis, heads: dict[str, str], all_tables: list[Table], image
 
     def table(name: str, rows: int = 60) -> str:
         return (
-            f"<h3>{html.escape(by_name[name].title)}</h3>{html_table(by_name[name], max_rows=rows)}"
+            f"<h3>{html.escape(by_name[name].title)}</h3>{_html_table(by_name[name], max_rows=rows)}"
             if name in by_name
             else ""
         )
@@ -99,11 +108,14 @@ def html_page(a: Analysis, heads: dict[str, str], all_tables: list[Table], image
         " (bundled synthetic county)" if a.inputs.sample else ""
     )
     head_rows = "".join(
-        f'<tr><td class="text">{html.escape(k)}</td><td class="text" data-headline="{html.escape(k)}">{html.escape(v)}</td></tr>'
+        f'<tr><td class="text">{html.escape(k)}</td><td class="text" '
+        f'data-headline="{html.escape(k)}">{html.escape(v)}</td></tr>'
         for k, v in heads.items()
     )
     parts = [
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
+        "content='width=device-width, "
+        f"initial-scale=1'><title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         "<p class='note'>Made by <code>sufficiency</code>. Figures in brackets are 80% intervals: the range the method "
         "expects the outcome to fall in four times out of five. No child-level data is in this report.</p>",
@@ -136,9 +148,12 @@ def html_page(a: Analysis, heads: dict[str, str], all_tables: list[Table], image
     parts += ["<h2>How accurate has this been?</h2>"]
     if "accuracy" in images:
         parts += [
-            "<p>Forecasts made from this council's own returns 12, 24 and 36 months before their end, scored against what "
-            "happened, beside carrying the last count forward (no change). On 60 synthetic councils with spells of slow exits, "
-            "surges of unaccompanied children and steps in entries, the method's error one to five years ahead is in the "
+            "<p>Forecasts made from this council's own returns 12, 24 and 36 months before their end, scored against "
+            "what "
+            "happened, beside carrying the last count forward (no change). On 60 synthetic councils with spells of "
+            "slow exits, "
+            "surges of unaccompanied children and steps in entries, the method's error one to five years ahead is in "
+            "the "
             "package's benchmark (<code>benchmarks/results/accuracy_counties.md</code>).</p>",
             image("accuracy", "error by horizon and interval coverage"),
             table("accuracy"),

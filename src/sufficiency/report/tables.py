@@ -104,13 +104,9 @@ def tables(a: Analysis) -> list[Table]:
         )
     )
     if a.pressure is not None:
-        split = (
-            a.pressure
-            .pivot_table(index="placement", columns="effect", values="mean", sort=False)[
-                ["volume", "price", "mix", "total"]
-            ]
-            .reset_index()
-        )
+        split = a.pressure.pivot_table(index="placement", columns="effect", values="mean", sort=False)[
+            ["volume", "price", "mix", "total"]
+        ].reset_index()
         out.append(
             Table(
                 "cost_pressure_by_placement",
@@ -170,9 +166,7 @@ def tables(a: Analysis) -> list[Table]:
                 "places_needed_change": NUMBER,
             }
         )
-        out.append(
-            Table("scenario_summary", f"Scenarios scored against the target in {a.target_year}", summary, kinds)
-        )
+        out.append(Table("scenario_summary", f"Scenarios scored against the target in {a.target_year}", summary, kinds))
     if a.gap is not None:
         gap = a.gap
         yearly = gap[gap["date"].dt.month == p.dates[0].month]
@@ -303,7 +297,12 @@ def assumptions(a: Analysis) -> list[Table]:
         )
     )
     out.append(
-        Table("assumptions_inflation", "Inflation by placement category", a.inputs.prices.inflation, {"annual_rate": SHARE})
+        Table(
+            "assumptions_inflation",
+            "Inflation by placement category",
+            a.inputs.prices.inflation,
+            {"annual_rate": SHARE},
+        )
     )
     if a.inputs.scenarios:
         levers = pd.DataFrame(

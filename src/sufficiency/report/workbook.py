@@ -9,9 +9,13 @@ import pandas as pd
 
 from .formats import COUNT, INTEGER, MONEY, NUMBER, SHARE, Table, format_value
 
+__all__ = ["write_workbook"]
+
 
 def write_workbook(path: Path, all_tables: list[Table]) -> None:
-    """Write the tables as an Excel workbook: one sheet per table, bold frozen header, £, count, share and date formats, values only.
+    """Write the tables as an Excel workbook: a sheet per table, frozen bold header, £, count, share and date formats.
+
+    Cells hold values only (no formulas).
 
     Parameters
     ----------
@@ -36,7 +40,7 @@ def write_workbook(path: Path, all_tables: list[Table]) -> None:
             cell.fill = PatternFill("solid", fgColor="EEF3F8")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.frame.itertuples(index=False):
-            values = []
+            values: list[object] = []
             for v in row:
                 if isinstance(v, (np.bool_, bool)):
                     values.append(bool(v))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..common import schema as S
+from ..common.dates import DateLike
 from ..finance.tables import ANY_ROUTE
 from ..places.capacity import capacity_keys
 from .lever import Lever, check_amount, check_date
@@ -54,7 +55,7 @@ class AddCapacity(Lever):
         }
 
 
-def add_capacity(category: str, *, route: str | None = None, places: float, start: object) -> AddCapacity:
+def add_capacity(category: str, *, route: str | None = None, places: float, start: DateLike) -> AddCapacity:
     """Lever: add places of a category (and route) from a date.
 
     Parameters

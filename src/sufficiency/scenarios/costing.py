@@ -1,4 +1,4 @@
-"""A scenario's levers applied: to the projection's rates, to the prices and routes of its child-days, to places and costs.
+"""A scenario's levers applied: to the projection's rates, the prices and routes of its child-days, places and costs.
 
 Each function asks every lever of a scenario for its part (see
 :class:`~sufficiency.scenarios.lever.Lever`) and puts the parts together;

@@ -9,6 +9,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..common.ages import AGES
+from ..common.dates import DateLike
 from ..finance.months import Months
 from .lever import Lever, check_ages, check_amount, check_date, ramp_weights
 
@@ -58,7 +59,7 @@ def change_entries(
     factor: float,
     ages: Iterable[int] | None = None,
     categories: Iterable[str] | None = None,
-    start: object,
+    start: DateLike,
     ramp_months: int = 0,
 ) -> ChangeEntries:
     """Lever: scale entries to care, e.g. an edge-of-care service for 16-17-year-olds.

@@ -9,6 +9,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..common.ages import AGES
+from ..common.dates import DateLike
 from ..finance.months import Months
 from .lever import HazardChange, Lever, check_ages, check_amount, check_date, ramp_weights
 
@@ -77,7 +78,7 @@ def change_hazard(
     *,
     factor: float,
     ages: Iterable[int] | None = None,
-    start: object,
+    start: DateLike,
     ramp_months: int = 0,
 ) -> ChangeHazard:
     """Lever: scale the hazard of moving from a category to another (or of leaving care).

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -93,7 +93,9 @@ def check_amount(value: float, name: str, lever: str) -> float:
     return out
 
 
-def ramp_weights(start: str, ramp_months: int, ends: pd.DatetimeIndex, days: Sequence[float]) -> np.ndarray:
+def ramp_weights(
+    start: str, ramp_months: int, ends: pd.DatetimeIndex, days: Sequence[float] | np.ndarray
+) -> np.ndarray:
     """Strength of a lever in each month, 0 to 1.
 
     In the month containing ``start`` a lever has ``1 / ramp_months`` of its
@@ -182,26 +184,21 @@ class Shifted:
     moved: np.ndarray
 
 
-@dataclass(frozen=True)
 class Lever:
-    """A lever of a scenario. Subclasses are frozen dataclasses of plain values with a ``lever`` kind field.
+    """A lever of a scenario. Subclasses are frozen dataclasses of plain values with a ``lever`` field (their kind).
 
     Each method is a part of scoring the lever may change; the base class
     changes nothing.
     """
 
+    #: The lever's kind, as written in a scenario file (e.g. ``"shift_placements"``); a field of each subclass.
+    lever: str
+    #: The date the lever starts (``YYYY-MM-DD``); a field of each subclass.
+    start: str
     #: Whether the lever changes the projection's rates (the scenario is projected again).
     changes_demand: ClassVar[bool] = False
-
-    @property
-    def kind(self) -> str:
-        """The lever's kind, as written in a scenario file (e.g. ``"shift_placements"``)."""
-        return str(getattr(self, "lever"))
-
-    @property
-    def begins(self) -> str:
-        """The date the lever starts (``YYYY-MM-DD``)."""
-        return str(getattr(self, "start"))
+    #: Subclasses are dataclasses (their fields are the lever's settings).
+    __dataclass_fields__: ClassVar[dict[str, Any]]
 
     def categories_named(self) -> tuple[str, ...]:
         """The placement categories the lever names (checked against the model's)."""
@@ -216,9 +213,7 @@ class Lever:
         """
         for c in self.categories_named():
             if c not in categories:
-                raise ValueError(
-                    f"{where}: unknown category {c!r}; the model's categories are {', '.join(categories)}"
-                )
+                raise ValueError(f"{where}: unknown category {c!r}; the model's categories are {', '.join(categories)}")
 
     def routes_added(self) -> tuple[str, ...]:
         """Purchasing routes the lever brings in (a partner's, say)."""
@@ -248,7 +243,8 @@ class Lever:
         return None
 
     def added_places(self) -> dict[str, object] | None:
-        """A row of places the lever adds (as :func:`sufficiency.places.capacity.check_capacity` returns), or ``None``."""
+        """A row of places the lever adds (as :func:`sufficiency.places.capacity.check_capacity` returns), or "
+        "``None``."""
         return None
 
     def running_cost(self, months: Months) -> np.ndarray | None:
@@ -269,8 +265,5 @@ def route_of(category: str, route: str | None, pricing: Pricing, *, where: str) 
         return [pricing.routes.index(r) for r in used]
     name = normalise_route(route)
     if name not in used:
-        raise ValueError(
-            f"{where}: {category} has no placements by route {route!r}; its routes are {', '.join(used)}"
-        )
+        raise ValueError(f"{where}: {category} has no placements by route {route!r}; its routes are {', '.join(used)}")
     return [pricing.routes.index(name)]
-

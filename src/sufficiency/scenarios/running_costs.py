@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..common.dates import financial_year_of
+from ..common.dates import DateLike, financial_year_of
 from ..finance.months import Months
 from .lever import Lever, check_amount, check_date
 
@@ -53,7 +53,7 @@ class ImplementationCost(Lever):
 
 
 def implementation_cost(
-    *, one_off: float = 0.0, running_per_year: float = 0.0, start: object, end: object | None = None
+    *, one_off: float = 0.0, running_per_year: float = 0.0, start: DateLike, end: DateLike | None = None
 ) -> ImplementationCost:
     """Lever: the cost of running a scenario, subtracted from its savings.
 

@@ -26,10 +26,11 @@ baseline, sharing its random numbers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from ..common.errors import SchemaError
 from .added_places import AddCapacity, add_capacity
@@ -121,8 +122,7 @@ class Scenario:
             kind = item.pop("lever", None)
             if kind not in makers:
                 raise ValueError(
-                    f"scenario {data['name']!r}, lever {i + 1}: unknown lever {kind!r} "
-                    f"(use one of {', '.join(makers)})"
+                    f"scenario {data['name']!r}, lever {i + 1}: unknown lever {kind!r} (use one of {', '.join(makers)})"
                 )
             try:
                 levers.append(makers[kind](**item))
@@ -145,7 +145,7 @@ def _lever_dict(lever: Lever) -> dict[str, object]:
     return {"lever": kind, **out}
 
 
-def scenarios_from_data(data: object) -> list[Scenario]:
+def scenarios_from_data(data: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> list[Scenario]:
     """Scenarios from plain data: one scenario dict, a list of them, or ``{"scenarios": [...]}``.
 
     Parameters
@@ -158,7 +158,7 @@ def scenarios_from_data(data: object) -> list[Scenario]:
     """
     if isinstance(data, Mapping) and "scenarios" in data:
         data = data["scenarios"]
-    items = [data] if isinstance(data, Mapping) else list(data)  # type: ignore[arg-type]
+    items = [data] if isinstance(data, Mapping) else list(data)
     out = [Scenario.from_dict(item) for item in items]
     names = [s.name for s in out]
     if len(set(names)) != len(names):
@@ -193,7 +193,9 @@ def read_scenarios(path: str | Path) -> list[Scenario]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SchemaError(f"not JSON: {exc.msg} at column {exc.colno}", file=name, row=exc.lineno, rule="not_json") from exc
+        raise SchemaError(
+            f"not JSON: {exc.msg} at column {exc.colno}", file=name, row=exc.lineno, rule="not_json"
+        ) from exc
     try:
         return scenarios_from_data(data)
     except (ValueError, TypeError) as exc:

@@ -117,7 +117,7 @@ class ScenarioScores:
         return out[["scenario", *[c for c in out.columns if c != "scenario"]]]
 
     def summary(self) -> pd.DataFrame:
-        """One row per scenario: savings in the target year, value, payback, chance of the target, children affected, places.
+        """One row per scenario: savings in the target year, value, payback, chance of the target, children, places.
 
         Returns
         -------

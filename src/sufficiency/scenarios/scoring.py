@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
+from ..common.dates import DateLike
 from ..finance.fees import PlacementFees
 from ..finance.months import Months, months_of
 from ..finance.prices import Prices, as_prices
@@ -44,7 +45,7 @@ def score(
     scenarios: Sequence[Scenario | Mapping],
     *,
     unit_costs: pd.DataFrame | Prices | None,
-    start: object | None = None,
+    start: DateLike | None = None,
     horizon: int = 60,
     n_sims: int = 1000,
     seed: int | None = None,
@@ -111,7 +112,7 @@ def score(
     pricing = pricing.with_routes([r for s in chosen for lv in s.levers for r in lv.routes_added()])
     for s in chosen:
         for lever in s.levers:
-            lever.check_routes(pricing, where=f"scenario {s.name!r}, {lever.kind}")
+            lever.check_routes(pricing, where=f"scenario {s.name!r}, {lever.lever}")
     baseline = run_projection(fitted, dates, n_sims=n_sims, seed=seed)
     base = scenario_cost(pricing, months, baseline, (), seed)
     labels = list(base.costs.financial_years)
@@ -167,9 +168,9 @@ def score(
 def _check_levers(scenario: Scenario, categories: tuple[str, ...], dates: pd.DatetimeIndex) -> None:
     """Refuse levers that name unknown categories or start outside the projection."""
     for lever in scenario.levers:
-        where = f"scenario {scenario.name!r}, {lever.kind}"
+        where = f"scenario {scenario.name!r}, {lever.lever}"
         lever.check(categories, where=where)
-        when = pd.Timestamp(lever.begins)
+        when = pd.Timestamp(lever.start)
         if when < dates[0]:
             raise ValueError(f"{where}: starts {when.date()}, before the projection starts ({dates[0].date()})")
         if when > dates[-1]:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
+from ..common.dates import DateLike
 from ..finance.months import Months
 from ..finance.pricing import Pricing
 from ..finance.tables import normalise_route
@@ -67,7 +68,7 @@ class ShiftPlacements(Lever):
 
     def shift(self, child_days: np.ndarray, pricing: Pricing, months: Months) -> Shifted:
         c = pricing.categories.index(self.category)
-        src = route_of(self.category, self.route, pricing, where=self.kind)
+        src = route_of(self.category, self.route, pricing, where=self.lever)
         to_c = pricing.categories.index(self.to_category) if self.to_category else c
         to_r = pricing.routes.index(normalise_route(self.to_route))
         weight = ramp_weights(self.start, self.ramp_months, months.ends, months.days)
@@ -105,7 +106,7 @@ def shift_placements(
     to_category: str | None = None,
     share: float,
     weekly_cost: float,
-    start: object,
+    start: DateLike,
     ramp_months: int = 0,
     capacity: float | None = None,
 ) -> ShiftPlacements:

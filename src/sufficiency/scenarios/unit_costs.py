@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..common.dates import DateLike
 from ..finance.months import Months
 from ..finance.pricing import Pricing
 from .lever import Lever, check_date, check_non_negative, ramp_weights, route_of
@@ -59,7 +60,7 @@ def change_unit_cost(
     route: str | None = None,
     factor: float | None = None,
     weekly_cost: float | None = None,
-    start: object,
+    start: DateLike,
 ) -> ChangeUnitCost:
     """Lever: change a category's (and route's) weekly price from a date.
 
