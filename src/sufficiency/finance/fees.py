@@ -222,7 +222,7 @@ def check_placement_costs(
             S.CHILD_ID: text("child_id"),
             S.SOURCE_FILE: where,
             S.SOURCE_ROW: rows,
-            "route": normalise_routes(text("route")),
+            S.ROUTE: normalise_routes(text("route")),
         }
     )
     start, bad_start = parse_dates(text("placement_start"))

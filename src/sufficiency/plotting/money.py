@@ -38,10 +38,10 @@ def costs_by_year(costs: CostProjection, *, by: str = "placement", level: int = 
     order = costs.categories if by == "placement" else costs.routes
     part = (
         frame[frame["group"] == by]
-        .pivot(index="financial_year", columns="value", values="mean")
+        .pivot(index=S.FINANCIAL_YEAR, columns="value", values="mean")
         .reindex(index=costs.financial_years, columns=order)
     )
-    total = frame[frame["group"] == "total"].set_index("financial_year").reindex(costs.financial_years)
+    total = frame[frame["group"] == "total"].set_index(S.FINANCIAL_YEAR).reindex(costs.financial_years)
     x = np.arange(len(part))
     bottom = np.zeros(len(part))
     for name in part.columns:
@@ -144,7 +144,7 @@ def scenarios(scores: ScenarioScores, *, level: int = 80, cumulative: bool = Fal
     years = list(scores.baseline.financial_years)
     x = np.arange(len(years))
     for i, name in enumerate(scores.names):
-        s = frame[frame["scenario"] == name].set_index("financial_year").reindex(years)
+        s = frame[frame["scenario"] == name].set_index(S.FINANCIAL_YEAR).reindex(years)
         colour = EXTRA_COLOURS[i % len(EXTRA_COLOURS)]
         label = name if scores.target is None else f"{name} (P(target) = {summary.loc[name, 'p_target']:.0%})"
         ax.fill_between(
@@ -196,7 +196,7 @@ def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any =
     quantile = next(c for c in g.columns if c.startswith("demand_") and c != "demand_mean")
     colour = category_colour(names[0])
     ax.fill_between(
-        g["date"],
+        g[S.DATE],
         g["demand_mean"],
         g[quantile],
         color=colour,
@@ -204,12 +204,12 @@ def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any =
         linewidth=0,
         label=f"demand, mean to {quantile.split('_')[1]}% quantile",
     )
-    ax.plot(g["date"], g["demand_mean"], color=colour, linewidth=2, label="demand (mean)")
-    ax.step(g["date"], g["capacity"], where="post", color="#000000", linewidth=1.5, label="places")
+    ax.plot(g[S.DATE], g["demand_mean"], color=colour, linewidth=2, label="demand (mean)")
+    ax.step(g[S.DATE], g["capacity"], where="post", color="#000000", linewidth=1.5, label="places")
     ax.set_ylabel("children / places")
     ax.set_title(f"{readable(names[0])}: demand against places")
     twin = ax.twinx()
-    twin.plot(g["date"], g["p_shortfall"], color="#888888", linestyle=":", linewidth=1.2, label="P(shortfall)")
+    twin.plot(g[S.DATE], g["p_shortfall"], color="#888888", linestyle=":", linewidth=1.2, label="P(shortfall)")
     twin.set_ylim(0, 1.05)
     twin.set_ylabel("P(shortfall)")
     lines = ax.get_legend_handles_labels()

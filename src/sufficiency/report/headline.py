@@ -23,7 +23,7 @@ def headline(a: Analysis) -> dict[str, str]:
             out[f"In {years} year{'s' if years > 1 else ''} ({when:%B %Y})"] = band(
                 row["mean"], row["lower_80"], row["upper_80"]
             )
-    spend = costs.summary_frame(level=(80,)).query("group == 'total'").set_index("financial_year")
+    spend = costs.summary_frame(level=(80,)).query("group == 'total'").set_index(S.FINANCIAL_YEAR)
     for year in (costs.financial_years[0], a.target_year, costs.financial_years[-1]):
         row = spend.loc[year]
         out[f"Spend on placements {year}" + ("" if row["complete"] else " (part year)")] = band(
@@ -37,7 +37,7 @@ def headline(a: Analysis) -> dict[str, str]:
         )
     if a.gap is not None:
         when = pd.Timestamp(f"{int(a.target_year[:4]) + 1}-03-31")
-        at = a.gap[a.gap["date"] == when]
+        at = a.gap[a.gap[S.DATE] == when]
         if len(at):
             short = at[at["places_needed"] > 0].sort_values("places_needed", ascending=False)
             out[f"Places to find by {when:%d %B %Y} (80% sure of a place)"] = (

@@ -29,14 +29,14 @@ def tables(a: Analysis) -> list[Table]:
         )
     )
     flows = yearly_flows(data).drop(columns=[S.EXPOSURE_DAYS])
-    flows.insert(0, "financial_year", [financial_year_label(d.year + 1) for d in flows[S.PERIOD_START]])
+    flows.insert(0, S.FINANCIAL_YEAR, [financial_year_label(d.year + 1) for d in flows[S.PERIOD_START]])
     flows = flows.drop(columns=[S.PERIOD_START, S.PERIOD_END])
     out.append(
         Table(
             "flows_by_year",
             "Entries and exits by financial year",
             flows,
-            {c: COUNT for c in flows.columns if c != "financial_year"},
+            {c: COUNT for c in flows.columns if c != S.FINANCIAL_YEAR},
         )
     )
     forecast = p.summary_frame(level=(80, 95))
@@ -68,7 +68,7 @@ def tables(a: Analysis) -> list[Table]:
             "spend_by_year",
             "Spend on placements by financial year: total with its 80% interval, and the mean by placement",
             _spend_by_year(spend),
-            {c: MONEY for c in _spend_by_year(spend).columns if c not in ("financial_year", "complete")},
+            {c: MONEY for c in _spend_by_year(spend).columns if c not in (S.FINANCIAL_YEAR, "complete")},
         )
     )
     out.append(
@@ -78,21 +78,21 @@ def tables(a: Analysis) -> list[Table]:
             spend,
             {
                 **{c: MONEY for c in spend.columns if c.startswith(("mean", "median", "lower", "upper"))},
-                "child_days": NUMBER,
+                S.CHILD_DAYS: NUMBER,
             },
         )
     )
-    history = a.history[a.history["child_days"] > 0].reset_index(drop=True)
+    history = a.history[a.history[S.CHILD_DAYS] > 0].reset_index(drop=True)
     past = history.pivot_table(
-        index="financial_year", columns="placement", values="spend", aggfunc="sum", sort=False
+        index=S.FINANCIAL_YEAR, columns="placement", values="spend", aggfunc="sum", sort=False
     ).reset_index()
-    past.insert(1, "total", past.drop(columns="financial_year").sum(axis=1))
+    past.insert(1, "total", past.drop(columns=S.FINANCIAL_YEAR).sum(axis=1))
     out.append(
         Table(
             "spend_history_by_year",
             "Spend on placements in past years by placement (child-days priced at unit costs or actual fees)",
             past,
-            {c: MONEY for c in past.columns if c != "financial_year"},
+            {c: MONEY for c in past.columns if c != S.FINANCIAL_YEAR},
         )
     )
     out.append(
@@ -100,7 +100,7 @@ def tables(a: Analysis) -> list[Table]:
             "spend_history",
             "Spend on placements in past years (child-days priced at unit costs or actual fees)",
             history,
-            {"spend": MONEY, "weekly_price": MONEY, "child_days": NUMBER},
+            {S.SPEND: MONEY, S.WEEKLY_PRICE: MONEY, S.CHILD_DAYS: NUMBER},
         )
     )
     if a.pressure is not None:
@@ -126,7 +126,7 @@ def tables(a: Analysis) -> list[Table]:
         )
     if a.scores is not None:
         savings = a.scores.savings_frame(level=(80,))
-        wide = savings.pivot_table(index="scenario", columns="financial_year", values="mean", sort=False).reset_index()
+        wide = savings.pivot_table(index="scenario", columns=S.FINANCIAL_YEAR, values="mean", sort=False).reset_index()
         out.append(
             Table(
                 "scenario_savings_by_year",
@@ -140,7 +140,7 @@ def tables(a: Analysis) -> list[Table]:
                 "scenario_savings",
                 "Savings by scenario and financial year, net of implementation costs",
                 savings,
-                {c: MONEY for c in savings.columns if c not in ("scenario", "financial_year", "days", "complete")},
+                {c: MONEY for c in savings.columns if c not in ("scenario", S.FINANCIAL_YEAR, "days", "complete")},
             )
         )
         summary = a.scores.summary().reset_index()
@@ -169,7 +169,7 @@ def tables(a: Analysis) -> list[Table]:
         out.append(Table("scenario_summary", f"Scenarios scored against the target in {a.target_year}", summary, kinds))
     if a.gap is not None:
         gap = a.gap
-        yearly = gap[gap["date"].dt.month == p.dates[0].month]
+        yearly = gap[gap[S.DATE].dt.month == p.dates[0].month]
         kinds = {c: COUNT for c in yearly.columns if c.startswith("demand_")}
         kinds.update(
             {
@@ -249,12 +249,12 @@ def _by_year(forecast: pd.DataFrame) -> pd.DataFrame:
 
 def _spend_by_year(spend: pd.DataFrame) -> pd.DataFrame:
     """One row per financial year: total spend's mean and 80% interval, then each placement's mean [£]."""
-    total = spend[spend["group"] == "total"].set_index("financial_year")
+    total = spend[spend["group"] == "total"].set_index(S.FINANCIAL_YEAR)
     out = total[["complete", "mean", "lower_80", "upper_80"]].rename(
         columns={"mean": "total", "lower_80": "total_lower_80", "upper_80": "total_upper_80"}
     )
     part = spend[spend["group"] == "placement"].pivot_table(
-        index="financial_year", columns="value", values="mean", sort=False
+        index=S.FINANCIAL_YEAR, columns="value", values="mean", sort=False
     )
     return out.join(part).reset_index()
 
