@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ import pytest
 import sufficiency as suf
 from sufficiency import schema as S
 from sufficiency import uasc_quota_arrivals
+from sufficiency.accuracy.calibration import band_stretches, learn_calibration
 from sufficiency.accuracy.combination import best_weights, combine
 from sufficiency.projection.calibration import HorizonCalibration, calibrate, default_calibration
 
@@ -127,3 +130,33 @@ def test_published_default_is_the_mean_of_three_methods():
     ]
     np.testing.assert_allclose(combined, sum(parts) / 3)
     assert suf.forecast_published(table, origin=2019, horizon=2)["method"].unique().tolist() == ["combined"]
+
+
+def test_learned_factors_are_the_quantile_of_the_stretches():
+    stretches = pd.DataFrame({"months": [12] * 5 + [24] * 5, "stretch": [0.2, 0.4, 0.6, 0.8, 1.0, 1, 2, 3, 4, 5]})
+    learned = learn_calibration(stretches, quantile=0.5, source="by hand")
+    # medians of each horizon's five stretches, by hand: 0.6 and 3
+    assert learned.months.tolist() == [12, 24] and learned.spread.tolist() == [0.6, 3.0]
+    assert learned.forecasts.tolist() == [5, 5] and learned.source == "by hand"
+    # the shipped table has the same shape, and reads back as it was written
+    shipped = default_calibration()
+    assert list(learned.to_frame().columns) == list(shipped.to_frame().columns)
+    pd.testing.assert_frame_equal(
+        shipped.to_frame(), pd.read_csv(Path(suf.__file__).parent / "data" / "horizon_calibration.csv")
+    )
+
+
+def test_a_stretch_of_one_or_less_is_an_outcome_inside_the_band(sample):
+    origin = pd.Timestamp("2022-03-31")
+    stretches = band_stretches(sample, origins=[origin], horizons=(12, 24, 36), n_sims=100, seed=2)
+    # the returns run to 31 March 2025, so the outcomes one, two and three years on are all scored
+    assert stretches["months"].tolist() == [12, 24, 36]
+    projection = suf.project(
+        suf.fit(suf.truncate(sample, origin)), start=origin, horizon=36, n_sims=100, seed=2, calibrate=False
+    )
+    for row in stretches.itertuples():
+        paths = projection.totals()[:, row.months]
+        lo, hi = np.percentile(paths, [10, 90])
+        actual = suf.stock(sample, [projection.dates[row.months]], by=())[S.CHILDREN].iloc[0]
+        assert row.actual == actual and row.mean == pytest.approx(paths.mean())
+        assert (row.stretch <= 1) == (lo <= actual <= hi)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 
 import sufficiency as suf
 from sufficiency.finance.months import monthly_child_days, months_of
+from sufficiency.scenarios.lever import Lever
 
 START = "2025-07-01"
 
@@ -274,3 +276,25 @@ def test_bad_scenario_files_are_refused(tmp_path):
     )
     with pytest.raises(suf.SchemaError, match="places must be 0 or more"):
         suf.read_scenarios(path)
+
+
+@dataclass(frozen=True)
+class _PriceCap(Lever):
+    """A lever the package does not ship: every weekly price times ``factor`` from ``start``."""
+
+    factor: float
+    start: str
+    lever: str = "price_cap"
+
+    def reprice(self, price, pricing, months):
+        price *= np.where(months.ends >= pd.Timestamp(self.start), self.factor, 1.0)[:, None, None]
+
+
+def test_a_new_lever_is_one_class(fitted):
+    """Written as one class with the one method it needs, a new lever is checked, costed and scored."""
+    cap = suf.Scenario("cap", (_PriceCap(0.9, "2025-04-01"),))
+    scores = suf.score(fitted, [cap], unit_costs=None, horizon=24, n_sims=50, seed=3)
+    # every projected month (April 2025 on) is priced 10% lower, so 10% of the baseline's cost is saved in every path
+    np.testing.assert_allclose(scores.savings["cap"], 0.1 * scores.baseline.totals())
+    with pytest.raises(ValueError, match="before the projection starts"):
+        suf.score(fitted, [suf.Scenario("early", (_PriceCap(0.9, "2020-01-01"),))], unit_costs=None, horizon=12)

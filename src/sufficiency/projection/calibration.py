@@ -43,7 +43,7 @@ class HorizonCalibration:
     source : str
         How the factors were learned.
     forecasts : numpy.ndarray or None
-        Forecasts behind each factor, when known.
+        Forecasts behind each factor, when known (written as -1 when not).
     """
 
     months: np.ndarray
@@ -53,13 +53,12 @@ class HorizonCalibration:
 
     def to_frame(self) -> pd.DataFrame:
         """The factors as the shipped table: ``months``, ``spread_factor``, ``forecasts``, ``source``."""
+        forecasts = np.full(len(self.months), -1) if self.forecasts is None else self.forecasts
         return pd.DataFrame(
             {
                 "months": self.months.astype(int),
                 "spread_factor": self.spread,
-                "forecasts": pd.array(
-                    self.forecasts if self.forecasts is not None else [None] * len(self.months), dtype="Int64"
-                ),
+                "forecasts": np.asarray(forecasts, dtype=int),
                 "source": self.source,
             }
         )
