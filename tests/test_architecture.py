@@ -203,3 +203,9 @@ def test_import_sufficiency_loads_neither_matplotlib_nor_openpyxl():
     code = "import sys, sufficiency; print(sorted(m for m in ('matplotlib', 'openpyxl') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_compiled_code_stays_behind_the_projection():
+    compiled = {f"sufficiency.projection.{m}" for m in ("_kernels", "_matrices", "_random")}
+    users = {m for m, targets in GRAPH.items() if targets & compiled}
+    assert users and all(_package(m) == "projection" for m in users), users

@@ -99,6 +99,6 @@ def load_published_spend() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        As returned by :func:`sufficiency.published_ingest.read_published_spend`.
+        As returned by :func:`sufficiency.published.readers.read_published_spend`.
     """
     return read_published_spend(Path(str(resources.files("sufficiency").joinpath("data", "dfe_la_spend.csv"))))

@@ -54,7 +54,7 @@ def _year_from_name(name: str) -> int | None:
 
     ``"2015-16"``, ``"2015_16"`` and ``"ssda903_2016"`` all give ``2016``: a
     single year names the 31 March the return ends on (see
-    :func:`sufficiency.dates.year_ending_march`).
+    :func:`sufficiency.common.dates.year_ending_march`).
 
     Parameters
     ----------

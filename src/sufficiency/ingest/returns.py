@@ -82,7 +82,7 @@ def read_ssda903(
         told apart by ``header``/``episode``/``uasc`` in the file name, or by
         their columns.
     mapping : pandas.DataFrame, optional
-        Placement mapping (see :func:`sufficiency.taxonomy.categorise`).
+        Placement mapping (see :func:`sufficiency.categorise`).
     coarse : mapping, optional
         ``{category: coarse group}`` for your own categories.
     include_short_breaks : bool

@@ -43,7 +43,7 @@ class Projection:
         children are ``draws - uasc``.
     simulated : numpy.ndarray or None
         The paths as simulated (whole children), when ``draws`` were
-        calibrated or combined (see :mod:`sufficiency.calibration`);
+        calibrated or combined (see :mod:`sufficiency.projection.calibration`);
         ``entries`` and ``exits`` are those of the simulated paths.
     """
 

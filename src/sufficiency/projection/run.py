@@ -14,18 +14,11 @@ time-in-care band's lower bound, so its hazards are those of its band (a
 month that crosses a band's edge uses half a month of each); moves keep the
 time in care.
 
-Monte Carlo paths draw, for each simulation, every hazard from its Gamma
-posterior, every entry rate from Gamma(entries, window days) and the entry
-trends by age band from their sampling distribution, so the intervals
-include parameter uncertainty; moves are multinomial and entries Poisson
-with a shared monthly Gamma shock that reproduces the over-dispersion of
-monthly entries seen in the window. Rates also drift between years more
-than sampling noise explains: each simulation scales each category's
-hazards by a log-normal factor, lets the level of all entries and the mix
-of entries by (age band, category) follow log-normal random walks, with
-spreads estimated from the window's year-to-year variation. The paths run
-in a compiled kernel (:mod:`sufficiency._kernels`), in parallel, each with
-its own random stream.
+The Monte Carlo paths (:mod:`~sufficiency.projection.paths`) draw rates from
+their posterior, and the unaccompanied children fitted apart are projected
+as their own stream (:mod:`~sufficiency.projection.uasc`) and added. Each
+horizon's paths are then stretched by the calibration factors
+(:mod:`~sufficiency.projection.calibration`).
 """
 
 from __future__ import annotations
@@ -97,7 +90,7 @@ def project(
     calibrate : bool or HorizonCalibration
         Stretch each horizon's paths about their mean so that the bands
         hold as often as they say, by factors learned from backtests
-        (default; see :mod:`sufficiency.calibration`). ``False`` keeps the
+        (default; see :mod:`sufficiency.projection.calibration`). ``False`` keeps the
         paths as simulated.
 
     Returns

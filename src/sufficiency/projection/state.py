@@ -51,7 +51,7 @@ def expm_batch(a: np.ndarray, scale: float = 1.0) -> np.ndarray:
     -------
     numpy.ndarray
         Same shape; agrees with :func:`scipy.linalg.expm` to about 1e-12
-        for the small generators met here (see :mod:`sufficiency._matrices`).
+        for the small generators met here (see :mod:`sufficiency.projection._matrices`).
     """
     flat = np.ascontiguousarray(a, dtype=float).reshape((-1,) + a.shape[-2:])
     return expm_many(flat, float(scale)).reshape(a.shape)

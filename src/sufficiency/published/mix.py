@@ -2,7 +2,7 @@
 
 Children looked after by placement group (read by
 :func:`sufficiency.read_published_placements`) are forecast as the council's
-total forecast (:func:`sufficiency.published.point_forecasts`) times each
+total forecast (:func:`sufficiency.published.totals.point_forecasts`) times each
 group's share of the total in the latest year, up to the origin, in which
 the group was published (the placement tables skip 2018-2020, so an origin
 in those years uses the 2017 mix). The comparison method ``naive`` carries
@@ -64,7 +64,7 @@ def _mix_point_forecasts(
     method : {"share", "naive"}
         See the module notes.
     total_method : str
-        Method of the total forecast (see :func:`sufficiency.published.point_forecasts`).
+        Method of the total forecast (see :func:`sufficiency.published.totals.point_forecasts`).
     damping : float
         Yearly damping of growth of the total forecast.
 

@@ -221,7 +221,7 @@ def forecast_published(
     reorganised : bool
         Give councils formed by reorganisation (Bournemouth, Christchurch
         and Poole; Dorset; North and West Northamptonshire) the history of
-        their predecessors (:func:`sufficiency.reorganisations.with_predecessors`)
+        their predecessors (:func:`sufficiency.published.reorganisations.with_predecessors`)
         instead of a short series of their own.
 
     Returns

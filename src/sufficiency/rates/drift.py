@@ -30,7 +30,7 @@ def _extra_spread(counts: np.ndarray, expected: np.ndarray) -> float:
 
 
 #: Random-walk spread of councils' log starts [1/sqrt(year)]: the value of
-#: ``sufficiency.published.starts_drift(sufficiency.load_published())`` (DfE
+#: ``sufficiency.published.totals.starts_drift(sufficiency.load_published())`` (DfE
 #: starts by council, 2018-2022; checked by the tests).
 LEVEL_DRIFT_PRIOR = 0.212
 #: Weight of that prior [yearly changes].
@@ -51,7 +51,7 @@ def level_drift(totals: np.ndarray, dispersion: float) -> float:
 
 def drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> tuple[float, float, float]:
     """Yearly drift of entry composition, of the entry level and of hazards (see "
-    ":class:`sufficiency.rates.FittedModel`)."""
+    ":class:`sufficiency.FittedModel`)."""
     band = band_index()
     table = in_states(fl.table, cats)
     if table.empty:

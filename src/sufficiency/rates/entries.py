@@ -18,7 +18,7 @@ __all__ = ["BIRTHDAY_PRIOR", "EntryFit", "entry_birthdays", "fit_entries", "in_s
 
 @dataclass(frozen=True)
 class EntryFit:
-    """Entries of a reference window (see :class:`sufficiency.rates.FittedModel` for each field)."""
+    """Entries of a reference window (see :class:`sufficiency.FittedModel` for each field)."""
 
     entries: np.ndarray
     entry_days: float

@@ -124,7 +124,7 @@ class FittedModel:
         trend and Poisson noise explain (surges of unaccompanied children,
         the pandemic, changes of practice). Estimated from the yearly
         changes of the window's whole-year entries (method of moments, as
-        :func:`sufficiency.published.starts_drift`), shrunk towards
+        :func:`sufficiency.published.totals.starts_drift`), shrunk towards
         ``LEVEL_DRIFT_PRIOR`` with a weight of ``LEVEL_DRIFT_PRIOR_WEIGHT``
         yearly changes.
     hazard_drift : float
