@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
+from ..common.intervals import summarise_draws
 from ..projection.result import Projection
 from .fee_draws import fee_factors
 from .fees import PlacementFees
@@ -30,7 +31,7 @@ from .months import DAYS_PER_WEEK, Months, monthly_child_days, months_of
 from .prices import Prices, as_prices
 from .pricing import Pricing
 
-__all__ = ["CostProjection", "assemble", "cost", "summarise_years"]
+__all__ = ["CostProjection", "assemble", "cost"]
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class CostProjection:
         ]
         parts = []
         for group, values, draws, days in groups:
-            frame = summarise_years(self.financial_years, group, values, draws, level)
+            frame = summarise_draws(S.FINANCIAL_YEAR, self.financial_years, group, values, draws, level)
             frame.insert(4, S.CHILD_DAYS, days.mean(axis=0).ravel())
             parts.append(frame)
         out = pd.concat(parts, ignore_index=True)
@@ -139,27 +140,6 @@ class CostProjection:
             }
         )
         return out[out[S.CHILD_DAYS] > 0].reset_index(drop=True)
-
-
-def summarise_years(
-    years: Sequence[str], group: str, values: list[str], draws: np.ndarray, level: Sequence[int]
-) -> pd.DataFrame:
-    """Long summary of (simulation, year, value) draws: mean, median and central intervals."""
-    n_f, n_v = draws.shape[1], draws.shape[2]
-    frame = pd.DataFrame(
-        {
-            S.FINANCIAL_YEAR: np.repeat(np.asarray(years, dtype=object), n_v),
-            "group": group,
-            "value": np.tile(np.asarray(values, dtype=object), n_f),
-            "mean": draws.mean(axis=0).reshape(n_f * n_v),
-            "median": np.median(draws, axis=0).reshape(n_f * n_v),
-        }
-    )
-    for lv in level:
-        lo, hi = np.percentile(draws, [50 - lv / 2, 50 + lv / 2], axis=0)
-        frame[f"lower_{lv}"] = lo.reshape(n_f * n_v)
-        frame[f"upper_{lv}"] = hi.reshape(n_f * n_v)
-    return frame
 
 
 def cost(

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..common import schema as S
 from ..common.ages import DFE_AGE_BANDS
+from ..common.intervals import summarise_draws
 
 __all__ = ["DEFAULT_LEVELS", "Projection"]
 
@@ -134,31 +135,5 @@ class Projection:
             streams = np.stack([uasc, self.totals() - uasc], axis=-1)
             groups.append(("stream", ["uasc", "other"], streams, streams.mean(axis=0)))
         for group, values, draws, expected in groups:
-            parts.append(_summarise(self.dates, group, values, draws, expected, level))
+            parts.append(summarise_draws(S.DATE, self.dates, group, values, draws, level, expected=expected))
         return pd.concat(parts, ignore_index=True)
-
-
-def _summarise(
-    dates: pd.DatetimeIndex,
-    group: str,
-    values: list[str],
-    draws: np.ndarray,
-    expected: np.ndarray,
-    level: Sequence[int],
-) -> pd.DataFrame:
-    n_d, n_v = draws.shape[1], draws.shape[2]
-    frame = pd.DataFrame(
-        {
-            S.DATE: np.repeat(dates.to_numpy(), n_v),
-            "group": group,
-            "value": np.tile(np.asarray(values, dtype=object), n_d),
-            "expected": expected.reshape(n_d * n_v),
-            "mean": draws.mean(axis=0).reshape(n_d * n_v),
-            "median": np.median(draws, axis=0).reshape(n_d * n_v),
-        }
-    )
-    for lv in level:
-        lo, hi = np.percentile(draws, [50 - lv / 2, 50 + lv / 2], axis=0)
-        frame[f"lower_{lv}"] = lo.reshape(n_d * n_v)
-        frame[f"upper_{lv}"] = hi.reshape(n_d * n_v)
-    return frame

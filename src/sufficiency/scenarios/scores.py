@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
-from ..finance.costs import CostProjection, summarise_years
+from ..common.intervals import summarise_draws
+from ..finance.costs import CostProjection
 from ..projection.result import Projection
 from .scenario import Scenario
 
@@ -102,11 +103,13 @@ class ScenarioScores:
         for name in self.names:
             draws = self.savings[name]
             frame = (
-                summarise_years(years, "scenario", [name], draws[..., None], level)
+                summarise_draws(S.FINANCIAL_YEAR, years, "scenario", [name], draws[..., None], level)
                 .drop(columns="group")
                 .rename(columns={"value": "scenario"})
             )
-            cumulative = summarise_years(years, "scenario", [name], np.cumsum(draws, axis=1)[..., None], level)
+            cumulative = summarise_draws(
+                S.FINANCIAL_YEAR, years, "scenario", [name], np.cumsum(draws, axis=1)[..., None], level
+            )
             for col in ["mean", "median", *[f"{b}_{lv}" for lv in level for b in ("lower", "upper")]]:
                 frame[f"cumulative_{col}"] = cumulative[col].to_numpy()
             frame["implementation_cost"] = self.implementation[name]
