@@ -17,8 +17,10 @@ CATS = ("inhouse_fostering", "external_residential")
 
 
 def tiny_projection() -> Projection:
-    """Two paths over April and May 2025: 10 fostered children throughout; 2, 4, 4 (path 0) or 2, 6, 8 (path 1) in "
-    "homes."""
+    """Two paths over April and May 2025: 10 fostered children throughout, and children's homes.
+
+    The homes hold 2, 4, 4 children at the three dates in path 0 and 2, 6, 8 in path 1.
+    """
     dates = pd.DatetimeIndex(["2025-03-31", "2025-04-30", "2025-05-31"])
     draws = np.zeros((2, 3, 2, 18), dtype=np.int32)
     draws[:, :, 0, 5] = 10

@@ -84,8 +84,11 @@ def run_stream(
 def _draw_rates(
     fitted: FittedModel, rng: np.random.Generator, n_sims: int, parameter_uncertainty: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each simulation's generator (S, band, age, K, K), entry rates (S, age, category) [1/day] and trends (S, age "
-    "band) [1/year]."""
+    """Each simulation's rates: generators, entry rates and entry trends.
+
+    Returns (simulation, band, age, K, K) generators and (simulation, age,
+    category) entry rates [1/day], and (simulation, age band) trends [1/year].
+    """
     if not parameter_uncertainty:
         q_mean = fitted.generator()
         return (
@@ -124,8 +127,7 @@ def _entry_scale(
     rng: np.random.Generator,
     parameter_uncertainty: bool,
 ) -> np.ndarray:
-    """Multipliers of the entry rates by (simulation, step, age band): trend, population, level walk and monthly "
-    "shock."""
+    """Multipliers of the entry rates by (simulation, step, age band): trend, population, level walk, monthly shock."""
     n_sims, n_steps = trend.shape[0], len(dates) - 1
     mult = entry_multiplier(fitted, dates, trend)
     if parameter_uncertainty and fitted.entry_level_drift > 0:

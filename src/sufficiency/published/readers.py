@@ -25,8 +25,10 @@ _NUMERIC = ("cla_31_march", "starts", "ceases", "population_0_17")
 
 
 def _years(labels: pd.Series, lines: pd.Series, name: str) -> pd.Series:
-    """Years ending 31 March from labels such as ``2011``, ``"2010-11"`` or ``"201011"``; a SchemaError naming the "
-    "first bad row."""
+    """Years ending 31 March from labels such as ``2011``, ``"2010-11"`` or ``"201011"``.
+
+    A SchemaError names the first row that is not a year.
+    """
     distinct = {label: year_ending_march(label) for label in labels.unique()}
     year = labels.map(distinct)
     bad = year.isna()

@@ -167,15 +167,13 @@ def _stock_flow(past: pd.DataFrame, stock: pd.DataFrame, origin: int, horizon: i
 
 
 def _actual(table: pd.DataFrame) -> pd.DataFrame:
-    """Published outcomes (not those estimated for a reorganised council's earlier years): ``la_code``, ``year``, "
-    "``actual``."""
+    """Published outcomes (not a reorganised council's estimated earlier years): ``la_code``, ``year``, ``actual``."""
     published = table[~table["estimated"].to_numpy(bool)] if "estimated" in table.columns else table
     return published[["la_code", "year", "cla_31_march"]].dropna().rename(columns={"cla_31_march": "actual"})
 
 
 def _setup(table: pd.DataFrame, *, horizon: int, damping: float, reorganised: bool) -> Setup:
-    """Forecasts of ``table`` at an origin use only the years visible then (reorganised councils' history rebuilt "
-    "from them)."""
+    """Forecasts of ``table`` at an origin from the years visible then (reorganised councils' history rebuilt)."""
 
     def setup(method: str, origin: int) -> tuple[PointForecaster, pd.DataFrame, list[int]]:
         visible = table[table["year"] <= origin]

@@ -50,8 +50,7 @@ def level_drift(totals: np.ndarray, dispersion: float) -> float:
 
 
 def drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> tuple[float, float, float]:
-    """Yearly drift of entry composition, of the entry level and of hazards (see "
-    ":class:`sufficiency.FittedModel`)."""
+    """Yearly drift of entry composition, of the entry level and of hazards (see :class:`sufficiency.FittedModel`)."""
     band = band_index()
     table = in_states(fl.table, cats)
     if table.empty:

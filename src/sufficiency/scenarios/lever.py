@@ -243,8 +243,10 @@ class Lever:
         return None
 
     def added_places(self) -> dict[str, object] | None:
-        """A row of places the lever adds (as :func:`sufficiency.places.capacity.check_capacity` returns), or "
-        "``None``."""
+        """A row of places the lever adds, or ``None``.
+
+        The row has the columns :func:`sufficiency.places.capacity.check_capacity` returns.
+        """
         return None
 
     def running_cost(self, months: Months) -> np.ndarray | None:
