@@ -13,6 +13,7 @@ from truth import monthly_truth
 
 import sufficiency as suf
 from sufficiency import schema as S
+from sufficiency.ingest.codes import LOADER_CLOSED
 
 
 def read(source, **options):
@@ -173,7 +174,7 @@ def test_child_missing_from_next_return_is_closed_after_its_year(tmp_path):
         data = suf.read_ssda903(tmp_path)
     one = data.episodes[data.episodes[S.CHILD_ID] == "1"].iloc[0]
     assert one[S.EPISODE_END] == pd.Timestamp("2016-04-01")
-    assert one[S.REASON_CEASED] == "E99" and one[S.EXIT_REASON] == "unknown"
+    assert one[S.REASON_CEASED] == LOADER_CLOSED and one[S.EXIT_REASON] == "unknown"
     st = suf.stock(data, ["2016-03-31", "2017-03-31"], by=())
     assert st[S.CHILDREN].tolist() == [2, 1]
 

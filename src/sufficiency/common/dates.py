@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "DATE_YEARS",
     "DateLike",
     "age_at",
     "birthday",
@@ -24,23 +25,30 @@ __all__ = [
     "financial_year_of",
     "march_31",
     "parse_dates",
+    "times_of_day",
     "year_ending_march",
 ]
 
 #: A date as users give one: ``"2025-03-31"``, a :class:`datetime.date`, a :class:`pandas.Timestamp` or numpy date.
 DateLike: TypeAlias = str | date | pd.Timestamp | np.datetime64
 
-_DMY = r"^(?P<d>\d{1,2})[/\-.](?P<m>\d{1,2})[/\-.](?P<y>\d{4})(?:\s+00:00(?::00)?)?$"
-_YMD = r"^(?P<y>\d{4})[/\-](?P<m>\d{1,2})[/\-](?P<d>\d{1,2})(?:[ T]00:00(?::00)?(?:\.0+)?)?$"
+_TIME = r"(?:[ T](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?"
+_DMY = r"^(?P<d>\d{1,2})[/\-.](?P<m>\d{1,2})[/\-.](?P<y>\d{4})" + _TIME + "$"
+_YMD = r"^(?P<y>\d{4})[/\-](?P<m>\d{1,2})[/\-](?P<d>\d{1,2})" + _TIME + "$"
+_MIDNIGHT = r"^0{1,2}:00(?::00(?:\.0+)?)?$"
+#: Years a date may fall in; outside them a date is not a plausible SSDA903 date (and beyond what pandas holds).
+DATE_YEARS = (1900, 2100)
 
 
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse SSDA903 dates.
 
     Accepts ``dd/mm/yyyy`` (also with ``-`` or ``.``, and one-digit day or
-    month) and ISO ``yyyy-mm-dd`` (optionally with a midnight time, as Excel
-    writes it). Two-digit years and impossible dates are invalid: the day
-    and month are never guessed.
+    month) and ISO ``yyyy-mm-dd``, either optionally followed by a time of
+    day (as Excel and databases write it), which is dropped: a date-time is
+    its date (see :func:`times_of_day` to count them). Two-digit years,
+    impossible dates and years outside :data:`DATE_YEARS` are invalid: the
+    day and month are never guessed.
 
     Parameters
     ----------
@@ -55,28 +63,49 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         ``True`` where a non-blank value could not be parsed.
     """
     codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
-    dates, invalid = _parse_distinct(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    dates, invalid, _ = _parse_distinct(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
     return (
         pd.Series(dates.to_numpy()[codes], index=values.index, dtype="datetime64[ns]"),
         pd.Series(invalid.to_numpy()[codes], index=values.index, dtype=bool),
     )
 
 
-def _parse_distinct(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def times_of_day(values: pd.Series) -> pd.Series:
+    """Whether each value is a date with a time of day other than midnight (which :func:`parse_dates` drops).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Text values.
+
+    Returns
+    -------
+    pandas.Series
+        ``bool``, aligned with ``values``.
+    """
+    codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
+    _, _, timed = _parse_distinct(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    return pd.Series(timed.to_numpy()[codes], index=values.index, dtype=bool)
+
+
+def _parse_distinct(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     text = values.astype(str).str.strip()
     parts = text.str.extract(_DMY)
     iso = text.str.extract(_YMD)
     use_iso = parts["y"].isna()
-    for key in ("y", "m", "d"):
+    for key in ("y", "m", "d", "time"):
         parts.loc[use_iso, key] = iso.loc[use_iso, key]
-    ok = parts["y"].notna()
+    years = pd.to_numeric(parts["y"], errors="coerce")
+    ok = years.between(*DATE_YEARS)
     dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if ok.any():
-        sub = parts[ok].astype(int)
+        sub = parts.loc[ok, ["y", "m", "d"]].astype(int)
         parsed = pd.to_datetime(pd.DataFrame({"year": sub["y"], "month": sub["m"], "day": sub["d"]}), errors="coerce")
         dates.loc[ok] = parsed.to_numpy()
     invalid = (text != "") & (text.str.lower() != "nan") & dates.isna()
-    return dates, invalid
+    time = parts["time"].fillna("")
+    timed = dates.notna() & (time != "") & ~time.str.match(_MIDNIGHT)
+    return dates, invalid, timed
 
 
 def age_at(dob: pd.Series | np.ndarray, when: pd.Series | np.ndarray | pd.Timestamp) -> np.ndarray:

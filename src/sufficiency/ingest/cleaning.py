@@ -11,14 +11,14 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..common import schema as S
-from ..common.dates import parse_dates
+from ..common.dates import parse_dates, times_of_day
 from ..common.errors import SchemaError
 from ..common.text import map_unique
 from .codes import LOADER_CLOSED, code_validity
 from .quality import QualityLog
 from .taxonomy import categorise, coarsen
 
-__all__ = ["attach_children", "categorise_episodes", "children_table", "clean_episodes"]
+__all__ = ["attach_children", "categorise_episodes", "children_table", "clean_episodes", "unify_child_ids"]
 
 _CODE_FIELDS = ("RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "REASON_PLACE_CHANGE")
 _CHECKED_FIELDS = ("RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC")
@@ -45,6 +45,51 @@ def _strip(frame: pd.DataFrame, column: str, *, upper: bool, log: QualityLog) ->
     return clean
 
 
+def unify_child_ids(tables: dict[str, list[pd.DataFrame]], log: QualityLog) -> None:
+    """Give one spelling to child ids that differ only by case, spaces or leading zeros, in every table (in place).
+
+    Councils' systems and exports drop leading zeros (``0123`` and ``123``)
+    or change case from one year to the next; read as different children,
+    one child would count twice. Each id is read as its most common spelling
+    across the returns, and every row changed is counted (``child_id_variants``).
+
+    Parameters
+    ----------
+    tables : dict of str to list of pandas.DataFrame
+        The raw tables by kind, each with ``CHILD``, ``source_file`` and
+        ``source_row``.
+    log : QualityLog
+    """
+    frames = [f for kind in tables.values() for f in kind if "CHILD" in f.columns and len(f)]
+    if not frames:
+        return
+    ids = pd.concat([map_unique(f["CHILD"], lambda u: u.str.strip()) for f in frames], ignore_index=True)
+    ids = ids[ids != ""]
+    key = ids.str.upper().str.lstrip("0").replace("", "0")
+    spellings = pd.DataFrame({"key": key, "id": ids}).value_counts().rename("n").reset_index()
+    shared = spellings["key"].duplicated(keep=False)
+    if not shared.any():
+        return
+    chosen = spellings[shared].sort_values(["key", "n", "id"], ascending=[True, False, True])
+    canonical = chosen.drop_duplicates("key").set_index("key")["id"]
+    to = dict(zip(chosen["id"], chosen["key"].map(canonical)))
+    for frame in frames:
+        raw = map_unique(frame["CHILD"], lambda u: u.str.strip())
+        new = raw.map(to).fillna(raw)
+        changed = new != raw
+        if changed.any():
+            records = frame.loc[changed, [S.SOURCE_FILE, S.SOURCE_ROW]].assign(**{S.CHILD_ID: new[changed]})
+            log.rows(
+                records,
+                column="CHILD",
+                rule="child_id_variants",
+                action="read as the id's most common spelling (ids differing only by case, spaces or leading zeros "
+                "are one child)",
+                value=frame.loc[changed, "CHILD"],
+            )
+            frame["CHILD"] = new.where(changed, frame["CHILD"])
+
+
 def clean_episodes(raw: pd.DataFrame, log: QualityLog, *, strict: bool) -> pd.DataFrame:
     out = pd.DataFrame(
         {
@@ -64,6 +109,15 @@ def clean_episodes(raw: pd.DataFrame, log: QualityLog, *, strict: bool) -> pd.Da
     out = out[~no_child]
     start, bad_start = parse_dates(raw.loc[out.index, "DECOM"])
     end, bad_end = parse_dates(raw.loc[out.index, "DEC"])
+    for column in ("DECOM", "DEC"):
+        timed = times_of_day(raw.loc[out.index, column])
+        log.rows(
+            out[timed],
+            column=column,
+            rule="time_of_day",
+            action="time of day dropped; the date kept",
+            value=raw.loc[out.index[timed], column],
+        )
     log.rows(
         out[bad_start | start.isna()],
         column="DECOM",
@@ -188,6 +242,8 @@ def children_table(headers: list[pd.DataFrame], uascs: list[pd.DataFrame], log: 
             action="date of birth treated as missing",
             value=frame.loc[bad, "DOB"],
         )
+        blank = dob.isna() & ~bad & (part[S.CHILD_ID] != "")
+        log.rows(part[blank], column="DOB", rule="missing_dob", action="no date of birth: age unknown")
         part[S.DATE_OF_BIRTH] = dob
         sex = map_unique(frame["SEX"], lambda u: u.str.strip().str.upper())
         part[S.SEX] = sex.map(_SEX)
@@ -234,7 +290,14 @@ def children_table(headers: list[pd.DataFrame], uascs: list[pd.DataFrame], log: 
     uasc_parts = []
     for frame in uascs:
         part = pd.DataFrame({S.CHILD_ID: map_unique(frame["CHILD"], lambda u: u.str.strip())})
-        part[S.DATE_OF_BIRTH], _bad_dob = parse_dates(frame["DOB"])
+        part[S.DATE_OF_BIRTH], bad_dob = parse_dates(frame["DOB"])
+        log.rows(
+            frame[bad_dob].assign(**{S.CHILD_ID: part.loc[bad_dob, S.CHILD_ID]}),
+            column="DOB",
+            rule="invalid_date",
+            action="date of birth treated as missing",
+            value=frame.loc[bad_dob, "DOB"],
+        )
         duc = frame["DUC"] if "DUC" in frame else pd.Series("", index=frame.index)
         part[S.UASC_CEASED], bad = parse_dates(duc)
         log.rows(
@@ -287,6 +350,17 @@ def attach_children(episodes: pd.DataFrame, children: pd.DataFrame, log: Quality
         value=rows[S.DATE_OF_BIRTH].dt.strftime("%d/%m/%Y"),
     )
     out.loc[out[S.CHILD_ID].isin(bad_children), S.DATE_OF_BIRTH] = pd.NaT
+    ageless = out.loc[out[S.DATE_OF_BIRTH].isna(), S.CHILD_ID].nunique()
+    if ageless:
+        log.summary(
+            file="",
+            column="DOB",
+            rule="no_date_of_birth",
+            action=f"{ageless} of {out[S.CHILD_ID].nunique()} children in the episodes have no usable date of birth: "
+            "their ages are unknown",
+            n_rows=int(ageless),
+            severity="warning",
+        )
     return out
 
 

@@ -13,9 +13,9 @@ from ..common.resources import packaged_table
 
 __all__ = ["LOADER_CLOSED", "code_groups", "code_table", "code_validity"]
 
-#: Reason-ceased code the loader writes when it closes an episode itself and
-#: the true reason was not recorded.
-LOADER_CLOSED = "E99"
+#: Reason-ceased value the loader writes when it closes an episode itself and the true reason was not recorded:
+#: lower case with spaces, so no code read from a return (read codes are upper-cased) can ever equal it.
+LOADER_CLOSED = "closed by loader"
 
 
 def code_table() -> pd.DataFrame:

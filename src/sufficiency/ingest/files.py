@@ -27,6 +27,7 @@ _TABLE_WORDS = {"header": ("header",), "episodes": ("episode",), "uasc": ("uasc"
 _SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".xls"}
 _SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-_/ ]\s*((?:19|20)?\d{2})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_SHORT_SPAN = re.compile(r"(?<!\d)(\d{2})\s*[-_/]\s*(\d{2})(?!\d)")
 #: Cell values that database and spreadsheet exports write for "no value".
 NULL_TOKENS = frozenset({"NULL", "NA", "N/A", "NAN", "NONE", "NAT", "#N/A"})
 
@@ -52,9 +53,10 @@ class SourceFile:
 def _year_from_name(name: str) -> int | None:
     """Read a collection year from a file or folder name.
 
-    ``"2015-16"``, ``"2015_16"`` and ``"ssda903_2016"`` all give ``2016``: a
-    single year names the 31 March the return ends on (see
-    :func:`sufficiency.common.dates.year_ending_march`).
+    ``"2015-16"``, ``"2015_16"``, ``"Returns 15-16"`` and ``"ssda903_2016"``
+    all give ``2016``: a single year names the 31 March the return ends on
+    (see :func:`sufficiency.common.dates.year_ending_march`), and a span of
+    two-digit years (``15-16``, consecutive) is read in the 2000s.
 
     Parameters
     ----------
@@ -70,7 +72,12 @@ def _year_from_name(name: str) -> int | None:
         if year is not None:
             return year
     years = _YEAR.findall(name)
-    return int(years[-1]) if years else None
+    if years:
+        return int(years[-1])
+    short = _SHORT_SPAN.search(name)
+    if short and (int(short.group(1)) + 1) % 100 == int(short.group(2)):
+        return 2000 + int(short.group(2))
+    return None
 
 
 def _table_from_name(name: str) -> str | None:
@@ -145,9 +152,22 @@ def discover(
                 file=str(root),
                 rule="not_a_folder",
             )
-        subdirs = [d for d in sorted(root.iterdir()) if d.is_dir() and _year_from_name(d.name)]
-        for d in subdirs:
-            found += _classify(_files_in(d), _year_from_name(d.name), log)  # type: ignore[arg-type]
+        for folder in sorted(d for d in root.iterdir() if d.is_dir()):
+            year = _year_from_name(folder.name)
+            if year is None:
+                inside = _files_in(folder)
+                if inside:
+                    log.summary(
+                        file=str(folder),
+                        column="",
+                        rule="folder_ignored",
+                        action=f"no collection year in the folder's name (write 2024-25); its {len(inside)} files "
+                        "were not read",
+                        n_rows=len(inside),
+                        severity="warning",
+                    )
+                continue
+            found += _classify(_files_in(folder), year, log)
         for path in _files_in(root):
             year = _year_from_name(path.name)
             if year is None:
@@ -157,6 +177,7 @@ def discover(
                     rule="file_ignored",
                     action="no collection year in the file name; not read",
                     n_rows=0,
+                    severity="warning" if _table_from_name(path.name) else "info",
                 )
                 continue
             found += _classify([path], year, log)
@@ -235,6 +256,16 @@ def _decode(raw: bytes, path: Path, log: QualityLog) -> str:
             else "binary content"
         )
         raise SchemaError(f"{kind}: not a CSV text table", file=str(path), rule="not_a_table")
+    if b"\x00" in raw:
+        log.summary(
+            file=str(path),
+            column="",
+            rule="nul_bytes",
+            action="NUL bytes (left by a truncated copy or export) removed",
+            n_rows=raw.count(b"\x00"),
+            severity="warning",
+        )
+        raw = raw.replace(b"\x00", b"")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict")
     try:

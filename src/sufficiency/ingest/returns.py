@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
 import pandas as pd
 
 from ..common import schema as S
-from ..common.dates import collection_year_start, march_31
+from ..common.dates import collection_year_start, financial_year_label, march_31
 from ..common.errors import SchemaError
-from .cleaning import attach_children, categorise_episodes, children_table, clean_episodes
+from .cleaning import attach_children, categorise_episodes, children_table, clean_episodes, unify_child_ids
 from .files import SourceFile, discover, read_table
 from .quality import QualityLog, summarise_quality, warn_about
 from .stacking import build_periods, combine_returns, repair_chains
@@ -41,6 +41,11 @@ class SSDA903Data:
         First day the returns describe completely (1 April of the first year).
     censor_date : pandas.Timestamp
         Last day the returns describe (31 March of the last year).
+    files : pandas.DataFrame
+        The files read: ``file``, ``year`` (collection year), ``table``
+        (``header``, ``episodes`` or ``uasc``) and ``rows`` [rows]. Folders
+        and files found but not read are in :attr:`quality`
+        (``folder_ignored``, ``file_ignored``).
     """
 
     episodes: pd.DataFrame
@@ -49,6 +54,7 @@ class SSDA903Data:
     years: tuple[int, ...]
     coverage_start: pd.Timestamp
     censor_date: pd.Timestamp
+    files: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "year", "table", "rows"]))
 
     def quality_summary(self) -> pd.DataFrame:
         """Count the data-quality report by rule (see :func:`summarise_quality`)."""
@@ -113,8 +119,12 @@ def read_ssda903(
     log = QualityLog()
     files = discover(source, log=log)
     tables: dict[str, list[pd.DataFrame]] = {"header": [], "episodes": [], "uasc": []}
+    read = []
     for item in files:
-        tables[item.table].append(_read_one(item, log))
+        frame = _read_one(item, log)
+        tables[item.table].append(frame)
+        read.append({"file": str(item.path), "year": item.year, "table": item.table, "rows": len(frame)})
+    unify_child_ids(tables, log)
     where = str(source) if not isinstance(source, Mapping) else "<mapping of returns>"
     if not tables["episodes"]:
         raise SchemaError("no episodes files found", file=where, rule="no_episodes")
@@ -133,17 +143,8 @@ def read_ssda903(
             rule="no_episodes",
         )
     years = tuple(sorted({f.year for f in files}))
-    episode_years = sorted(raw[S.RETURN_YEAR].unique())
-    missing_years = sorted(set(range(min(episode_years), max(episode_years) + 1)) - set(episode_years))
-    if missing_years:
-        log.summary(
-            file="",
-            column="",
-            rule="missing_return_year",
-            action=f"no episodes file for {missing_years}; gaps are bridged from neighbouring returns",
-            n_rows=len(missing_years),
-            severity="warning",
-        )
+    episode_years = sorted(int(y) for y in raw[S.RETURN_YEAR].unique())
+    _check_years(files, episode_years, log)
 
     episodes = clean_episodes(raw, log, strict=strict)
     _refuse_if_empty(episodes, log, where)
@@ -178,7 +179,36 @@ def read_ssda903(
         years=years,
         coverage_start=collection_year_start(min(episode_years)),
         censor_date=censor,
+        files=pd.DataFrame(read, columns=["file", "year", "table", "rows"]),
     )
+
+
+def _check_years(files: list[SourceFile], episode_years: list[int], log: QualityLog) -> None:
+    """Warn about years in the middle with no episodes, and years whose files hold no episodes (the data end sooner)."""
+    missing = sorted(set(range(min(episode_years), max(episode_years) + 1)) - set(episode_years))
+    if missing:
+        labels = ", ".join(financial_year_label(y) for y in missing)
+        log.summary(
+            file="",
+            column="",
+            rule="missing_return_year",
+            action=f"no episodes for {labels}; the gap is bridged from neighbouring returns",
+            n_rows=len(missing),
+            severity="warning",
+        )
+    for year in sorted({f.year for f in files} - set(episode_years)):
+        if year < min(episode_years) or year in missing:
+            continue
+        names = ", ".join(str(f.path) for f in files if f.year == year)
+        log.summary(
+            file=names,
+            column="",
+            rule="return_year_without_episodes",
+            action=f"the {financial_year_label(year)} files hold no episodes: the data end on 31 March "
+            f"{max(episode_years)}",
+            n_rows=0,
+            severity="warning",
+        )
 
 
 def _refuse_if_empty(episodes: pd.DataFrame, log: QualityLog, where: str) -> None:

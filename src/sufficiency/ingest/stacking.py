@@ -46,7 +46,7 @@ def combine_returns(episodes: pd.DataFrame, *, log: QualityLog) -> pd.DataFrame:
        next return without it was replaced or deleted there: dropped;
     4. an episode open at the end of its return whose child is missing
        from the next return is closed on the next day (1 April) with
-       reason ``E99``;
+       reason :data:`~sufficiency.ingest.codes.LOADER_CLOSED`;
     5. two different rows for the same (child, start) in one return: the
        later row in the file is kept.
 
@@ -135,9 +135,9 @@ def repair_chains(episodes: pd.DataFrame, *, censor_date: pd.Timestamp, log: Qua
 
     Repairs: end before start (end blanked, then closed as an open episode);
     an open episode followed by another (closed at the next start, ``X1`` or
-    ``E99`` if the next starts a period); overlaps (end moved back to the
+    :data:`~sufficiency.ingest.codes.LOADER_CLOSED` if the next starts a period); overlaps (end moved back to the
     next start); ``X1`` ends not followed on the same day (end moved to the
-    next start, or reason ``E99`` when the next episode starts a period);
+    next start, or reason :data:`~sufficiency.ingest.codes.LOADER_CLOSED` when the next episode starts a period);
     episodes starting on or after the 18th birthday (dropped); episodes
     running past the 18th birthday (ended on it).
 
