@@ -31,11 +31,13 @@ import pandas as pd
 from ..common import schema as S
 from ..common.dates import financial_year_of, parse_dates
 from ..common.errors import SchemaError
+from ..common.numbers import parse_numbers
 from ..counts.pieces import episodes_of
 from ..ingest.files import read_named_table
 from ..ingest.quality import QualityLog, summarise_quality, warn_about
 from ..ingest.returns import EpisodesLike
-from .tables import normalise_routes
+from .checks import WEEKLY_COST_LIMITS
+from .tables import ROUTES, normalise_routes
 
 __all__ = ["FEE_COLUMNS", "RECENT_MONTHS", "PlacementFees", "check_placement_costs", "fee_year", "read_placement_costs"]
 
@@ -212,17 +214,17 @@ def check_placement_costs(
         )
 
     def money(name: str) -> tuple[pd.Series, pd.Series]:
-        values = text(name).str.replace(",", "", regex=False).str.replace("£", "", regex=False)
-        number = pd.to_numeric(values.replace("", np.nan), errors="coerce")
-        return number, number.isna() & (values != "")
+        number, problem = parse_numbers(text(name))
+        return number, problem != ""
 
     log = QualityLog()
+    route = text("route")
     out = pd.DataFrame(
         {
             S.CHILD_ID: text("child_id"),
             S.SOURCE_FILE: where,
             S.SOURCE_ROW: rows,
-            S.ROUTE: normalise_routes(text("route")),
+            S.ROUTE: normalise_routes(route),
         }
     )
     start, bad_start = parse_dates(text("placement_start"))
@@ -244,6 +246,13 @@ def check_placement_costs(
         (fee.isna(), "weekly_fee", "missing_fee", "row not used (no fee, or not a number)"),
         (fee < 0, "weekly_fee", "negative_fee", "row not used (negative fee)"),
         (
+            fee > WEEKLY_COST_LIMITS[1],
+            "weekly_fee",
+            "fee_out_of_range",
+            f"row not used (above £{WEEKLY_COST_LIMITS[1]:,.0f} a week: an annual or total figure?)",
+        ),
+        (route == "", "route", "missing_route", "row not used (no purchasing route)"),
+        (
             bad_health | bad_education,
             "health_contribution",
             "not_a_number",
@@ -261,6 +270,36 @@ def check_placement_costs(
             removed=True,
         )
         drop |= mask
+    dear = ~drop & (fee > WEEKLY_COST_LIMITS[0])
+    log.rows(
+        out[dear],
+        column="weekly_fee",
+        rule="high_fee",
+        action=f"kept (above £{WEEKLY_COST_LIMITS[0]:,.0f} a week; bespoke placements can cost that)",
+        value=fee[dear],
+    )
+    unknown = ~drop & ~out[S.ROUTE].isin(ROUTES)
+    log.rows(
+        out[unknown],
+        column="route",
+        rule="unknown_route",
+        action=f"kept as a route of the council's own (known: {', '.join(ROUTES)})",
+        value=out.loc[unknown, S.ROUTE],
+    )
+    for name, amount in (("health_contribution", health), ("education_contribution", education)):
+        negative = ~drop & (amount < 0)
+        log.rows(out[negative], column=name, rule="negative_contribution", action="read as 0", value=amount[negative])
+        amount[negative] = 0.0
+    duplicate = ~drop & raw.astype(str).apply(lambda c: c.str.strip()).duplicated(keep="first")
+    log.rows(
+        out[duplicate],
+        column="",
+        rule="duplicate_row",
+        action="row not used (the same placement and fee as an earlier row)",
+        severity="error",
+        removed=True,
+    )
+    drop |= duplicate
     contributions = health.fillna(0.0) + education.fillna(0.0)
     over = ~drop & (contributions > fee)
     log.rows(

@@ -21,6 +21,7 @@ How each category's routes and prices are chosen:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -29,6 +30,8 @@ import pandas as pd
 
 from ..common import schema as S
 from ..common.dates import financial_year_label
+from ..common.errors import DataQualityWarning
+from ..common.sources import source_of
 from ..ingest.taxonomy import categories as taxonomy_categories
 from .checks import check_inflation, check_route_shares, check_unit_costs, inflation_rates
 from .fees import PlacementFees, fee_year
@@ -101,15 +104,19 @@ class Prices:
         categories = tuple(categories)
         known = set(taxonomy_categories()["category"]) | set(categories) | set(extra_categories)
         costs = check_unit_costs(default_unit_costs() if self.unit_costs is None else self.unit_costs, known=known)
+        costs_where, _ = source_of(costs, where=None, lines=None)
         shares = None if self.route_shares is None else check_route_shares(self.route_shares, known=known)
+        shares_where = "<route shares>" if shares is None else source_of(shares, where=None, lines=None)[0]
         pools: dict[tuple[str, str], np.ndarray] = {}
+        given_shares = shares is not None
         if self.fees is not None:
             costs, pools = _priced_by_fees(costs, self.fees)
             if shares is None:
                 shares = _fee_shares(self.fees)
-        routes, matrix = route_split(costs, _chosen_shares(categories, costs, shares), categories)
+        chosen = _chosen_shares(categories, costs, shares, warn_where=shares_where if given_shares else None)
+        routes, matrix = route_split(costs, chosen, categories, where=shares_where, costs_where=costs_where)
         price, year = price_lookup(costs, categories, routes)
-        rates = inflation_rates(self.inflation, categories)
+        rates = inflation_rates(self.inflation, categories, known=known)
         offered = ordered_routes(set(costs[S.ROUTE]))
         offered_price, offered_year = price_lookup(costs, categories, offered)
         sources = {(c, r): s for c, r, s in zip(costs[S.PLACEMENT], costs[S.ROUTE], costs[S.SOURCE])}
@@ -170,7 +177,7 @@ def _priced_by_fees(costs: pd.DataFrame, fees: PlacementFees) -> tuple[pd.DataFr
     pools: dict[tuple[str, str], np.ndarray] = {}
     rows = []
     for (cat, route), group in recent.groupby([S.PLACEMENT, S.ROUTE]):
-        pools[(cat, route)] = group["net_weekly"].to_numpy(dtype=float)
+        pools[(cat, route)] = np.sort(group["net_weekly"].to_numpy(dtype=float))  # row order must not matter
         rows.append(
             {
                 S.PLACEMENT: cat,
@@ -188,10 +195,17 @@ def _priced_by_fees(costs: pd.DataFrame, fees: PlacementFees) -> tuple[pd.DataFr
     return pd.concat([kept, from_fees], ignore_index=True), pools
 
 
-def _chosen_shares(categories: Sequence[str], costs: pd.DataFrame, shares: pd.DataFrame | None) -> pd.DataFrame | None:
-    """Each category's shares: given (or from the fees), else the defaults where the category prices their routes."""
+def _chosen_shares(
+    categories: Sequence[str], costs: pd.DataFrame, shares: pd.DataFrame | None, *, warn_where: str | None
+) -> pd.DataFrame | None:
+    """Each category's shares: given (or from the fees), else the defaults where the category prices their routes.
+
+    With ``warn_where`` (route shares were given), a category that takes the
+    defaults because the given shares leave it out is named in a
+    :class:`~sufficiency.DataQualityWarning`.
+    """
     defaults = default_route_shares()
-    chosen = []
+    chosen, defaulted = [], []
     for cat in categories:
         priced = set(costs.loc[costs[S.PLACEMENT] == cat, S.ROUTE])
         default = defaults.loc[defaults[S.PLACEMENT] == cat, [S.PLACEMENT, S.ROUTE, S.SHARE]]
@@ -199,6 +213,14 @@ def _chosen_shares(categories: Sequence[str], costs: pd.DataFrame, shares: pd.Da
             chosen.append(shares[shares[S.PLACEMENT] == cat])
         elif len(priced) > 1 and set(default[S.ROUTE]) <= priced:
             chosen.append(default)
+            defaulted.append(cat)
+    if defaulted and warn_where is not None:
+        warnings.warn(
+            f"{warn_where}: no route shares for {', '.join(defaulted)}; the package's default shares were used "
+            "[default_route_shares]",
+            DataQualityWarning,
+            stacklevel=4,
+        )
     return pd.concat(chosen, ignore_index=True) if chosen else None
 
 

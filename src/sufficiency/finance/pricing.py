@@ -95,6 +95,7 @@ def route_split(
     categories: Sequence[str],
     *,
     where: str = "<route shares>",
+    costs_where: str = "<unit costs>",
 ) -> tuple[list[str], np.ndarray]:
     """Routes and each category's share of placements by route.
 
@@ -108,8 +109,8 @@ def route_split(
     route_shares : pandas.DataFrame or None
         Canonical route shares.
     categories : sequence of str
-    where : str
-        Name of the route shares in error messages.
+    where, costs_where : str
+        Names of the route shares and the unit costs in error messages.
 
     Returns
     -------
@@ -136,7 +137,7 @@ def route_split(
         if not priced:
             raise SchemaError(
                 f"category {c!r} is in the data but has no unit cost: add a row for it",
-                file="<unit costs>",
+                file=costs_where,
                 column=S.PLACEMENT,
                 rule="no_price",
             )

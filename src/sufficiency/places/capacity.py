@@ -19,15 +19,24 @@ import pandas as pd
 from ..common import schema as S
 from ..common.dates import parse_dates
 from ..common.errors import SchemaError
+from ..common.numbers import NUMBER_PROBLEMS, parse_numbers
+from ..common.sources import mark_source, source_of
 from ..finance.tables import ANY_ROUTE, normalise_routes, with_placement_column
 from ..ingest.files import read_named_table
 from ..ingest.taxonomy import coarse_map
 
-__all__ = ["capacity_keys", "check_capacity", "places_at", "read_capacity"]
+__all__ = ["MAX_PLACES", "capacity_keys", "check_capacity", "places_at", "read_capacity"]
+
+#: Most places one row may hold [places]: more is a count of something else.
+MAX_PLACES = 100_000
 
 
 def check_capacity(
-    table: pd.DataFrame, *, known: Collection[str] | None, where: str = "<capacity>", lines: Sequence[int] | None = None
+    table: pd.DataFrame,
+    *,
+    known: Collection[str] | None,
+    where: str | None = None,
+    lines: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Validate a capacity table and return it in canonical form.
 
@@ -38,10 +47,11 @@ def check_capacity(
         ``route``, ``start``, ``end``.
     known : collection of str or None
         Categories and groups a row may name (``None``: any).
-    where : str
-        Name of the table in messages.
+    where : str, optional
+        Name of the table in messages; default the file its reader recorded,
+        else ``"<capacity>"``.
     lines : sequence of int, optional
-        File line of each row.
+        File line of each row (default as recorded).
 
     Returns
     -------
@@ -52,9 +62,13 @@ def check_capacity(
     Raises
     ------
     SchemaError
-        For a missing column, an unknown category, missing, non-numeric or
-        negative places, an unreadable date or an end before the start.
+        For a missing column, a table with no rows, an unknown category,
+        places that are missing, not a whole number from 0 to
+        :data:`MAX_PLACES`, or unreadable (see
+        :mod:`sufficiency.common.numbers`), an unreadable date or an end
+        before the start.
     """
+    where, lines = source_of(table, where=where or "<capacity>", lines=lines)
     if not isinstance(table, pd.DataFrame):
         raise SchemaError(f"capacity must be a DataFrame, not {type(table).__name__}", file=where, rule="not_a_table")
     spelled = next((a for a in S.PLACEMENT_ALIASES if a in table.columns), S.PLACEMENT)
@@ -67,6 +81,8 @@ def check_capacity(
                 column=col,
                 rule="missing_column",
             )
+    if table.empty:
+        raise SchemaError("the capacity table has no rows", file=where, rule="empty_table")
     table = table.reset_index(drop=True)
     rows = list(lines) if lines is not None else list(range(1, len(table) + 1))
     cats = table[S.PLACEMENT].fillna("").astype(str).str.strip()
@@ -78,15 +94,21 @@ def check_capacity(
                 else f"unknown category {c!r} (known: {', '.join(sorted(known or ()))})"
             )
             raise SchemaError(problem, file=where, row=rows[i], column=spelled, rule="unknown_category")
-    raw = table[S.PLACES].astype(str).str.replace(",", "", regex=False).str.strip()
-    places = pd.to_numeric(raw.replace("", np.nan), errors="coerce")
+    raw = table[S.PLACES]
+    places, problems = parse_numbers(raw)
     for i, v in enumerate(places):
-        if pd.isna(v) or v < 0:
-            problem = (
-                "places are missing"
-                if raw.iloc[i] in ("", "nan", "None")
-                else (f"{raw.iloc[i]!r} is not a number" if pd.isna(v) else f"a negative capacity ({v:g} places)")
-            )
+        problem: str | None = None
+        if problems.iloc[i]:
+            problem = f"{raw.iloc[i]!r} {NUMBER_PROBLEMS[str(problems.iloc[i])]}"
+        elif pd.isna(v):
+            problem = "places are missing"
+        elif v < 0:
+            problem = f"a negative capacity ({v:g} places)"
+        elif v != round(v):
+            problem = f"{v:g} is not a whole number of places"
+        elif v > MAX_PLACES:
+            problem = f"{v:,.0f} places is more than {MAX_PLACES:,} (a count of places, not of bed-nights or pounds?)"
+        if problem:
             raise SchemaError(problem, file=where, row=rows[i], column=S.PLACES, rule="bad_places")
     dates = {}
     for col in ("start", "end"):
@@ -107,7 +129,7 @@ def check_capacity(
             "the places end before they start", file=where, row=rows[i], column="end", rule="end_before_start"
         )
     routes = normalise_routes(table[S.ROUTE]) if S.ROUTE in table.columns else pd.Series(ANY_ROUTE, index=table.index)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             S.PLACEMENT: cats,
             S.ROUTE: routes,
@@ -116,6 +138,7 @@ def check_capacity(
             "end": dates["end"],
         }
     )
+    return mark_source(out, where=where, lines=rows)
 
 
 def capacity_keys(categories: Sequence[str]) -> dict[str, list[int]]:
