@@ -97,19 +97,19 @@ def check_capacity(
     raw = table[S.PLACES]
     places, problems = parse_numbers(raw)
     for i, v in enumerate(places):
-        problem: str | None = None
+        fault: str | None = None
         if problems.iloc[i]:
-            problem = f"{raw.iloc[i]!r} {NUMBER_PROBLEMS[str(problems.iloc[i])]}"
+            fault = f"{raw.iloc[i]!r} {NUMBER_PROBLEMS[str(problems.iloc[i])]}"
         elif pd.isna(v):
-            problem = "places are missing"
+            fault = "places are missing"
         elif v < 0:
-            problem = f"a negative capacity ({v:g} places)"
+            fault = f"a negative capacity ({v:g} places)"
         elif v != round(v):
-            problem = f"{v:g} is not a whole number of places"
+            fault = f"{v:g} is not a whole number of places"
         elif v > MAX_PLACES:
-            problem = f"{v:,.0f} places is more than {MAX_PLACES:,} (a count of places, not of bed-nights or pounds?)"
-        if problem:
-            raise SchemaError(problem, file=where, row=rows[i], column=S.PLACES, rule="bad_places")
+            fault = f"{v:,.0f} places is more than {MAX_PLACES:,} (a count of places, not of bed-nights or pounds?)"
+        if fault:
+            raise SchemaError(fault, file=where, row=rows[i], column=S.PLACES, rule="bad_places")
     dates = {}
     for col in ("start", "end"):
         values = table[col].astype(object) if col in table.columns else pd.Series("", index=table.index, dtype=object)
