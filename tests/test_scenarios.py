@@ -255,7 +255,7 @@ def test_lever_values_are_checked_when_made():
         suf.shift_placements("external_residential", to_route="partner", share=1.5, weekly_cost=1, start=START)
     with pytest.raises(ValueError, match="ages"):
         suf.change_entries(factor=0.9, ages=[16, 18], start=START)
-    with pytest.raises(ValueError, match="capacity must be 0 or more"):
+    with pytest.raises(ValueError, match="capacity must be from 0 to 100,000"):
         suf.shift_placements(
             "external_residential", to_route="partner", share=0.5, weekly_cost=1, start=START, capacity=-1
         )
@@ -274,7 +274,7 @@ def test_bad_scenario_files_are_refused(tmp_path):
     path.write_text(
         '{"name": "x", "levers": [{"lever": "add_capacity", "category": "a", "places": -1, "start": "2026-01-01"}]}'
     )
-    with pytest.raises(suf.SchemaError, match="places must be 0 or more"):
+    with pytest.raises(suf.SchemaError, match="places must be from 0 to 100,000"):
         suf.read_scenarios(path)
 
 

@@ -11,7 +11,7 @@ from ..common import schema as S
 from ..common.dates import DateLike
 from ..finance.tables import ANY_ROUTE
 from ..places.capacity import capacity_keys
-from .lever import Lever, check_amount, check_date
+from .lever import Lever, LeverError, check_date, check_text, check_whole
 
 __all__ = ["AddCapacity", "add_capacity"]
 
@@ -41,8 +41,10 @@ class AddCapacity(Lever):
 
     def check(self, categories: Sequence[str], *, where: str) -> None:
         if self.category not in capacity_keys(list(categories)):
-            raise ValueError(
-                f"{where}: unknown category {self.category!r}; the model's categories are {', '.join(categories)}"
+            raise LeverError(
+                f"{where}: unknown category {self.category!r}; the model's categories are {', '.join(categories)}",
+                field="category",
+                rule="unknown_category",
             )
 
     def added_places(self) -> dict[str, object] | None:
@@ -73,8 +75,8 @@ def add_capacity(category: str, *, route: str | None = None, places: float, star
     """
     name = "add_capacity"
     return AddCapacity(
-        category=str(category),
-        route=None if route is None else str(route),
-        places=check_amount(places, "places", name),
+        category=str(check_text(category, "category", name)),
+        route=check_text(route, "route", name, optional=True),
+        places=float(check_whole(places, "places", name)),
         start=check_date(start, name),
     )

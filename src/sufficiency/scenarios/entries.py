@@ -11,7 +11,7 @@ import numpy as np
 from ..common.ages import AGES
 from ..common.dates import DateLike
 from ..finance.months import Months
-from .lever import Lever, check_ages, check_amount, check_date, ramp_weights
+from .lever import Lever, LeverError, check_ages, check_amount, check_date, check_text, check_whole, ramp_weights
 
 __all__ = ["ChangeEntries", "change_entries"]
 
@@ -54,6 +54,16 @@ class ChangeEntries(Lever):
         return factor
 
 
+def _names(categories: Iterable[str], lever: str) -> tuple[str, ...]:
+    if isinstance(categories, (str, bytes)) or not isinstance(categories, Iterable):
+        raise LeverError(
+            f"{lever}: categories {categories!r} must be a list of placement categories",
+            field="categories",
+            rule="bad_value",
+        )
+    return tuple(str(check_text(c, "categories", lever)) for c in categories)
+
+
 def change_entries(
     *,
     factor: float,
@@ -83,7 +93,7 @@ def change_entries(
     return ChangeEntries(
         factor=check_amount(factor, "factor", name),
         ages=check_ages(ages, name),
-        categories=None if categories is None else tuple(str(c) for c in categories),
+        categories=None if categories is None else _names(categories, name),
         start=check_date(start, name),
-        ramp_months=int(check_amount(ramp_months, "ramp_months", name)),
+        ramp_months=check_whole(ramp_months, "ramp_months", name),
     )

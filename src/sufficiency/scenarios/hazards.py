@@ -11,7 +11,17 @@ import numpy as np
 from ..common.ages import AGES
 from ..common.dates import DateLike
 from ..finance.months import Months
-from .lever import HazardChange, Lever, check_ages, check_amount, check_date, ramp_weights
+from .lever import (
+    HazardChange,
+    Lever,
+    LeverError,
+    check_ages,
+    check_amount,
+    check_date,
+    check_text,
+    check_whole,
+    ramp_weights,
+)
 
 __all__ = ["ChangeHazard", "change_hazard"]
 
@@ -51,13 +61,17 @@ class ChangeHazard(Lever):
 
     def check(self, categories: Sequence[str], *, where: str) -> None:
         if self.to == self.from_category:
-            raise ValueError(
-                f"{where}: a move from {self.to} to itself is not a hazard (use 'exit' or another category)"
+            raise LeverError(
+                f"{where}: a move from {self.to} to itself is not a hazard (use 'exit' or another category)",
+                field="to",
+                rule="bad_value",
             )
         for c in self.categories_named():
             if c not in categories:
-                raise ValueError(
-                    f"{where}: unknown category {c!r}; the model's categories are {', '.join(categories)} (or 'exit')"
+                raise LeverError(
+                    f"{where}: unknown category {c!r}; the model's categories are {', '.join(categories)} (or 'exit')",
+                    field="from_category" if c == self.from_category else "to",
+                    rule="unknown_category",
                 )
 
     def hazard(self, categories: Sequence[str], months: Months) -> HazardChange:
@@ -106,10 +120,10 @@ def change_hazard(
     """
     name = "change_hazard"
     return ChangeHazard(
-        from_category=str(from_category),
-        to=str(to),
+        from_category=str(check_text(from_category, "from_category", name)),
+        to=str(check_text(to, "to", name)),
         factor=check_amount(factor, "factor", name),
         ages=check_ages(ages, name),
         start=check_date(start, name),
-        ramp_months=int(check_amount(ramp_months, "ramp_months", name)),
+        ramp_months=check_whole(ramp_months, "ramp_months", name),
     )

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ..common.ages import AGES
+from ..common.dates import parse_dates
 from ..finance.months import Months
 from ..finance.pricing import Pricing
 from ..finance.tables import normalise_route
@@ -38,59 +40,142 @@ __all__ = [
     "HazardChange",
     "Lever",
     "Shifted",
+    "LIMITS",
+    "MAX_POUNDS",
+    "LeverError",
     "check_ages",
     "check_amount",
     "check_date",
     "check_fraction",
     "check_non_negative",
+    "check_text",
+    "check_whole",
     "ramp_weights",
     "route_of",
 ]
 
 
-def check_date(value: object, lever: str) -> str:
-    """A lever's date as ``YYYY-MM-DD``; ValueError if it is not a date."""
-    try:
+class LeverError(ValueError):
+    """A lever's setting that cannot be used: which setting, and the rule it breaks.
+
+    Parameters
+    ----------
+    message : str
+    field : str
+        The lever's setting (``"start"``, ``"share"``, ...).
+    rule : str
+        Short rule identifier (``"bad_value"``, ``"unknown_category"``, ...).
+    """
+
+    def __init__(self, message: str, *, field: str, rule: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.rule = rule
+
+
+#: Largest settings a lever accepts; larger ones are typing slips (a price per year as per week, say).
+LIMITS = {"factor": 100.0, "weekly_cost": 100_000.0, "places": 100_000.0, "capacity": 100_000.0, "ramp_months": 120.0}
+#: Largest one-off or yearly running cost of a scenario [£].
+MAX_POUNDS = 1e9
+
+
+def check_date(value: object, lever: str, name: str = "start") -> str:
+    """A lever's date as ``YYYY-MM-DD``, read as the returns' dates are (``dd/mm/yyyy`` or ISO ``yyyy-mm-dd``).
+
+    Raises
+    ------
+    LeverError
+        For a number, or text that is not such a date.
+    """
+    if isinstance(value, (pd.Timestamp, date)) and not pd.isna(value):
         return pd.Timestamp(value).strftime("%Y-%m-%d")
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{lever}: start/end {value!r} is not a date") from exc
+    if isinstance(value, np.datetime64) and not np.isnat(value):
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if isinstance(value, str):
+        parsed, bad = parse_dates(pd.Series([value]))
+        if not bad.iloc[0] and pd.notna(parsed.iloc[0]):
+            return pd.Timestamp(parsed.iloc[0]).strftime("%Y-%m-%d")
+    raise LeverError(
+        f"{lever}: {name} {value!r} is not a date (write 2025-07-01 or 01/07/2025)", field=name, rule="bad_date"
+    )
+
+
+def _number(value: object, name: str, lever: str) -> float:
+    """A finite number (not a bool, not text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise LeverError(f"{lever}: {name} must be a number, not {value!r}", field=name, rule="bad_value")
+    number = float(value)
+    if not np.isfinite(number):
+        raise LeverError(f"{lever}: {name} must be a finite number, not {value!r}", field=name, rule="bad_value")
+    return number
 
 
 def check_ages(ages: Iterable[int] | None, lever: str) -> tuple[int, ...] | None:
-    """Single years of age, sorted; ValueError outside 0-17."""
+    """Single years of age, sorted.
+
+    Raises
+    ------
+    LeverError
+        For text (``"12"``), a number that is not a whole year, or an age outside 0-17.
+    """
     if ages is None:
         return None
-    out = tuple(sorted({int(a) for a in ages}))
-    bad = [a for a in out if a not in AGES]
+    if isinstance(ages, (str, bytes)) or not isinstance(ages, Iterable):
+        raise LeverError(
+            f"{lever}: ages {ages!r} must be a list of single years, e.g. [16, 17]", field="ages", rule="bad_value"
+        )
+    values = [_number(a, "ages", lever) for a in ages]
+    out = tuple(sorted({int(a) for a in values}))
+    bad = [a for a in values if a != round(a) or int(a) not in AGES]
     if bad or not out:
-        raise ValueError(f"{lever}: ages {list(ages)!r} must be single years from 0 to {AGES[-1]}")
+        raise LeverError(
+            f"{lever}: ages {list(ages)!r} must be whole years from 0 to {AGES[-1]}", field="ages", rule="bad_value"
+        )
     return out
 
 
 def check_fraction(value: float, name: str, lever: str) -> float:
-    """A number from 0 to 1; ValueError otherwise."""
-    value = float(value)
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{lever}: {name} must be between 0 and 1, not {value}")
-    return value
+    """A number from 0 to 1; LeverError otherwise."""
+    number = _number(value, name, lever)
+    if not 0.0 <= number <= 1.0:
+        raise LeverError(f"{lever}: {name} must be between 0 and 1, not {number}", field=name, rule="bad_value")
+    return number
 
 
 def check_non_negative(value: float | None, name: str, lever: str) -> float | None:
-    """A finite number of 0 or more (or ``None``); ValueError otherwise."""
+    """A finite number of 0 or more, up to its limit in :data:`LIMITS` (or ``None``); LeverError otherwise."""
     if value is None:
         return None
-    value = float(value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{lever}: {name} must be 0 or more, not {value}")
-    return value
+    number = _number(value, name, lever)
+    high = LIMITS.get(name, MAX_POUNDS)
+    if number < 0 or number > high:
+        raise LeverError(f"{lever}: {name} must be from 0 to {high:,g}, not {number:g}", field=name, rule="bad_value")
+    return number
 
 
 def check_amount(value: float, name: str, lever: str) -> float:
-    """A finite number of 0 or more; ValueError otherwise."""
+    """A finite number of 0 or more up to its limit; LeverError otherwise."""
     out = check_non_negative(value, name, lever)
     if out is None:
-        raise ValueError(f"{lever}: {name} is needed")
+        raise LeverError(f"{lever}: {name} is needed", field=name, rule="bad_value")
     return out
+
+
+def check_whole(value: float, name: str, lever: str) -> int:
+    """A whole number of 0 or more up to its limit (months, say); LeverError otherwise."""
+    number = check_amount(value, name, lever)
+    if number != round(number):
+        raise LeverError(f"{lever}: {name} must be a whole number, not {number:g}", field=name, rule="bad_value")
+    return int(number)
+
+
+def check_text(value: object, name: str, lever: str, *, optional: bool = False) -> str | None:
+    """A name (a category, a route): text, not a number; LeverError otherwise."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise LeverError(f"{lever}: {name} must be a name, not {value!r}", field=name, rule="bad_value")
+    return value.strip()
 
 
 def ramp_weights(
@@ -209,11 +294,15 @@ class Lever:
 
         Raises
         ------
-        ValueError
+        LeverError
         """
         for c in self.categories_named():
             if c not in categories:
-                raise ValueError(f"{where}: unknown category {c!r}; the model's categories are {', '.join(categories)}")
+                raise LeverError(
+                    f"{where}: unknown category {c!r}; the model's categories are {', '.join(categories)}",
+                    field="category",
+                    rule="unknown_category",
+                )
 
     def routes_added(self) -> tuple[str, ...]:
         """Purchasing routes the lever brings in (a partner's, say)."""
@@ -224,7 +313,7 @@ class Lever:
 
         Raises
         ------
-        ValueError
+        LeverError
         """
 
     def hazard(self, categories: Sequence[str], months: Months) -> HazardChange | None:
@@ -259,7 +348,7 @@ def route_of(category: str, route: str | None, pricing: Pricing, *, where: str) 
 
     Raises
     ------
-    ValueError
+    LeverError
         If the category has no placements by the named route.
     """
     used = pricing.routes_of(category)
@@ -267,5 +356,9 @@ def route_of(category: str, route: str | None, pricing: Pricing, *, where: str) 
         return [pricing.routes.index(r) for r in used]
     name = normalise_route(route)
     if name not in used:
-        raise ValueError(f"{where}: {category} has no placements by route {route!r}; its routes are {', '.join(used)}")
+        raise LeverError(
+            f"{where}: {category} has no placements by route {route!r}; its routes are {', '.join(used)}",
+            field="route",
+            rule="unknown_route",
+        )
     return [pricing.routes.index(name)]

@@ -76,5 +76,5 @@ def implementation_cost(
         one_off=check_amount(one_off, "one_off", name),
         running_per_year=check_amount(running_per_year, "running_per_year", name),
         start=check_date(start, name),
-        end=None if end is None else check_date(end, name),
+        end=None if end is None else check_date(end, name, "end"),
     )

@@ -26,22 +26,22 @@ baseline, sharing its random numbers.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 from ..common.errors import SchemaError
 from .added_places import AddCapacity, add_capacity
 from .entries import ChangeEntries, change_entries
 from .hazards import ChangeHazard, change_hazard
-from .lever import Lever
+from .lever import Lever, LeverError
 from .running_costs import ImplementationCost, implementation_cost
 from .shifts import ShiftPlacements, shift_placements
 from .unit_costs import ChangeUnitCost, change_unit_cost
 
-__all__ = ["LEVERS", "Scenario", "read_scenarios", "scenarios_from_data"]
+__all__ = ["LEVERS", "Scenario", "ScenarioError", "read_scenarios", "scenarios_from_data"]
 
 #: Every lever a scenario may hold: kind -> (record class, maker function). A new lever is added here.
 LEVERS: Mapping[str, tuple[type[Lever], Callable[..., Lever]]] = MappingProxyType(
@@ -54,6 +54,25 @@ LEVERS: Mapping[str, tuple[type[Lever], Callable[..., Lever]]] = MappingProxyTyp
         "implementation_cost": (ImplementationCost, implementation_cost),
     }
 )
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be read: where in the scenarios it is, and the rule it breaks.
+
+    Attributes
+    ----------
+    scenario : int or None
+        Position of the scenario (0-based) in what was read.
+    lever : int or None
+        Position of the lever in the scenario (0-based), when the problem is a lever's.
+    field : str
+        The setting (``"name"``, ``"levers"``, a lever's ``"start"``, ...).
+    rule : str
+    """
+
+    def __init__(self, message: str, *, scenario: int | None, lever: int | None, field: str, rule: str) -> None:
+        super().__init__(message)
+        self.scenario, self.lever, self.field, self.rule = scenario, lever, field, rule
 
 
 @dataclass(frozen=True)
@@ -70,22 +89,33 @@ class Scenario:
         with no levers is the baseline.
     description : str
         Optional words for the brief.
+    source : str, optional
+        The file the scenario was read from (set by :func:`read_scenarios`).
+    lines : tuple of int
+        Its line in that file, then each lever's.
     """
 
     name: str
     levers: tuple[Lever, ...] = ()
     description: str = ""
+    source: str | None = field(default=None, compare=False, repr=False)
+    lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "levers", tuple(self.levers))
-        if not str(self.name).strip():
-            raise ValueError("a scenario needs a name")
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ValueError(f"a scenario needs a name, not {self.name!r}")
         for lever in self.levers:
             if not isinstance(lever, Lever):
                 raise ValueError(
                     f"scenario {self.name!r}: {lever!r} is not a lever "
                     "(make one with shift_placements, change_hazard, ...)"
                 )
+
+    def line_of(self, lever: int | None = None) -> int | None:
+        """The file line of the scenario (``lever=None``) or of one of its levers, when known."""
+        position = 0 if lever is None else lever + 1
+        return self.lines[position] if position < len(self.lines) else None
 
     def to_dict(self) -> dict:
         """The scenario as plain data: ``{"name", "description", "levers": [{"lever": kind, ...}]}``."""
@@ -109,31 +139,83 @@ class Scenario:
 
         Raises
         ------
-        ValueError
-            For an unknown lever kind, an unknown or missing parameter, or
-            a value a lever refuses.
+        ScenarioError
+            For data that is not a scenario, a missing or empty name, levers
+            that are not a list of levers, an unknown lever kind, an unknown
+            or missing setting, or a value a lever refuses.
         """
-        if "name" not in data:
-            raise ValueError("a scenario needs a 'name'")
-        makers = {kind: maker for kind, (_, maker) in LEVERS.items()}
-        levers = []
-        for i, item in enumerate(data.get("levers", [])):
-            item = dict(item)
-            kind = item.pop("lever", None)
-            if kind not in makers:
-                raise ValueError(
-                    f"scenario {data['name']!r}, lever {i + 1}: unknown lever {kind!r} (use one of {', '.join(makers)})"
-                )
-            try:
-                levers.append(makers[kind](**item))
-            except TypeError as exc:
-                raise ValueError(f"scenario {data['name']!r}, lever {i + 1} ({kind}): {exc}") from exc
-        return cls(name=str(data["name"]), levers=tuple(levers), description=str(data.get("description", "")))
+        return _scenario(data, 0)
 
     @classmethod
     def from_json(cls, text: str) -> Scenario:
         """Read a scenario from JSON text (see :meth:`from_dict`)."""
         return cls.from_dict(json.loads(text))
+
+
+def _scenario(data: object, position: int) -> Scenario:
+    """One scenario from plain data; a ScenarioError saying where and why."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError(
+            f"scenario {position + 1} is {type(data).__name__} {data!r:.60}, not an object with a name and levers",
+            scenario=position,
+            lever=None,
+            field="",
+            rule="not_a_scenario",
+        )
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ScenarioError(
+            f"scenario {position + 1} needs a name (text), not {name!r}",
+            scenario=position,
+            lever=None,
+            field="name",
+            rule="bad_value",
+        )
+    description = data.get("description", "")
+    if description is not None and not isinstance(description, str):
+        raise ScenarioError(
+            f"scenario {name!r}: the description must be text",
+            scenario=position,
+            lever=None,
+            field="description",
+            rule="bad_value",
+        )
+    items = data.get("levers", [])
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
+        raise ScenarioError(
+            f"scenario {name!r}: levers must be a list", scenario=position, lever=None, field="levers", rule="bad_value"
+        )
+    makers = {kind: maker for kind, (_, maker) in LEVERS.items()}
+    levers = []
+    for i, item in enumerate(items):
+        where = f"scenario {name!r}, lever {i + 1}"
+        if not isinstance(item, Mapping):
+            raise ScenarioError(
+                f"{where} is {type(item).__name__} {item!r:.60}, not an object",
+                scenario=position,
+                lever=i,
+                field="",
+                rule="not_a_lever",
+            )
+        settings = dict(item)
+        kind = settings.pop("lever", None)
+        if kind not in makers:
+            raise ScenarioError(
+                f"{where}: unknown lever {kind!r} (use one of {', '.join(makers)})",
+                scenario=position,
+                lever=i,
+                field="lever",
+                rule="unknown_lever",
+            )
+        try:
+            levers.append(makers[kind](**settings))
+        except LeverError as exc:
+            raise ScenarioError(f"{where}: {exc}", scenario=position, lever=i, field=exc.field, rule=exc.rule) from exc
+        except TypeError as exc:
+            raise ScenarioError(
+                f"{where} ({kind}): {exc}", scenario=position, lever=i, field="", rule="bad_setting"
+            ) from exc
+    return Scenario(name=name.strip(), levers=tuple(levers), description=description or "")
 
 
 def _lever_dict(lever: Lever) -> dict[str, object]:
@@ -145,7 +227,7 @@ def _lever_dict(lever: Lever) -> dict[str, object]:
     return {"lever": kind, **out}
 
 
-def scenarios_from_data(data: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> list[Scenario]:
+def scenarios_from_data(data: object) -> list[Scenario]:
     """Scenarios from plain data: one scenario dict, a list of them, or ``{"scenarios": [...]}``.
 
     Parameters
@@ -155,15 +237,78 @@ def scenarios_from_data(data: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -
     Returns
     -------
     list of Scenario
+
+    Raises
+    ------
+    ScenarioError
+        For data that holds no scenarios, a scenario that cannot be read, or
+        two scenarios with one name.
     """
     if isinstance(data, Mapping) and "scenarios" in data:
         data = data["scenarios"]
-    items = [data] if isinstance(data, Mapping) else list(data)
-    out = [Scenario.from_dict(item) for item in items]
+    if isinstance(data, Mapping):
+        items: list[object] = [data]
+    elif isinstance(data, Sequence) and not isinstance(data, (str, bytes)):
+        items = list(data)
+    else:
+        raise ScenarioError(
+            f"scenarios must be an object or a list of them, not {type(data).__name__}",
+            scenario=None,
+            lever=None,
+            field="scenarios",
+            rule="not_a_scenario",
+        )
+    if not items:
+        raise ScenarioError("there are no scenarios", scenario=None, lever=None, field="scenarios", rule="no_scenarios")
+    out = [_scenario(item, i) for i, item in enumerate(items)]
     names = [s.name for s in out]
-    if len(set(names)) != len(names):
-        raise ValueError(f"scenario names must differ: {names}")
+    repeated = next((i for i, n in enumerate(names) if n in names[:i]), None)
+    if repeated is not None:
+        raise ScenarioError(
+            f"scenario names must differ: {names[repeated]!r} is used twice",
+            scenario=repeated,
+            lever=None,
+            field="name",
+            rule="duplicate_name",
+        )
     return out
+
+
+_KEY = re.compile(r'(?<!\\)"(name|lever)"\s*:')
+
+
+def _key_lines(text: str) -> dict[str, list[int]]:
+    """The line of every ``"name":`` and ``"lever":`` key in JSON text, in document order."""
+    found: dict[str, list[int]] = {"name": [], "lever": []}
+    for match in _KEY.finditer(text):
+        found[match.group(1)].append(text.count("\n", 0, match.start()) + 1)
+    return found
+
+
+def _lines(text: str, scenarios: list[Scenario]) -> list[tuple[int, ...]]:
+    """Each scenario's line and its levers' lines in the JSON text."""
+    found = _key_lines(text)
+    out, lever = [], 0
+    for i, scenario in enumerate(scenarios):
+        own = found["name"][i] if i < len(found["name"]) else 0
+        levers = found["lever"][lever : lever + len(scenario.levers)]
+        lever += len(scenario.levers)
+        out.append((own, *levers))
+    return out
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """The file's text (UTF-8, with or without BOM); a SchemaError naming the line of the first byte that is not."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise SchemaError(
+            f"not UTF-8 text (byte {raw[exc.start : exc.start + 1]!r}): save the file as UTF-8",
+            file=name,
+            row=line,
+            rule="not_utf8",
+        ) from exc
 
 
 def read_scenarios(path: str | Path) -> list[Scenario]:
@@ -171,6 +316,9 @@ def read_scenarios(path: str | Path) -> list[Scenario]:
 
     Each scenario is ``{"name": ..., "description": ..., "levers": [{"lever":
     "shift_placements", ...}, ...]}`` as :meth:`Scenario.to_dict` writes it.
+    Dates are ``2025-07-01`` or ``01/07/2025``, as in the returns. Each
+    scenario read keeps the file and its lines (:attr:`Scenario.source`),
+    so a problem found when it is scored names them too.
 
     Parameters
     ----------
@@ -183,20 +331,43 @@ def read_scenarios(path: str | Path) -> list[Scenario]:
     Raises
     ------
     SchemaError
-        If the file is missing, is not JSON, or a lever is not valid.
+        If the file is missing, is not UTF-8 JSON, holds no scenarios, or a
+        scenario or lever is not valid (naming the line and the setting).
     """
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise SchemaError(f"cannot be read ({exc.strerror or exc})", file=name, rule="missing_source") from exc
+    text = _decode(raw, name)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SchemaError(
             f"not JSON: {exc.msg} at column {exc.colno}", file=name, row=exc.lineno, rule="not_json"
         ) from exc
+    except RecursionError as exc:
+        raise SchemaError("not JSON a reader can take: nested too deeply", file=name, rule="not_json") from exc
     try:
-        return scenarios_from_data(data)
-    except (ValueError, TypeError) as exc:
-        raise SchemaError(str(exc), file=name, rule="bad_scenario") from exc
+        scenarios = scenarios_from_data(data)
+    except ScenarioError as exc:
+        lines = _problem_line(text, data, exc)
+        raise SchemaError(str(exc), file=name, row=lines, column=exc.field or None, rule=exc.rule) from exc
+    return [replace(s, source=name, lines=lines) for s, lines in zip(scenarios, _lines(text, scenarios))]
+
+
+def _problem_line(text: str, data: object, error: ScenarioError) -> int | None:
+    """The line of the scenario or lever a problem is in, when it can be found."""
+    if error.scenario is None:
+        return None
+    found = _key_lines(text)
+    if error.lever is None:
+        return found["name"][error.scenario] if error.scenario < len(found["name"]) else None
+    items = data.get("scenarios", data) if isinstance(data, Mapping) else data
+    listed = [items] if isinstance(items, Mapping) else list(items) if isinstance(items, Sequence) else []
+    before = sum(
+        len(item["levers"]) if isinstance(item, Mapping) and isinstance(item.get("levers"), list) else 0
+        for item in listed[: error.scenario]
+    )
+    index = before + error.lever
+    return found["lever"][index] if index < len(found["lever"]) else None

@@ -114,6 +114,11 @@ class ScenarioScores:
                 frame[f"cumulative_{col}"] = cumulative[col].to_numpy()
             frame["implementation_cost"] = self.implementation[name]
             parts.append(frame)
+        if not parts:
+            intervals = [f"{b}_{lv}" for lv in level for b in ("lower", "upper")]
+            columns = ["scenario", S.FINANCIAL_YEAR, "days", "complete", "mean", "median", *intervals]
+            columns += [f"cumulative_{c}" for c in ("mean", "median", *intervals)] + ["implementation_cost"]
+            return pd.DataFrame(columns=columns)
         out = pd.concat(parts, ignore_index=True)
         out.insert(2, "days", out[S.FINANCIAL_YEAR].map(dict(zip(years, self.baseline.days))).astype(int))
         out.insert(3, "complete", out[S.FINANCIAL_YEAR].map(dict(zip(years, self.baseline.complete))).astype(bool))
@@ -163,7 +168,23 @@ class ScenarioScores:
             row.update(self.effects.loc[name].to_dict())
             row.update(self._gap_change(name))
             rows.append(row)
-        return pd.DataFrame(rows).set_index("scenario")
+        columns = [
+            "scenario",
+            "target_year",
+            "saving_mean",
+            "saving_lower_80",
+            "saving_upper_80",
+            "target",
+            "p_target",
+            "cumulative_saving",
+            "npv",
+            "payback_year",
+            "implementation_cost",
+            *self.effects.columns,
+            "shortfall_change",
+            "places_needed_change",
+        ]
+        return pd.DataFrame(rows, columns=columns).set_index("scenario")
 
     def _gap_change(self, name: str) -> dict[str, float]:
         if not self.gaps:

@@ -14,13 +14,15 @@ no levers saves exactly nothing in every path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 
 from ..common import schema as S
 from ..common.dates import DateLike
+from ..common.errors import SchemaError
 from ..finance.fees import PlacementFees
 from ..finance.months import Months, months_of
 from ..finance.prices import Prices, as_prices
@@ -31,6 +33,7 @@ from ..projection.result import Projection
 from ..projection.run import projection_dates, run_projection
 from ..rates.fitted import FittedModel
 from .costing import demand_levers, running_costs, scenario_cost, with_places
+from .lever import LeverError
 from .scenario import Scenario, scenarios_from_data
 from .scores import ScenarioScores
 
@@ -93,11 +96,13 @@ def score(
     Raises
     ------
     SchemaError
-        For malformed price or capacity tables.
+        For malformed price or capacity tables, or a lever naming an unknown
+        category, route or destination or starting outside the projection
+        (naming the scenario's file and the lever's line when it was read
+        from one).
     ValueError
-        For a lever naming an unknown category, route or destination, a
-        lever starting outside the projection, two scenarios with one name,
-        or a target year outside the projection.
+        For two scenarios with one name, or a target year outside the
+        projection.
     """
     chosen = [s if isinstance(s, Scenario) else scenarios_from_data(s)[0] for s in scenarios]
     names = [s.name for s in chosen]
@@ -111,8 +116,9 @@ def score(
     pricing = prices.resolve(fitted.categories)
     pricing = pricing.with_routes([r for s in chosen for lv in s.levers for r in lv.routes_added()])
     for s in chosen:
-        for lever in s.levers:
-            lever.check_routes(pricing, where=f"scenario {s.name!r}, {lever.lever}")
+        for i, lever in enumerate(s.levers):
+            with _named(s, i):
+                lever.check_routes(pricing, where=f"scenario {s.name!r}, {lever.lever}")
     baseline = run_projection(fitted, dates, n_sims=n_sims, seed=seed)
     base = scenario_cost(pricing, months, baseline, (), seed)
     labels = list(base.costs.financial_years)
@@ -167,14 +173,34 @@ def score(
 
 def _check_levers(scenario: Scenario, categories: tuple[str, ...], dates: pd.DatetimeIndex) -> None:
     """Refuse levers that name unknown categories or start outside the projection."""
-    for lever in scenario.levers:
+    for i, lever in enumerate(scenario.levers):
         where = f"scenario {scenario.name!r}, {lever.lever}"
-        lever.check(categories, where=where)
-        when = pd.Timestamp(lever.start)
-        if when < dates[0]:
-            raise ValueError(f"{where}: starts {when.date()}, before the projection starts ({dates[0].date()})")
-        if when > dates[-1]:
-            raise ValueError(f"{where}: starts {when.date()}, after the projection ends ({dates[-1].date()})")
+        with _named(scenario, i):
+            lever.check(categories, where=where)
+            when = pd.Timestamp(lever.start)
+            if not dates[0] <= when <= dates[-1]:
+                side = "before the projection starts" if when < dates[0] else "after the projection ends"
+                raise LeverError(
+                    f"{where}: starts {when.date()}, {side} ({dates[0].date()} to {dates[-1].date()})",
+                    field="start",
+                    rule="outside_projection",
+                )
+
+
+@contextmanager
+def _named(scenario: Scenario, lever: int) -> Iterator[None]:
+    """Turn a lever's problem into a SchemaError naming the scenario's file, the lever's line and its setting."""
+    try:
+        yield
+    except LeverError as exc:
+        kind = scenario.levers[lever].lever
+        raise SchemaError(
+            str(exc),
+            file=scenario.source or f"<scenario {scenario.name}>",
+            row=scenario.line_of(lever),
+            column=f"{kind}.{exc.field}",
+            rule=exc.rule,
+        ) from exc
 
 
 def _effects(

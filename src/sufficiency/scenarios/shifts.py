@@ -18,7 +18,18 @@ from ..common.dates import DateLike
 from ..finance.months import Months
 from ..finance.pricing import Pricing
 from ..finance.tables import normalise_route
-from .lever import Lever, Shifted, check_amount, check_date, check_fraction, check_non_negative, ramp_weights, route_of
+from .lever import (
+    Lever,
+    Shifted,
+    check_amount,
+    check_date,
+    check_fraction,
+    check_non_negative,
+    check_text,
+    check_whole,
+    ramp_weights,
+    route_of,
+)
 
 __all__ = ["ShiftPlacements", "shift_placements"]
 
@@ -152,13 +163,13 @@ def shift_placements(
     """
     name = "shift_placements"
     return ShiftPlacements(
-        category=str(category),
-        route=None if route is None else str(route),
-        to_route=str(to_route),
-        to_category=None if to_category is None else str(to_category),
+        category=str(check_text(category, "category", name)),
+        route=check_text(route, "route", name, optional=True),
+        to_route=str(check_text(to_route, "to_route", name)),
+        to_category=check_text(to_category, "to_category", name, optional=True),
         share=check_fraction(share, "share", name),
         weekly_cost=check_amount(weekly_cost, "weekly_cost", name),
         start=check_date(start, name),
-        ramp_months=int(check_amount(ramp_months, "ramp_months", name)),
+        ramp_months=check_whole(ramp_months, "ramp_months", name),
         capacity=check_non_negative(capacity, "capacity", name),
     )

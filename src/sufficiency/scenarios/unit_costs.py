@@ -9,7 +9,7 @@ import numpy as np
 from ..common.dates import DateLike
 from ..finance.months import Months
 from ..finance.pricing import Pricing
-from .lever import Lever, check_date, check_non_negative, ramp_weights, route_of
+from .lever import Lever, LeverError, check_date, check_non_negative, check_text, ramp_weights, route_of
 
 __all__ = ["ChangeUnitCost", "change_unit_cost"]
 
@@ -81,10 +81,10 @@ def change_unit_cost(
     """
     name = "change_unit_cost"
     if (factor is None) == (weekly_cost is None):
-        raise ValueError(f"{name}: give one of factor and weekly_cost")
+        raise LeverError(f"{name}: give one of factor and weekly_cost", field="factor", rule="bad_value")
     return ChangeUnitCost(
-        category=str(category),
-        route=None if route is None else str(route),
+        category=str(check_text(category, "category", name)),
+        route=check_text(route, "route", name, optional=True),
         factor=check_non_negative(factor, "factor", name),
         weekly_cost=check_non_negative(weekly_cost, "weekly_cost", name),
         start=check_date(start, name),
