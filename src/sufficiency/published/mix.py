@@ -22,7 +22,7 @@ import pandas as pd
 
 from .empirical import PointForecaster, Setup, backtest_forecasts, coverage, forecast_with_intervals
 from .reorganisations import with_predecessors
-from .totals import point_forecasts
+from .totals import latest_common_year, point_forecasts
 
 __all__ = ["MIX_METHODS", "backtest_published_placements", "forecast_published_placements"]
 
@@ -155,7 +155,7 @@ def forecast_published_placements(
         ``lower_<L>``, ``upper_<L>`` [children], ``method``. Intervals are
         NaN when no earlier origin could be scored.
     """
-    last = int(table["year"].max()) if origin is None else int(origin)
+    last = latest_common_year(table) if origin is None else int(origin)
     names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
     point_at, actual, earlier = _setup(table, placements, horizon=horizon, damping=damping, reorganised=reorganised)(
         method, last

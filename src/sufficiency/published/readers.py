@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..common.dates import year_ending_march
-from ..common.errors import SchemaError
+from ..common.errors import DataQualityWarning, SchemaError
+from ..common.numbers import NUMBER_PROBLEMS, parse_numbers
 from ..common.resources import packaged_table
 from ..ingest.files import read_named_table
 
@@ -44,6 +46,42 @@ def _years(labels: pd.Series, lines: pd.Series, name: str) -> pd.Series:
     return year.astype(int)
 
 
+def _counts(values: pd.Series, lines: pd.Series, name: str, column: str) -> pd.Series:
+    """Published numbers: suppression marks and blanks are NaN; anything else must be a finite number of 0 or more."""
+    text = values.fillna("").astype(str).str.strip()
+    suppressed = text.str.lower().isin(_SUPPRESSED)
+    number, problem = parse_numbers(text.where(~suppressed, ""))
+    for i in np.flatnonzero(((problem != "") | (number < 0)).to_numpy()):
+        fault = NUMBER_PROBLEMS.get(str(problem.iloc[i]), "is negative")
+        raise SchemaError(
+            f"{text.iloc[i]!r} {fault}",
+            file=name,
+            row=int(lines.iloc[i]),
+            column=column,
+            rule="negative" if not problem.iloc[i] else str(problem.iloc[i]),
+        )
+    return number
+
+
+def _codes(raw: pd.DataFrame, name: str) -> pd.Series:
+    """Council codes, stripped and upper-cased (``e10000018`` is ``E10000018``), with a counted warning if changed."""
+    text = raw["la_code"].fillna("").astype(str).str.strip()
+    codes = text.str.upper()
+    changed = int((codes != text).sum())
+    if changed:
+        warnings.warn(
+            f"{name}: {changed} council codes in lower case were read in upper case [la_code_case]",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+    return codes
+
+
+def _refuse_empty(raw: pd.DataFrame, name: str) -> None:
+    if raw.empty:
+        raise SchemaError("the table has no rows", file=name, rule="empty_table")
+
+
 def read_published(path: str | Path) -> pd.DataFrame:
     """Read a DfE council table of children looked after.
 
@@ -70,33 +108,14 @@ def read_published(path: str | Path) -> pd.DataFrame:
     """
     name = str(path)
     raw, line_numbers = read_named_table(path, _REQUIRED)
-    out = pd.DataFrame({"la_code": raw["la_code"].str.strip(), "la_name": raw["la_name"].str.strip()})
+    _refuse_empty(raw, name)
+    out = pd.DataFrame({"la_code": _codes(raw, name), "la_name": raw["la_name"].str.strip()})
     out["region_name"] = raw["region_name"].str.strip() if "region_name" in raw.columns else ""
     lines = pd.Series(line_numbers, index=raw.index)
     out["year"] = _years(raw["year"].str.strip(), lines, name)
     for col in _NUMERIC:
-        values = (
-            raw[col].str.strip().str.replace(",", "", regex=False)
-            if col in raw.columns
-            else pd.Series("", index=raw.index)
-        )
-        number = pd.to_numeric(values.where(values != ""), errors="coerce")
-        bad = number.isna() & (values != "") & ~values.str.lower().isin(["c", "x", "z", "k", ":", ".."])
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise SchemaError(
-                f"{values.iloc[i]!r} is not a number",
-                file=name,
-                row=int(lines.iloc[i]),
-                column=col,
-                rule="not_a_number",
-            )
-        if (number < 0).any():
-            i = int(np.flatnonzero((number < 0).to_numpy())[0])
-            raise SchemaError(
-                f"{values.iloc[i]!r} is negative", file=name, row=int(lines.iloc[i]), column=col, rule="negative"
-            )
-        out[col] = number
+        values = raw[col] if col in raw.columns else pd.Series("", index=raw.index)
+        out[col] = _counts(values, lines, name, col)
     dup = out.duplicated(["la_code", "year"])
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
@@ -155,19 +174,9 @@ def read_published_placements(path: str | Path) -> pd.DataFrame:
     if "dimension" in raw.columns:
         keep = raw["dimension"].str.strip().str.lower() == "placement type"
         raw, line = raw[keep], line[keep]
+    _refuse_empty(raw, name)
     year = _years(raw["year"].str.strip(), line, name)
-    values = raw["number"].str.strip().str.replace(",", "", regex=False)
-    number = pd.to_numeric(values.where(~values.str.lower().isin(_SUPPRESSED)), errors="coerce")
-    bad = number.isna() & ~values.str.lower().isin(_SUPPRESSED)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise SchemaError(
-            f"{values.iloc[i]!r} is not a number",
-            file=name,
-            row=int(line.iloc[i]),
-            column="number",
-            rule="not_a_number",
-        )
+    number = _counts(raw["number"], line, name, "number")
     groups = packaged_table("published_placements.csv").set_index("label")["group"]
     label = raw["placement"].str.strip()
     group = label.map(groups).where(label.str.lower() != "total", "total")
@@ -181,9 +190,10 @@ def read_published_placements(path: str | Path) -> pd.DataFrame:
             column="placement",
             rule="unknown_code",
         )
+    codes = _codes(raw, name)
     long = pd.DataFrame(
         {
-            "la_code": raw["la_code"].str.strip().to_numpy(),
+            "la_code": codes.to_numpy(),
             "year": year.astype(int).to_numpy(),
             "placement": group.to_numpy(),
             "children": number.to_numpy(),
@@ -201,10 +211,7 @@ def read_published_placements(path: str | Path) -> pd.DataFrame:
     )
     out = wide.stack(future_stack=True).rename("children").reset_index()
     names = (
-        raw.assign(la_code=raw["la_code"].str.strip())
-        .drop_duplicates("la_code", keep="last")
-        .set_index("la_code")["la_name"]
-        .str.strip()
+        raw.assign(la_code=codes).drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"].str.strip()
     )
     out.insert(1, "la_name", out["la_code"].map(names))
     order = {g: i for i, g in enumerate(["total", *PUBLISHED_PLACEMENT_GROUPS])}
@@ -252,32 +259,29 @@ def read_published_spend(path: str | Path) -> pd.DataFrame:
     raw, line_numbers = read_named_table(
         path, ("la_code", "la_name", "financial_year", "line", "gross_expenditure_gbp")
     )
+    _refuse_empty(raw, name)
     lines = pd.Series(line_numbers, index=raw.index)
     years = _years(raw["financial_year"].str.strip(), lines, name)
     out = pd.DataFrame(
         {
-            "la_code": raw["la_code"].str.strip(),
+            "la_code": _codes(raw, name),
             "la_name": raw["la_name"].str.strip(),
             "financial_year": [f"{y - 1}-{y % 100:02d}" for y in years],
             "line": raw["line"].str.strip(),
         }
     )
     for src, col in (("gross_expenditure_gbp", "gross"), ("net_expenditure_gbp", "net")):
-        values = (
-            raw[src].str.strip().str.replace(",", "", regex=False)
-            if src in raw.columns
-            else pd.Series("", index=raw.index)
-        )
-        number = pd.to_numeric(values.where(values != ""), errors="coerce")
-        bad = number.isna() & (values != "")
+        values = raw[src] if src in raw.columns else pd.Series("", index=raw.index)
+        number, problem = parse_numbers(values.fillna("").astype(str).str.strip())
+        bad = problem != ""
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise SchemaError(
-                f"{values.iloc[i]!r} is not a number",
+                f"{values.iloc[i]!r} {NUMBER_PROBLEMS[str(problem.iloc[i])]}",
                 file=name,
                 row=int(lines.iloc[i]),
                 column=src,
-                rule="not_a_number",
+                rule=str(problem.iloc[i]),
             )
         out[col] = number
     out["source"] = raw["source"].str.strip() if "source" in raw.columns else ""

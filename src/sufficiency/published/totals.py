@@ -29,15 +29,18 @@ supports.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from ..common.errors import DataQualityWarning, SchemaError
 from .empirical import PointForecaster, Setup, backtest_forecasts, coverage, forecast_with_intervals
 from .reorganisations import with_predecessors
 
 __all__ = [
+    "latest_common_year",
     "COMBINED",
     "PUBLISHED_METHODS",
     "backtest_published",
@@ -189,6 +192,46 @@ def _setup(table: pd.DataFrame, *, horizon: int, damping: float, reorganised: bo
     return setup
 
 
+def latest_common_year(table: pd.DataFrame, column: str = "cla_31_march") -> int:
+    """The latest year at least half the councils have a value of ``column`` for.
+
+    Rows for later years (a typo of 2032 for 2023, or a few councils' early
+    figures) are named in a counted :class:`~sufficiency.DataQualityWarning`.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`~sufficiency.read_published`.
+    column : str
+
+    Returns
+    -------
+    int
+        [year ending 31 March]
+
+    Raises
+    ------
+    SchemaError
+        If the table holds no values.
+    """
+    known = table[table[column].notna()] if column in table.columns else table.iloc[0:0]
+    if known.empty:
+        raise SchemaError(f"the published table holds no {column} values", file="<published table>", rule="empty_table")
+    councils = known.groupby("year")["la_code"].nunique()
+    enough = councils[councils >= 0.5 * known["la_code"].nunique()]
+    year = int(enough.index.max()) if len(enough) else int(councils.idxmax())
+    later = known[known["year"] > year]
+    if len(later):
+        warnings.warn(
+            f"{len(later)} rows dated after {year} (councils {', '.join(sorted(later['la_code'].unique())[:5])}) "
+            f"are not used as the forecast origin: fewer than half the councils have a count for those years "
+            "[stray_year]",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+    return year
+
+
 def forecast_published(
     table: pd.DataFrame,
     *,
@@ -213,7 +256,10 @@ def forecast_published(
         Point forecast (see module notes); :func:`backtest_published`
         compares them.
     origin : int, optional
-        Last year used; default the last year in the table.
+        Last year used; default the latest year that at least half the
+        councils have a count for (:func:`latest_common_year`), so a stray
+        row dated later does not make every other council's series end too
+        soon.
     damping : float
         Yearly damping of growth.
     reorganised : bool
@@ -228,7 +274,7 @@ def forecast_published(
         ``la_code``, ``la_name``, ``year``, ``h``, ``mean`` (the point
         forecast), ``lower_<L>``, ``upper_<L>`` [children], ``method``.
     """
-    last = int(table["year"].max()) if origin is None else int(origin)
+    last = latest_common_year(table) if origin is None else int(origin)
     names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
     point_at, actual, earlier = _setup(table, horizon=horizon, damping=damping, reorganised=reorganised)(method, last)
     fc = forecast_with_intervals(point_at, actual, origin=last, earlier=earlier, level=level)
