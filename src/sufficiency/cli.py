@@ -48,6 +48,10 @@ def _parse_financial_year(text: str) -> str:
     return financial_year_label(year)
 
 
+#: Warnings printed on stderr after a report; the page lists them all.
+_WARNINGS_SHOWN = 10
+
+
 def _report(args: argparse.Namespace) -> int:
     from .report import Progress, ReportOptions, write_report
 
@@ -71,6 +75,11 @@ def _report(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
         result = write_report(args.source, args.out, options, progress=Progress(8, quiet=args.quiet))
+    for line in result.warnings[:_WARNINGS_SHOWN]:
+        print(f"sufficiency: warning: {line}", file=sys.stderr)
+    if len(result.warnings) > _WARNINGS_SHOWN:
+        more = len(result.warnings) - _WARNINGS_SHOWN
+        print(f"sufficiency: warning: and {more} more (see the report's data-quality section)", file=sys.stderr)
     if not args.quiet:
         print(result.text)
         print(

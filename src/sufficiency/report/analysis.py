@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -156,6 +156,10 @@ class Analysis:
     accuracy : pandas.DataFrame or None
         Backtest of the council's own past against no change (12 and 24
         months ahead) [%], when the returns are long enough.
+    warnings : tuple of str
+        Every :class:`~sufficiency.DataQualityWarning` raised while the
+        inputs were checked and the results computed (the returns' own
+        findings are in ``inputs.data.quality``).
     """
 
     inputs: ReportInputs
@@ -168,6 +172,19 @@ class Analysis:
     gap: pd.DataFrame | None = field(repr=False)
     scores: ScenarioScores | None = field(repr=False)
     accuracy: pd.DataFrame | None = field(repr=False)
+    warnings: tuple[str, ...] = ()
+
+    def findings(self) -> list[str]:
+        """What a reader of the report must be told: counted problems in the inputs and every warning, one line each."""
+        lines = []
+        quality = [("returns", self.inputs.data.quality)]
+        if self.inputs.prices.fees is not None:
+            quality.append(("placement cost file", self.inputs.prices.fees.quality))
+        for what, report in quality:
+            counted = report[report["severity"].isin(["warning", "error"])]
+            for (rule, column), n in counted.groupby(["rule", "column"], sort=False)["n_rows"].sum().items():
+                lines.append(f"{what}: {rule}" + (f" ({column})" if column else "") + f": {int(n):,} rows")
+        return lines + list(self.warnings)
 
 
 def read_inputs(source: str | Path | None, options: ReportOptions) -> ReportInputs:
@@ -230,6 +247,15 @@ def _quick_backtest(data: SSDA903Data, seed: int) -> pd.DataFrame | None:
 
 
 def analyse(source: str | Path | None, options: ReportOptions, progress: Progress | None = None) -> Analysis:
+    """Run the library on the data, recording every data-quality warning (see :func:`_analyse`)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataQualityWarning)
+        analysis = _analyse(source, options, progress)
+    said = tuple(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)))
+    return replace(analysis, warnings=said)
+
+
+def _analyse(source: str | Path | None, options: ReportOptions, progress: Progress | None = None) -> Analysis:
     """Run the library on the data: every result the report shows.
 
     Parameters

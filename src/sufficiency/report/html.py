@@ -170,6 +170,7 @@ def html_page(a: Analysis, heads: dict[str, str], all_tables: list[Table], image
     ]
     parts += [
         "<h2>Data quality</h2>",
+        table("warnings"),
         table("data_quality", 100),
         table("fee_file_quality"),
         table("stock_31_march"),

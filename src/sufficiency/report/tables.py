@@ -207,6 +207,9 @@ def tables(a: Analysis) -> list[Table]:
             )
         )
     out += assumptions(a)
+    if a.warnings:
+        said = pd.DataFrame({"warning": list(a.warnings)})
+        out.append(Table("warnings", "Warnings raised while the inputs were checked and the figures made", said, {}))
     quality = summarise_quality(data.quality)
     out.append(
         Table(

@@ -39,11 +39,15 @@ class Report:
         The headline figures as printed.
     text : str
         A plain-text summary.
+    warnings : tuple of str
+        Counted problems in the inputs and warnings raised while the report
+        was made, one line each (the page lists them too).
     """
 
     files: tuple[Path, ...]
     headline: dict[str, str]
     text: str
+    warnings: tuple[str, ...] = ()
 
 
 def write_report(
@@ -97,4 +101,4 @@ def write_report(
     files += [folder / "report.html", folder / "report.xlsx"]
     progress.close()
     text = "\n".join(f"{k}: {v}" for k, v in heads.items())
-    return Report(files=tuple(files), headline=heads, text=text)
+    return Report(files=tuple(files), headline=heads, text=text, warnings=tuple(a.findings()))
