@@ -177,12 +177,13 @@ def _priced_by_fees(costs: pd.DataFrame, fees: PlacementFees) -> tuple[pd.DataFr
     pools: dict[tuple[str, str], np.ndarray] = {}
     rows = []
     for (cat, route), group in recent.groupby([S.PLACEMENT, S.ROUTE]):
-        pools[(cat, route)] = np.sort(group["net_weekly"].to_numpy(dtype=float))  # row order must not matter
+        pool = np.sort(group["net_weekly"].to_numpy(dtype=float))  # the file's row order must not matter
+        pools[(cat, route)] = pool
         rows.append(
             {
                 S.PLACEMENT: cat,
                 S.ROUTE: route,
-                S.WEEKLY_COST: float(group["net_weekly"].mean()),
+                S.WEEKLY_COST: float(pool.mean()),
                 S.PRICE_YEAR: label,
                 S.SOURCE: f"placement cost file: mean of {len(group)} recent placements",
             }
