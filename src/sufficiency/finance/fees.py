@@ -33,9 +33,9 @@ from ..common.dates import financial_year_of, parse_dates
 from ..common.errors import SchemaError
 from ..common.numbers import parse_numbers
 from ..counts.pieces import episodes_of
-from ..ingest.files import read_named_table
 from ..ingest.quality import QualityLog, summarise_quality, warn_about
 from ..ingest.returns import EpisodesLike
+from ..ingest.tables import read_named_table
 from .checks import WEEKLY_COST_LIMITS
 from .tables import ROUTES, normalise_routes
 

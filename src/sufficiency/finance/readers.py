@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..common import schema as S
-from ..ingest.files import read_named_table
+from ..ingest.tables import read_named_table
 from .checks import check_inflation, check_route_shares, check_unit_costs
 
 __all__ = ["read_inflation", "read_route_shares", "read_unit_costs"]

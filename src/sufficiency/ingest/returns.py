@@ -13,9 +13,10 @@ from ..common import schema as S
 from ..common.dates import collection_year_start, financial_year_label, march_31
 from ..common.errors import SchemaError
 from .cleaning import attach_children, categorise_episodes, children_table, clean_episodes, unify_child_ids
-from .files import SourceFile, discover, read_table
+from .files import SourceFile, discover
 from .quality import QualityLog, summarise_quality, warn_about
 from .stacking import build_periods, combine_returns, repair_chains
+from .tables import read_table
 
 __all__ = ["EpisodesLike", "SSDA903Data", "read_ssda903"]
 
@@ -197,15 +198,19 @@ def _check_years(files: list[SourceFile], episode_years: list[int], log: Quality
             severity="warning",
         )
     for year in sorted({f.year for f in files} - set(episode_years)):
-        if year < min(episode_years) or year in missing:
+        if year in missing:
             continue
         names = ", ".join(str(f.path) for f in files if f.year == year)
+        span = (
+            f"the data begin on 1 April {min(episode_years) - 1}"
+            if year < min(episode_years)
+            else f"the data end on 31 March {max(episode_years)}"
+        )
         log.summary(
             file=names,
             column="",
             rule="return_year_without_episodes",
-            action=f"the {financial_year_label(year)} files hold no episodes: the data end on 31 March "
-            f"{max(episode_years)}",
+            action=f"the {financial_year_label(year)} files hold no episodes: {span}",
             n_rows=0,
             severity="warning",
         )

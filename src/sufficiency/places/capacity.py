@@ -10,6 +10,7 @@ which the places exist. The places of a category add up over its rows.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -18,11 +19,11 @@ import pandas as pd
 
 from ..common import schema as S
 from ..common.dates import parse_dates
-from ..common.errors import SchemaError
+from ..common.errors import DataQualityWarning, SchemaError
 from ..common.numbers import NUMBER_PROBLEMS, parse_numbers
 from ..common.sources import mark_source, source_of
 from ..finance.tables import ANY_ROUTE, normalise_routes, with_placement_column
-from ..ingest.files import read_named_table
+from ..ingest.tables import read_named_table
 from ..ingest.taxonomy import coarse_map
 
 __all__ = ["MAX_PLACES", "capacity_keys", "check_capacity", "places_at", "read_capacity"]
@@ -138,6 +139,15 @@ def check_capacity(
             "end": dates["end"],
         }
     )
+    repeated = out.duplicated(keep="first")
+    if repeated.any():
+        again = ", ".join(str(rows[i]) for i in np.flatnonzero(repeated.to_numpy())[:5])
+        warnings.warn(
+            f"{where}: {int(repeated.sum())} rows repeat an earlier row exactly (rows {again}); their places are added "
+            "[duplicate_row]",
+            DataQualityWarning,
+            stacklevel=3,
+        )
     return mark_source(out, where=where, lines=rows)
 
 

@@ -12,7 +12,7 @@ from ..common.dates import year_ending_march
 from ..common.errors import DataQualityWarning, SchemaError
 from ..common.numbers import NUMBER_PROBLEMS, parse_numbers
 from ..common.resources import packaged_table
-from ..ingest.files import read_named_table
+from ..ingest.tables import read_named_table
 
 __all__ = [
     "PUBLISHED_PLACEMENT_GROUPS",
