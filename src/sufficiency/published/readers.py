@@ -15,6 +15,7 @@ from ..common.resources import packaged_table
 from ..ingest.tables import read_named_table
 
 __all__ = [
+    "MAX_COUNT",
     "PUBLISHED_PLACEMENT_GROUPS",
     "SPEND_LINES",
     "read_published",
@@ -23,6 +24,8 @@ __all__ = [
 ]
 
 _REQUIRED = ("la_code", "la_name", "year", "cla_31_march")
+#: Largest count a published table may hold [children]: no council, nor England, has more children.
+MAX_COUNT = 20_000_000
 _NUMERIC = ("cla_31_march", "starts", "ceases", "population_0_17")
 
 
@@ -51,15 +54,14 @@ def _counts(values: pd.Series, lines: pd.Series, name: str, column: str) -> pd.S
     text = values.fillna("").astype(str).str.strip()
     suppressed = text.str.lower().isin(_SUPPRESSED)
     number, problem = parse_numbers(text.where(~suppressed, ""))
-    for i in np.flatnonzero(((problem != "") | (number < 0)).to_numpy()):
-        fault = NUMBER_PROBLEMS.get(str(problem.iloc[i]), "is negative")
-        raise SchemaError(
-            f"{text.iloc[i]!r} {fault}",
-            file=name,
-            row=int(lines.iloc[i]),
-            column=column,
-            rule="negative" if not problem.iloc[i] else str(problem.iloc[i]),
-        )
+    for i in np.flatnonzero(((problem != "") | (number < 0) | (number > MAX_COUNT)).to_numpy()):
+        if problem.iloc[i]:
+            fault, rule = NUMBER_PROBLEMS[str(problem.iloc[i])], str(problem.iloc[i])
+        elif number.iloc[i] < 0:
+            fault, rule = "is negative", "negative"
+        else:
+            fault, rule = f"is more than {MAX_COUNT:,} (England has about 12 million children)", "out_of_range"
+        raise SchemaError(f"{text.iloc[i]!r} {fault}", file=name, row=int(lines.iloc[i]), column=column, rule=rule)
     return number
 
 

@@ -112,9 +112,10 @@ class ReportInputs:
         The target's financial year as asked (see
         :attr:`Analysis.target_year` for the year used).
     sources : mapping of str to pathlib.Path or None
-        The file each input table came from (``"costs"``, ``"fees"``,
-        ``"capacity"``, ``"scenarios"``, ``"inflation"``,
-        ``"route_shares"``); ``None`` for the package's defaults or none.
+        The folder of returns (``"returns"``) and the file each input table
+        came from (``"costs"``, ``"fees"``, ``"capacity"``, ``"scenarios"``,
+        ``"inflation"``, ``"route_shares"``); ``None`` for the package's
+        defaults or none.
     """
 
     data: SSDA903Data = field(repr=False)
@@ -222,6 +223,7 @@ def read_inputs(source: str | Path | None, options: ReportOptions) -> ReportInpu
         target=target,
         target_year=target_year,
         sources={
+            "returns": sample_path() / "returns" if source is None else Path(source),
             "costs": options.costs,
             "fees": fees_path,
             "capacity": capacity_path,

@@ -172,6 +172,7 @@ def html_page(a: Analysis, heads: dict[str, str], all_tables: list[Table], image
         "<h2>Data quality</h2>",
         table("warnings"),
         table("data_quality", 100),
+        table("files_read"),
         table("fee_file_quality"),
         table("stock_31_march"),
         image("flows", "entries, exits and children in care by financial year"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from ..common import schema as S
@@ -207,6 +209,8 @@ def tables(a: Analysis) -> list[Table]:
             )
         )
     out += assumptions(a)
+    files = _files_read(a)
+    out.append(Table("files_read", "Files of the returns read, by year and table", files, {"rows": INTEGER}))
     if a.warnings:
         said = pd.DataFrame({"warning": list(a.warnings)})
         out.append(Table("warnings", "Warnings raised while the inputs were checked and the figures made", said, {}))
@@ -260,6 +264,22 @@ def _spend_by_year(spend: pd.DataFrame) -> pd.DataFrame:
         index=S.FINANCIAL_YEAR, columns="value", values="mean", sort=False
     )
     return out.join(part).reset_index()
+
+
+def _files_read(a: Analysis) -> pd.DataFrame:
+    """The returns' files read, named by their place in the returns' folder (no folder of the user's machine)."""
+    files = a.inputs.data.files.copy()
+    root = a.inputs.sources.get("returns")
+
+    def short(path: str) -> str:
+        try:
+            return str(Path(path).relative_to(root)) if root is not None else Path(path).name
+        except ValueError:
+            return Path(path).name
+
+    files["file"] = files["file"].map(short)
+    files.insert(1, S.FINANCIAL_YEAR, [financial_year_label(int(y)) for y in files["year"]])
+    return files.drop(columns="year")
 
 
 def assumptions(a: Analysis) -> list[Table]:
