@@ -490,3 +490,13 @@ def test_the_report_warns_about_a_return_year_not_read(returns, tmp_path, capsys
     code = main(["report", str(returns), "--out", str(tmp_path / "r"), "--quiet", "--n-sims", "20", "--horizon", "12"])
     err = capsys.readouterr().err
     assert code == 0 and "folder_ignored" in err and "missing_return_year" in err
+
+
+def test_a_year_without_its_uasc_file_and_unknown_uasc_children_are_warned(returns):
+    (returns / "2023-24" / "uasc.csv").unlink()
+    path = returns / "2024-25" / "uasc.csv"
+    edit_csv(path, lambda f: f.loc.__setitem__((0, "CHILD"), "NOBODY"))
+    q = read(returns).quality
+    assert "2023-24" in q.loc[q["rule"] == "missing_uasc_file", "action"].iloc[0]
+    row = q[q["rule"] == "uasc_child_unknown"].iloc[0]
+    assert (row["file"], row["row"], row["value"]) == (str(path), 2, "NOBODY")

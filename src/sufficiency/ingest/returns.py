@@ -146,6 +146,7 @@ def read_ssda903(
     years = tuple(sorted({f.year for f in files}))
     episode_years = sorted(int(y) for y in raw[S.RETURN_YEAR].unique())
     _check_years(files, episode_years, log)
+    _check_uasc(tables, episode_years, log)
 
     episodes = clean_episodes(raw, log, strict=strict)
     _refuse_if_empty(episodes, log, where)
@@ -213,6 +214,37 @@ def _check_years(files: list[SourceFile], episode_years: list[int], log: Quality
             action=f"the {financial_year_label(year)} files hold no episodes: {span}",
             n_rows=0,
             severity="warning",
+        )
+
+
+def _check_uasc(tables: dict[str, list[pd.DataFrame]], episode_years: list[int], log: QualityLog) -> None:
+    """Warn about years with no unaccompanied children listed when other years list some, and about unknown children."""
+    listed = {int(f[S.RETURN_YEAR].iloc[0]) for f in tables["uasc"] if len(f)}
+    if not listed:
+        return
+    for year in sorted(set(episode_years) - listed):
+        log.summary(
+            file="",
+            column="",
+            rule="missing_uasc_file",
+            action=f"no unaccompanied children listed for {financial_year_label(year)} (no UASC file, or an empty one) "
+            "though other years list them: children unaccompanied only then are fitted with the others",
+            n_rows=0,
+            severity="warning",
+        )
+    known = set()
+    for kind in ("header", "episodes"):
+        for frame in tables[kind]:
+            known |= set(frame["CHILD"].astype(str).str.strip())
+    for frame in tables["uasc"]:
+        ids = frame["CHILD"].astype(str).str.strip()
+        unknown = ~ids.isin(known)
+        log.rows(
+            frame[unknown].assign(**{S.CHILD_ID: ids[unknown]}),
+            column="CHILD",
+            rule="uasc_child_unknown",
+            action="not used: the child is in no header or episodes file",
+            value=ids[unknown],
         )
 
 

@@ -199,7 +199,7 @@ def _scenario(data: object, position: int) -> Scenario:
             )
         settings = dict(item)
         kind = settings.pop("lever", None)
-        if kind not in makers:
+        if not isinstance(kind, str) or kind not in makers:
             raise ScenarioError(
                 f"{where}: unknown lever {kind!r} (use one of {', '.join(makers)})",
                 scenario=position,
