@@ -334,6 +334,11 @@ def test_header_only_tables_are_refused(tmp_path, projection):
     assert info.value.rule == "empty_table"
     with pytest.raises(suf.SchemaError, match="no rows"):
         suf.sufficiency_gap(projection, pd.DataFrame(columns=["placement", "places"]))
+    path = tmp_path / "fees.csv"
+    path.write_text("child_id,placement_start,weekly_fee,route,placement\n")
+    with pytest.raises(suf.SchemaError) as info:
+        suf.read_placement_costs(path)
+    assert info.value.rule == "empty_table"
     path = tmp_path / "published.csv"
     path.write_text("la_code,la_name,year,cla_31_march\n")
     with pytest.raises(suf.SchemaError) as info:

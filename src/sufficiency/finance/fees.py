@@ -203,6 +203,8 @@ def check_placement_costs(
             column="placement",
             rule="missing_column",
         )
+    if table.empty:
+        raise SchemaError("the placement cost file has no rows", file=where, rule="empty_table")
     rows = np.asarray(lines) if lines is not None else np.arange(len(table)) + 1
     raw = table.reset_index(drop=True)
 
