@@ -108,6 +108,8 @@ def _draw_period(rng: np.random.Generator, p: CountyParameters, frame: pd.DataFr
     median = np.asarray(p.stay_median_days, dtype=float)[stay]
     sigma = np.asarray(p.stay_sigma, dtype=float)[stay]
     days = np.exp(np.log(median) + sigma * z)
+    if p.stay_growth:
+        days = days * np.exp(p.stay_growth * _years_since_2015(entry))
     days = np.where(uasc, np.where(rng.random(n) < 0.15, rng.integers(5, 60, n), 10_000), days)
     days = np.maximum(days, 0).astype(np.int64)
     short = stay < 2
@@ -159,7 +161,7 @@ def _draw_period(rng: np.random.Generator, p: CountyParameters, frame: pd.DataFr
         route=route,
         short=short,
         adopt_start=np.where(adopt, adopt_start, np.datetime64("NaT")),
-        first_cat=_first_category(rng, age, entry, uasc, fam_idx),
+        first_cat=_first_category(rng, p, age, entry, uasc, fam_idx),
         care_order=(~short & ~uasc & ((age < 16) | (rng.random(n) < 0.4))),
     )
     order_lag = rng.integers(40, 300, n) * DAY
@@ -168,7 +170,12 @@ def _draw_period(rng: np.random.Generator, p: CountyParameters, frame: pd.DataFr
 
 
 def _first_category(
-    rng: np.random.Generator, age: np.ndarray, entry: np.ndarray, uasc: np.ndarray, fam_idx: np.ndarray
+    rng: np.random.Generator,
+    p: CountyParameters,
+    age: np.ndarray,
+    entry: np.ndarray,
+    uasc: np.ndarray,
+    fam_idx: np.ndarray,
 ) -> np.ndarray:
     t = np.clip(_years_since_2015(entry), -3, 12)
     #           KIN   INF   AGF  PFA  PWP   INR   EXR   SEC   OTR   SUP
@@ -180,9 +187,11 @@ def _first_category(
     }
     group = np.where(age < 5, 0, np.where(age < 12, 1, np.where(age < 16, 2, 3)))
     probs = np.array([base[g] for g in group])
-    res_boost = 1 + 0.06 * np.maximum(t, 0) * (group >= 2)
+    res_boost = 1 + p.residential_drift * np.maximum(t, 0) * (group >= 2)
     probs[:, EXR] *= res_boost
     probs[:, INR] *= res_boost
+    if p.supported_drift:
+        probs[:, SUP] *= 1 + p.supported_drift * np.maximum(t, 0) * (group == 3)
     probs /= probs.sum(axis=1, keepdims=True)
     # siblings share a draw
     u = rng.random(fam_idx.max() + 1 if len(fam_idx) else 0)[fam_idx]

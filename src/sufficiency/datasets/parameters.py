@@ -105,6 +105,19 @@ class CountyParameters:
     entry_steps : tuple of (str, float)
         Step changes in entries (other than unaccompanied children's):
         from each date on, entries are multiplied by the factor.
+    stay_growth : float
+        Yearly growth of the length of stays by the year a period of care
+        begins [1/year]: stays of children entering ``t`` years after 2015
+        are ``exp(stay_growth * t)`` times as long (England's children in
+        care rose by about a quarter from 2011 to 2024 while starts were
+        flat [T24]; 0 keeps lengths as they are).
+    residential_drift : float
+        Yearly growth of the chance that a child of 12 or more starts in a
+        children's home, from 2015 [1/year] (an assumption).
+    supported_drift : float
+        Yearly growth of the chance that a child of 16 or more starts in
+        supported accommodation, from 2015 [1/year] (an assumption; 0 keeps
+        the share flat).
     """
 
     first_year: int = 2016
@@ -137,3 +150,6 @@ class CountyParameters:
     slow_exits: tuple[tuple[str, str, float, float], ...] = ()
     entry_steps: tuple[tuple[str, float], ...] = ()
     sibling_sizes: tuple[float, ...] = (0.62, 0.24, 0.09, 0.05)
+    stay_growth: float = 0.0
+    residential_drift: float = 0.06
+    supported_drift: float = 0.0
