@@ -25,11 +25,10 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from _bed import LAST_YEAR, ORIGINS, bed_parameters  # noqa: F401  (ORIGINS is the bed's, shared)
 
 import sufficiency as suf
 from sufficiency.datasets.parameters import CountyParameters
-
-from _bed import LAST_YEAR, ORIGINS, bed_parameters  # noqa: F401  (ORIGINS is the bed's, shared)
 
 WORLDS = ("backlog", "lengthening", "surges", "mixed")
 CACHE = Path(tempfile.gettempdir()) / "sufficiency-worlds"
@@ -51,7 +50,14 @@ def world_parameters(world: str, seed: int, *, first_year: int = 2013) -> County
     common = {"first_year": first_year, "last_year": LAST_YEAR, "scale": scale, "stay_median_days": stays}
     if world == "backlog":
         begin = int(r.integers(2017, 2022))
-        slow = ((f"{begin}-04-01", f"{begin + int(r.integers(1, 3))}-03-31", float(r.uniform(0.4, 0.8)), float(r.uniform(150, 400))),)
+        slow = (
+            (
+                f"{begin}-04-01",
+                f"{begin + int(r.integers(1, 3))}-03-31",
+                float(r.uniform(0.4, 0.8)),
+                float(r.uniform(150, 400)),
+            ),
+        )
         return CountyParameters(
             **common,
             growth_before=float(r.uniform(-0.01, 0.03)),

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +16,21 @@ import pytest
 import sufficiency as suf
 from sufficiency import schema as S
 from sufficiency import uasc_quota_arrivals
-from sufficiency.accuracy.calibration import band_stretches, learn_calibration
+from sufficiency.accuracy.calibration import band_coverage, blend_weights, needed_stretch
 from sufficiency.accuracy.combination import best_weights, combine
-from sufficiency.projection.calibration import HorizonCalibration, calibrate, default_calibration
+from sufficiency.accuracy.records import backtest_forecasts
+from sufficiency.datasets.parameters import CountyParameters
+from sufficiency.projection.blend import blend
+from sufficiency.projection.calibration import (
+    STEPS,
+    CalibrationWarning,
+    HorizonCalibration,
+    default_calibration,
+    months_ahead,
+)
+from sufficiency.projection.stretch import stretch_step
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -26,33 +43,93 @@ def raw(fitted):
     return suf.project(fitted, horizon=36, n_sims=400, seed=3, calibrate=False)
 
 
-def test_calibration_stretches_paths_about_their_mean(raw):
-    flat = HorizonCalibration(months=np.array([12.0, 24.0]), spread=np.array([2.0, 3.0]), source="test")
-    # 1 at the start, linear to 2 at 12 months and 3 at 24, held beyond
-    np.testing.assert_allclose(flat.spread_at(np.array([0, 6, 12, 18, 24, 36])), [1, 1.5, 2, 2.5, 3, 3])
-    out = calibrate(raw, flat)
-    before, after = raw.totals().astype(float), out.totals()
-    np.testing.assert_allclose(after.mean(axis=0), before.mean(axis=0))
-    k = flat.spread_at(np.arange(37))
-    np.testing.assert_allclose(after - after.mean(axis=0), k * (before - before.mean(axis=0)), atol=1e-6)
-    # each path's placements and ages scale with its total, so breakdowns still add up; the simulated paths are kept
-    np.testing.assert_allclose(out.draws.sum(axis=(2, 3)), after)
-    share = np.divide(out.draws[:, 24].sum(axis=2), after[:, 24, None])
-    np.testing.assert_allclose(share, raw.draws[:, 24].sum(axis=2) / before[:, 24, None])
-    assert np.array_equal(out.simulated, raw.draws) and out.uasc is not None
+def test_blend_moves_each_category_mean_towards_its_start_by_the_weight(raw):
+    weight = np.linspace(0.0, 0.6, len(raw.dates))
+    out = blend(raw, weight)
+    # by hand: with M_c(t) the paths' mean of category c, its target is (1 - w) M_c(t) + w M_c(0), and every path
+    # of c is scaled alike
+    m = raw.draws.sum(axis=3).mean(axis=0)
+    target = (1 - weight[:, None]) * m + weight[:, None] * m[0][None, :]
+    np.testing.assert_allclose(out.draws.sum(axis=3).mean(axis=0), target)
+    ratio = np.divide(target, m, out=np.ones_like(m), where=m > 0)
+    np.testing.assert_allclose(out.expected, raw.expected * ratio[:, :, None])
+    np.testing.assert_allclose(out.draws.sum(axis=3), raw.draws.sum(axis=3) * ratio[None])
+    np.testing.assert_allclose(out.uasc.sum(axis=3), raw.uasc.sum(axis=3) * ratio[None])
+    assert np.array_equal(out.simulated, raw.draws)
+    # no weight, no change
+    assert blend(raw, np.zeros(len(raw.dates))) is raw
 
 
-def test_default_calibration_widens_bands_and_is_documented():
-    cal = default_calibration()
-    assert list(cal.months) == [12, 24, 36, 48, 60]
-    assert (cal.spread >= 1).all() and "benchmarks/calibrate.py" in cal.source
+def test_a_stretch_step_by_hand():
+    # four paths, one date, one stream, two categories (a, b) in one band: a holds 10, 12, 14, 16; b holds 10 each
+    atoms = np.zeros((4, 1, 1, 2, 1))
+    atoms[:, 0, 0, 0, 0] = [10, 12, 14, 16]
+    atoms[:, 0, 0, 1, 0] = 10
+    total = atoms.sum(axis=(2, 3, 4)).copy()
+    stretch_step(atoms, 1, np.array([0, 1]), np.array([[2.0], [1.0]]), None)
+    # a is stretched about its mean 13 by 2: 7, 11, 15, 19, changing each path's total by -3, -1, 1, 3; that change
+    # goes back to a and b in proportion to their means 13 and 10, keeping each path's total and each mean
+    change = np.array([-3.0, -1, 1, 3])
+    np.testing.assert_allclose(atoms[:, 0, 0, 0, 0], np.array([7.0, 11, 15, 19]) - change * 13 / 23)
+    np.testing.assert_allclose(atoms[:, 0, 0, 1, 0], 10 - change * 10 / 23)
+    np.testing.assert_allclose(atoms[:, 0, 0, :, 0].mean(axis=0), [13, 10])
+    np.testing.assert_allclose(atoms.sum(axis=(2, 3, 4)), total)
+    # the total's step stretches the paths' totals about their mean and keeps nothing
+    stretch_step(atoms, None, np.array([0]), np.array([[3.0]]), None, keep=False)
+    np.testing.assert_allclose(atoms.sum(axis=(2, 3, 4))[:, 0], [14.0, 20, 26, 32])  # 23 + 3 x (-3, -1, 1, 3)
 
 
-def test_projections_are_calibrated_by_default(fitted, raw):
+def test_calibrated_projection_keeps_breakdowns_adding_up_and_widens_the_groups_bands(fitted, raw):
     calibrated = suf.project(fitted, horizon=36, n_sims=400, seed=3)
-    np.testing.assert_allclose(calibrated.totals().mean(axis=0), raw.totals().mean(axis=0))
-    width = lambda p: np.subtract(*np.percentile(p.totals()[:, 12], [90, 10]))  # noqa: E731
-    assert width(calibrated) == pytest.approx(default_calibration().spread[0] * width(raw), rel=0.05)
+    blended = blend(raw, default_calibration().factor("blend", "total", months_ahead(raw.dates)))
+    # the stretches keep each date's mean total (up to paths cut at zero) and every breakdown adds up
+    np.testing.assert_allclose(calibrated.totals().mean(axis=0), blended.totals().mean(axis=0), rtol=0.01)
+    np.testing.assert_allclose(calibrated.draws.sum(axis=(2, 3)), calibrated.totals())
+    assert (calibrated.uasc <= calibrated.draws + 1e-9).all() and (calibrated.draws >= 0).all()
+    frame, before = calibrated.summary_frame(level=(80,)), blended.summary_frame(level=(80,))
+    width = lambda f: (f["upper_80"] - f["lower_80"]).to_numpy()  # noqa: E731
+    at = lambda f, group, value: f[(f["group"] == group) & (f["value"] == value) & (f["date"] == raw.dates[24])]  # noqa: E731
+    # supported accommodation's and the unaccompanied stream's bands were far too narrow on the worlds
+    for group, value in (("placement", "supported_accommodation"), ("stream", "uasc"), ("total", "total")):
+        assert width(at(frame, group, value))[0] > width(at(before, group, value))[0]
+
+
+def test_calibration_learned_for_other_settings_is_said(sample):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CalibrationWarning)
+        suf.project(suf.fit(sample), horizon=12, n_sims=20, seed=1)  # the defaults: nothing said
+    with pytest.warns(CalibrationWarning, match="half_life: 12.0 here, None learned"):
+        suf.project(suf.fit(sample, half_life=12), horizon=12, n_sims=20, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CalibrationWarning)
+        suf.project(suf.fit(sample, half_life=12), horizon=12, n_sims=20, seed=1, calibrate=False)
+
+
+def test_shipped_calibration_is_for_the_default_fit_and_documented(sample):
+    cal = default_calibration()
+    assert dict(cal.settings) == json.loads(json.dumps(dict(suf.fit(sample).settings)))
+    assert "benchmarks/calibrate.py" in cal.source
+    assert set(cal.table["step"]) == set(STEPS)
+    assert list(cal.months) == [12, 24, 36, 48, 60]
+    blend_weights = cal.factor("blend", "total", np.array([12, 24, 36, 48, 60]))
+    assert ((blend_weights >= 0) & (blend_weights <= 1)).all()
+    # it reads back as it was written
+    pd.testing.assert_frame_equal(
+        HorizonCalibration.from_frame(cal.to_frame()).to_frame(), cal.to_frame(), check_dtype=False
+    )
+
+
+def test_the_command_that_writes_the_shipped_factors_reproduces_its_recorded_reduced_run(tmp_path):
+    # benchmarks/calibrate.py --reduced runs the same code as the full command on one council of two worlds
+    out = tmp_path / "reduced.csv"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "calibrate.py"), "--reduced", "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    got, recorded = pd.read_csv(out), pd.read_csv(ROOT / "tests" / "data" / "calibration_reduced.csv")
+    pd.testing.assert_frame_equal(got.drop(columns="factor"), recorded.drop(columns="factor"))
+    np.testing.assert_allclose(got["factor"], recorded["factor"], atol=0.002)
 
 
 def test_combination_moves_the_mean_to_the_weighted_forecasts(sample, raw):
@@ -132,31 +209,70 @@ def test_published_default_is_the_mean_of_three_methods():
     assert suf.forecast_published(table, origin=2019, horizon=2)["method"].unique().tolist() == ["combined"]
 
 
-def test_learned_factors_are_the_quantile_of_the_stretches():
-    stretches = pd.DataFrame({"months": [12] * 5 + [24] * 5, "stretch": [0.2, 0.4, 0.6, 0.8, 1.0, 1, 2, 3, 4, 5]})
-    learned = learn_calibration(stretches, quantile=0.5, source="by hand")
-    # medians of each horizon's five stretches, by hand: 0.6 and 3
-    assert learned.months.tolist() == [12, 24] and learned.spread.tolist() == [0.6, 3.0]
-    assert learned.forecasts.tolist() == [5, 5] and learned.source == "by hand"
-    # the shipped table has the same shape, and reads back as it was written
-    shipped = default_calibration()
-    assert list(learned.to_frame().columns) == list(shipped.to_frame().columns)
-    pd.testing.assert_frame_equal(
-        shipped.to_frame(), pd.read_csv(Path(suf.__file__).parent / "data" / "horizon_calibration.csv")
-    )
+def test_needed_stretch_by_hand():
+    # paths 0..100: mean 50, 10th and 90th percentiles 10 and 90, so half-bands of 40
+    paths = np.arange(101.0)[:, None].repeat(3, axis=1)
+    need = needed_stretch(paths, np.array([90.0, 30.0, 130.0]))
+    np.testing.assert_allclose(need, [1.0, 0.5, 2.0])  # on the edge, half way in, twice as far out
+    # a band narrower than a child is measured as one child wide
+    assert needed_stretch(np.full((10, 1), 4.0), np.array([5.0]))[0] == pytest.approx(2.0)
 
 
-def test_a_stretch_of_one_or_less_is_an_outcome_inside_the_band(sample):
-    origin = pd.Timestamp("2022-03-31")
-    stretches = band_stretches(sample, origins=[origin], horizons=(12, 24, 36), n_sims=100, seed=2)
-    # the returns run to 31 March 2025, so the outcomes one, two and three years on are all scored
-    assert stretches["months"].tolist() == [12, 24, 36]
-    projection = suf.project(
-        suf.fit(suf.truncate(sample, origin)), start=origin, horizon=36, n_sims=100, seed=2, calibrate=False
+def test_blend_weights_have_the_least_regret_in_the_worst_world():
+    # world a: the model is right, world b: no change is right; the regret of a weight in a world is its error
+    # less the least error any weight has there, and the weight with the least regret in the worst world wins
+    points = pd.DataFrame(
+        {
+            "world": ["a", "b"],
+            "months": [12, 12],
+            "model": [110.0, 100.0],
+            "naive": [100.0, 120.0],
+            "actual": [110.0, 120.0],
+        }
     )
-    for row in stretches.itertuples():
-        paths = projection.totals()[:, row.months]
-        lo, hi = np.percentile(paths, [10, 90])
-        actual = suf.stock(sample, [projection.dates[row.months]], by=())[S.CHILDREN].iloc[0]
-        assert row.actual == actual and row.mean == pytest.approx(paths.mean())
-        assert (row.stretch <= 1) == (lo <= actual <= hi)
+    w = blend_weights(points, step=0.5).set_index("months")
+    # by hand, weights 0, 0.5, 1: world a errors 0, 4.5%, 9.1%; world b 16.7%, 8.3%, 0; worst regrets 16.7, 8.3, 9.1
+    assert w.loc[12, "weight"] == 0.5
+
+
+def _held_out_council(seed: int) -> suf.SSDA903Data:
+    """A council of a world no calibration saw: stays lengthening 3% a year, a backlog of exits that clears, and a
+    wave of unaccompanied children from 2021 to 2023, returns 2015-16 to 2025-26."""
+    params = CountyParameters(
+        first_year=2016,
+        last_year=2026,
+        scale=0.7,
+        growth_before=0.01,
+        growth_after=0.02,
+        stay_growth=0.03,
+        slow_exits=(("2018-04-01", "2019-09-30", 0.6, 250.0),),
+        uasc_per_month=(("1990-01-01", 0.5), ("2021-04-01", 3.0), ("2023-10-01", 0.8)),
+    )
+    county = suf.simulate_county(seed=seed, parameters=params)
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore", suf.DataQualityWarning)
+        suf.write_returns(county.episodes, county.children, Path(tmp), first_year=2016, last_year=2026)
+        return suf.read_ssda903(Path(tmp))
+
+
+@pytest.fixture(scope="module")
+def held_out():
+    origins = [pd.Timestamp("2019-03-31"), pd.Timestamp("2021-03-31")]
+    forecasts = [
+        f for seed in range(1, 7) for f in backtest_forecasts(_held_out_council(seed), origins=origins, n_sims=200)
+    ]
+    return band_coverage(forecasts, default_calibration()), band_coverage(forecasts, None)
+
+
+def test_shipped_bands_hold_on_held_out_generated_councils(held_out):
+    # six councils x two origins: 60 forecasts of the total one to five years ahead, outcomes counted from their returns
+    calibrated, simulated = held_out
+    total = calibrated[calibrated["step"] == "total"]
+    assert len(total) == 60 and 0.65 <= total["inside"].mean() <= 0.97
+    groups = calibrated[(calibrated["step"] == "placement_group") & (calibrated["months"] <= 36)]
+    groups = groups[groups["group"].isin(["fostering", "residential", "supported"])]
+    assert 0.65 <= groups["inside"].mean() <= 0.97
+    assert groups.groupby("group")["inside"].mean().min() >= 0.5
+    # the calibration widens what the simulation alone holds too rarely
+    raw = simulated[(simulated["step"] == "placement_group") & (simulated["months"] <= 36)]
+    assert groups["inside"].mean() > raw[raw["group"].isin(["fostering", "residential", "supported"])]["inside"].mean()

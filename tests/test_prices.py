@@ -56,7 +56,8 @@ def test_the_shortfall_is_priced_at_the_fee_files_spot_price(sample, projection,
     # scoring prices the baseline's shortfall the same way
     fitted = suf.fit(sample)
     scores = suf.score(fitted, [], unit_costs=suf.Prices(fees=fees), horizon=24, n_sims=100, seed=4, capacity=capacity)
-    pd.testing.assert_frame_equal(scores.gaps["baseline"], priced)
+    baseline = suf.sufficiency_gap(scores.projections["baseline"], capacity, unit_costs=suf.Prices(fees=fees))
+    pd.testing.assert_frame_equal(scores.gaps["baseline"], baseline)
 
 
 def test_tables_may_name_the_placement_column_category(projection):

@@ -11,6 +11,8 @@ import pytest
 
 import sufficiency as suf
 from sufficiency.finance.months import monthly_child_days, months_of
+from sufficiency.projection.blend import blend
+from sufficiency.projection.calibration import default_calibration, months_ahead
 from sufficiency.scenarios.lever import Lever
 
 START = "2025-07-01"
@@ -95,11 +97,16 @@ def test_scenarios_round_trip_as_data(tmp_path):
     ]
 
 
-def test_baseline_is_exactly_the_projection_and_no_levers_save_nothing(fitted, scores):
-    projection = suf.project(fitted, horizon=48, n_sims=300, seed=12)
+def test_baseline_is_the_projection_blended_not_stretched_and_no_levers_save_nothing(fitted, scores):
+    simulated = suf.project(fitted, horizon=48, n_sims=300, seed=12, calibrate=False)
+    weight = default_calibration().factor("blend", "total", months_ahead(simulated.dates))
+    projection = blend(simulated, weight)
     base = suf.cost(projection, suf.default_unit_costs(), inflation=suf.default_inflation())
     np.testing.assert_array_equal(scores.projections["baseline"].draws, projection.draws)
     np.testing.assert_allclose(scores.baseline.totals(), base.totals())
+    # the forecast's mean is the same; only its bands are stretched
+    forecast = suf.project(fitted, horizon=48, n_sims=300, seed=12)
+    np.testing.assert_allclose(forecast.totals().mean(axis=0), projection.totals().mean(axis=0), rtol=0.01)
     assert (scores.savings["nothing"] == 0).all()
     summary = scores.summary()
     assert (

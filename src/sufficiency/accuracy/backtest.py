@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -10,6 +11,7 @@ import pandas as pd
 from ..common import schema as S
 from ..common.dates import DateLike
 from ..ingest.returns import SSDA903Data
+from ..projection.calibration import CalibrationWarning
 from ..projection.run import project
 from ..rates.fitting import DEFAULT_REFERENCE_YEARS, default_reference, fit
 from .baselines import baseline_forecast, history
@@ -223,7 +225,7 @@ def choose_reference(
     *,
     origins: Sequence[DateLike],
     candidates: Sequence[float] = (1.0, 2.0, 3.0, 5.0),
-    half_lives: Sequence[float | None] = (18.0,),
+    half_lives: Sequence[float | None] = (None, 18.0),
     horizons: Sequence[int] = (12, 24),
     n_sims: int = 200,
     seed: int = 0,
@@ -232,7 +234,12 @@ def choose_reference(
 
     Each candidate is a window length and a half-life of the monthly
     weights (a weighted combination of the months in the window; ``None``
-    weighs them evenly).
+    weighs them evenly). The defaults include :func:`fit`'s own (five
+    years, months weighed evenly), so the choice can be to keep them. Each
+    candidate is projected as a user would get it, with the shipped
+    calibration (learned for the default settings; its
+    :class:`~sufficiency.projection.calibration.CalibrationWarning` for the
+    other candidates is not repeated here).
 
     Parameters
     ----------
@@ -241,7 +248,7 @@ def choose_reference(
     candidates : sequence of float
         Window lengths to try [years].
     half_lives : sequence of float or None
-        Half-lives to try [months].
+        Half-lives to try [months]; ``None`` weighs every month alike.
     horizons : sequence of int
         Months ahead that are scored.
     n_sims : int
@@ -259,8 +266,9 @@ def choose_reference(
         candidate, index (years, half_life, h).
     """
     tables = {}
-    for years in candidates:
-        for half_life in half_lives:
+    for years, half_life in ((y, h) for y in candidates for h in half_lives):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CalibrationWarning)
             result = backtest(
                 data,
                 origins=origins,
@@ -271,9 +279,9 @@ def choose_reference(
                 reference_years=years,
                 fit_options={"half_life": half_life},
             )
-            tables[(years, "none" if half_life is None else half_life)] = result.table(horizons=horizons).droplevel(
-                "method"
-            )
+        tables[(years, "none" if half_life is None else half_life)] = result.table(horizons=horizons).droplevel(
+            "method"
+        )
     sensitivity = pd.concat(tables, names=["years", "half_life"])
     years, half_life = sensitivity.groupby(["years", "half_life"])["mape_total"].mean().idxmin()
     return (float(years), None if half_life == "none" else float(half_life)), sensitivity

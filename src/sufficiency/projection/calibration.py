@@ -1,92 +1,202 @@
-"""Intervals that hold from one to five years ahead: spread factors by horizon, read as data.
+"""Corrections learned from backtests, read as data: a blend towards no change and band stretches by horizon.
 
-The simulation's spread leaves out sources of error that real councils meet
-(a turn in entries, a backlog of exits clearing, a surge of unaccompanied
-children ending), so on its own its 80% band held the outcome in only 61% to
-82% of rolling-origin backtests one to five years ahead on synthetic
-councils with such behaviour. Each projected month's paths are therefore
-stretched about their mean by a factor for that horizon: ``total' = mean +
-k(h) * (total - mean)``, and every path's categories and ages are scaled
-with its total, so breakdowns still add up and the mean is unchanged.
+The simulation alone is both too sure of where the stock is going and too
+narrow about it: on synthetic councils with behaviour the model does not
+assume (a turn in entries, a backlog of exits clearing, a surge of
+unaccompanied children, stays that lengthen, a placement mix that drifts)
+its forecast of the total was no better than carrying the stock forward,
+and its 80% bands for supported accommodation held the outcome in under
+half of the backtests. Two corrections, each learned by horizon from
+rolling-origin backtests (:mod:`sufficiency.accuracy.calibration`, run by
+``benchmarks/calibrate.py``), are therefore applied to every projection:
 
-The factors are data: they ship as ``sufficiency/data/horizon_calibration.csv``
-and this module only reads and applies them; between the learned horizons
-they are interpolated (from 1 at the start), beyond the last held. Learning
-them needs backtests, so it lives above the projection, in
-:mod:`sufficiency.accuracy.calibration` (run by ``benchmarks/calibrate.py``).
+1. **Blend** (:mod:`~sufficiency.projection.blend`): each placement
+   category's mean moves from the model's towards its count at the start,
+   by a weight that grows with the horizon (a combination of the model and
+   no change); every path of the category is scaled by the same factor.
+2. **Stretch** (:mod:`~sufficiency.projection.stretch`): the paths of each
+   group a user reads are stretched about their mean, ``x' = mean + k(h) *
+   (x - mean)``: first the placement groups (fostering, residential,
+   supported accommodation, other), then the categories within each group,
+   the DfE age bands, the unaccompanied children's stream, and last the
+   total. After each step a path's children are rescaled so that the
+   parent's count (the group, or the path's total) is unchanged, so
+   breakdowns still add up.
+
+The factors ship as ``sufficiency/data/horizon_calibration.csv``; between
+the learned horizons they are interpolated (from no blend and no stretch at
+the start), beyond the last held. They were learned for ``fit``'s default
+settings (recorded in the table): a model fitted otherwise gets them with a
+:class:`CalibrationWarning`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from ..common.resources import packaged_table
+from ..rates.fitted import FittedModel
+from .blend import blend
 from .result import Projection
+from .stretch import STRETCH_STEPS, stretch
 
-__all__ = ["HorizonCalibration", "calibrate", "default_calibration", "months_ahead", "rescale_paths"]
+__all__ = [
+    "BLEND",
+    "POOLED",
+    "CalibrationWarning",
+    "HorizonCalibration",
+    "STEPS",
+    "calibrate",
+    "check_settings",
+    "default_calibration",
+    "months_ahead",
+    "rescale_paths",
+]
+
+#: The blend's step name in the table.
+BLEND = "blend"
+#: Every step of the table, in the order applied.
+STEPS = (BLEND, *STRETCH_STEPS)
+#: The group a step's factor falls back to for a group it was not learned for.
+POOLED = "*"
+
+
+class CalibrationWarning(UserWarning):
+    """Calibration factors applied to a model fitted with settings other than those they were learned for."""
 
 
 @dataclass(frozen=True)
 class HorizonCalibration:
-    """Spread factors by months ahead.
+    """Blend weights and stretch factors by step, group and months ahead.
 
     Attributes
     ----------
-    months : numpy.ndarray
-        Horizons the factors were learned at [months].
-    spread : numpy.ndarray
-        Stretch of the paths about their mean at each horizon.
+    table : pandas.DataFrame
+        ``step`` (one of :data:`STEPS`), ``group`` (a placement group,
+        category, age band, stream, ``"total"``, or ``"*"`` for any group
+        the step was not learned for), ``months`` [months], ``factor`` (the
+        weight of no change for the blend, the stretch otherwise) and
+        ``forecasts`` (backtest forecasts behind it, -1 when not known).
     source : str
         How the factors were learned.
-    forecasts : numpy.ndarray or None
-        Forecasts behind each factor, when known (written as -1 when not).
+    settings : mapping
+        The ``fit`` settings they were learned for (:attr:`FittedModel.settings`).
     """
 
-    months: np.ndarray
-    spread: np.ndarray
+    table: pd.DataFrame = field(repr=False)
     source: str
-    forecasts: np.ndarray | None = None
+    settings: Mapping[str, object] = field(default_factory=dict)
 
-    def to_frame(self) -> pd.DataFrame:
-        """The factors as the shipped table: ``months``, ``spread_factor``, ``forecasts``, ``source``."""
-        forecasts = np.full(len(self.months), -1) if self.forecasts is None else self.forecasts
-        return pd.DataFrame(
-            {
-                "months": self.months.astype(int),
-                "spread_factor": self.spread,
-                "forecasts": np.asarray(forecasts, dtype=int),
-                "source": self.source,
-            }
+    def factor(self, step: str, group: str, months: np.ndarray) -> np.ndarray:
+        """The factor of ``step`` for ``group`` at any months ahead.
+
+        0 (blend) or 1 (stretches) at the start, interpolated linearly
+        between learned horizons and held beyond the last; a group the step
+        was not learned for takes the step's pooled factor, and a step
+        without rows leaves the paths alone.
+        """
+        rows = self.table[(self.table["step"] == step) & (self.table["group"] == group)]
+        if rows.empty:
+            rows = self.table[(self.table["step"] == step) & (self.table["group"] == POOLED)]
+        start = 0.0 if step == BLEND else 1.0
+        if rows.empty:
+            return np.full(np.shape(months), start)
+        rows = rows.sort_values("months")
+        return np.interp(
+            np.asarray(months, dtype=float),
+            np.r_[0.0, rows["months"].to_numpy(float)],
+            np.r_[start, rows["factor"].to_numpy(float)],
         )
 
-    def spread_at(self, months: np.ndarray) -> np.ndarray:
-        """Factors at any months ahead: 1 at 0, interpolated linearly, held beyond the last."""
-        return np.interp(np.asarray(months, dtype=float), np.r_[0.0, self.months], np.r_[1.0, self.spread])
+    @property
+    def months(self) -> np.ndarray:
+        """Horizons of the total's stretch [months]."""
+        return self._total()["months"].to_numpy(float)
+
+    @property
+    def spread(self) -> np.ndarray:
+        """The total's stretch at :attr:`months`."""
+        return self._total()["factor"].to_numpy(float)
+
+    def _total(self) -> pd.DataFrame:
+        return self.table[self.table["step"] == "total"].sort_values("months")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The shipped table: the factors with ``source`` and ``settings`` (JSON) on every row."""
+        out = self.table[["step", "group", "months", "factor", "forecasts"]].copy()
+        out["months"] = out["months"].astype(int)
+        out["forecasts"] = out["forecasts"].astype(int)
+        out["factor"] = out["factor"].astype(float)
+        out["source"] = self.source
+        out["settings"] = json.dumps(dict(self.settings), sort_keys=True)
+        return out.reset_index(drop=True)
+
+    @classmethod
+    def from_frame(cls, table: pd.DataFrame) -> HorizonCalibration:
+        """Read a table written by :meth:`to_frame`."""
+        factors = pd.DataFrame(
+            {
+                "step": table["step"].astype(str),
+                "group": table["group"].astype(str),
+                "months": table["months"].astype(int),
+                "factor": table["factor"].astype(float),
+                "forecasts": table["forecasts"].astype(int),
+            }
+        )
+        unknown = sorted(set(factors["step"]) - set(STEPS))
+        if unknown:
+            raise ValueError(f"calibration steps {unknown} are not known; use {list(STEPS)}")
+        settings = json.loads(str(table["settings"].iloc[0])) if len(table) else {}
+        return cls(table=factors, source=str(table["source"].iloc[0]) if len(table) else "", settings=settings)
 
 
 @cache
 def _default() -> HorizonCalibration:
-    table = packaged_table("horizon_calibration.csv")
-    return HorizonCalibration(
-        months=table["months"].astype(float).to_numpy(),
-        spread=table["spread_factor"].astype(float).to_numpy(),
-        source=str(table["source"].iloc[0]),
-        forecasts=table["forecasts"].astype(int).to_numpy() if "forecasts" in table.columns else None,
-    )
+    return HorizonCalibration.from_frame(packaged_table("horizon_calibration.csv"))
 
 
 def default_calibration() -> HorizonCalibration:
-    """The spread factors shipped with the package (see the module notes).
+    """The factors shipped with the package (see the module notes).
 
     Returns
     -------
     HorizonCalibration
     """
     return _default()
+
+
+def check_settings(fitted: FittedModel, calibration: HorizonCalibration) -> None:
+    """Warn when ``fitted`` was fitted with settings other than those ``calibration`` was learned for.
+
+    Warns
+    -----
+    CalibrationWarning
+        Naming each setting that differs; the factors are still applied
+        (they are closer to right than none), but bands and blend were not
+        checked for those settings.
+    """
+    learned = dict(calibration.settings)
+    if not learned:
+        return
+    own = json.loads(json.dumps(dict(fitted.settings)))
+    differ = [k for k in sorted(set(learned) | set(own)) if learned.get(k) != own.get(k)]
+    if differ:
+        said = "; ".join(f"{k}: {own.get(k)!r} here, {learned.get(k)!r} learned" for k in differ)
+        warnings.warn(
+            CalibrationWarning(
+                f"the calibration was learned for fit's default settings and this model differs ({said}); its blend "
+                "and band factors are applied as they are: learn factors for these settings with "
+                "benchmarks/calibrate.py, or project with calibrate=False for the paths as simulated"
+            ),
+            stacklevel=4,
+        )
 
 
 def months_ahead(dates: pd.DatetimeIndex) -> np.ndarray:
@@ -110,23 +220,27 @@ def rescale_paths(projection: Projection, totals: np.ndarray) -> Projection:
     )
 
 
-def calibrate(projection: Projection, calibration: HorizonCalibration | None = None) -> Projection:
-    """Stretch each horizon's paths about their mean by the calibration's spread factor.
+def calibrate(
+    projection: Projection, calibration: HorizonCalibration | None = None, *, reference: Projection | None = None
+) -> Projection:
+    """Blend each category's mean towards no change, then stretch the bands of every group.
 
     Parameters
     ----------
     projection : Projection
     calibration : HorizonCalibration, optional
         Default :func:`default_calibration`.
+    reference : Projection, optional
+        The projection whose expected path sets the blend (default
+        ``projection``); a scenario's paths are blended by the baseline's
+        factors so that its levers' effects are kept.
 
     Returns
     -------
     Projection
-        Same mean total at every date; ``draws`` are floats and
-        ``simulated`` keeps the paths as simulated.
+        ``draws`` are floats; ``simulated`` keeps the paths as simulated.
     """
-    k = (calibration or default_calibration()).spread_at(months_ahead(projection.dates))
-    totals = projection.totals().astype(float)
-    mean = totals.mean(axis=0)
-    stretched = np.maximum(mean[None, :] + k[None, :] * (totals - mean[None, :]), 0.0)
-    return rescale_paths(projection, stretched)
+    cal = calibration or default_calibration()
+    months = months_ahead(projection.dates)
+    blended = blend(projection, cal.factor(BLEND, "total", months), reference=reference)
+    return stretch(blended, lambda step, group: cal.factor(step, group, months))

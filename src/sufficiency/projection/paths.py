@@ -1,15 +1,18 @@
 """Monte Carlo paths of one stream of children.
 
-Each simulation draws every hazard from its Gamma posterior, every entry
-rate from Gamma(entries, window days) and the entry trends by age band from
-their sampling distribution, so the intervals include parameter
-uncertainty; moves are multinomial and entries Poisson with a shared
-monthly Gamma shock that reproduces the over-dispersion of monthly entries
-seen in the window. Rates also drift between years more than sampling noise
-explains: each simulation scales each category's hazards by a log-normal
-factor, and lets the level of all entries and the mix of entries by (age
-band, category) follow log-normal random walks, with spreads estimated from
-the window's year-to-year variation. The paths run in the compiled kernel
+The rates are drawn from their posterior up to :data:`RATE_DRAWS` (200)
+times per projection, and the paths share those draws in turn (path ``s``
+uses draw ``s % 200``; with 1,000 paths each draw carries five): every
+hazard from its Gamma posterior, every entry rate from Gamma(entries,
+window days) and the entry trends by age band from their sampling
+distribution, so the intervals include parameter uncertainty. Each path
+then has its own random numbers: moves are multinomial and entries Poisson
+with a monthly Gamma shock that reproduces the over-dispersion of monthly
+entries seen in the window. Rates also drift between years more than
+sampling noise explains: each rate draw scales each category's hazards by a
+log-normal factor, and each path lets the level of all entries and the mix
+of entries by (age band, category) follow log-normal random walks, with
+spreads estimated from the window's year-to-year variation. The paths run in the compiled kernel
 (:mod:`sufficiency.projection._kernels`), in parallel, each with its own
 random stream.
 """
@@ -84,10 +87,10 @@ def run_stream(
 def _draw_rates(
     fitted: FittedModel, rng: np.random.Generator, n_sims: int, parameter_uncertainty: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each simulation's rates: generators, entry rates and entry trends.
+    """``n_sims`` draws of the rates (at most :data:`RATE_DRAWS`; paths share them in turn).
 
-    Returns (simulation, band, age, K, K) generators and (simulation, age,
-    category) entry rates [1/day], and (simulation, age band) trends [1/year].
+    Returns (draw, band, age, K, K) generators and (draw, age, category)
+    entry rates [1/day], and (draw, age band) trends [1/year].
     """
     if not parameter_uncertainty:
         q_mean = fitted.generator()
@@ -101,7 +104,7 @@ def _draw_rates(
     rate_mv = np.broadcast_to(fitted.exposure[..., None] + k, shape_mv.shape)
     shape_ex = fitted.exits + k * fitted.exit_prior
     rate_ex = fitted.exposure + k
-    # every hazard from its Gamma posterior, drawn in parallel from a stream per simulation
+    # every hazard from its Gamma posterior, drawn in parallel from a stream per rate draw
     both = gamma_draws(
         np.concatenate([shape_mv.ravel(), shape_ex.ravel()]),
         np.concatenate([rate_mv.ravel(), rate_ex.ravel()]),
@@ -109,7 +112,7 @@ def _draw_rates(
     )
     mv = both[:, : shape_mv.size].reshape((n_sims,) + shape_mv.shape)
     ex = both[:, shape_mv.size :].reshape((n_sims,) + shape_ex.shape)
-    # rates drift between years beyond their sampling noise: one draw per simulation and category
+    # rates drift between years beyond their sampling noise: one factor per rate draw and category
     drift = np.exp(
         rng.normal(-(fitted.hazard_drift**2) / 2, fitted.hazard_drift, size=(n_sims, len(fitted.categories)))
     )

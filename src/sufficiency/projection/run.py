@@ -16,9 +16,10 @@ time in care.
 
 The Monte Carlo paths (:mod:`~sufficiency.projection.paths`) draw rates from
 their posterior, and the unaccompanied children fitted apart are projected
-as their own stream (:mod:`~sufficiency.projection.uasc`) and added. Each
-horizon's paths are then stretched by the calibration factors
-(:mod:`~sufficiency.projection.calibration`).
+as their own stream (:mod:`~sufficiency.projection.uasc`) and added. The
+corrections learned from backtests are then applied
+(:mod:`~sufficiency.projection.calibration`): each category's mean is
+blended towards no change and every group's band is stretched, by horizon.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import pandas as pd
 
 from ..common.dates import DateLike
 from ..rates.fitted import FittedModel
-from .calibration import HorizonCalibration
+from .calibration import HorizonCalibration, check_settings, default_calibration
 from .calibration import calibrate as calibrate_paths
 from .levers import DemandLevers
 from .paths import run_stream
@@ -77,7 +78,9 @@ def project(
     seed : int, optional
         Seed for the random generator; the same seed gives the same paths.
     parameter_uncertainty : bool
-        Draw rates from their posterior for each path (default). ``False``
+        Draw rates from their posterior (default): up to 200 draws per
+        projection, shared by the paths in turn (see
+        :mod:`~sufficiency.projection.paths`). ``False``
         keeps the posterior means, leaving only process noise.
     uasc_arrivals : float, optional
         Arrivals of unaccompanied asylum-seeking children when they were
@@ -88,10 +91,19 @@ def project(
         entry window, held flat, so a surge in the window does not become a
         trend.
     calibrate : bool or HorizonCalibration
-        Stretch each horizon's paths about their mean so that the bands
-        hold as often as they say, by factors learned from backtests
-        (default; see :mod:`sufficiency.projection.calibration`). ``False`` keeps the
-        paths as simulated.
+        Apply the corrections learned from backtests (default; see
+        :mod:`sufficiency.projection.calibration`): each category's mean
+        moves towards its count at the start by a weight that grows with the
+        horizon, and the paths of the total, placement groups, categories,
+        age bands and the unaccompanied children's stream are stretched
+        about their means so that their bands hold about as often as they
+        say. ``False`` keeps the paths as simulated.
+
+    Warns
+    -----
+    CalibrationWarning
+        When the model was fitted with settings other than those the
+        calibration was learned for (the factors are still applied).
 
     Returns
     -------
@@ -126,6 +138,7 @@ def run_projection(
     levers: DemandLevers | None = None,
     uasc_arrivals: float | None = None,
     calibrate: bool | HorizonCalibration = True,
+    reference: Projection | None = None,
 ) -> Projection:
     """Project over ``dates`` (from :func:`projection_dates`), optionally with a scenario's levers.
 
@@ -149,6 +162,9 @@ def run_projection(
         fitted rate.
     calibrate : bool or HorizonCalibration
         As for :func:`project`.
+    reference : Projection, optional
+        The baseline whose expected path sets the blend of a scenario's
+        paths (default: this projection's own).
 
     Returns
     -------
@@ -165,7 +181,9 @@ def run_projection(
     )
     if calibrate is False:
         return raw
-    return calibrate_paths(raw, None if calibrate is True else calibrate)
+    calibration = default_calibration() if calibrate is True else calibrate
+    check_settings(fitted, calibration)
+    return calibrate_paths(raw, calibration, reference=reference)
 
 
 def _run_streams(

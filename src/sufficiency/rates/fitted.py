@@ -9,7 +9,7 @@ are made.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -147,6 +147,12 @@ class FittedModel:
         Unaccompanied asylum-seeking children, fitted apart on their own
         episodes (same categories and windows), or ``None`` when they are
         fitted with everyone else or there are none.
+    settings : mapping
+        The settings ``fit`` was called with that shape the rates
+        (``reference_years``, ``entry_years``, ``half_life``,
+        ``prior_days``, ``entry_trend``, ``trend_damping``,
+        ``time_in_care``, ``uasc``, ``population``): projections check them
+        against those their calibration was learned for.
     """
 
     categories: tuple[str, ...]
@@ -175,6 +181,7 @@ class FittedModel:
     episodes: pd.DataFrame = field(repr=False)
     entry_window: tuple[pd.Timestamp, pd.Timestamp] | None = None
     uasc: FittedModel | None = field(default=None, repr=False)
+    settings: Mapping[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def duration_bands(self) -> list[str]:

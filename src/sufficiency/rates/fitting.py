@@ -242,13 +242,26 @@ def fit(
         if uasc == "separate" and S.UASC in episodes.columns
         else np.zeros(len(episodes), dtype=bool)
     )
+    settings = {
+        "reference_years": DEFAULT_REFERENCE_YEARS
+        if reference is None
+        else round((pd.Timestamp(reference[1]) - pd.Timestamp(reference[0])).days / 365.25, 1),
+        "entry_years": None if entry_years is None else float(entry_years),
+        "half_life": None if half_life is None else float(half_life),
+        "prior_days": float(prior_days),
+        "entry_trend": bool(entry_trend),
+        "trend_damping": float(trend_damping) if entry_trend else None,
+        "time_in_care": list(window.durations),
+        "uasc": uasc,
+        "population": population is not None,
+    }
     if not is_uasc.any():
-        return _fit_window(episodes, window, pop, require=True)
+        return replace(_fit_window(episodes, window, pop, require=True), settings=settings)
     main = _fit_window(episodes[~is_uasc], window, pop, require=False)
     sub = _fit_window(episodes[is_uasc], window, None, require=False)
     if main.exposure.sum() <= 0 and sub.exposure.sum() <= 0:
         _fit_window(episodes, window, pop, require=True)  # raises the no-exposure error
-    return replace(main, uasc=sub if sub.exposure.sum() > 0 or sub.entries.sum() > 0 else None)
+    return replace(main, uasc=sub if sub.exposure.sum() > 0 or sub.entries.sum() > 0 else None, settings=settings)
 
 
 @dataclass(frozen=True)

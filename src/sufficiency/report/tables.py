@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..common import schema as S
 from ..common.dates import financial_year_label
 from ..counts.yearly import march_stock, yearly_flows
 from ..ingest.quality import summarise_quality
-from ..projection.calibration import default_calibration
+from ..projection.calibration import HorizonCalibration, default_calibration
 from .analysis import Analysis
 from .formats import COUNT, INTEGER, MONEY, NUMBER, SHARE, Table, pounds
 
@@ -282,6 +283,16 @@ def _files_read(a: Analysis) -> pd.DataFrame:
     return files.drop(columns="year")
 
 
+def _calibration_text(cal: HorizonCalibration) -> str:
+    """The corrections every projection applies, in a sentence."""
+    weight = cal.factor("blend", "total", np.array([12.0, 60.0]))
+    return (
+        f"each placement category's mean moved towards its count at the start by {weight[0]:.0%} at one year to "
+        f"{weight[1]:.0%} at five, and the bands of the total, placement groups and categories, age bands and "
+        f"unaccompanied children stretched by horizon, all learned from backtests ({cal.source})"
+    )
+
+
 def assumptions(a: Analysis) -> list[Table]:
     """The settings, prices, inflation and route shares behind the figures, with their sources."""
     f, cal, years = a.fitted, default_calibration(), a.inputs.data.years
@@ -301,7 +312,7 @@ def assumptions(a: Analysis) -> list[Table]:
             else "none flagged in the returns, or fitted with the others",
         ),
         ("simulated paths", f"{a.projection.draws.shape[0]:,}"),
-        ("interval calibration", cal.source),
+        ("forecast calibration", _calibration_text(cal)),
         ("unit costs", str(a.inputs.sources["costs"] or "the package's defaults (sources below)")),
         ("placement cost file", str(a.inputs.sources["fees"] or "none: unit costs only")),
         ("inflation", str(a.inputs.sources["inflation"] or "the package's defaults (sources below)")),

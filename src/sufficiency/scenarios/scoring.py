@@ -1,7 +1,14 @@
 """Score savings scenarios against the baseline, path by path, with common random numbers.
 
 The baseline is ``project(fitted, start=start, horizon=horizon,
-n_sims=n_sims, seed=seed)`` costed with :func:`sufficiency.cost`. A
+n_sims=n_sims, seed=seed)`` costed with :func:`sufficiency.cost`, with its
+mean blended towards no change as every projection's is
+(:mod:`sufficiency.projection.calibration`) but its paths left as simulated:
+the bands' stretches are learned for forecasts, not for the difference a
+lever makes, so savings are differences of paired paths as simulated (each
+scenario's paths blended by the baseline's factors, so a lever's effect is
+scaled alike). Their spread is the simulation's: it carries the uncertainty
+of rates and chance, not that of the lever's own effect. A
 scenario with a lever that changes demand (:func:`~sufficiency.change_hazard`,
 :func:`~sufficiency.change_entries`) is projected again with the same seed: every random
 number is drawn as for the baseline, so its paths are the baseline's until
@@ -29,6 +36,8 @@ from ..finance.prices import Prices, as_prices
 from ..finance.pricing import Pricing
 from ..places.capacity import capacity_keys, check_capacity, places_at
 from ..places.gap import gap_frame, shortfall_prices
+from ..projection.blend import blend
+from ..projection.calibration import BLEND, check_settings, default_calibration, months_ahead
 from ..projection.result import Projection
 from ..projection.run import projection_dates, run_projection
 from ..rates.fitted import FittedModel
@@ -72,8 +81,8 @@ def score(
         The prices, as for :func:`sufficiency.cost`: a
         :class:`sufficiency.Prices` or the unit-cost table.
     start, horizon, n_sims, seed
-        As for :func:`sufficiency.project`; the baseline is exactly that
-        projection.
+        As for :func:`sufficiency.project`; the baseline is that projection
+        blended but not stretched (see the module notes).
     inflation, route_shares, fees
         As for :func:`sufficiency.cost` (not with a :class:`Prices`).
     capacity : pandas.DataFrame, optional
@@ -109,6 +118,13 @@ def score(
     if len(set(names)) != len(names) or "baseline" in names:
         raise ValueError(f"scenario names must differ and not be 'baseline': {names}")
     prices = as_prices(unit_costs, inflation=inflation, route_shares=route_shares, fees=fees)
+    calibration = default_calibration()
+    check_settings(fitted, calibration)
+
+    def blended(projection: Projection, *, reference: Projection | None = None) -> Projection:
+        weight = calibration.factor(BLEND, "total", months_ahead(projection.dates))
+        return blend(projection, weight, reference=reference)
+
     dates = projection_dates(fitted, start=start, end=None, horizon=horizon, n_sims=n_sims)
     months = months_of(dates)
     for s in chosen:
@@ -119,7 +135,8 @@ def score(
         for i, lever in enumerate(s.levers):
             with _named(s, i):
                 lever.check_routes(pricing, where=f"scenario {s.name!r}, {lever.lever}")
-    baseline = run_projection(fitted, dates, n_sims=n_sims, seed=seed)
+    simulated = run_projection(fitted, dates, n_sims=n_sims, seed=seed, calibrate=False)
+    baseline = blended(simulated)
     base = scenario_cost(pricing, months, baseline, (), seed)
     labels = list(base.costs.financial_years)
     if target_year is None:
@@ -137,7 +154,14 @@ def score(
     end_of_target = pd.Timestamp(f"{int(target_year[:4]) + 1}-03-31")
     for s in chosen:
         demand = demand_levers(s.levers, fitted.categories, months)
-        proj = baseline if demand is None else run_projection(fitted, dates, n_sims=n_sims, seed=seed, levers=demand)
+        proj = (
+            baseline
+            if demand is None
+            else blended(
+                run_projection(fitted, dates, n_sims=n_sims, seed=seed, levers=demand, calibrate=False),
+                reference=simulated,
+            )
+        )
         if demand is not None:
             projections[s.name] = proj
         scen = scenario_cost(pricing, months, proj, s.levers, seed)

@@ -1,0 +1,284 @@
+"""Stretch the paths of every group a user reads about their mean, keeping breakdowns adding up.
+
+The groups are built from *atoms*: the children of one stream (other or
+unaccompanied), placement category and DfE age band. Each step of
+:data:`STRETCH_STEPS` sums the atoms into its groups, stretches each group's
+paths about their mean by its factor at each date, ``x' = mean + k * (x -
+mean)`` (paths that would fall below zero are cut to zero and the others
+lowered so that the mean is kept), gives each path's change of the parent's
+count (the placement group's for categories, the path's total otherwise)
+back to the parent's groups in proportion to their means, so that the
+parent's count and each group's mean are kept, and scales each group's atoms
+alike; the last step stretches the total. Children within an atom (single
+years of age) keep their shares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..common.ages import DFE_AGE_BANDS
+from ..ingest.taxonomy import coarse_map
+from .result import Projection
+
+__all__ = [
+    "Factors",
+    "STRETCH_STEPS",
+    "AtomLayout",
+    "atoms_of",
+    "group_sums",
+    "stretch",
+    "stretch_atoms",
+    "stretch_step",
+]
+
+#: The stretch steps, in the order applied.
+STRETCH_STEPS = ("placement_group", "placement", "age_band", "stream", "total")
+
+#: A factor for a step and group at each date (see :meth:`HorizonCalibration.factor`).
+Factors = Callable[[str, str], np.ndarray]
+
+
+@dataclass(frozen=True)
+class AtomLayout:
+    """The atoms' axes: stream (other, unaccompanied), placement category and DfE age band.
+
+    Attributes
+    ----------
+    categories : tuple of str
+    streams : int
+        1, or 2 when unaccompanied children are projected apart.
+    """
+
+    categories: tuple[str, ...]
+    streams: int
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """Atoms per (stream, category, band)."""
+        return self.streams, len(self.categories), len(DFE_AGE_BANDS)
+
+    def placement_groups(self) -> list[str]:
+        """The placement group of each category (``other`` for a category with none)."""
+        lookup = coarse_map()
+        return [lookup.get(c, "other") for c in self.categories]
+
+    def groups(self, step: str) -> tuple[int | None, np.ndarray, list[str], np.ndarray | None]:
+        """How ``step`` groups the atoms.
+
+        Returns
+        -------
+        axis : int or None
+            The atoms' axis the groups run along (0 stream, 1 category, 2
+            band); ``None`` for the total.
+        group : numpy.ndarray
+            Group of each index along the axis.
+        names : list of str
+        parent : numpy.ndarray or None
+            Each group's parent, whose count each path keeps (``None``: the
+            path's total).
+
+        Raises
+        ------
+        ValueError
+            For an unknown step.
+        """
+        if step == "total":
+            return None, np.zeros(1, dtype=int), ["total"], None
+        if step == "stream":
+            return 0, np.arange(self.streams), ["other", "uasc"][: self.streams], None
+        if step == "age_band":
+            return 2, np.arange(len(DFE_AGE_BANDS)), list(DFE_AGE_BANDS), None
+        coarse = self.placement_groups()
+        names = list(dict.fromkeys(coarse))
+        of_category = np.array([names.index(g) for g in coarse], dtype=int)
+        if step == "placement_group":
+            return 1, of_category, names, None
+        if step == "placement":
+            return 1, np.arange(len(self.categories)), list(self.categories), of_category
+        raise ValueError(f"unknown stretch step {step!r}; use one of {STRETCH_STEPS}")
+
+
+def _onehot(index: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros((len(index), n))
+    out[np.arange(len(index)), index] = 1.0
+    return out
+
+
+def _along(values: np.ndarray, axis: int | None) -> np.ndarray:
+    """(path, date, n) values shaped to broadcast over (path, date, stream, category, band) along ``axis``."""
+    if axis is None:
+        return values[:, :, :, None, None]
+    shape = [values.shape[0], values.shape[1], 1, 1, 1]
+    shape[2 + axis] = values.shape[2]
+    return values.reshape(shape)
+
+
+def _stretched(sums: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Each (date, group)'s paths stretched about their mean by ``k`` and cut at zero, keeping the mean.
+
+    Paths a stretch would take below zero are cut to zero and the rest
+    lowered alike, by the amount that keeps the mean (found by bisection),
+    so that a small group's stretched band does not raise its mean.
+    """
+    mean = sums.mean(axis=0, keepdims=True)
+    out = mean + k[None] * (sums - mean)
+    low = (out < 0).any(axis=0)
+    if not low.any():
+        return out
+    y = out[:, low]
+    target = mean[0][low]
+    lo, hi = np.zeros_like(target), np.maximum(y.max(axis=0) - target, 0.0)
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        above = np.maximum(y - mid, 0.0).mean(axis=0) > target
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    out[:, low] = np.maximum(y - (lo + hi) / 2, 0.0)
+    return np.maximum(out, 0.0)
+
+
+def group_sums(atoms: np.ndarray, axis: int | None, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Children of each group by (path, date): one pass over the atoms (see :meth:`AtomLayout.groups`)."""
+    n_s, n_t = atoms.shape[:2]
+    index = np.zeros(atoms[0, 0].size, dtype=int) if axis is None else np.indices(atoms.shape[2:])[axis].ravel()
+    return (atoms.reshape(n_s * n_t, -1) @ _onehot(group[index], n_groups)).reshape(n_s, n_t, n_groups)
+
+
+def stretch_step(
+    atoms: np.ndarray,
+    axis: int | None,
+    group: np.ndarray,
+    factors: np.ndarray,
+    parent: np.ndarray | None,
+    *,
+    keep: bool = True,
+) -> None:
+    """Stretch each group's paths about their mean and scale its atoms alike, in place.
+
+    Parameters
+    ----------
+    atoms : numpy.ndarray
+        Children by (path, date, stream, category, band) [children], floats.
+    axis : int or None
+        The atoms' axis the groups run along (``None``: one group, the total).
+    group : numpy.ndarray
+        Group of each index along ``axis``.
+    factors : numpy.ndarray
+        Stretch by (group, date).
+    parent : numpy.ndarray or None
+        Parent of each group, whose count each path keeps (``None``: the
+        path's total).
+    keep : bool
+        Rescale to the parents' counts (``False`` for the total's step).
+    """
+    n_g = factors.shape[0]
+    sums = group_sums(atoms, axis, group, n_g)
+    stretched = _stretched(sums, factors.T)
+    if keep:
+        # each path's change of its parent's count goes back to the parent's groups it has, in proportion to the
+        # groups' means (which keeps each group's mean), cut at zero and rescaled to the parent's count
+        owner = np.zeros(n_g, dtype=int) if parent is None else parent
+        up = _onehot(owner, int(owner.max()) + 1)
+        weight = np.where(sums > 0, sums.mean(axis=0, keepdims=True), 0.0)
+        share = np.divide(weight, (weight @ up)[..., owner], out=np.zeros_like(weight), where=weight > 0)
+        stretched = np.where(sums > 0, stretched, 0.0)
+        change = (stretched - sums) @ up
+        stretched = np.maximum(stretched - change[..., owner] * share, 0.0)
+        before, after = sums @ up, stretched @ up
+        stretched *= np.divide(before, after, out=np.ones_like(after), where=after > 0)[..., owner]
+    scale = np.divide(stretched, sums, out=np.ones_like(sums), where=sums > 0)
+    atoms *= _along(np.take(scale, group, axis=-1), axis)
+
+
+def stretch_atoms(
+    atoms: np.ndarray, layout: AtomLayout, factor: Factors, *, steps: tuple[str, ...] = STRETCH_STEPS
+) -> np.ndarray:
+    """Apply the stretch steps in order.
+
+    Parameters
+    ----------
+    atoms : numpy.ndarray
+        Children by (path, date, stream, category, band) [children].
+    layout : AtomLayout
+    factor : callable
+        ``factor(step, group)``: the stretch at each date.
+    steps : tuple of str
+        The steps to apply (default all; the stream step is skipped with one stream).
+
+    Returns
+    -------
+    numpy.ndarray
+        A stretched copy.
+    """
+    out = np.array(atoms, dtype=float)
+    for step in steps:
+        if step == "stream" and layout.streams == 1:
+            continue
+        axis, group, names, parent = layout.groups(step)
+        factors = np.stack([np.asarray(factor(step, name), dtype=float) for name in names])
+        stretch_step(out, axis, group, factors, parent, keep=step != "total")
+    return out
+
+
+def _band_matrix() -> np.ndarray:
+    """(age, band) one-hot of the DfE age bands."""
+    out = np.zeros((sum(hi - lo + 1 for lo, hi in DFE_AGE_BANDS.values()), len(DFE_AGE_BANDS)))
+    for i, (lo, hi) in enumerate(DFE_AGE_BANDS.values()):
+        out[lo : hi + 1, i] = 1.0
+    return out
+
+
+def _parts(projection: Projection) -> list[np.ndarray]:
+    """The projection's children as floats: all of them, or the other children and the unaccompanied ones."""
+    draws = projection.draws.astype(float)
+    if projection.uasc is None:
+        return [draws]
+    uasc = projection.uasc.astype(float)
+    draws -= uasc
+    return [draws, uasc]
+
+
+def _atoms(parts: list[np.ndarray], categories: tuple[str, ...]) -> tuple[np.ndarray, AtomLayout]:
+    band = _band_matrix()
+    atoms = np.stack([part @ band for part in parts], axis=2)
+    return atoms, AtomLayout(categories=tuple(categories), streams=len(parts))
+
+
+def atoms_of(projection: Projection) -> tuple[np.ndarray, AtomLayout]:
+    """The projection's children by (path, date, stream, category, band), with their layout."""
+    return _atoms(_parts(projection), projection.categories)
+
+
+def stretch(projection: Projection, factor: Factors) -> Projection:
+    """Stretch the projection's paths group by group (see the module notes).
+
+    Parameters
+    ----------
+    projection : Projection
+    factor : callable
+        ``factor(step, group)``: the stretch at each of the projection's dates.
+
+    Returns
+    -------
+    Projection
+        ``draws`` and ``uasc`` stretched (floats); ``simulated`` keeps the
+        paths as simulated.
+    """
+    parts = _parts(projection)
+    atoms, layout = _atoms(parts, projection.categories)
+    new = stretch_atoms(atoms, layout, factor)
+    scale = np.divide(new, atoms, out=np.ones_like(new), where=atoms > 0)
+    sizes = _band_matrix().sum(axis=0).astype(int)
+    for i, part in enumerate(parts):
+        part *= np.repeat(scale[:, :, i], sizes, axis=-1)
+    if len(parts) == 2:
+        parts[0] += parts[1]
+    return replace(
+        projection,
+        draws=parts[0],
+        uasc=parts[1] if len(parts) == 2 else None,
+        simulated=projection.simulated if projection.simulated is not None else projection.draws,
+    )
