@@ -15,7 +15,6 @@ import pytest
 
 import sufficiency as suf
 from sufficiency import schema as S
-from sufficiency import uasc_quota_arrivals
 from sufficiency.accuracy.calibration import band_coverage, blend_weights, needed_stretch
 from sufficiency.accuracy.combination import best_weights, combine
 from sufficiency.accuracy.records import backtest_forecasts
@@ -184,16 +183,6 @@ def test_unaccompanied_children_are_their_own_stream(sample, fitted):
     unit = suf.default_unit_costs()
     parts = [suf.cost(base.stream(name), unit).totals() for name in ("uasc", "other")]
     np.testing.assert_allclose(parts[0] + parts[1], suf.cost(base, unit).totals())
-
-
-def test_uasc_quota_arrivals_by_littles_law(fitted):
-    sub = fitted.uasc
-    days = (sub.reference[1] - sub.reference[0]).days + 1
-    years_in_care = (sub.exposure.sum() / days) / (sub.entries.sum() / sub.entry_days) / 365.25
-    # 0.1% of 150,000 children is 150 in care; arrivals = 150 / mean years in care
-    assert uasc_quota_arrivals(fitted, 150_000) == pytest.approx(150 / years_in_care)
-    with pytest.raises(ValueError, match="unaccompanied"):
-        uasc_quota_arrivals(suf.fit(fitted.episodes, uasc="together"), 150_000)
 
 
 def test_published_default_is_the_mean_of_three_methods():

@@ -11,9 +11,9 @@ from markov import CATEGORIES, EXIT, MOVE, as_data, simulate
 from scipy import stats
 
 import sufficiency as suf
-from sufficiency.projection.calibration import default_calibration, months_ahead
 from sufficiency import schema as S
 from sufficiency.common.dates import birthday
+from sufficiency.projection.calibration import default_calibration, months_ahead
 from sufficiency.projection.state import expm_batch
 
 YEAR = 365.25
@@ -352,9 +352,9 @@ def test_population_scales_entries(sample):
     dates = pd.to_datetime(["2020-03-31", "2025-03-31", "2030-03-31"])
     flat = suf.fit(sample, population=pd.Series([100.0, 100.0, 100.0], index=dates))
     growing = suf.fit(sample, population=pd.Series([100.0, 100.0, 200.0], index=dates))
-    a = suf.project(base, horizon=60, n_sims=20, seed=1).expected.sum(axis=(1, 2))
-    b = suf.project(flat, horizon=60, n_sims=20, seed=1).expected.sum(axis=(1, 2))
-    c = suf.project(growing, horizon=60, n_sims=20, seed=1).expected.sum(axis=(1, 2))
+    a = suf.project(base, horizon=60, n_sims=20, seed=1, calibrate=False).expected.sum(axis=(1, 2))
+    b = suf.project(flat, horizon=60, n_sims=20, seed=1, calibrate=False).expected.sum(axis=(1, 2))
+    c = suf.project(growing, horizon=60, n_sims=20, seed=1, calibrate=False).expected.sum(axis=(1, 2))
     assert np.allclose(a, b)
     assert (c[1:] > b[1:]).all()
 
@@ -437,8 +437,8 @@ def test_fit_refuses_empty_or_too_short_data(sample):
     with pytest.raises(suf.SchemaError, match="too_little_data") as info:
         suf.fit(sample, reference=("2025-03-20", "2025-03-31"))
     assert "12 days" in str(info.value)
-    # episodes with no known date of birth give no exposure by age
-    with pytest.raises(suf.SchemaError, match="too_little_data"):
+    # episodes with no known date of birth give no ages: refused, naming how many children lack one
+    with pytest.raises(suf.SchemaError, match=r"701 of the 701 children .*\[missing_dob\]"):
         suf.fit(sample.episodes.assign(**{S.DATE_OF_BIRTH: pd.NaT}))
 
 
@@ -457,3 +457,31 @@ def test_exported_mappings_are_read_only():
 
     with pytest.raises(TypeError):
         TIME_IN_CARE_BANDS["1 year"] = 6
+
+
+def _without_dates_of_birth(sample, n):
+    """The sample's episodes with ``n`` of the children in care at the end stripped of their date of birth."""
+    ep = sample.episodes
+    end = sample.censor_date
+    in_care = ep[(ep[S.EPISODE_START] <= end) & (ep[S.EPISODE_END].isna() | (ep[S.EPISODE_END] > end))]
+    children = sorted(in_care[S.CHILD_ID].unique())
+    chosen = set(children[:: len(children) // n][:n])
+    blank = ep[S.CHILD_ID].isin(chosen)
+    return dataclasses.replace(sample, episodes=ep.assign(**{S.DATE_OF_BIRTH: ep[S.DATE_OF_BIRTH].mask(blank)})), len(
+        children
+    )
+
+
+def test_up_to_one_percent_without_a_date_of_birth_are_carried_and_counted(sample):
+    # the sample has 701 children in care on 31 March 2025: 7 is 1.0% (carried), 8 is 1.1% (refused)
+    data, n_in_care = _without_dates_of_birth(sample, 7)
+    assert n_in_care == 701
+    with pytest.warns(suf.DataQualityWarning, match=r"7 of the 701 children in care on 2025-03-31 \(1\.0%\)"):
+        fitted = suf.fit(data)
+    # they still count in the stock the projection starts from, each with an imputed age
+    proj = suf.project(fitted, horizon=12, n_sims=10, seed=1, calibrate=False)
+    assert proj.draws[:, 0].sum(axis=(1, 2)).tolist() == [701] * 10
+    refused, _ = _without_dates_of_birth(sample, 8)
+    with pytest.raises(suf.SchemaError, match=r"8 of the 701 children .* more than the 1%") as info:
+        suf.fit(refused)
+    assert info.value.rule == "missing_dob"

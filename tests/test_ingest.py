@@ -432,6 +432,21 @@ def test_episodes_without_header_files_are_refused(tmp_path):
     assert info.value.rule == "no_header" and "date of birth" in str(info.value)
 
 
+def test_a_year_whose_only_dates_of_birth_are_in_a_uasc_file_is_refused(tmp_path):
+    # the UASC file covers unaccompanied children only: it does not stand in for a year's header
+    write_year(tmp_path, 2016, [header_row("1", "01/01/2010")], [episode_row("1", "01/02/2016")])
+    folder = write_year(tmp_path, 2017, [header_row("2", "01/01/2005")], [episode_row("2", "01/02/2017")])
+    (folder / "header.csv").unlink()
+    pd.DataFrame({"CHILD": ["2"], "SEX": ["1"], "DOB": ["01/01/2005"], "DUC": [""]}).to_csv(
+        folder / "uasc.csv", index=False
+    )
+    with pytest.raises(suf.SchemaError) as info:
+        suf.read_ssda903(tmp_path)
+    message = str(info.value)
+    assert info.value.rule == "no_header" and "2016-17" in message and "episodes.csv" in message
+    assert "2015-16" not in message  # the year with its header is not named
+
+
 def test_every_row_dropped_raises_naming_the_rule(tmp_path):
     write_year(
         tmp_path,

@@ -100,3 +100,27 @@ def test_episode_chains_are_consistent(big):
     assert not (x1 & ~same).any()
     assert not ep.duplicated([S.CHILD_ID, S.EPISODE_START]).any()
     assert (ep[S.EPISODE_END].isna() | (ep[S.EPISODE_END] >= ep[S.EPISODE_START])).all()
+
+
+def test_stays_lengthen_year_after_year_when_asked():
+    # the generator's own draws, twice with one seed: with stay_growth=0.05 a child entering t years after
+    # 1 January 2015 stays exp(0.05 t) times as long as with 0 (children who leave before 18, home, not delayed)
+    import numpy as np
+
+    from sufficiency.datasets.journeys import first_entries
+    from sufficiency.datasets.parameters import CountyParameters
+
+    def draw(growth: float) -> pd.DataFrame:
+        rng = np.random.default_rng(8)
+        params = CountyParameters(first_year=2014, last_year=2025, stay_growth=growth)
+        return first_entries(rng, params, pd.Timestamp("2013-04-01"), pd.Timestamp("2025-03-31"))
+
+    flat, growing = draw(0.0), draw(0.05)
+    assert (flat["entry"] == growing["entry"]).all()
+    keep = (flat["route"] == "home") & (growing["route"] == "home") & ~flat["uasc"]
+    keep &= growing["end"] < growing["dob"] + pd.DateOffset(years=18) - pd.Timedelta(days=400)
+    years = (flat["entry"] - pd.Timestamp("2015-01-01")).dt.days / 365.25
+    ratio = (growing["end"] - growing["entry"]).dt.days / (flat["end"] - flat["entry"]).dt.days
+    long_enough = keep & ((flat["end"] - flat["entry"]).dt.days > 200)  # whole days round short stays
+    assert long_enough.sum() > 200
+    np.testing.assert_allclose(ratio[long_enough], np.exp(0.05 * years[long_enough]), rtol=0.01)

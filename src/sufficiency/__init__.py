@@ -36,7 +36,7 @@ from .finance import (
 )
 from .ingest import SSDA903Data, categories, categorise, coarsen, default_taxonomy, read_ssda903, summarise_quality
 from .places import read_capacity, sufficiency_gap
-from .projection import Projection, project, uasc_quota_arrivals
+from .projection import CalibrationWarning, Projection, project, uasc_quota_arrivals
 from .published import (
     backtest_published,
     backtest_published_placements,
@@ -64,6 +64,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DFE_AGE_BANDS",
     "BacktestResult",
+    "CalibrationWarning",
     "CostProjection",
     "DataQualityWarning",
     "FittedModel",

@@ -6,6 +6,7 @@ This module and the report (:mod:`sufficiency.report`) are the only places that 
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sys
 import warnings
@@ -71,6 +72,7 @@ def _report(args: argparse.Namespace) -> int:
         seed=args.seed,
         suppress_below=args.suppress_below,
         include_episodes=args.include_episodes,
+        uasc_arrivals=args.uasc_arrivals,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
@@ -103,6 +105,16 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text} must be 1 or more")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a number, 0 or more")
     return value
 
 
@@ -163,6 +175,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     rep.add_argument("--horizon", type=_positive, default=60, help="months to forecast (default 60)")
     rep.add_argument("--n-sims", type=_positive, default=1000, help="simulated paths (default 1000)")
     rep.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    rep.add_argument(
+        "--uasc-arrivals",
+        type=_non_negative,
+        default=None,
+        metavar="N",
+        help="unaccompanied children arriving a year, e.g. the National Transfer Scheme's share (default: the rate "
+        "of the last three years, held flat)",
+    )
     rep.add_argument(
         "--suppress-below",
         type=_positive,

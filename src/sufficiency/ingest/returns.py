@@ -129,13 +129,7 @@ def read_ssda903(
     where = str(source) if not isinstance(source, Mapping) else "<mapping of returns>"
     if not tables["episodes"]:
         raise SchemaError("no episodes files found", file=where, rule="no_episodes")
-    if not tables["header"] and not tables["uasc"]:
-        raise SchemaError(
-            "episodes files were found but no header files: the header holds each child's date of birth, "
-            "which ages, ageing out at 18 and every forecast need; add each year's header file (CHILD, SEX, DOB)",
-            file=where,
-            rule="no_header",
-        )
+    _refuse_without_headers(files, tables, where)
     raw = pd.concat(tables["episodes"], ignore_index=True)
     if raw.empty:
         raise SchemaError(
@@ -182,6 +176,29 @@ def read_ssda903(
         coverage_start=collection_year_start(min(episode_years)),
         censor_date=censor,
         files=pd.DataFrame(read, columns=["file", "year", "table", "rows"]),
+    )
+
+
+def _refuse_without_headers(files: list[SourceFile], tables: dict[str, list[pd.DataFrame]], where: str) -> None:
+    """Refuse a return year that holds episodes but no header rows, naming its episodes files.
+
+    The header gives every child's date of birth; a UASC file covers only
+    unaccompanied children, so it does not stand in for it.
+    """
+    with_rows = {
+        table: {int(f[S.RETURN_YEAR].iloc[0]) for f in tables[table] if len(f)} for table in ("header", "episodes")
+    }
+    missing = sorted(with_rows["episodes"] - with_rows["header"])
+    if not missing:
+        return
+    names = ", ".join(str(f.path) for f in files if f.table == "episodes" and f.year in missing)
+    labels = ", ".join(financial_year_label(y) for y in missing)
+    raise SchemaError(
+        f"the header file is missing (or empty) for {labels}, beside {names}: the header holds each child's date of "
+        "birth, which ages, ageing out at 18 and every forecast need (a UASC file lists only unaccompanied "
+        "children); add each year's header file (CHILD, SEX, DOB)",
+        file=where,
+        rule="no_header",
     )
 
 

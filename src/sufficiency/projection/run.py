@@ -113,8 +113,9 @@ def project(
     ------
     ValueError
         If ``start`` is outside the data (the stock is not known then),
-        ``end`` is before ``start``, ``horizon`` is negative or ``n_sims``
-        is below 1.
+        ``end`` is before ``start``, ``horizon`` is negative, ``n_sims``
+        is below 1, or ``uasc_arrivals`` is given to a model without a
+        stream of unaccompanied children.
     """
     dates = projection_dates(fitted, start=start, end=end, horizon=horizon, n_sims=n_sims)
     return run_projection(
@@ -170,6 +171,11 @@ def run_projection(
     -------
     Projection
     """
+    if uasc_arrivals is not None and fitted.uasc is None:
+        raise ValueError(
+            f"uasc_arrivals={uasc_arrivals} needs unaccompanied children fitted apart, and this model has none: fit "
+            "with uasc='separate' on returns that flag them (a UASC file, or a UASC column in the header)"
+        )
     raw = _run_streams(
         fitted,
         dates,

@@ -28,6 +28,7 @@ intervals carry parameter uncertainty.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -38,7 +39,7 @@ import pandas as pd
 from ..common import schema as S
 from ..common.ages import TIME_IN_CARE_BANDS
 from ..common.dates import DateLike
-from ..common.errors import SchemaError
+from ..common.errors import DataQualityWarning, SchemaError
 from ..counts.flows import flows
 from ..counts.pieces import episodes_of
 from ..ingest.returns import EpisodesLike
@@ -52,6 +53,7 @@ __all__ = [
     "DEFAULT_ENTRY_YEARS",
     "DEFAULT_REFERENCE_YEARS",
     "DEFAULT_TIME_IN_CARE",
+    "MAX_UNKNOWN_AGE_SHARE",
     "MIN_WINDOW_DAYS",
     "decay_weights",
     "default_reference",
@@ -64,6 +66,8 @@ DEFAULT_TIME_IN_CARE = (0, 3, 12)
 MIN_WINDOW_DAYS = 28
 #: Default length of the window entries are counted over, at the end of the reference window [years].
 DEFAULT_ENTRY_YEARS = 3.0
+#: Largest share of the children in care at the window's end that may lack a date of birth [fraction].
+MAX_UNKNOWN_AGE_SHARE = 0.01
 
 
 def _check_durations(durations: Sequence[int] | None) -> tuple[int, ...]:
@@ -170,7 +174,18 @@ def fit(
         arrivals are set by national policy, not local demand, and they
         enter at 16-17 and leave at 18, so projections take their arrivals
         as an assumption (:func:`sufficiency.project`'s ``uasc_arrivals``)
-        rather than a trend. ``"together"`` fits every child in one model.
+        rather than a trend, and their entries are never trended (even with
+        ``entry_trend=True``). ``"together"`` fits every child in one model.
+
+    Warns
+    -----
+    DataQualityWarning
+        When some of the children in care at the window's end have no date
+        of birth (at most ``MAX_UNKNOWN_AGE_SHARE`` of them): they are
+        left out of the rates, which need ages, but still count in the
+        stock a projection starts from, where each takes an age from the
+        age mix of the children in its placement category with the same
+        months in care (see :func:`sufficiency.projection.state.initial_state`).
 
     Returns
     -------
@@ -180,8 +195,9 @@ def fit(
     ------
     SchemaError
         If there are no episodes, the window holds under
-        ``MIN_WINDOW_DAYS`` days of data, or nobody with a known date of
-        birth was in care during it.
+        ``MIN_WINDOW_DAYS`` days of data, nobody with a known date of
+        birth was in care during it, or more than ``MAX_UNKNOWN_AGE_SHARE``
+        of the children in care at its end have no date of birth.
     ValueError
         If the window ends after the data, ``time_in_care`` or ``uasc`` is
         not valid.
@@ -219,6 +235,7 @@ def fit(
             file="<episodes>",
             rule="too_little_data",
         )
+    _check_dates_of_birth(episodes, end)
     entry_start = start if entry_years is None else max(start, default_reference(end, years=entry_years)[0])
     window = _Window(
         start=start,
@@ -258,10 +275,35 @@ def fit(
     if not is_uasc.any():
         return replace(_fit_window(episodes, window, pop, require=True), settings=settings)
     main = _fit_window(episodes[~is_uasc], window, pop, require=False)
-    sub = _fit_window(episodes[is_uasc], window, None, require=False)
+    # arrivals of unaccompanied children are an assumption held flat, never a trend
+    sub = _fit_window(episodes[is_uasc], replace(window, entry_trend=False), None, require=False)
     if main.exposure.sum() <= 0 and sub.exposure.sum() <= 0:
         _fit_window(episodes, window, pop, require=True)  # raises the no-exposure error
     return replace(main, uasc=sub if sub.exposure.sum() > 0 or sub.entries.sum() > 0 else None, settings=settings)
+
+
+def _check_dates_of_birth(episodes: pd.DataFrame, end: pd.Timestamp) -> None:
+    """Refuse, or warn about, children in care at ``end`` with no date of birth (see :func:`fit`)."""
+    active = (episodes[S.EPISODE_START] <= end) & (episodes[S.EPISODE_END].isna() | (episodes[S.EPISODE_END] > end))
+    in_care = episodes.loc[active.to_numpy(), [S.CHILD_ID, S.DATE_OF_BIRTH]].drop_duplicates(S.CHILD_ID)
+    unknown = int(in_care[S.DATE_OF_BIRTH].isna().sum())
+    if unknown == 0:
+        return
+    share = unknown / len(in_care)
+    said = f"{unknown} of the {len(in_care)} children in care on {end.date()} ({share:.1%}) have no date of birth"
+    if share > MAX_UNKNOWN_AGE_SHARE:
+        raise SchemaError(
+            f"{said}, more than the {MAX_UNKNOWN_AGE_SHARE:.0%} a forecast can carry: ages decide ageing out at 18 "
+            "and every rate; add the header files or the missing dates of birth",
+            file="<episodes>",
+            rule="missing_dob",
+        )
+    warnings.warn(
+        f"<episodes>: {said}; they are left out of the rates and still counted in the stock, each with an age taken "
+        "from the age mix of its placement category and months in care [missing_dob]",
+        DataQualityWarning,
+        stacklevel=3,
+    )
 
 
 @dataclass(frozen=True)

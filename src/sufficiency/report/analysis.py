@@ -73,6 +73,9 @@ class ReportOptions:
         Also write ``episodes.csv``: every child's episodes, with ids and
         dates of birth. Off by default: a report sent round must not hold
         child-level data.
+    uasc_arrivals : float or None
+        Arrivals of unaccompanied children a year [children/year] (see
+        :func:`~sufficiency.project`); default the entry window's rate.
     """
 
     costs: Path | None = None
@@ -88,6 +91,7 @@ class ReportOptions:
     seed: int = 1
     suppress_below: int | None = None
     include_episodes: bool = False
+    uasc_arrivals: float | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,9 @@ class ReportInputs:
         came from (``"costs"``, ``"fees"``, ``"capacity"``, ``"scenarios"``,
         ``"inflation"``, ``"route_shares"``); ``None`` for the package's
         defaults or none.
+    uasc_arrivals : float or None
+        Arrivals of unaccompanied children a year as set [children/year];
+        ``None`` for the entry window's rate.
     """
 
     data: SSDA903Data = field(repr=False)
@@ -126,6 +133,7 @@ class ReportInputs:
     target: float | None
     target_year: str | None
     sources: Mapping[str, Path | None]
+    uasc_arrivals: float | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +239,7 @@ def read_inputs(source: str | Path | None, options: ReportOptions) -> ReportInpu
             "inflation": options.inflation,
             "route_shares": options.route_shares,
         },
+        uasc_arrivals=options.uasc_arrivals,
     )
 
 
@@ -277,7 +286,9 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
     progress.step("fitting the model")
     fitted = fit(inputs.data)
     progress.step("simulating the forecast")
-    projection = project(fitted, horizon=options.horizon, n_sims=options.n_sims, seed=options.seed)
+    projection = project(
+        fitted, horizon=options.horizon, n_sims=options.n_sims, seed=options.seed, uasc_arrivals=options.uasc_arrivals
+    )
     progress.step("costing")
     costs = cost(projection, inputs.prices)
     history = spend_history(inputs.data, inputs.prices)
@@ -304,6 +315,7 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
             capacity=inputs.capacity,
             target=inputs.target,
             target_year=target_year,
+            uasc_arrivals=options.uasc_arrivals,
         )
     progress.step("checking past accuracy")
     return Analysis(

@@ -293,6 +293,23 @@ def _calibration_text(cal: HorizonCalibration) -> str:
     )
 
 
+def _uasc_text(a: Analysis) -> str:
+    """How unaccompanied children were fitted and how many are assumed to arrive."""
+    f = a.fitted
+    if f.uasc is None:
+        return (
+            "none flagged in the returns (no UASC file and no UASC column in the headers): every child was fitted "
+            "together, so arrivals of unaccompanied children follow the other entries"
+        )
+    arrivals = a.inputs.uasc_arrivals
+    if arrivals is None:
+        rate = f.uasc.entries.sum() / f.uasc.entry_days * 365.25
+        return (
+            f"fitted and projected as their own stream: {rate:,.0f} arrivals a year, the entry window's rate held flat"
+        )
+    return f"fitted and projected as their own stream: {arrivals:,.0f} arrivals a year, as set (--uasc-arrivals)"
+
+
 def assumptions(a: Analysis) -> list[Table]:
     """The settings, prices, inflation and route shares behind the figures, with their sources."""
     f, cal, years = a.fitted, default_calibration(), a.inputs.data.years
@@ -305,12 +322,7 @@ def assumptions(a: Analysis) -> list[Table]:
         ),
         ("hazard window", f"{f.reference[0]:%d %B %Y} to {f.reference[1]:%d %B %Y}, every month weighed alike"),
         ("entry window", f"{entries[0]:%d %B %Y} to {entries[1]:%d %B %Y}, rate held flat (no trend)"),
-        (
-            "unaccompanied children",
-            "fitted and projected as their own stream at the entry window's rate"
-            if f.uasc is not None
-            else "none flagged in the returns, or fitted with the others",
-        ),
+        ("unaccompanied children", _uasc_text(a)),
         ("simulated paths", f"{a.projection.draws.shape[0]:,}"),
         ("forecast calibration", _calibration_text(cal)),
         ("unit costs", str(a.inputs.sources["costs"] or "the package's defaults (sources below)")),

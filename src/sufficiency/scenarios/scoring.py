@@ -69,6 +69,7 @@ def score(
     target_year: str | None = None,
     discount_rate: float = GREEN_BOOK_RATE,
     confidence: float = 0.8,
+    uasc_arrivals: float | None = None,
 ) -> ScenarioScores:
     """Score scenarios against the baseline with common random numbers.
 
@@ -97,6 +98,9 @@ def score(
         For the net present value [1/year]; default the Green Book's 3.5%.
     confidence : float
         For ``places_needed``.
+    uasc_arrivals : float, optional
+        Arrivals of unaccompanied children [children/year], as for
+        :func:`sufficiency.project`, in the baseline and every scenario.
 
     Returns
     -------
@@ -135,7 +139,7 @@ def score(
         for i, lever in enumerate(s.levers):
             with _named(s, i):
                 lever.check_routes(pricing, where=f"scenario {s.name!r}, {lever.lever}")
-    simulated = run_projection(fitted, dates, n_sims=n_sims, seed=seed, calibrate=False)
+    simulated = run_projection(fitted, dates, n_sims=n_sims, seed=seed, uasc_arrivals=uasc_arrivals, calibrate=False)
     baseline = blended(simulated)
     base = scenario_cost(pricing, months, baseline, (), seed)
     labels = list(base.costs.financial_years)
@@ -158,7 +162,15 @@ def score(
             baseline
             if demand is None
             else blended(
-                run_projection(fitted, dates, n_sims=n_sims, seed=seed, levers=demand, calibrate=False),
+                run_projection(
+                    fitted,
+                    dates,
+                    n_sims=n_sims,
+                    seed=seed,
+                    levers=demand,
+                    uasc_arrivals=uasc_arrivals,
+                    calibrate=False,
+                ),
                 reference=simulated,
             )
         )
