@@ -120,3 +120,84 @@ def test_costs_use_the_fee_distribution(sample):
             )
         )["spot"]
     )
+
+
+@pytest.fixture(scope="module")
+def sample_fees(sample):
+    return suf.read_placement_costs(suf.sample_path() / "placement_costs.csv", sample, warn=False)
+
+
+@pytest.fixture(scope="module")
+def sample_projection(sample):
+    return suf.project(suf.fit(sample), horizon=24, n_sims=300, seed=5)
+
+
+def test_the_first_forecast_year_starts_from_last_years_prices(sample, sample_fees, sample_projection):
+    """Each (category, route) with 1,000 child-days or more in 2024-25: 2025-26's price is 2024-25's brought forward."""
+    prices = suf.Prices(inflation=suf.default_inflation(), fees=sample_fees)
+    history = suf.spend_history(sample, prices)
+    last = history[history["financial_year"] == "2024-25"]
+    # last year's day-weighted price and route shares, from the actual child-days and spend
+    by_cell = last.groupby(["placement", "route"])[["child_days", "spend"]].sum()
+    actual_price = by_cell["spend"] / by_cell["child_days"] * 7
+    actual_share = by_cell["child_days"] / by_cell["child_days"].groupby(level=0).transform("sum")
+    costs = suf.cost(sample_projection, prices)
+    f = costs.financial_years.index("2025-26")
+    rates = suf.default_inflation().set_index("placement")["annual_rate"]
+    days = costs.child_days[:, f].sum(axis=0)
+    checked = 0
+    for (cat, route), cell_days in by_cell["child_days"].items():
+        if cell_days < 1000:
+            continue
+        i, j = costs.categories.index(cat), costs.routes.index(route)
+        if actual_price[(cat, route)] == 0:  # free placements (adoption) stay free
+            assert costs.weekly_price[f, i, j] == 0
+            continue
+        ratio = costs.weekly_price[f, i, j] / actual_price[(cat, route)]
+        rate = rates[cat]
+        assert 1 + rate - 0.03 <= ratio <= 1 + 2 * rate + 0.03, (cat, route, ratio)
+        forecast_share = days[i, j] / days[i].sum()
+        assert abs(forecast_share - actual_share[(cat, route)]) <= 0.05, (cat, route, forecast_share)
+        checked += 1
+    assert checked >= 8
+
+
+def test_a_fee_file_of_some_routes_leaves_the_others_their_shares(sample, sample_fees, sample_projection, tmp_path):
+    spot_only = sample_fees.fees[sample_fees.fees["route"] == "spot"]
+    path = tmp_path / "spot.csv"
+    spot_only.drop(columns=["net_weekly", "source_row"]).to_csv(path, index=False)
+    fees = suf.read_placement_costs(path, sample, warn=False)
+    with pytest.warns(suf.DataQualityWarning, match=r"only some routes of .*agency_fostering \(spot: \d+% of it\)"):
+        costs = suf.cost(sample_projection, suf.Prices(fees=fees))
+    shares = suf.default_route_shares().set_index(["placement", "route"])["share"]
+    used = costs.assumptions.set_index(["placement", "route"])["share"]
+    for cat in ("agency_fostering", "external_residential"):
+        np.testing.assert_allclose(used[cat].sort_index(), shares[cat].sort_index())
+
+
+def test_a_dear_placement_stays_dear_from_year_to_year(sample_fees, sample_projection):
+    costs = suf.cost(sample_projection, suf.Prices(inflation=0.0, fees=sample_fees))
+    i, j = costs.categories.index("external_residential"), costs.routes.index("spot")
+    paid = costs.draws[:, :, i, j] / costs.child_days[:, :, i, j] * 7  # (path, year) [£/week]
+    complete = [k for k, ok in enumerate(costs.complete) if ok]
+    # no inflation: each path pays the same mean fee every year, and paths differ
+    np.testing.assert_allclose(paid[:, complete], paid[:, complete[:1]].repeat(len(complete), axis=1), rtol=1e-9)
+    assert paid[:, complete[0]].std() > 0
+
+
+def test_a_negotiated_price_is_paid_in_every_path(sample, sample_fees):
+    fitted = suf.fit(sample)
+    lever = suf.change_unit_cost("external_residential", route="spot", weekly_cost=6000, start="2025-04-01")
+    scores = suf.score(
+        fitted,
+        [suf.Scenario("negotiated", (lever,))],
+        unit_costs=suf.Prices(inflation=0.0, fees=sample_fees),
+        horizon=24,
+        n_sims=200,
+        seed=2,
+    )
+    costs = scores.costs["negotiated"]
+    i, j = costs.categories.index("external_residential"), costs.routes.index("spot")
+    paid = costs.draws[:, :, i, j] / costs.child_days[:, :, i, j] * 7
+    # every path pays £6,000 a week from April 2025 (no inflation), not the fee file's spread
+    np.testing.assert_allclose(paid[costs.child_days[:, :, i, j] > 0], 6000.0, rtol=1e-9)

@@ -40,19 +40,26 @@ def test_prices_and_loose_tables_together_are_refused(projection):
 
 
 def test_the_shortfall_is_priced_at_the_fee_files_spot_price(sample, projection, fees):
-    """A shortfall of home places costs the unit cost's spot price; with fees, the recent spot fees' mean."""
+    """A shortfall of home places costs the unit cost's spot price; with fees, the recent spot fees' mean by days."""
     capacity = pd.DataFrame({"placement": ["external_residential"], "places": [0]})
     plain = suf.sufficiency_gap(projection, capacity, unit_costs=suf.Prices())
     priced = suf.sufficiency_gap(projection, capacity, unit_costs=suf.Prices(fees=fees))
     unit = suf.default_unit_costs().set_index([S.PLACEMENT, S.ROUTE])[S.WEEKLY_COST]
     recent = fees.recent()
-    spot = recent[(recent[S.PLACEMENT] == "external_residential") & (recent[S.ROUTE] == "spot")]["net_weekly"]
+    spot = recent[(recent[S.PLACEMENT] == "external_residential") & (recent[S.ROUTE] == "spot")]
+    # each placement weighs its days in the file's last 12 months (counted here by hand)
+    since, stop = fees.end - pd.DateOffset(years=1) + pd.Timedelta(days=1), fees.end + pd.Timedelta(days=1)
+    days_paid = [
+        (min(e if pd.notna(e) else stop, stop) - max(b, since)).days
+        for b, e in zip(spot["placement_start"], spot["placement_end"])
+    ]
+    spot_price = np.average(spot["net_weekly"], weights=days_paid)
     days = np.r_[0, np.diff(projection.dates.to_numpy("datetime64[D]").astype(int))]
     # no inflation: each month's expected shortfall bought at one weekly price
     np.testing.assert_allclose(
         plain["shortfall_cost"], plain["expected_shortfall"] * unit[("external_residential", "spot")] * days / 7
     )
-    np.testing.assert_allclose(priced["shortfall_cost"], priced["expected_shortfall"] * spot.mean() * days / 7)
+    np.testing.assert_allclose(priced["shortfall_cost"], priced["expected_shortfall"] * spot_price * days / 7)
     # scoring prices the baseline's shortfall the same way
     fitted = suf.fit(sample)
     scores = suf.score(fitted, [], unit_costs=suf.Prices(fees=fees), horizon=24, n_sims=100, seed=4, capacity=capacity)

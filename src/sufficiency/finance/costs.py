@@ -204,7 +204,7 @@ def cost(
 
 
 def assemble(
-    pr: Pricing, months: Months, parts: Sequence[tuple[np.ndarray, np.ndarray, bool]], *, seed: int | None
+    pr: Pricing, months: Months, parts: Sequence[tuple[np.ndarray, np.ndarray, bool | np.ndarray]], *, seed: int | None
 ) -> CostProjection:
     """Sum priced parts into a :class:`CostProjection`.
 
@@ -215,7 +215,9 @@ def assemble(
     parts : sequence of (child_days, price, fee_varied)
         ``child_days`` (simulation, month, category, route) [child-days],
         ``price`` (month, category, route) [£/week]; ``fee_varied`` applies
-        the fee factors to cells priced from fees.
+        the fee factors to cells priced from fees: ``True``, ``False``, or
+        the part of each (month, category, route) price that is the fees'
+        (a price agreed by a scenario is not) [fraction].
     seed : int or None
         Seed of the fee draws.
 
@@ -226,9 +228,15 @@ def assemble(
     yearly_parts = []
     for child_days, price, varied in parts:
         yearly_days = months.to_years(child_days)
-        yearly_cost = months.to_years(child_days * np.nan_to_num(price)[None] / DAYS_PER_WEEK)
-        if varied and pr.pools:
-            yearly_cost = yearly_cost * fee_factors(pr, months.labels, yearly_days, seed)
+        weekly = np.nan_to_num(price)
+        share = np.asarray(varied, dtype=float)
+        if not pr.pools or not share.any():
+            yearly_cost = months.to_years(child_days * weekly[None] / DAYS_PER_WEEK)
+        else:
+            factors = fee_factors(pr, yearly_days, months.year_days, seed)
+            fee_part = months.to_years(child_days * (weekly * share)[None] / DAYS_PER_WEEK)
+            fixed_part = months.to_years(child_days * (weekly * (1.0 - share))[None] / DAYS_PER_WEEK)
+            yearly_cost = fee_part * factors + fixed_part
         yearly_parts.append((yearly_days, yearly_cost))
     days_total = np.sum([d for d, _ in yearly_parts], axis=0)
     cost_total = np.sum([c for _, c in yearly_parts], axis=0)

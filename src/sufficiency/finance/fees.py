@@ -74,11 +74,14 @@ class PlacementFees:
     end : pandas.Timestamp
         Last day the file describes (the latest date in it, or the SSDA903
         data's last day when linked).
+    where : str
+        The file's name (as messages name it).
     """
 
     fees: pd.DataFrame = field(repr=False)
     quality: pd.DataFrame = field(repr=False)
     end: pd.Timestamp
+    where: str = "<placement costs>"
 
     def recent(self, months: int = RECENT_MONTHS) -> pd.DataFrame:
         """Placements open at any time in the last ``months`` months of the file.
@@ -351,7 +354,7 @@ def check_placement_costs(
         S.PLACEMENT,
         S.SOURCE_ROW,
     ]
-    return PlacementFees(fees=out[keep].reset_index(drop=True), quality=report, end=last)
+    return PlacementFees(fees=out[keep].reset_index(drop=True), quality=report, end=last, where=where)
 
 
 def _link(

@@ -12,11 +12,17 @@ How each category's routes and prices are chosen:
 
 * route shares come from ``route_shares`` where given, else from the
   placement cost file (each category's child-days by route in its last 12
-  months), else from the category's only priced route, else from
-  :func:`sufficiency.default_route_shares`;
+  months) for the categories whose routes it covers, else from the
+  category's only priced route, else from
+  :func:`sufficiency.default_route_shares`. A file that holds only some of
+  a category's routes (only its spot placements, say) does not set that
+  route's share to 100%: the category takes the other shares, with a
+  :class:`~sufficiency.DataQualityWarning` naming it and how much of it the
+  file's routes make up;
 * a (category, route) cell with recent fees in the placement cost file is
-  priced by their mean, at the file's last financial year; every other cell
-  by the unit costs.
+  priced by their mean weighted by each placement's child-days in the
+  file's last 12 months (as past spend is), at the file's last financial
+  year; every other cell by the unit costs.
 """
 
 from __future__ import annotations
@@ -34,8 +40,8 @@ from ..common.errors import DataQualityWarning
 from ..common.sources import source_of
 from ..ingest.taxonomy import categories as taxonomy_categories
 from .checks import check_inflation, check_route_shares, check_unit_costs, inflation_rates
-from .fees import PlacementFees, fee_year
-from .pricing import Pricing, ordered_routes, price_lookup, route_split
+from .fees import RECENT_MONTHS, PlacementFees, fee_year
+from .pricing import FeePool, Pricing, ordered_routes, price_lookup, route_split
 from .tables import default_route_shares, default_unit_costs
 
 __all__ = ["Prices", "as_prices"]
@@ -112,7 +118,7 @@ class Prices:
         if self.fees is not None:
             costs, pools = _priced_by_fees(costs, self.fees)
             if shares is None:
-                shares = _fee_shares(self.fees)
+                shares = _fee_shares(self.fees, default_route_shares(), where=self.fees.where)
         chosen = _chosen_shares(categories, costs, shares, warn_where=shares_where if given_shares else None)
         routes, matrix = route_split(costs, chosen, categories, where=shares_where, costs_where=costs_where)
         price, year = price_lookup(costs, categories, routes)
@@ -170,22 +176,26 @@ def as_prices(
     return Prices(unit_costs=unit_costs, inflation=inflation, route_shares=route_shares, fees=fees)
 
 
-def _priced_by_fees(costs: pd.DataFrame, fees: PlacementFees) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
-    """Unit costs with every cell that has recent fees priced at their mean; the fees of those cells."""
-    recent = fees.recent()
+def _priced_by_fees(costs: pd.DataFrame, fees: PlacementFees) -> tuple[pd.DataFrame, dict[tuple[str, str], FeePool]]:
+    """Unit costs with every cell that has recent fees priced at their day-weighted mean; the fees of those cells."""
+    recent, days = _recent_days(fees)
     label = financial_year_label(fee_year(fees))
-    pools: dict[tuple[str, str], np.ndarray] = {}
+    pools: dict[tuple[str, str], FeePool] = {}
     rows = []
     for (cat, route), group in recent.groupby([S.PLACEMENT, S.ROUTE]):
-        pool = np.sort(group["net_weekly"].to_numpy(dtype=float))  # the file's row order must not matter
+        value = group["net_weekly"].to_numpy(dtype=float)
+        weight = days.loc[group.index].to_numpy(dtype=float)
+        order = np.lexsort((weight, value))  # the file's row order must not matter
+        pool = FeePool(fees=value[order], days=weight[order])
         pools[(cat, route)] = pool
         rows.append(
             {
                 S.PLACEMENT: cat,
                 S.ROUTE: route,
-                S.WEEKLY_COST: float(pool.mean()),
+                S.WEEKLY_COST: pool.mean,
                 S.PRICE_YEAR: label,
-                S.SOURCE: f"placement cost file: mean of {len(group)} recent placements",
+                S.SOURCE: f"placement cost file: {len(group)} placements of its last {RECENT_MONTHS} months, "
+                "weighted by their days",
             }
         )
     if not rows:
@@ -194,6 +204,17 @@ def _priced_by_fees(costs: pd.DataFrame, fees: PlacementFees) -> tuple[pd.DataFr
     keys = from_fees[[S.PLACEMENT, S.ROUTE]]
     kept = costs.merge(keys, how="left", indicator=True).query("_merge == 'left_only'").drop(columns="_merge")
     return pd.concat([kept, from_fees], ignore_index=True), pools
+
+
+def _recent_days(fees: PlacementFees) -> tuple[pd.DataFrame, pd.Series]:
+    """The placements open in the file's last 12 months and their child-days in them [days]."""
+    recent = fees.recent(RECENT_MONTHS)
+    since = fees.end - pd.DateOffset(months=RECENT_MONTHS) + pd.Timedelta(days=1)
+    stop = fees.end + pd.Timedelta(days=1)
+    start = recent["placement_start"].where(recent["placement_start"] > since, since)
+    ends = recent["placement_end"].fillna(stop)
+    end = ends.where(ends < stop, stop)
+    return recent, (end - start).dt.days.clip(lower=0).astype(float)
 
 
 def _chosen_shares(
@@ -225,16 +246,35 @@ def _chosen_shares(
     return pd.concat(chosen, ignore_index=True) if chosen else None
 
 
-def _fee_shares(fees: PlacementFees) -> pd.DataFrame:
-    """Each category's share of child-days by route over the file's last 12 months."""
-    recent = fees.recent()
-    since = fees.end - pd.DateOffset(months=12) + pd.Timedelta(days=1)
-    stop = fees.end + pd.Timedelta(days=1)
-    start = recent["placement_start"].where(recent["placement_start"] > since, since)
-    ends = recent["placement_end"].fillna(stop)
-    end = ends.where(ends < stop, stop)
-    days = (end - start).dt.days.clip(lower=0) + 0.0
+def _fee_shares(fees: PlacementFees, others: pd.DataFrame | None, *, where: str) -> pd.DataFrame | None:
+    """Each category's share of child-days by route over the file's last 12 months, for the categories it covers.
+
+    A category covers its routes when the file holds every route that the
+    other shares (given or the defaults) give it; one whose file routes are
+    only some of those keeps the other shares, named in a warning with the
+    part of it the file's routes make up.
+    """
+    recent, days = _recent_days(fees)
     by = days.groupby([recent[S.PLACEMENT], recent[S.ROUTE]]).sum()
     by = by[by > 0]
-    share = by / by.groupby(level=0).transform("sum")
-    return share.rename(S.SHARE).reset_index()
+    share = (by / by.groupby(level=0).transform("sum")).rename(S.SHARE).reset_index()
+    if others is None or share.empty:
+        return share if len(share) else None
+    kept, partial = [], []
+    for cat, rows in share.groupby(S.PLACEMENT, sort=False):
+        expected = others[(others[S.PLACEMENT] == cat) & (others[S.SHARE] > 0)]
+        missing = set(expected[S.ROUTE]) - set(rows[S.ROUTE])
+        if len(expected) and missing:
+            part = float(expected.loc[expected[S.ROUTE].isin(rows[S.ROUTE]), S.SHARE].sum())
+            partial.append(f"{cat} ({', '.join(sorted(rows[S.ROUTE]))}: {part:.0%} of it)")
+        else:
+            kept.append(rows)
+    if partial:
+        warnings.warn(
+            f"{where}: the placement cost file holds only some routes of {'; '.join(partial)}; their route shares "
+            "come from the route shares, not the file, and the routes it lacks are priced by the unit costs "
+            "[partial_fee_routes]",
+            DataQualityWarning,
+            stacklevel=4,
+        )
+    return pd.concat(kept, ignore_index=True) if kept else None

@@ -28,7 +28,7 @@ from ..common.dates import DateLike, financial_year_of, year_ending_march
 from ..common.errors import SchemaError
 from .tables import ANY_ROUTE, ROUTES, normalise_route
 
-__all__ = ["Pricing", "ordered_routes", "price_index", "price_lookup", "route_split"]
+__all__ = ["FeePool", "Pricing", "ordered_routes", "price_index", "price_lookup", "route_split"]
 
 
 def price_index(years: np.ndarray, price_years: np.ndarray, rates: np.ndarray) -> np.ndarray:
@@ -179,6 +179,35 @@ def ordered_routes(routes: set[str] | Sequence[str]) -> list[str]:
 
 
 @dataclass(frozen=True)
+class FeePool:
+    """The recent fees of one (category, route) cell of a placement cost file, with the days they were paid for.
+
+    Attributes
+    ----------
+    fees : numpy.ndarray
+        Net weekly fee of each placement open in the file's last 12 months
+        [£/week].
+    days : numpy.ndarray
+        Its child-days in those months [days]: a placement counts as much
+        as it was paid for.
+    """
+
+    fees: np.ndarray
+    days: np.ndarray
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Each placement's share of the cell's child-days (equal shares when none has a day)."""
+        total = float(self.days.sum())
+        return self.days / total if total > 0 else np.full(len(self.fees), 1.0 / len(self.fees))
+
+    @property
+    def mean(self) -> float:
+        """The day-weighted mean fee [£/week]: what the cell cost per week over the file's last 12 months."""
+        return float(self.weights @ self.fees)
+
+
+@dataclass(frozen=True)
 class Pricing:
     """Everything needed to price child-days: routes, shares, prices and inflation.
 
@@ -198,8 +227,8 @@ class Pricing:
     rates : numpy.ndarray
         (category,) annual inflation [1/year].
     pools : dict
-        ``{(category, route): fees}``: recent net weekly fees [£/week] of
-        cells priced from a placement cost file.
+        ``{(category, route): FeePool}``: the recent net weekly fees of
+        cells priced from a placement cost file, with their child-days.
     assumptions : pandas.DataFrame
         One row per (category, route) with a share: ``placement``,
         ``route``, ``share``, ``weekly_cost`` [£/week], ``price_year``,
@@ -218,7 +247,7 @@ class Pricing:
     price: np.ndarray
     price_year: np.ndarray
     rates: np.ndarray
-    pools: dict[tuple[str, str], np.ndarray] = field(repr=False)
+    pools: dict[tuple[str, str], FeePool] = field(repr=False)
     assumptions: pd.DataFrame = field(repr=False)
     offered_routes: tuple[str, ...] = ()
     offered_price: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)

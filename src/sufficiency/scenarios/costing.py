@@ -101,9 +101,17 @@ def scenario_cost(
     stock = projection.draws.sum(axis=3, dtype=np.float64)
     per_route = monthly_child_days(stock, months)[..., None] * pricing.shares[None, None]  # (S, M, C, R)
     price = pricing.weekly(months.fy)[months.year]  # (M, C, R)
+    fee_paid = price.copy()  # the part of each price that is the placement cost file's fees (where it priced one)
     for lever in levers:
+        before = price.copy()
         lever.reprice(price, pricing, months)
-    parts: list[tuple[np.ndarray, np.ndarray, bool]] = []
+        agreed = lever.agreed_price(pricing, months)
+        if agreed is None:
+            fee_paid *= np.divide(price, before, out=np.ones_like(price), where=np.nan_to_num(before) > 0)
+        else:
+            fee_paid *= 1.0 - agreed
+    fee_share = np.divide(fee_paid, price, out=np.zeros_like(price), where=np.nan_to_num(price) > 0)
+    parts: list[tuple[np.ndarray, np.ndarray, bool | np.ndarray]] = []
     moved = []
     shifted_stock = stock.copy()
     for lever in levers:
@@ -125,7 +133,7 @@ def scenario_cost(
             shifted_stock[:, :, c] -= step
             shifted_stock[:, :, to_c] += step
     shifted = np.stack(moved, axis=2) if moved else np.zeros(per_route.shape[:2] + (0,))
-    costs = assemble(pricing, months, [(per_route, price, True), *parts], seed=seed)
+    costs = assemble(pricing, months, [(per_route, price, fee_share), *parts], seed=seed)
     return ScenarioCost(costs=costs, shifted=shifted, stock=shifted_stock)
 
 

@@ -327,6 +327,15 @@ class Lever:
     def reprice(self, price: np.ndarray, pricing: Pricing, months: Months) -> None:
         """Change, in place, the (month, category, route) weekly prices [£/week]."""
 
+    def agreed_price(self, pricing: Pricing, months: Months) -> np.ndarray | None:
+        """(month, category, route) weight of a price of the lever's own in :meth:`reprice`'s prices, or ``None``.
+
+        A price the lever agrees (a negotiated fee) does not vary from path
+        to path with the placement cost file's fees; ``None`` (the default)
+        means the lever scales the prices it changes, fees and all.
+        """
+        return None
+
     def shift(self, child_days: np.ndarray, pricing: Pricing, months: Months) -> Shifted | None:
         """Child-days moved to another route, from (simulation, month, category, route) child-days, or ``None``."""
         return None

@@ -53,6 +53,15 @@ class ChangeUnitCost(Lever):
             new = float(self.weekly_cost or 0.0) * pricing.index_from(self.start, c, months.fy[months.year])[:, None]
         price[:, c, cols] = price[:, c, cols] * (1 - weight) + new * weight
 
+    def agreed_price(self, pricing: Pricing, months: Months) -> np.ndarray | None:
+        if self.weekly_cost is None:
+            return None  # a factor scales every fee: they vary as before
+        out = np.zeros((len(months.ends), len(pricing.categories), len(pricing.routes)))
+        c = pricing.categories.index(self.category)
+        cols = list(range(len(pricing.routes))) if self.route is None else [pricing.route_index(self.route)]
+        out[:, c, cols] = ramp_weights(self.start, 0, months.ends, months.days)[:, None]
+        return out
+
 
 def change_unit_cost(
     category: str,
