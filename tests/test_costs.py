@@ -12,6 +12,7 @@ from truth import yearly_child_days
 import sufficiency as suf
 from sufficiency import Projection
 from sufficiency import schema as S
+from sufficiency.finance.checks import check_unit_costs
 
 CATS = ("inhouse_fostering", "external_residential")
 
@@ -268,3 +269,18 @@ def test_readers_name_the_file_and_line(tmp_path):
     with pytest.raises(suf.SchemaError, match="add up to 0.9") as info:
         suf.read_route_shares(shares)
     assert info.value.row == 2
+
+
+def test_a_price_year_of_one_year_is_read_as_the_year_ending_that_march():
+    table = pd.DataFrame({"placement": ["secure", "secure"], "route": ["spot", "block"], "weekly_cost": [5000, 6000]})
+    with pytest.warns(suf.DataQualityWarning, match=r"2 price years written as one year .* 2025 is 2024-25"):
+        checked = check_unit_costs(table.assign(price_year=[2025, "2025"]))
+    assert checked["price_year"].tolist() == ["2024-25", "2024-25"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", suf.DataQualityWarning)  # a financial year is taken as written
+        assert check_unit_costs(table.assign(price_year="2025-26"))["price_year"].tolist() == ["2025-26"] * 2
+
+
+def test_an_inflation_rate_written_in_percent_is_refused():
+    with pytest.raises(suf.SchemaError, match="write 0.06 for 6%"):
+        suf.Prices(inflation=6.0).resolve(("secure",))

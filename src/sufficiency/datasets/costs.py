@@ -20,7 +20,6 @@ import pandas as pd
 from ..common import schema as S
 from ..common.dates import financial_year_of, year_ending_march
 from ..finance.tables import default_inflation, default_unit_costs
-from ..scenarios.added_places import add_capacity
 from ..scenarios.entries import change_entries
 from ..scenarios.hazards import change_hazard
 from ..scenarios.running_costs import implementation_cost
@@ -182,11 +181,13 @@ def sample_scenarios() -> list[Scenario]:
                     start="2025-07-01",
                     ramp_months=18,
                     capacity=12,
+                    contract="block",
                 ),
                 implementation_cost(one_off=400_000, running_per_year=150_000, start="2025-07-01"),
             ),
             "Half of the children in spot-purchased children's homes move to a partner's homes at £5,800 a week, "
-            "phased in over 18 months, at most 12 places; set-up £400k and contract management £150k a year.",
+            "phased in over 18 months; the partner's 12 places are a block contract, paid for from the start whether "
+            "filled or not; set-up £400k and contract management £150k a year.",
         ),
         Scenario(
             "Step-down to foster care",
@@ -225,10 +226,9 @@ def sample_scenarios() -> list[Scenario]:
                     ramp_months=24,
                     capacity=30,
                 ),
-                add_capacity("inhouse_fostering", route="in_house", places=30, start="2026-04-01"),
                 implementation_cost(one_off=150_000, running_per_year=250_000, start="2025-10-01"),
             ),
             "A recruitment campaign approves 30 more in-house foster places over two years, taking 20% of agency "
-            "placements at £700 a week; £150k to start, £250k a year.",
+            "placements at £700 a week (the shift's capacity counts the 30 places); £150k to start, £250k a year.",
         ),
     ]

@@ -117,6 +117,22 @@ def _warn_above(values: np.ndarray, limit: float, where: str, lines: Sequence[in
         )
 
 
+def _warn_single_years(labels: pd.Series, where: str, lines: Sequence[int] | None) -> None:
+    """One counted warning for price years written as one year (``2025``), saying how they were read."""
+    written = [str(label).strip().removesuffix(".0") for label in labels]
+    single = [i for i, text in enumerate(written) if text.isdigit() and len(text) == 4]
+    if single:
+        year = int(written[single[0]])
+        rows = ", ".join(str(_row(where, lines, i)[1]) for i in single[:5]) + (", ..." if len(single) > 5 else "")
+        warnings.warn(
+            f"{where}: {len(single)} price years written as one year (rows {rows}) were read as the financial year "
+            f"ending 31 March of it: {written[single[0]]} is {financial_year_label(year)}; "
+            f"write the financial year ('{financial_year_label(year)}') to say which is meant [single_year]",
+            DataQualityWarning,
+            stacklevel=4,
+        )
+
+
 def _placements(
     table: pd.DataFrame, where: str, lines: Sequence[int] | None, known: Collection[str] | None, spelled: str
 ) -> pd.Series:
@@ -201,6 +217,7 @@ def check_unit_costs(
             problem = "is not a financial year (write '2024-25')" if year is None else "is not a plausible price year"
             raise SchemaError(f"{label!r} {problem}", file=name, row=row, column=S.PRICE_YEAR, rule="not_a_year")
         years.append(financial_year_label(year))
+    _warn_single_years(table[S.PRICE_YEAR], where, lines)
     source = table[S.SOURCE].fillna("").astype(str) if S.SOURCE in table.columns else ""
     out = pd.DataFrame({S.PLACEMENT: cats, S.ROUTE: routes, S.WEEKLY_COST: cost, S.PRICE_YEAR: years, S.SOURCE: source})
     _refuse_duplicates(out, [S.PLACEMENT, S.ROUTE], where, lines, "price", S.ROUTE)

@@ -204,7 +204,12 @@ def cost(
 
 
 def assemble(
-    pr: Pricing, months: Months, parts: Sequence[tuple[np.ndarray, np.ndarray, bool | np.ndarray]], *, seed: int | None
+    pr: Pricing,
+    months: Months,
+    parts: Sequence[tuple[np.ndarray, np.ndarray, bool | np.ndarray]],
+    *,
+    seed: int | None,
+    idle: np.ndarray | None = None,
 ) -> CostProjection:
     """Sum priced parts into a :class:`CostProjection`.
 
@@ -220,6 +225,9 @@ def assemble(
         (a price agreed by a scenario is not) [fraction].
     seed : int or None
         Seed of the fee draws.
+    idle : numpy.ndarray, optional
+        (simulation, month, category, route) paid for places left empty
+        (a block contract's) [£]: cost without child-days.
 
     Returns
     -------
@@ -240,6 +248,8 @@ def assemble(
         yearly_parts.append((yearly_days, yearly_cost))
     days_total = np.sum([d for d, _ in yearly_parts], axis=0)
     cost_total = np.sum([c for _, c in yearly_parts], axis=0)
+    if idle is not None:
+        cost_total = cost_total + months.to_years(idle)
     all_days = days_total.sum(axis=0)
     paid = np.divide(cost_total.sum(axis=0) * DAYS_PER_WEEK, all_days, out=pr.weekly(months.fy), where=all_days > 0)
     return CostProjection(

@@ -1,23 +1,32 @@
 """Why spend changes between two financial years: volume, price and mix.
 
-For every simulated path the cost of year ``a`` and year ``b`` is written
-as ``C = Q × Σ s_i p_i`` over the (category, route) cells ``i``: ``Q`` the
-child-weeks of care, ``s_i`` each cell's share of them and ``p_i`` its
-price per child-week (cost ÷ child-weeks; the year's unit price for a cell
-with no children). The change ``C_b - C_a`` is split into
+Two views, both adding up exactly to the change in every path and every
+category:
 
-* **volume**: more or fewer children (``Q``),
-* **mix**: a shift between cells, such as from fostering to residential
-  care or from framework to spot purchase (``s``),
-* **price**: inflation and changes in the fees paid (``p``),
+* ``"budget"`` (the default): the budget-variance view finance reads. Each
+  category's **volume** is its own change in child-weeks at last year's
+  average price of the category; its **price** is the change in each
+  route's price at this year's child-weeks; its **mix** is the shift
+  between its routes (framework to spot, say) at last year's route prices.
+  A category whose children do not change shows no volume, however much
+  another category grows. For category ``k`` with child-weeks ``q``, route
+  shares ``s_r`` of them and route prices ``p_r`` (``a`` last year, ``b``
+  this year)::
 
-by the Shapley value of the three factors: each factor's effect is its
-change's contribution averaged over the six orders in which the factors
-can be changed one at a time. The three effects add up exactly to the
-change in every path and in every category (the split is linear, so a
-category's effects are those of its own cells), and unlike a log-mean
-Divisia index it needs no special case for cells with no cost, such as
-placements with parents.
+      volume = (q_b - q_a) * sum_r s_ar p_ar
+      price  = q_b * sum_r s_br (p_br - p_ar)
+      mix    = q_b * sum_r (s_br - s_ar) p_ar
+
+* ``"shapley"``: the cost of each year as ``C = Q × Σ s_i p_i`` over every
+  (category, route) cell ``i`` with ``Q`` all child-weeks of care, split by
+  the Shapley value of the three factors (each factor's change averaged
+  over the six orders of changing them one at a time). Here **mix** is the
+  shift between categories as well as routes, so a category's own growth
+  shows partly as mix; the whole council's split is the one to read.
+
+A cell's price is its cost ÷ child-weeks (the year's unit price for a cell
+with no children). Both years must be whole financial years: a part year's
+spend is not comparable with a full year's.
 """
 
 from __future__ import annotations
@@ -31,35 +40,60 @@ from ..common import schema as S
 from .costs import CostProjection
 from .months import DAYS_PER_WEEK
 
-__all__ = ["EFFECTS", "cost_pressure", "pressure_draws"]
+__all__ = ["EFFECTS", "PRESSURE_VIEWS", "cost_pressure", "pressure_draws"]
 
 EFFECTS = ("volume", "price", "mix", "total")
+#: The ways :func:`cost_pressure` splits a change (see the module notes).
+PRESSURE_VIEWS = ("budget", "shapley")
 
 
-def pressure_draws(costs: CostProjection, from_year: str, to_year: str) -> dict[str, np.ndarray]:
+def pressure_draws(
+    costs: CostProjection, from_year: str, to_year: str, *, view: str = "budget"
+) -> dict[str, np.ndarray]:
     """Each path's volume, price and mix effects by category.
 
     Parameters
     ----------
     costs : CostProjection
     from_year, to_year : str
-        Financial year labels such as ``"2025-26"``.
+        Financial year labels such as ``"2025-26"``, each covered in full.
+    view : {"budget", "shapley"}
+        See the module notes.
 
     Returns
     -------
     dict of str to numpy.ndarray
         ``{effect: (simulation, category)}`` [£] for the effects in
         :data:`EFFECTS`; ``volume + price + mix == total`` exactly.
+
+    Raises
+    ------
+    ValueError
+        If a year is not in the projection or is covered only in part, or
+        the view is unknown.
     """
+    if view not in PRESSURE_VIEWS:
+        raise ValueError(f"unknown view {view!r}; use one of {', '.join(PRESSURE_VIEWS)}")
     years = list(costs.financial_years)
     for label in (from_year, to_year):
         if label not in years:
             raise ValueError(f"financial year {label!r} is not in the cost projection (it has {', '.join(years)})")
+    part = [label for label in (from_year, to_year) if not costs.complete[years.index(label)]]
+    if part:
+        whole = [y for y, ok in zip(years, costs.complete) if ok]
+        raise ValueError(
+            f"{' and '.join(part)} {'is' if len(part) == 1 else 'are'} covered only in part "
+            f"({', '.join(str(int(costs.days[years.index(y)])) + ' days' for y in part)}): a part year's spend is not "
+            f"comparable with a whole year's; compare whole years ({', '.join(whole) or 'none in this projection'})"
+        )
     a, b = years.index(from_year), years.index(to_year)
     q = costs.child_days[:, [a, b]] / DAYS_PER_WEEK  # (S, 2, C, R) child-weeks
     c = costs.draws[:, [a, b]]
     unit = np.nan_to_num(costs.weekly_price[[a, b]])[None]  # cells with no price have no children either
     p = np.divide(c, q, out=np.broadcast_to(unit, c.shape).copy(), where=q > 0)
+    total = c[:, 1] - c[:, 0]
+    if view == "budget":
+        return _budget_view(q, p, total)
     big_q = q.sum(axis=(2, 3))  # (S, 2)
     s = np.divide(q, big_q[:, :, None, None], out=np.zeros_like(q), where=big_q[:, :, None, None] > 0)
 
@@ -80,7 +114,6 @@ def pressure_draws(costs: CostProjection, from_year: str, to_year: str) -> dict[
         return total / 6.0
 
     volume, mix, price = shapley(0), shapley(1), shapley(2)
-    total = c[:, 1] - c[:, 0]
     return {
         "volume": volume.sum(axis=2),
         "price": price.sum(axis=2),
@@ -89,7 +122,26 @@ def pressure_draws(costs: CostProjection, from_year: str, to_year: str) -> dict[
     }
 
 
-def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, level: Sequence[int] = (80,)) -> pd.DataFrame:
+def _budget_view(q: np.ndarray, p: np.ndarray, total: np.ndarray) -> dict[str, np.ndarray]:
+    """Budget-variance effects by category from child-weeks ``q`` and prices ``p``, each (S, 2, C, R)."""
+    qk = q.sum(axis=3)  # (S, 2, C) each category's child-weeks
+    share = np.divide(q, qk[..., None], out=np.zeros_like(q), where=qk[..., None] > 0)  # route shares in the category
+    # a category with no children last year takes this year's route mix for last year's average price
+    share_a = np.where(qk[:, 0, :, None] > 0, share[:, 0], share[:, 1])
+    volume = (qk[:, 1] - qk[:, 0]) * (share_a * p[:, 0]).sum(axis=2)
+    price = qk[:, 1] * (share[:, 1] * (p[:, 1] - p[:, 0])).sum(axis=2)
+    mix = qk[:, 1] * ((share[:, 1] - share_a) * p[:, 0]).sum(axis=2)
+    return {"volume": volume, "price": price, "mix": mix, "total": total.sum(axis=2)}
+
+
+def cost_pressure(
+    costs: CostProjection,
+    from_year: str,
+    to_year: str,
+    *,
+    level: Sequence[int] = (80,),
+    view: str = "budget",
+) -> pd.DataFrame:
     """Split the change in spend between two financial years into volume, price and mix effects.
 
     Parameters
@@ -100,6 +152,9 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, level:
         Financial years, e.g. ``"2025-26"`` and ``"2028-29"``.
     level : sequence of int
         Central interval levels [%].
+    view : {"budget", "shapley"}
+        How the change is split (see the module notes): by default each
+        category's own volume at its price, then price, then its route mix.
 
     Returns
     -------
@@ -113,9 +168,9 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, level:
     Raises
     ------
     ValueError
-        If a year is not in the projection.
+        If a year is not in the projection or is covered only in part.
     """
-    draws = pressure_draws(costs, from_year, to_year)
+    draws = pressure_draws(costs, from_year, to_year, view=view)
     rows = []
     for effect in EFFECTS:
         by_cat = draws[effect]

@@ -113,7 +113,7 @@ class Prices:
         costs_where, _ = source_of(costs, where=None, lines=None)
         shares = None if self.route_shares is None else check_route_shares(self.route_shares, known=known)
         shares_where = "<route shares>" if shares is None else source_of(shares, where=None, lines=None)[0]
-        pools: dict[tuple[str, str], np.ndarray] = {}
+        pools: dict[tuple[str, str], FeePool] = {}
         given_shares = shares is not None
         if self.fees is not None:
             costs, pools = _priced_by_fees(costs, self.fees)

@@ -155,8 +155,9 @@ class Analysis:
         are for: the year asked if the projection covers it, else the third
         complete year (or the last).
     pressure : pandas.DataFrame or None
-        Volume, price and mix from the first projected year to
-        ``target_year`` [£]; ``None`` when they are the same year.
+        Volume, price and mix from the first whole projected year to
+        ``target_year`` [£] (the budget-variance view); ``None`` when they
+        are the same year or ``target_year`` is a part year.
     gap : pandas.DataFrame or None
         Demand against places (:func:`~sufficiency.sufficiency_gap`), when
         places were given.
@@ -298,7 +299,8 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
         target_year = str(inputs.target_year)
     else:
         target_year = complete[min(2, len(complete) - 1)] if complete else years[-1]
-    pressure = cost_pressure(costs, years[0], target_year) if target_year != years[0] else None
+    whole = complete and target_year in complete and target_year != complete[0]
+    pressure = cost_pressure(costs, complete[0], target_year) if whole else None
     gap = None
     if inputs.capacity is not None:
         gap = sufficiency_gap(projection, inputs.capacity, unit_costs=inputs.prices)

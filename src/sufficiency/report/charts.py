@@ -39,7 +39,8 @@ def charts(a: Analysis) -> dict[str, bytes]:
     save("demand_by_age", lambda: plotting.demand_by_age(p))
     save("spend_by_year", lambda: plotting.costs_by_year(a.costs))
     if a.pressure is not None:
-        save("cost_pressure", lambda: plotting.cost_pressure(a.costs, a.costs.financial_years[0], a.target_year))
+        first = str(a.pressure["from_year"].iloc[0])
+        save("cost_pressure", lambda: plotting.cost_pressure(a.costs, first, a.target_year))
     if (scores := a.scores) is not None:
         save("scenarios", lambda: plotting.scenarios(scores))
     if (gap := a.gap) is not None:

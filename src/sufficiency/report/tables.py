@@ -331,6 +331,13 @@ def assumptions(a: Analysis) -> list[Table]:
         ("places", str(a.inputs.sources["capacity"] or "none given")),
         ("scenarios", str(a.inputs.sources["scenarios"] or "none given")),
         ("savings target", "none" if a.inputs.target is None else f"{pounds(a.inputs.target)} in {a.target_year}"),
+        (
+            "net present value",
+            "none (no scenarios)"
+            if a.scores is None
+            else f"cash savings deflated by {a.scores.deflator:.1%} a year (GDP deflator, OBR long-run assumption), "
+            f"then discounted at the Green Book's real {a.scores.discount_rate:.1%}",
+        ),
     ]
     settings = pd.DataFrame(rows, columns=["setting", "value"])
     out = [Table("assumptions", "Assumptions and settings", settings, {})]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..common.ages import AGES
 from ..finance.costs import CostProjection, assemble
-from ..finance.months import Months, monthly_child_days
+from ..finance.months import DAYS_PER_WEEK, Months, monthly_child_days
 from ..finance.pricing import Pricing
 from ..projection.levers import DemandLevers
 from ..projection.result import Projection
@@ -113,6 +113,7 @@ def scenario_cost(
     fee_share = np.divide(fee_paid, price, out=np.zeros_like(price), where=np.nan_to_num(price) > 0)
     parts: list[tuple[np.ndarray, np.ndarray, bool | np.ndarray]] = []
     moved = []
+    idle = np.zeros_like(per_route)  # (S, M, C, R) paid for empty places [£]
     shifted_stock = stock.copy()
     for lever in levers:
         shift = lever.shift(per_route, pricing, months)
@@ -126,6 +127,8 @@ def scenario_cost(
         lever_price = np.full(price.shape, np.nan)
         lever_price[:, to_c, to_r] = shift.price
         parts.append((days, lever_price, False))
+        if shift.idle_days is not None:
+            idle[:, :, to_c, to_r] += shift.idle_days * shift.price[None, :] / DAYS_PER_WEEK
         moved.append(shift.moved)
         if to_c != c:
             # children moved to another category are counted there (month-end stock moves by the month's mean)
@@ -133,7 +136,7 @@ def scenario_cost(
             shifted_stock[:, :, c] -= step
             shifted_stock[:, :, to_c] += step
     shifted = np.stack(moved, axis=2) if moved else np.zeros(per_route.shape[:2] + (0,))
-    costs = assemble(pricing, months, [(per_route, price, fee_share), *parts], seed=seed)
+    costs = assemble(pricing, months, [(per_route, price, fee_share), *parts], seed=seed, idle=idle)
     return ScenarioCost(costs=costs, shifted=shifted, stock=shifted_stock)
 
 

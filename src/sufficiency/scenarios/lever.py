@@ -259,6 +259,10 @@ class Shifted:
         (month,) weekly price of the new placements [£/week].
     moved : numpy.ndarray
         (simulation, month) children moved, monthly mean [children].
+    idle_days : numpy.ndarray or None
+        (simulation, month) days of places paid for and empty (a block
+        contract's) [place-days], priced at ``price``; ``None`` when only
+        filled places are paid for.
     """
 
     source: int
@@ -267,6 +271,7 @@ class Shifted:
     target: tuple[int, int]
     price: np.ndarray
     moved: np.ndarray
+    idle_days: np.ndarray | None = None
 
 
 class Lever:

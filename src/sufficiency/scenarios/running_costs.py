@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..common.dates import DateLike, financial_year_of
 from ..finance.months import Months
-from .lever import Lever, check_amount, check_date
+from .lever import Lever, LeverError, check_amount, check_date
 
 __all__ = ["ImplementationCost", "implementation_cost"]
 
@@ -65,13 +65,25 @@ def implementation_cost(
         Paid evenly from ``start`` to ``end`` [£/year].
     start : date
     end : date, optional
-        Default: to the end of the projection.
+        Default: to the end of the projection; not before ``start``.
 
     Returns
     -------
     ImplementationCost
+
+    Raises
+    ------
+    ValueError
+        For a negative amount, a date that is not one, or an end before the
+        start.
     """
     name = "implementation_cost"
+    if end is not None and pd.Timestamp(check_date(end, name, "end")) < pd.Timestamp(check_date(start, name)):
+        raise LeverError(
+            f"{name}: end {pd.Timestamp(end).date()} is before start {pd.Timestamp(start).date()}",
+            field="end",
+            rule="end_before_start",
+        )
     return ImplementationCost(
         one_off=check_amount(one_off, "one_off", name),
         running_per_year=check_amount(running_per_year, "running_per_year", name),

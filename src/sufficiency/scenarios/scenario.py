@@ -152,6 +152,10 @@ class Scenario:
         return cls.from_dict(json.loads(text))
 
 
+#: The settings of a scenario in a file (as :meth:`Scenario.to_dict` writes them).
+_SCENARIO_KEYS = ("name", "description", "levers")
+
+
 def _scenario(data: object, position: int) -> Scenario:
     """One scenario from plain data; a ScenarioError saying where and why."""
     if not isinstance(data, Mapping):
@@ -180,7 +184,25 @@ def _scenario(data: object, position: int) -> Scenario:
             field="description",
             rule="bad_value",
         )
-    items = data.get("levers", [])
+    unknown = sorted(str(k) for k in data if k not in _SCENARIO_KEYS)
+    if unknown:
+        raise ScenarioError(
+            f"scenario {name!r}: unknown setting {', '.join(repr(k) for k in unknown)} (a scenario has "
+            f"{', '.join(_SCENARIO_KEYS)})",
+            scenario=position,
+            lever=None,
+            field=unknown[0],
+            rule="unknown_setting",
+        )
+    if "levers" not in data:
+        raise ScenarioError(
+            f"scenario {name!r} has no 'levers' list (give [] for a scenario with none)",
+            scenario=position,
+            lever=None,
+            field="levers",
+            rule="missing_value",
+        )
+    items = data["levers"]
     if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
         raise ScenarioError(
             f"scenario {name!r}: levers must be a list", scenario=position, lever=None, field="levers", rule="bad_value"

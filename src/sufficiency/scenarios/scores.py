@@ -58,7 +58,10 @@ class ScenarioScores:
     target_year : str
         Financial year the target is for.
     discount_rate : float
-        [1/year]
+        Real discount rate [1/year].
+    deflator : float
+        General inflation the cash savings are deflated by before
+        discounting [1/year].
     """
 
     scenarios: tuple[Scenario, ...]
@@ -74,6 +77,7 @@ class ScenarioScores:
     target: float | None
     target_year: str
     discount_rate: float
+    deflator: float = 0.0
 
     @property
     def names(self) -> list[str]:
@@ -135,7 +139,9 @@ class ScenarioScores:
             [£], ``target`` [£] and ``p_target`` (share of paths whose
             saving in the target year reaches it), ``cumulative_saving``
             (to the end of the target year, mean) [£], ``npv`` (mean net
-            present value of every year's saving, year 1 undiscounted) [£],
+            present value of every year's saving, year 1 undiscounted, in
+            the first year's prices: cash deflated by :attr:`deflator`,
+            then discounted at the real :attr:`discount_rate`) [£],
             ``payback_year`` (first year whose cumulative mean saving is
             above 0; empty if none), ``implementation_cost`` (all years)
             [£], the columns of :attr:`effects`, and
@@ -145,7 +151,7 @@ class ScenarioScores:
         """
         years = list(self.baseline.financial_years)
         t = years.index(self.target_year)
-        discount = (1.0 + self.discount_rate) ** -np.arange(len(years))
+        discount = ((1.0 + self.discount_rate) * (1.0 + self.deflator)) ** -np.arange(len(years))
         rows = []
         for name in self.names:
             s = self.savings[name]

@@ -21,6 +21,7 @@ no levers saves exactly nothing in every path.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -29,7 +30,7 @@ import pandas as pd
 
 from ..common import schema as S
 from ..common.dates import DateLike
-from ..common.errors import SchemaError
+from ..common.errors import DataQualityWarning, SchemaError
 from ..finance.fees import PlacementFees
 from ..finance.months import Months, months_of
 from ..finance.prices import Prices, as_prices
@@ -46,10 +47,13 @@ from .lever import LeverError
 from .scenario import Scenario, scenarios_from_data
 from .scores import ScenarioScores
 
-__all__ = ["GREEN_BOOK_RATE", "score"]
+__all__ = ["GDP_DEFLATOR", "GREEN_BOOK_RATE", "score"]
 
-#: HM Treasury Green Book discount rate [1/year].
+#: HM Treasury Green Book discount rate, a real rate (net of general inflation) [1/year].
 GREEN_BOOK_RATE = 0.035
+#: General inflation (the GDP deflator) assumed to turn cash savings into real terms before discounting [1/year]:
+#: the 2% the OBR assumes for the GDP deflator in the long run (Fiscal risks and sustainability, 2024).
+GDP_DEFLATOR = 0.02
 
 
 def score(
@@ -68,6 +72,7 @@ def score(
     target: float | None = None,
     target_year: str | None = None,
     discount_rate: float = GREEN_BOOK_RATE,
+    deflator: float = GDP_DEFLATOR,
     confidence: float = 0.8,
     uasc_arrivals: float | None = None,
 ) -> ScenarioScores:
@@ -93,9 +98,17 @@ def score(
     target : float, optional
         Savings target for ``target_year`` [£].
     target_year : str, optional
-        Financial year such as ``"2027-28"``; default the last complete year.
+        Financial year such as ``"2027-28"``, one the projection covers in
+        full; default the last such year.
     discount_rate : float
-        For the net present value [1/year]; default the Green Book's 3.5%.
+        Real discount rate of the net present value [1/year]; default the
+        Green Book's 3.5%.
+    deflator : float
+        General inflation (the GDP deflator) [1/year]: savings are in cash,
+        with each category's own inflation, so each year's saving is first
+        deflated to the first year's prices by it and then discounted at
+        the real rate (the same as discounting cash at
+        ``(1 + discount_rate) * (1 + deflator) - 1``); default 2% a year.
     confidence : float
         For ``places_needed``.
     uasc_arrivals : float, optional
@@ -114,10 +127,14 @@ def score(
         (naming the scenario's file and the lever's line when it was read
         from one).
     ValueError
-        For two scenarios with one name, or a target year outside the
-        projection.
+        For two scenarios with one name, a target year outside the
+        projection or covered only in part (or no whole year to default
+        to), a ``confidence`` outside 0-1, or a file's whole contents (a
+        dict with a ``scenarios`` list) given as the scenarios.
     """
-    chosen = [s if isinstance(s, Scenario) else scenarios_from_data(s)[0] for s in scenarios]
+    chosen = _scenarios_given(scenarios)
+    if not 0 < float(confidence) < 1:
+        raise ValueError(f"confidence is a probability between 0 and 1 (0.8 for 80%), not {confidence}")
     names = [s.name for s in chosen]
     if len(set(names)) != len(names) or "baseline" in names:
         raise ValueError(f"scenario names must differ and not be 'baseline': {names}")
@@ -143,11 +160,23 @@ def score(
     baseline = blended(simulated)
     base = scenario_cost(pricing, months, baseline, (), seed)
     labels = list(base.costs.financial_years)
+    complete = [y for y, ok in zip(labels, base.costs.complete) if ok]
     if target_year is None:
-        complete = [y for y, ok in zip(labels, base.costs.complete) if ok]
-        target_year = complete[-1] if complete else labels[-1]
+        if not complete:
+            raise ValueError(
+                f"the projection covers no whole financial year ({', '.join(labels)} in part): a savings target is "
+                "for a year, so project further (horizon) or give target_year"
+            )
+        target_year = complete[-1]
     if target_year not in labels:
         raise ValueError(f"target year {target_year!r} is not in the projection ({', '.join(labels)})")
+    if target_year not in complete:
+        days = int(base.costs.days[labels.index(target_year)])
+        raise ValueError(
+            f"target year {target_year} is covered for {days} days only: its savings would be compared with a "
+            "year's target; choose a whole year of the projection"
+            + (f" ({', '.join(complete)})" if complete else " (project further)")
+        )
     keys = capacity_keys(fitted.categories)
     base_capacity = None if capacity is None else check_capacity(capacity, known=set(keys))
     gaps: dict[str, pd.DataFrame] = {}
@@ -204,11 +233,13 @@ def score(
         target=None if target is None else float(target),
         target_year=target_year,
         discount_rate=float(discount_rate),
+        deflator=float(deflator),
     )
 
 
 def _check_levers(scenario: Scenario, categories: tuple[str, ...], dates: pd.DatetimeIndex) -> None:
-    """Refuse levers that name unknown categories or start outside the projection."""
+    """Refuse levers that name unknown categories or start outside the projection; warn of places added twice."""
+    _warn_places_twice(scenario)
     for i, lever in enumerate(scenario.levers):
         where = f"scenario {scenario.name!r}, {lever.lever}"
         with _named(scenario, i):
@@ -221,6 +252,49 @@ def _check_levers(scenario: Scenario, categories: tuple[str, ...], dates: pd.Dat
                     field="start",
                     rule="outside_projection",
                 )
+
+
+def _scenarios_given(scenarios: object) -> list[Scenario]:
+    """The scenarios passed to :func:`score`: Scenario objects or one dict each; a file's whole dict is refused."""
+    if isinstance(scenarios, Mapping) or isinstance(scenarios, (str, bytes)):
+        raise ValueError(
+            "score takes a list of scenarios: for a file's contents pass read_scenarios(path), or the list under its "
+            "'scenarios' key"
+        )
+    chosen = []
+    for s in scenarios:  # type: ignore[attr-defined]
+        if isinstance(s, Scenario):
+            chosen.append(s)
+        elif isinstance(s, Mapping) and "scenarios" in s:
+            raise ValueError(
+                "a dict with a 'scenarios' list is a file's contents, not one scenario: pass read_scenarios(path), "
+                "or the list under its 'scenarios' key"
+            )
+        else:
+            chosen.append(scenarios_from_data(s)[0])
+    return chosen
+
+
+def _warn_places_twice(scenario: Scenario) -> None:
+    """Warn when a shift's places (its capacity) are added again by an ``add_capacity`` of the same category and route.
+
+    A shift's capacity is the places its new placements have, and counts as
+    places of its destination; ``add_capacity`` adds places no lever fills.
+    """
+    rows = [lever.added_places() for lever in scenario.levers]
+    kinds = [lever.lever for lever in scenario.levers]
+    shifted = {(r[S.PLACEMENT], r[S.ROUTE]) for r, k in zip(rows, kinds) if r is not None and k != "add_capacity"}
+    added = {(r[S.PLACEMENT], r[S.ROUTE]) for r, k in zip(rows, kinds) if r is not None and k == "add_capacity"}
+    twice = sorted(shifted & added, key=str)
+    if twice:
+        named = ", ".join(f"{c} ({r})" for c, r in twice)
+        warnings.warn(
+            f"{scenario.source or f'<scenario {scenario.name}>'}: scenario {scenario.name!r} adds places of {named} "
+            "with add_capacity as well as with a shift's capacity, which already counts them: they are counted "
+            "twice [places_twice]",
+            DataQualityWarning,
+            stacklevel=4,
+        )
 
 
 @contextmanager

@@ -2,6 +2,9 @@
 
 The partner-services case: placements bought spot move to a partner's homes
 at an agreed weekly price, never more than the partner's places at a time.
+Bought spot (the default), the new placements are paid for the days they are
+filled; bought as a block, every one of the contract's places is paid for
+from its start, filled or not, so empty beds cost what full ones do.
 The lever changes routes, prices and places, not the children's chances of
 moving or leaving care (use :func:`sufficiency.change_hazard` for that).
 """
@@ -17,9 +20,10 @@ from ..common import schema as S
 from ..common.dates import DateLike
 from ..finance.months import Months
 from ..finance.pricing import Pricing
-from ..finance.tables import normalise_route
+from ..finance.tables import ROUTES, normalise_route
 from .lever import (
     Lever,
+    LeverError,
     Shifted,
     check_amount,
     check_date,
@@ -55,6 +59,11 @@ class ShiftPlacements(Lever):
     ramp_months : int
     capacity : float or None
         Most children in the new placements at any time [children].
+    contract : {"spot", "block"}
+        ``"spot"`` pays for filled days; ``"block"`` pays for all
+        ``capacity`` places from ``start``.
+    new_route : bool
+        ``to_route`` is a route of the council's own.
     """
 
     category: str
@@ -66,6 +75,8 @@ class ShiftPlacements(Lever):
     start: str
     ramp_months: int = 0
     capacity: float | None = None
+    contract: str = "spot"
+    new_route: bool = False
     lever: str = "shift_placements"
 
     def categories_named(self) -> tuple[str, ...]:
@@ -88,13 +99,20 @@ class ShiftPlacements(Lever):
         if self.capacity is not None:
             moved = np.minimum(moved, self.capacity)
         fraction = np.divide(moved, available, out=np.zeros_like(moved), where=available > 0)
+        moved_days = child_days[:, :, c, src] * fraction[..., None]
+        idle = None
+        if self.contract == "block" and self.capacity is not None:
+            # every place is paid for from the start (the part of the start month from it on), filled or not
+            paid = self.capacity * months.days * ramp_weights(self.start, 0, months.ends, months.days)
+            idle = np.maximum(paid[None, :] - moved_days.sum(axis=2), 0.0)
         return Shifted(
             source=c,
             source_routes=src,
-            moved_days=child_days[:, :, c, src] * fraction[..., None],
+            moved_days=moved_days,
             target=(to_c, to_r),
             price=self.weekly_cost * pricing.index_from(self.start, to_c, months.fy[months.year]),
             moved=moved,
+            idle_days=idle,
         )
 
     def added_places(self) -> dict[str, object] | None:
@@ -120,6 +138,8 @@ def shift_placements(
     start: DateLike,
     ramp_months: int = 0,
     capacity: float | None = None,
+    contract: str = "spot",
+    new_route: bool = False,
 ) -> ShiftPlacements:
     """Lever: move a share of a category's children (in care and new) to another route at a new weekly cost.
 
@@ -136,7 +156,10 @@ def shift_placements(
     route : str, optional
         Route moved from (default every route of the category).
     to_route : str
-        Route moved to (e.g. ``"partner"``).
+        Route moved to: one of ``in_house``, ``framework``, ``spot``,
+        ``block``, ``partner`` (or their spellings), or a route of the
+        council's own declared with ``new_route=True`` (so a misspelt route
+        is not taken for a new one).
     to_category : str, optional
         Category moved to (default the same).
     share : float
@@ -150,6 +173,15 @@ def shift_placements(
     capacity : float, optional
         Most children in the new placements at any time [children]; also
         counted as places in :func:`sufficiency.sufficiency_gap`.
+    contract : {"spot", "block"}
+        How the new placements are bought: ``"spot"`` (default) pays
+        ``weekly_cost`` for the days children are in them; ``"block"`` pays
+        it for every one of the ``capacity`` places from ``start``, filled
+        or not (the ramp fills them gradually; a block needs a
+        ``capacity``).
+    new_route : bool
+        ``to_route`` is a route of the council's own, not one of the
+        library's.
 
     Returns
     -------
@@ -158,18 +190,37 @@ def shift_placements(
     Raises
     ------
     ValueError
-        For a share outside 0-1, a negative price, ramp or capacity, or a
-        start that is not a date.
+        For a share outside 0-1, a negative price, ramp or capacity, a
+        start that is not a date, a contract other than spot or block, or a
+        block contract without a capacity.
     """
     name = "shift_placements"
+    target = check_text(to_route, "to_route", name)
+    if not new_route and normalise_route(str(target)) not in ROUTES:
+        raise LeverError(
+            f"{name}: to_route {to_route!r} is not one of {', '.join(ROUTES)}; declare a route of your own with "
+            "new_route=True",
+            field="to_route",
+            rule="unknown_route",
+        )
+    if contract not in ("spot", "block"):
+        raise LeverError(f"{name}: contract {contract!r}: use 'spot' or 'block'", field="contract", rule="bad_value")
+    if contract == "block" and capacity is None:
+        raise LeverError(
+            f"{name}: a block contract pays for a number of places: give its capacity",
+            field="capacity",
+            rule="missing_value",
+        )
     return ShiftPlacements(
         category=str(check_text(category, "category", name)),
         route=check_text(route, "route", name, optional=True),
-        to_route=str(check_text(to_route, "to_route", name)),
+        to_route=str(target),
         to_category=check_text(to_category, "to_category", name, optional=True),
         share=check_fraction(share, "share", name),
         weekly_cost=check_amount(weekly_cost, "weekly_cost", name),
         start=check_date(start, name),
         ramp_months=check_whole(ramp_months, "ramp_months", name),
         capacity=check_non_negative(capacity, "capacity", name),
+        contract=contract,
+        new_route=bool(new_route),
     )
