@@ -10,6 +10,7 @@ inflation, route shares, the placement cost file) resolved into a
 from .costs import CostProjection, cost
 from .fees import PlacementFees, read_placement_costs
 from .history import spend_history
+from .outturn import read_outturn, reconcile
 from .pressure import cost_pressure
 from .prices import Prices
 from .readers import read_inflation, read_route_shares, read_unit_costs
@@ -25,8 +26,10 @@ __all__ = [
     "default_route_shares",
     "default_unit_costs",
     "read_inflation",
+    "read_outturn",
     "read_placement_costs",
     "read_route_shares",
     "read_unit_costs",
+    "reconcile",
     "spend_history",
 ]

@@ -27,6 +27,7 @@ from ..common.intervals import summarise_draws
 from ..projection.result import Projection
 from .fee_draws import fee_factors
 from .fees import PlacementFees
+from .history import anchored_pricing
 from .months import DAYS_PER_WEEK, Months, monthly_child_days, months_of
 from .prices import Prices, as_prices
 from .pricing import Pricing
@@ -149,6 +150,7 @@ def cost(
     inflation: float | pd.DataFrame | None = None,
     route_shares: pd.DataFrame | None = None,
     fees: PlacementFees | None = None,
+    anchor: pd.DataFrame | None = None,
 ) -> CostProjection:
     """Cost every simulated path of a projection by financial year, category and route.
 
@@ -182,6 +184,12 @@ def cost(
     fees : PlacementFees, optional
         The council's placement cost file
         (:func:`sufficiency.read_placement_costs`).
+    anchor : pandas.DataFrame, optional
+        The council's outturn (:func:`sufficiency.read_outturn`): each
+        category it names has its prices scaled by outturn ÷ modelled spend
+        in the latest year it gives that the returns cover in full (see
+        :mod:`sufficiency.finance.outturn`), so the forecast starts from the
+        ledger. Needs a projection made from a fitted model.
 
     Returns
     -------
@@ -195,8 +203,8 @@ def cost(
     ValueError
         If a :class:`sufficiency.Prices` is given with separate tables.
     """
-    prices = as_prices(unit_costs, inflation=inflation, route_shares=route_shares, fees=fees)
-    pr = prices.resolve(projection.categories)
+    prices = as_prices(unit_costs, inflation=inflation, route_shares=route_shares, fees=fees, anchor=anchor)
+    pr = anchored_pricing(prices, projection.categories, projection.model)
     months = months_of(projection.dates)
     stock = projection.draws.sum(axis=3, dtype=np.float64)  # (S, date, C)
     per_route = monthly_child_days(stock, months)[..., None] * pr.shares[None, None]  # (S, M, C, R)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -10,20 +12,27 @@ from ..common.dates import financial_year_label, financial_year_of
 from ..counts.flows import flows
 from ..counts.pieces import episodes_of
 from ..ingest.returns import EpisodesLike
+from ..rates.fitted import FittedModel
 from .fees import PlacementFees
 from .months import DAYS_PER_WEEK
+from .outturn import anchor_factors
 from .prices import Prices, as_prices
+from .pricing import Pricing
 
-__all__ = ["spend_history"]
+__all__ = ["anchored_pricing", "returns_of", "spend_history"]
+
+#: What past spend is counted from: returns, episodes, or a fitted model (which carries its returns' episodes).
+ReturnsLike = EpisodesLike | FittedModel
 
 
 def spend_history(
-    data: EpisodesLike,
+    data: ReturnsLike,
     unit_costs: pd.DataFrame | Prices | None,
     *,
     inflation: float | pd.DataFrame | None = None,
     route_shares: pd.DataFrame | None = None,
     fees: PlacementFees | None = None,
+    anchor: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Actual child-days and their cost by financial year, category and route, from the episodes.
 
@@ -34,12 +43,17 @@ def spend_history(
     year by inflation (deflated for years before a price's year). With a
     placement cost file the child-days its placements cover are priced at
     their actual net fees (``priced_by = "fee"``); the rest of the
-    category's child-days are priced as without fees.
+    category's child-days are priced as without fees. Anchored to an
+    outturn, each category the outturn names has its prices (fees
+    included) scaled so that the latest year the outturn gives and the
+    returns cover in full matches the ledger (see
+    :mod:`sufficiency.finance.outturn`).
 
     Parameters
     ----------
-    data : SSDA903Data or pandas.DataFrame
-    unit_costs, inflation, route_shares, fees
+    data : SSDA903Data, pandas.DataFrame or FittedModel
+        The returns (a fitted model carries its returns' episodes).
+    unit_costs, inflation, route_shares, fees, anchor
         As for :func:`sufficiency.cost`: a :class:`sufficiency.Prices`, or
         the tables it is made of.
 
@@ -51,9 +65,52 @@ def spend_history(
         ``"fee"``), ``child_days`` [child-days], ``weekly_price``
         [£/week], ``spend`` [£].
     """
-    prices = as_prices(unit_costs, inflation=inflation, route_shares=route_shares, fees=fees)
-    _, coverage, censor = episodes_of(data)
-    table = flows(data, freq="YS-APR", by=(S.PLACEMENT,)).table
+    prices = as_prices(unit_costs, inflation=inflation, route_shares=route_shares, fees=fees, anchor=anchor)
+    episodes, coverage, censor = returns_of(data)
+    out = _history(episodes, coverage, censor, prices.without_anchor())
+    if prices.anchor is not None:
+        _, factors = anchor_factors(out, prices.anchor)
+        factor = out[S.PLACEMENT].map(lambda c: float(factors.get(c, 1.0)))
+        out[S.WEEKLY_PRICE] = out[S.WEEKLY_PRICE] * factor
+        out[S.SPEND] = out[S.SPEND] * factor
+    return out
+
+
+def returns_of(data: ReturnsLike) -> tuple[pd.DataFrame, pd.Timestamp | None, pd.Timestamp | None]:
+    """The episodes, first day and last day of returns, episodes or a fitted model's returns (every stream)."""
+    if isinstance(data, FittedModel):
+        parts = [data.episodes] + ([data.uasc.episodes] if data.uasc is not None else [])
+        return pd.concat(parts, ignore_index=True), data.data_start, data.data_end
+    return episodes_of(data)
+
+
+def anchored_pricing(
+    prices: Prices, categories: Sequence[str], returns: ReturnsLike | None, *, extra_categories: Collection[str] = ()
+) -> Pricing:
+    """The prices resolved for ``categories``, scaled to the outturn when ``prices`` are anchored to one.
+
+    Raises
+    ------
+    ValueError
+        If the prices are anchored and no returns are given to reconcile.
+    """
+    pricing = prices.resolve(categories, extra_categories=extra_categories)
+    if prices.anchor is None:
+        return pricing
+    if returns is None:
+        raise ValueError(
+            "anchoring prices to an outturn needs the returns the forecast was made from: project from a fitted "
+            "model (its projection carries them) or pass the returns"
+        )
+    _, factors = anchor_factors(spend_history(returns, prices.without_anchor()), prices.anchor)
+    return pricing.scaled(factors)
+
+
+def _history(
+    episodes: pd.DataFrame, coverage: pd.Timestamp | None, censor: pd.Timestamp | None, prices: Prices
+) -> pd.DataFrame:
+    """Past spend of the episodes (see :func:`spend_history`), unanchored."""
+    table = flows(episodes, start=coverage, end=censor, freq="YS-APR", by=(S.PLACEMENT,)).table
     table = table.assign(fy=financial_year_of(table[S.PERIOD_START]))
     first = table.groupby("fy")
     days_covered = (first[S.PERIOD_END].first() - first[S.PERIOD_START].first()).dt.days + 1

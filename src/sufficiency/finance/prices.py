@@ -41,6 +41,7 @@ from ..common.sources import source_of
 from ..ingest.taxonomy import categories as taxonomy_categories
 from .checks import check_inflation, check_route_shares, check_unit_costs, inflation_rates
 from .fees import RECENT_MONTHS, PlacementFees, fee_year
+from .outturn import check_outturn
 from .pricing import FeePool, Pricing, ordered_routes, price_lookup, route_split
 from .tables import default_route_shares, default_unit_costs
 
@@ -67,6 +68,13 @@ class Prices:
     fees : PlacementFees, optional
         The council's placement cost file
         (:func:`sufficiency.read_placement_costs`).
+    anchor : pandas.DataFrame, optional
+        The council's outturn (:func:`sufficiency.read_outturn`): the prices
+        of each category it names are scaled so that the modelled spend of
+        the latest year it gives, which the returns cover in full, matches
+        it (see :mod:`sufficiency.finance.outturn`). Anchoring needs the
+        returns: :func:`sufficiency.spend_history` has them, and a
+        projection carries its model's.
 
     Notes
     -----
@@ -79,13 +87,20 @@ class Prices:
     inflation: float | pd.DataFrame | None = field(default=None, repr=False)
     route_shares: pd.DataFrame | None = field(default=None, repr=False)
     fees: PlacementFees | None = field(default=None, repr=False)
+    anchor: pd.DataFrame | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "inflation", check_inflation(self.inflation))
+        if self.anchor is not None:
+            object.__setattr__(self, "anchor", check_outturn(self.anchor))
 
     def without_fees(self) -> Prices:
         """The same prices with no placement cost file (cells priced at unit costs only)."""
         return replace(self, fees=None)
+
+    def without_anchor(self) -> Prices:
+        """The same prices not scaled to an outturn."""
+        return replace(self, anchor=None)
 
     def resolve(self, categories: Sequence[str], *, extra_categories: Collection[str] = ()) -> Pricing:
         """Check the tables against the categories to price and combine them.
@@ -161,6 +176,7 @@ def as_prices(
     inflation: float | pd.DataFrame | None = None,
     route_shares: pd.DataFrame | None = None,
     fees: PlacementFees | None = None,
+    anchor: pd.DataFrame | None = None,
 ) -> Prices:
     """The prices a costing function was given: a :class:`Prices`, or the tables it is made of.
 
@@ -172,8 +188,12 @@ def as_prices(
     if isinstance(unit_costs, Prices):
         if inflation is not None or route_shares is not None or fees is not None:
             raise ValueError("give inflation, route shares and fees inside the Prices, not beside it")
+        if anchor is not None:
+            if unit_costs.anchor is not None:
+                raise ValueError("give the outturn to anchor to once: in the Prices or as anchor=, not both")
+            return replace(unit_costs, anchor=anchor)
         return unit_costs
-    return Prices(unit_costs=unit_costs, inflation=inflation, route_shares=route_shares, fees=fees)
+    return Prices(unit_costs=unit_costs, inflation=inflation, route_shares=route_shares, fees=fees, anchor=anchor)
 
 
 def _priced_by_fees(costs: pd.DataFrame, fees: PlacementFees) -> tuple[pd.DataFrame, dict[tuple[str, str], FeePool]]:

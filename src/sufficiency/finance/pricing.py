@@ -17,7 +17,7 @@ and spend in earlier years is deflated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -322,6 +322,36 @@ class Pricing:
         flat = np.where(np.isfinite(chosen), chosen, -np.inf).reshape(len(levels), -1)
         out = flat.max(axis=1) if flat.shape[1] else np.full(len(levels), -np.inf)
         return np.where(np.isfinite(out), out, np.nan)
+
+    def scaled(self, factors: Mapping[str, float]) -> Pricing:
+        """The same pricing with each named category's prices (every route, and places bought) times its factor.
+
+        Parameters
+        ----------
+        factors : mapping of str to float
+            ``{category: factor}``; categories not named keep their prices.
+
+        Returns
+        -------
+        Pricing
+        """
+        f = np.array([float(factors.get(c, 1.0)) for c in self.categories])
+        if np.all(f == 1.0):
+            return self
+        assumptions = self.assumptions.copy()
+        if len(assumptions):
+            factor = assumptions[S.PLACEMENT].map(lambda c: float(factors.get(c, 1.0)))
+            assumptions[S.WEEKLY_COST] = assumptions[S.WEEKLY_COST] * factor
+            named = factor != 1.0
+            assumptions.loc[named, S.SOURCE] = assumptions.loc[named, S.SOURCE].astype(str) + factor[named].map(
+                lambda x: f"; scaled by {x:.3f} to the outturn"
+            )
+        return replace(
+            self,
+            price=self.price * f[:, None],
+            offered_price=self.offered_price * f[:, None] if self.offered_price.size else self.offered_price,
+            assumptions=assumptions,
+        )
 
     def with_routes(self, extra: Sequence[str]) -> Pricing:
         """The same pricing with further (empty) routes appended (a scenario's new routes)."""

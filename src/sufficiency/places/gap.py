@@ -18,6 +18,7 @@ import pandas as pd
 from ..common import schema as S
 from ..common.dates import financial_year_label, financial_year_of
 from ..finance.fees import PlacementFees
+from ..finance.history import anchored_pricing
 from ..finance.months import DAYS_PER_WEEK
 from ..finance.prices import Prices, as_prices
 from ..finance.pricing import Pricing
@@ -119,6 +120,7 @@ def sufficiency_gap(
     inflation: float | pd.DataFrame | None = None,
     route_shares: pd.DataFrame | None = None,
     fees: PlacementFees | None = None,
+    anchor: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Projected demand against places, month by month, with the shortfall and its price.
 
@@ -130,7 +132,7 @@ def sufficiency_gap(
         ``route``, ``start``, ``end`` (see :mod:`sufficiency.places.capacity`).
     confidence : float
         Probability with which ``places_needed`` meets demand.
-    unit_costs, inflation, route_shares, fees
+    unit_costs, inflation, route_shares, fees, anchor
         The prices, as for :func:`sufficiency.cost` (a
         :class:`sufficiency.Prices`, or the tables it is made of); with any
         of them the shortfall is costed at the price of a place bought spot.
@@ -163,9 +165,8 @@ def sufficiency_gap(
     places = places_at(table, names, projection.dates)
     stock = projection.draws.sum(axis=3)
     spot = None
-    if any(x is not None for x in (unit_costs, inflation, route_shares, fees)):
-        pricing = as_prices(unit_costs, inflation=inflation, route_shares=route_shares, fees=fees).resolve(
-            projection.categories
-        )
+    if any(x is not None for x in (unit_costs, inflation, route_shares, fees, anchor)):
+        prices = as_prices(unit_costs, inflation=inflation, route_shares=route_shares, fees=fees, anchor=anchor)
+        pricing = anchored_pricing(prices, projection.categories, projection.model)
         spot = shortfall_prices(pricing, keys, names, projection.dates)
     return gap_frame(stock, projection.dates, keys, places, names, confidence=confidence, spot_price=spot)

@@ -11,6 +11,7 @@ import pandas as pd
 from ..common import schema as S
 from ..common.ages import DFE_AGE_BANDS
 from ..common.intervals import summarise_draws
+from ..rates.fitted import FittedModel
 
 __all__ = ["DEFAULT_LEVELS", "Projection"]
 
@@ -46,6 +47,9 @@ class Projection:
         The paths as simulated (whole children), when ``draws`` were
         calibrated or combined (see :mod:`sufficiency.projection.calibration`);
         ``entries`` and ``exits`` are those of the simulated paths.
+    model : FittedModel or None
+        The fitted model projected from (``None`` for a projection made by
+        hand): its returns let costs be anchored to an outturn.
     """
 
     dates: pd.DatetimeIndex
@@ -57,6 +61,7 @@ class Projection:
     seed: int | None = None
     uasc: np.ndarray | None = field(default=None, repr=False)
     simulated: np.ndarray | None = field(default=None, repr=False)
+    model: FittedModel | None = field(default=None, repr=False, compare=False)
 
     def totals(self) -> np.ndarray:
         """Simulated total stock by (simulation, date) [children]."""

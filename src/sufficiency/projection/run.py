@@ -185,6 +185,7 @@ def run_projection(
         levers=levers,
         uasc_arrivals=uasc_arrivals,
     )
+    raw = replace(raw, model=fitted)
     if calibrate is False:
         return raw
     calibration = default_calibration() if calibrate is True else calibrate

@@ -12,6 +12,7 @@ costs and checks places for each scenario. In: a
 from .added_places import add_capacity
 from .entries import change_entries
 from .hazards import change_hazard
+from .programme import programme
 from .running_costs import implementation_cost
 from .scenario import Scenario, read_scenarios
 from .scores import ScenarioScores
@@ -27,6 +28,7 @@ __all__ = [
     "change_hazard",
     "change_unit_cost",
     "implementation_cost",
+    "programme",
     "read_scenarios",
     "score",
     "shift_placements",

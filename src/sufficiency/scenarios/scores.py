@@ -62,6 +62,8 @@ class ScenarioScores:
     deflator : float
         General inflation the cash savings are deflated by before
         discounting [1/year].
+    level : int
+        Level of the bands of :meth:`summary` [%].
     """
 
     scenarios: tuple[Scenario, ...]
@@ -78,6 +80,7 @@ class ScenarioScores:
     target_year: str
     discount_rate: float
     deflator: float = 0.0
+    level: int = 80
 
     @property
     def names(self) -> list[str]:
@@ -131,6 +134,9 @@ class ScenarioScores:
     def summary(self) -> pd.DataFrame:
         """One row per scenario: savings in the target year, value, payback, chance of the target, children, places.
 
+        Every band is the central ``level`` % of the paired paths' values
+        (the suffix ``_80`` follows :attr:`level`).
+
         Returns
         -------
         pandas.DataFrame
@@ -138,37 +144,50 @@ class ScenarioScores:
             ``saving_lower_80``, ``saving_upper_80`` (in the target year)
             [£], ``target`` [£] and ``p_target`` (share of paths whose
             saving in the target year reaches it), ``cumulative_saving``
-            (to the end of the target year, mean) [£], ``npv`` (mean net
-            present value of every year's saving, year 1 undiscounted, in
-            the first year's prices: cash deflated by :attr:`deflator`,
-            then discounted at the real :attr:`discount_rate`) [£],
-            ``payback_year`` (first year whose cumulative mean saving is
-            above 0; empty if none), ``implementation_cost`` (all years)
-            [£], the columns of :attr:`effects`, and
-            ``shortfall_change`` / ``places_needed_change`` (summed over
-            the categories with places, mean over the target year's months;
-            negative is a smaller gap) [children] / [places].
+            (to the end of the target year, mean), ``cumulative_lower_80``,
+            ``cumulative_upper_80`` [£], ``npv`` (mean net present value of
+            every year's saving, year 1 undiscounted, in the first year's
+            prices: cash deflated by :attr:`deflator`, then discounted at
+            the real :attr:`discount_rate`), ``npv_lower_80``,
+            ``npv_upper_80`` [£], ``payback_year`` (first year whose
+            cumulative mean saving is above 0; empty if none),
+            ``p_payback`` (share of paths whose cumulative saving is above 0
+            by the end of the target year; :meth:`payback_chances` gives
+            every year), ``implementation_cost`` (all years) [£], the
+            columns of :attr:`effects`, and ``shortfall_change`` /
+            ``places_needed_change`` (summed over the categories with
+            places, mean over the target year's months; negative is a
+            smaller gap) [children] / [places].
         """
         years = list(self.baseline.financial_years)
         t = years.index(self.target_year)
         discount = ((1.0 + self.discount_rate) * (1.0 + self.deflator)) ** -np.arange(len(years))
+        lv = self.level
+        lo, hi = 50 - lv / 2, 50 + lv / 2
         rows = []
         for name in self.names:
             s = self.savings[name]
             in_year = s[:, t]
-            cumulative = np.cumsum(s.mean(axis=0))
+            by_path = np.cumsum(s, axis=1)
+            cumulative = by_path.mean(axis=0)
+            npv = (s * discount[None, :]).sum(axis=1)
             paid_back = np.flatnonzero(cumulative > 0)
             row = {
                 "scenario": name,
                 "target_year": self.target_year,
                 "saving_mean": in_year.mean(),
-                "saving_lower_80": np.percentile(in_year, 10),
-                "saving_upper_80": np.percentile(in_year, 90),
+                f"saving_lower_{lv}": np.percentile(in_year, lo),
+                f"saving_upper_{lv}": np.percentile(in_year, hi),
                 "target": self.target,
                 "p_target": np.nan if self.target is None else float((in_year >= self.target).mean()),
                 "cumulative_saving": cumulative[t],
-                "npv": float((s * discount[None, :]).sum(axis=1).mean()),
+                f"cumulative_lower_{lv}": np.percentile(by_path[:, t], lo),
+                f"cumulative_upper_{lv}": np.percentile(by_path[:, t], hi),
+                "npv": float(npv.mean()),
+                f"npv_lower_{lv}": np.percentile(npv, lo),
+                f"npv_upper_{lv}": np.percentile(npv, hi),
                 "payback_year": years[int(paid_back[0])] if len(paid_back) else None,
+                "p_payback": float((by_path[:, t] > 0).mean()),
                 "implementation_cost": float(self.implementation[name].sum()),
             }
             row.update(self.effects.loc[name].to_dict())
@@ -178,19 +197,41 @@ class ScenarioScores:
             "scenario",
             "target_year",
             "saving_mean",
-            "saving_lower_80",
-            "saving_upper_80",
+            f"saving_lower_{lv}",
+            f"saving_upper_{lv}",
             "target",
             "p_target",
             "cumulative_saving",
+            f"cumulative_lower_{lv}",
+            f"cumulative_upper_{lv}",
             "npv",
+            f"npv_lower_{lv}",
+            f"npv_upper_{lv}",
             "payback_year",
+            "p_payback",
             "implementation_cost",
             *self.effects.columns,
             "shortfall_change",
             "places_needed_change",
         ]
         return pd.DataFrame(rows, columns=columns).set_index("scenario")
+
+    def payback_chances(self) -> pd.DataFrame:
+        """The chance each scenario has paid back by the end of each financial year.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``scenario``, ``financial_year``, ``p_payback`` (share of paths
+            whose cumulative saving, net of implementation costs, is above 0
+            by the year's end).
+        """
+        rows = [
+            {"scenario": name, S.FINANCIAL_YEAR: year, "p_payback": float(p)}
+            for name in self.names
+            for year, p in zip(self.baseline.financial_years, (np.cumsum(self.savings[name], axis=1) > 0).mean(axis=0))
+        ]
+        return pd.DataFrame(rows, columns=["scenario", S.FINANCIAL_YEAR, "p_payback"])
 
     def _gap_change(self, name: str) -> dict[str, float]:
         if not self.gaps:

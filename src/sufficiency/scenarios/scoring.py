@@ -32,6 +32,7 @@ from ..common import schema as S
 from ..common.dates import DateLike
 from ..common.errors import DataQualityWarning, SchemaError
 from ..finance.fees import PlacementFees
+from ..finance.history import anchored_pricing
 from ..finance.months import Months, months_of
 from ..finance.prices import Prices, as_prices
 from ..finance.pricing import Pricing
@@ -68,12 +69,14 @@ def score(
     inflation: float | pd.DataFrame | None = None,
     route_shares: pd.DataFrame | None = None,
     fees: PlacementFees | None = None,
+    anchor: pd.DataFrame | None = None,
     capacity: pd.DataFrame | None = None,
     target: float | None = None,
     target_year: str | None = None,
     discount_rate: float = GREEN_BOOK_RATE,
     deflator: float = GDP_DEFLATOR,
     confidence: float = 0.8,
+    level: int = 80,
     uasc_arrivals: float | None = None,
 ) -> ScenarioScores:
     """Score scenarios against the baseline with common random numbers.
@@ -89,8 +92,9 @@ def score(
     start, horizon, n_sims, seed
         As for :func:`sufficiency.project`; the baseline is that projection
         blended but not stretched (see the module notes).
-    inflation, route_shares, fees
-        As for :func:`sufficiency.cost` (not with a :class:`Prices`).
+    inflation, route_shares, fees, anchor
+        As for :func:`sufficiency.cost` (not with a :class:`Prices` that
+        holds them); anchoring reconciles the fitted model's returns.
     capacity : pandas.DataFrame, optional
         Places (see :func:`sufficiency.sufficiency_gap`); scenarios add
         their levers' places (:meth:`Lever.added_places`). The shortfall
@@ -110,7 +114,11 @@ def score(
         the real rate (the same as discounting cash at
         ``(1 + discount_rate) * (1 + deflator) - 1``); default 2% a year.
     confidence : float
-        For ``places_needed``.
+        For ``places_needed``: the one-sided probability that the places
+        meet demand, between 0 and 1.
+    level : int
+        The level of the bands of :meth:`ScenarioScores.summary` [%]
+        (savings, cumulative savings, net present value).
     uasc_arrivals : float, optional
         Arrivals of unaccompanied children [children/year], as for
         :func:`sufficiency.project`, in the baseline and every scenario.
@@ -135,10 +143,12 @@ def score(
     chosen = _scenarios_given(scenarios)
     if not 0 < float(confidence) < 1:
         raise ValueError(f"confidence is a probability between 0 and 1 (0.8 for 80%), not {confidence}")
+    if not 0 < level < 100 or int(level) != level:
+        raise ValueError(f"level is a whole percentage between 0 and 100 (80 for an 80% band), not {level}")
     names = [s.name for s in chosen]
     if len(set(names)) != len(names) or "baseline" in names:
         raise ValueError(f"scenario names must differ and not be 'baseline': {names}")
-    prices = as_prices(unit_costs, inflation=inflation, route_shares=route_shares, fees=fees)
+    prices = as_prices(unit_costs, inflation=inflation, route_shares=route_shares, fees=fees, anchor=anchor)
     calibration = default_calibration()
     check_settings(fitted, calibration)
 
@@ -150,7 +160,7 @@ def score(
     months = months_of(dates)
     for s in chosen:
         _check_levers(s, fitted.categories, dates)
-    pricing = prices.resolve(fitted.categories)
+    pricing = anchored_pricing(prices, fitted.categories, fitted)
     pricing = pricing.with_routes([r for s in chosen for lv in s.levers for r in lv.routes_added()])
     for s in chosen:
         for i, lever in enumerate(s.levers):
@@ -234,6 +244,7 @@ def score(
         target_year=target_year,
         discount_rate=float(discount_rate),
         deflator=float(deflator),
+        level=int(level),
     )
 
 
