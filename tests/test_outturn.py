@@ -61,7 +61,9 @@ def test_anchored_history_and_forecast_carry_the_ratios(sample, prices, history,
     assert ratio["residential"] == pytest.approx(1.2, rel=0.005)
     assert ratio["supported"] == pytest.approx(1.0)  # a group the outturn does not name is unchanged
     # every year is scaled alike: an earlier year's fostering spend is 0.9 of the unanchored
-    assert _by_group(anchored, "2021-22")["fostering"] == pytest.approx(0.9 * _by_group(history, "2021-22")["fostering"])
+    assert _by_group(anchored, "2021-22")["fostering"] == pytest.approx(
+        0.9 * _by_group(history, "2021-22")["fostering"]
+    )
     projection = suf.project(suf.fit(sample), horizon=24, n_sims=200, seed=1)
     plain, scaled = suf.cost(projection, prices), suf.cost(projection, prices, anchor=outturn)
     f = plain.financial_years.index("2025-26")

@@ -19,7 +19,7 @@ from .outturn import anchor_factors
 from .prices import Prices, as_prices
 from .pricing import Pricing
 
-__all__ = ["anchored_pricing", "returns_of", "spend_history"]
+__all__ = ["ReturnsLike", "anchored_pricing", "returns_of", "spend_history"]
 
 #: What past spend is counted from: returns, episodes, or a fitted model (which carries its returns' episodes).
 ReturnsLike = EpisodesLike | FittedModel
