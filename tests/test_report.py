@@ -48,8 +48,12 @@ def test_writes_the_page_workbook_charts_and_tables(report):
         "assumptions.csv",
         "data_quality.csv",
         "accuracy.csv",
+        "financial_plan.csv",
+        "spend_profile.csv",
     } <= names
     assert "episodes.csv" not in names
+    # the sample's ledger: the model reconciled with it, and the budgets of the first forecast year
+    assert {"reconciliation.csv", "budget.csv"} <= names
     for png in report.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
 
@@ -113,7 +117,10 @@ def test_headline_figures_are_the_librarys(report, sample):
     mean, lo, hi = total[:, 12].mean(), np.percentile(total[:, 12], 10), np.percentile(total[:, 12], 90)
     assert f"{mean:,.0f} ({lo:,.0f} to {hi:,.0f})" in page
     fees = suf.read_placement_costs(suf.sample_path() / "placement_costs.csv", sample, warn=False)
-    costs = suf.cost(projection, suf.default_unit_costs(), inflation=suf.default_inflation(), fees=fees)
+    outturn = suf.read_outturn(suf.sample_path() / "outturn.csv")  # the sample's ledger anchors every pound
+    costs = suf.cost(
+        projection, suf.default_unit_costs(), inflation=suf.default_inflation(), fees=fees, anchor=outturn
+    )
     first = costs.totals()[:, 0]
     assert (
         f"£{first.mean() / 1e6:,.1f}m (£{np.percentile(first, 10) / 1e6:,.1f}m to "
@@ -153,6 +160,34 @@ def test_suppression_and_asking_for_episodes(tmp_path):
     assert (out / "episodes.csv").is_file()
     frame = pd.DataFrame({"n": [0, 3, 9.4, 10, 250]})
     assert suppress(frame, ["n"], 10)["n"].tolist() == [0, "c", "c", 10, 250]
+
+
+def test_report_reconciles_with_an_outturn_and_scores_a_programme(tmp_path, sample):
+    fees = suf.read_placement_costs(suf.sample_path() / "placement_costs.csv", sample, warn=False)
+    history = suf.spend_history(sample, suf.Prices(inflation=suf.default_inflation(), fees=fees))
+    coarse = suf.categories().set_index("category")["coarse"]
+    last = history[history[S.FINANCIAL_YEAR] == "2024-25"]
+    by_group = last.groupby(last[S.PLACEMENT].map(coarse))[S.SPEND].sum()
+    outturn = tmp_path / "outturn.csv"
+    outturn.write_text(
+        "financial_year,placement,spend,budget\n"
+        f"2024-25,fostering,{0.9 * by_group['fostering']:.0f},\n"
+        f"2024-25,residential,{1.2 * by_group['residential']:.0f},\n"
+        "2025-26,residential,,20000000\n"
+    )
+    out = tmp_path / "r"
+    assert main(["report", "--out", str(out), "--n-sims", "100", "--outturn", str(outturn), "--quiet"]) == 0
+    rec = pd.read_csv(out / "reconciliation.csv").set_index(S.PLACEMENT)
+    assert rec.loc["fostering", "ratio"] == pytest.approx(0.9, rel=0.005)
+    assert rec.loc["residential", "ratio"] == pytest.approx(1.2, rel=0.005)
+    budget = pd.read_csv(out / "budget.csv")
+    assert budget["budget"].tolist() == [20_000_000] and 0 <= budget["p_overspend"].iloc[0] <= 1
+    summary = pd.read_csv(out / "scenario_summary.csv").set_index("scenario")
+    assert "All scenarios together" in summary.index and {"npv_lower_80", "cumulative_upper_80"} <= set(summary.columns)
+    assumptions = pd.read_csv(out / "assumptions.csv").set_index("setting")["value"]
+    assert "outturn.csv" in assumptions["outturn"] and assumptions["price uncertainty"].startswith("off")
+    page = (out / "report.html").read_text()
+    assert "Medium-term plan" in page and "against the outturn" in page
 
 
 def test_report_on_another_councils_returns(tmp_path):

@@ -73,6 +73,7 @@ def _report(args: argparse.Namespace) -> int:
         suppress_below=args.suppress_below,
         include_episodes=args.include_episodes,
         uasc_arrivals=args.uasc_arrivals,
+        outturn=args.outturn,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
@@ -169,6 +170,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     rep.add_argument(
         "--route-shares", type=Path, help="shares of each category's placements by route (category, route, share)"
+    )
+    rep.add_argument(
+        "--outturn",
+        type=Path,
+        help="outturn and budgets (financial_year, placement, spend, budget): prices are anchored to it and the "
+        "model reconciled with it",
     )
     rep.add_argument("--target", type=_parse_money, help="savings target, e.g. 3.7m")
     rep.add_argument("--target-year", type=_parse_financial_year, help="financial year of the target, e.g. 2027-28")

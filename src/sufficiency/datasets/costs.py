@@ -20,6 +20,7 @@ import pandas as pd
 from ..common import schema as S
 from ..common.dates import financial_year_of, year_ending_march
 from ..finance.tables import default_inflation, default_unit_costs
+from ..ingest.taxonomy import categories
 from ..scenarios.entries import change_entries
 from ..scenarios.hazards import change_hazard
 from ..scenarios.running_costs import implementation_cost
@@ -27,7 +28,20 @@ from ..scenarios.scenario import Scenario
 from ..scenarios.shifts import shift_placements
 from .simulate import SimulatedCounty
 
-__all__ = ["FEE_SPREAD", "NO_FEE", "ROUTE_MIX", "placement_costs", "sample_capacity", "sample_scenarios"]
+__all__ = [
+    "FEE_SPREAD",
+    "LEDGER_UPLIFT",
+    "NO_FEE",
+    "ROUTE_MIX",
+    "placement_costs",
+    "sample_capacity",
+    "sample_outturn",
+    "sample_scenarios",
+]
+
+#: How much more the synthetic county's ledger books than its placements' modelled cost, by placement group
+#: [fraction]: allowances, support and top-ups a placement cost file does not hold (illustrative).
+LEDGER_UPLIFT = {"fostering": 0.06, "residential": 0.10, "supported": 0.04}
 
 #: Share of each category's placements by route (assumptions of the synthetic county).
 ROUTE_MIX = {
@@ -118,6 +132,60 @@ def placement_costs(county: SimulatedCounty, *, seed: int | None = None) -> pd.D
         .sort_values(["child_id", "placement_start"])
         .reset_index(drop=True)
     )
+
+
+def sample_outturn(history: pd.DataFrame, *, years: int = 2, budget_growth: float = 0.03) -> pd.DataFrame:
+    """A ledger for the synthetic county: the last whole years' outturn by placement group and next year's budgets.
+
+    The outturn is the modelled spend of each group (fostering,
+    residential, supported) times ``1 + LEDGER_UPLIFT``: what a council's
+    books hold beyond its placements' fees. The budget of the year after
+    the last is the last outturn times ``1 + budget_growth``.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        The county's past spend (:func:`sufficiency.spend_history`).
+    years : int
+        Whole years of outturn to write.
+    budget_growth : float
+        [1/year]
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``financial_year``, ``placement``, ``spend``, ``budget`` [£] (blank
+        spend for the budget year, blank budget for past years).
+    """
+    coarse = dict(zip(categories()["category"], categories()["coarse"]))
+    whole = history[history["days"] >= 365]
+    labels = sorted(set(whole[S.FINANCIAL_YEAR]), key=lambda y: int(y[:4]))[-years:]
+    rows = []
+    for label in labels:
+        spent = whole[whole[S.FINANCIAL_YEAR] == label]
+        by_group = spent.groupby(spent[S.PLACEMENT].map(coarse))[S.SPEND].sum()
+        for group, uplift in LEDGER_UPLIFT.items():
+            rows.append(
+                {
+                    S.FINANCIAL_YEAR: label,
+                    S.PLACEMENT: group,
+                    S.SPEND: round(by_group.get(group, 0.0) * (1 + uplift)),
+                    "budget": None,
+                }
+            )
+    last = labels[-1]
+    following = f"{int(last[:4]) + 1}-{str(int(last[:4]) + 2)[-2:]}"
+    for r in [r for r in rows if r[S.FINANCIAL_YEAR] == last]:
+        rows.append(
+            {
+                S.FINANCIAL_YEAR: following,
+                S.PLACEMENT: r[S.PLACEMENT],
+                S.SPEND: None,
+                "budget": round(r[S.SPEND] * (1 + budget_growth)),
+            }
+        )
+    out = pd.DataFrame(rows, columns=[S.FINANCIAL_YEAR, S.PLACEMENT, S.SPEND, "budget"])
+    return out.astype({S.SPEND: "Int64", "budget": "Int64"})
 
 
 def sample_capacity() -> pd.DataFrame:

@@ -71,8 +71,9 @@ def check_outturn(table: pd.DataFrame, *, where: str | None = None, lines: Seque
     Parameters
     ----------
     table : pandas.DataFrame
-        ``financial_year``, ``placement`` (or ``category``), ``spend`` [£],
-        optional ``budget`` [£].
+        ``financial_year``, ``placement`` (or ``category``), ``spend`` [£]
+        (blank for a year to come that has a budget), optional ``budget``
+        [£].
     where : str, optional
         Name of the table in messages.
     lines : sequence of int, optional
@@ -119,17 +120,33 @@ def check_outturn(table: pd.DataFrame, *, where: str | None = None, lines: Seque
                 column=spelled,
                 rule="unknown_category",
             )
-    spend = _numbers(frame, S.SPEND, where, lines, low=0.0)
-    budget = np.full(len(frame), np.nan)
-    if "budget" in frame.columns:
-        given = frame["budget"].notna() & (frame["budget"].astype(str).str.strip() != "")
-        if given.any():
-            budget[given.to_numpy()] = _numbers(
-                frame[given], "budget", where, [lines[i] for i in np.flatnonzero(given)] if lines else None, low=0.0
-            )
+    budget = _optional(frame, "budget", where, lines)
+    spend = _optional(frame, S.SPEND, where, lines)
+    lacking = np.isnan(spend) & np.isnan(budget)
+    if lacking.any():
+        file, row = _row(where, lines, int(np.flatnonzero(lacking)[0]))
+        raise SchemaError(
+            "the spend is missing (a row may leave it blank only for a year to come that has a budget)",
+            file=file,
+            row=row,
+            column=S.SPEND,
+            rule="missing_value",
+        )
     out = pd.DataFrame({S.FINANCIAL_YEAR: years, S.PLACEMENT: places.to_numpy(), S.SPEND: spend, "budget": budget})
     _refuse_overlaps(out, where, lines)
     return mark_source(out, where=where, lines=lines)
+
+
+def _optional(frame: pd.DataFrame, column: str, where: str, lines: Sequence[int] | None) -> np.ndarray:
+    """A column of pounds 0 or more, NaN where blank; a SchemaError naming the first that is not a number."""
+    out = np.full(len(frame), np.nan)
+    if column not in frame.columns:
+        return out
+    given = (frame[column].notna() & (frame[column].astype(str).str.strip() != "")).to_numpy()
+    if given.any():
+        rows = np.flatnonzero(given)
+        out[given] = _numbers(frame[given], column, where, [lines[i] for i in rows] if lines else None, low=0.0)
+    return out
 
 
 def _refuse_overlaps(out: pd.DataFrame, where: str, lines: Sequence[int] | None) -> None:
@@ -197,7 +214,7 @@ def reconcile(history: pd.DataFrame, outturn: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in ledger.itertuples(index=False):
         year, name = getattr(r, S.FINANCIAL_YEAR), getattr(r, S.PLACEMENT)
-        if year not in days.index:
+        if year not in days.index or np.isnan(getattr(r, S.SPEND)):
             continue
         members = [c for c in group_members(name, cats) if (year, c) in modelled.index]
         model = float(sum(modelled[(year, c)] for c in members))

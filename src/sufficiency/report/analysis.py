@@ -25,6 +25,8 @@ from ..datasets.sample import sample_path
 from ..finance.costs import CostProjection, cost
 from ..finance.fees import read_placement_costs
 from ..finance.history import spend_history
+from ..finance.outturn import read_outturn, reconcile
+from ..finance.plan import against_budget, financial_plan, spend_profile
 from ..finance.pressure import cost_pressure
 from ..finance.prices import Prices
 from ..finance.readers import read_inflation, read_route_shares, read_unit_costs
@@ -37,15 +39,18 @@ from ..projection.result import Projection
 from ..projection.run import project
 from ..rates.fitted import FittedModel
 from ..rates.fitting import fit
+from ..scenarios.programme import programme
 from ..scenarios.scenario import Scenario, read_scenarios
 from ..scenarios.scores import ScenarioScores
 from ..scenarios.scoring import score
 from .progress import Progress
 
-__all__ = ["SAMPLE_TARGET", "Analysis", "ReportInputs", "ReportOptions", "analyse", "read_inputs"]
+__all__ = ["PROGRAMME", "SAMPLE_TARGET", "Analysis", "ReportInputs", "ReportOptions", "analyse", "read_inputs"]
 
 #: Savings target of the bundled sample's story [£] and its financial year.
 SAMPLE_TARGET = (2_000_000.0, "2027-28")
+#: Name of the programme that runs every scenario of the report together.
+PROGRAMME = "All scenarios together"
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,8 @@ class ReportOptions:
         A unit-cost table (default :func:`~sufficiency.default_unit_costs`),
         a placement cost file, a capacity table, a JSON file of scenarios,
         inflation rates (default :func:`~sufficiency.default_inflation`) and
-        route shares. For the bundled sample the sample's own fees, places
-        and scenarios are used.
+        route shares. For the bundled sample the sample's own fees, places,
+        scenarios and ledger (``outturn``) are used.
     target : float or None
         Savings target [£]; ``target_year`` its financial year (``"2027-28"``).
     horizon : int
@@ -76,6 +81,10 @@ class ReportOptions:
     uasc_arrivals : float or None
         Arrivals of unaccompanied children a year [children/year] (see
         :func:`~sufficiency.project`); default the entry window's rate.
+    outturn : path or None
+        The council's outturn (and budgets) by financial year and placement
+        (:func:`~sufficiency.read_outturn`): every pound is anchored to it,
+        and the report reconciles the model with it.
     """
 
     costs: Path | None = None
@@ -92,6 +101,7 @@ class ReportOptions:
     suppress_below: int | None = None
     include_episodes: bool = False
     uasc_arrivals: float | None = None
+    outturn: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,9 @@ class ReportInputs:
     uasc_arrivals : float or None
         Arrivals of unaccompanied children a year as set [children/year];
         ``None`` for the entry window's rate.
+    outturn : pandas.DataFrame or None
+        The outturn read (:func:`~sufficiency.read_outturn`); the prices are
+        anchored to it.
     """
 
     data: SSDA903Data = field(repr=False)
@@ -134,6 +147,7 @@ class ReportInputs:
     target_year: str | None
     sources: Mapping[str, Path | None]
     uasc_arrivals: float | None = None
+    outturn: pd.DataFrame | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,19 @@ class Analysis:
     accuracy : pandas.DataFrame or None
         Backtest of the council's own past against no change (12 and 24
         months ahead) [%], when the returns are long enough.
+    plan : pandas.DataFrame
+        The medium-term plan (:func:`~sufficiency.finance.plan.financial_plan`):
+        the last three whole years' spend and the forecast's whole years.
+    profile : pandas.DataFrame
+        Spend month by month over the first forecast year
+        (:func:`~sufficiency.finance.plan.spend_profile`).
+    reconciliation : pandas.DataFrame or None
+        The model's past spend (before anchoring) against the outturn
+        (:func:`~sufficiency.reconcile`), when an outturn was given.
+    budget : pandas.DataFrame or None
+        The forecast against the outturn table's budgets
+        (:func:`~sufficiency.finance.plan.against_budget`), when it gives
+        budgets for forecast years.
     warnings : tuple of str
         Every :class:`~sufficiency.DataQualityWarning` raised while the
         inputs were checked and the results computed (the returns' own
@@ -182,6 +209,10 @@ class Analysis:
     gap: pd.DataFrame | None = field(repr=False)
     scores: ScenarioScores | None = field(repr=False)
     accuracy: pd.DataFrame | None = field(repr=False)
+    plan: pd.DataFrame = field(repr=False)
+    profile: pd.DataFrame = field(repr=False)
+    reconciliation: pd.DataFrame | None = field(default=None, repr=False)
+    budget: pd.DataFrame | None = field(default=None, repr=False)
     warnings: tuple[str, ...] = ()
 
     def findings(self) -> list[str]:
@@ -216,11 +247,14 @@ def read_inputs(source: str | Path | None, options: ReportOptions) -> ReportInpu
     target, target_year = options.target, options.target_year
     if sample and target is None:
         target, target_year = SAMPLE_TARGET
+    outturn_path = options.outturn or (sample_path() / "outturn.csv" if sample else None)
+    outturn = read_outturn(outturn_path) if outturn_path else None
     prices = Prices(
         read_unit_costs(options.costs) if options.costs else default_unit_costs(),
         inflation=read_inflation(options.inflation) if options.inflation else default_inflation(),
         route_shares=read_route_shares(options.route_shares) if options.route_shares else None,
         fees=fees,
+        anchor=outturn,
     )
     categories = ordered_categories(data.episodes[S.PLACEMENT])
     return ReportInputs(
@@ -239,8 +273,10 @@ def read_inputs(source: str | Path | None, options: ReportOptions) -> ReportInpu
             "scenarios": scenarios_path,
             "inflation": options.inflation,
             "route_shares": options.route_shares,
+            "outturn": outturn_path,
         },
         uasc_arrivals=options.uasc_arrivals,
+        outturn=outturn,
     )
 
 
@@ -307,9 +343,12 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
     scores = None
     if inputs.scenarios:
         progress.step("scoring the scenarios")
+        scenarios = list(inputs.scenarios)
+        if len(scenarios) > 1:
+            scenarios.append(programme(scenarios, name=PROGRAMME))
         scores = score(
             fitted,
-            inputs.scenarios,
+            scenarios,
             unit_costs=inputs.prices,
             horizon=options.horizon,
             n_sims=options.n_sims,
@@ -320,6 +359,9 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
             uasc_arrivals=options.uasc_arrivals,
         )
     progress.step("checking past accuracy")
+    whole = history[history["days"] >= 365]
+    recent = whole[whole[S.FINANCIAL_YEAR].isin(sorted(set(whole[S.FINANCIAL_YEAR]), key=lambda y: y[:4])[-3:])]
+    outturn = inputs.outturn
     return Analysis(
         inputs=inputs,
         fitted=fitted,
@@ -331,4 +373,10 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
         gap=gap,
         scores=scores,
         accuracy=_quick_backtest(inputs.data, options.seed),
+        plan=financial_plan(costs, recent),
+        profile=spend_profile(projection, inputs.prices),
+        reconciliation=None
+        if outturn is None
+        else reconcile(spend_history(inputs.data, inputs.prices.without_anchor()), outturn),
+        budget=None if outturn is None or outturn["budget"].isna().all() else against_budget(costs, outturn),
     )

@@ -137,7 +137,7 @@ def html_page(a: Analysis, heads: dict[str, str], all_tables: list[Table], image
     parts += ["<h2>Spend</h2>", image("spend_by_year", "spend by financial year"), table("spend_by_year")]
     if "cost_pressure" in images:
         parts += [image("cost_pressure", "volume, price and mix"), table("cost_pressure_by_placement")]
-    parts += [table("spend_history_by_year")]
+    parts += [table("financial_plan"), table("reconciliation"), table("budget"), table("spend_history_by_year")]
     if "scenarios" in images:
         parts += [
             "<h2>Savings scenarios</h2>",

@@ -106,6 +106,46 @@ def tables(a: Analysis) -> list[Table]:
             {S.SPEND: MONEY, S.WEEKLY_PRICE: MONEY, S.CHILD_DAYS: NUMBER},
         )
     )
+    plan = a.plan.reset_index()
+    out.append(
+        Table(
+            "financial_plan",
+            "Medium-term plan by placement group: past spend and the forecast (mean, median, 80% band and the prudent "
+            "90th percentile, which is also the band's top)",
+            plan,
+            {c: MONEY for c in plan.columns if c not in (S.PLACEMENT, "figure")},
+        )
+    )
+    out.append(
+        Table(
+            "spend_profile",
+            "Spend month by month over the first forecast year, for in-year monitoring",
+            a.profile,
+            {c: MONEY for c in a.profile.columns if c.startswith(("mean", "lower", "upper"))},
+        )
+    )
+    if a.reconciliation is not None:
+        out.append(
+            Table(
+                "reconciliation",
+                "The model's past spend (before anchoring) against the outturn; the prices are anchored to the latest "
+                "whole year",
+                a.reconciliation,
+                {"modelled": MONEY, "outturn": MONEY, "difference": MONEY, "budget": MONEY, "ratio": NUMBER},
+            )
+        )
+    if a.budget is not None:
+        out.append(
+            Table(
+                "budget",
+                "The forecast against the budget, with the chance of overspending",
+                a.budget,
+                {
+                    **{c: MONEY for c in a.budget.columns if c.startswith(("budget", "mean", "lower", "upper"))},
+                    "p_overspend": SHARE,
+                },
+            )
+        )
     if a.pressure is not None:
         split = a.pressure.pivot_table(index="placement", columns="effect", values="mean", sort=False)[
             ["volume", "price", "mix", "total"]
@@ -155,13 +195,18 @@ def tables(a: Analysis) -> list[Table]:
                 "saving_upper_80",
                 "target",
                 "cumulative_saving",
+                "cumulative_lower_80",
+                "cumulative_upper_80",
                 "npv",
+                "npv_lower_80",
+                "npv_upper_80",
                 "implementation_cost",
             )
         }
         kinds.update(
             {
                 "p_target": SHARE,
+                "p_payback": SHARE,
                 "children_shifted": NUMBER,
                 "entries_avoided": NUMBER,
                 "child_months_changed": NUMBER,
@@ -331,6 +376,12 @@ def assumptions(a: Analysis) -> list[Table]:
         ("places", str(a.inputs.sources["capacity"] or "none given")),
         ("scenarios", str(a.inputs.sources["scenarios"] or "none given")),
         ("savings target", "none" if a.inputs.target is None else f"{pounds(a.inputs.target)} in {a.target_year}"),
+        ("outturn", str(a.inputs.sources.get("outturn") or "none given: prices are not anchored to a ledger")),
+        (
+            "price uncertainty",
+            "off: prices follow the stated inflation rates exactly; the bands are those of the number of children "
+            "and of the council's fees",
+        ),
         (
             "net present value",
             "none (no scenarios)"
