@@ -62,20 +62,28 @@ def test_blend_moves_each_category_mean_towards_its_start_by_the_weight(raw):
 def test_a_stretch_step_by_hand():
     # four paths, one date, one stream, two categories (a, b) in one band: a holds 10, 12, 14, 16; b holds 10 each
     atoms = np.zeros((4, 1, 1, 2, 1))
-    atoms[:, 0, 0, 0, 0] = [10, 12, 14, 16]
+    a = np.array([10.0, 12, 14, 16])
+    atoms[:, 0, 0, 0, 0] = a
     atoms[:, 0, 0, 1, 0] = 10
     total = atoms.sum(axis=(2, 3, 4)).copy()
     stretch_step(atoms, 1, np.array([0, 1]), np.array([[2.0], [1.0]]), None)
-    # a is stretched about its mean 13 by 2: 7, 11, 15, 19, changing each path's total by -3, -1, 1, 3; that change
-    # goes back to a and b in proportion to their means 13 and 10, keeping each path's total and each mean
-    change = np.array([-3.0, -1, 1, 3])
-    np.testing.assert_allclose(atoms[:, 0, 0, 0, 0], np.array([7.0, 11, 15, 19]) - change * 13 / 23)
+    # a is stretched by 2 on the log scale about its mean log c: exp(c + 2 (log x - c)) = x^2 / exp(c), then scaled
+    # to keep its mean 13: x^2 * 13 / mean(x^2) = x^2 * 13 / 174; b is left as it is (factor 1)
+    stretched = a**2 * 13 / 174
+    change = stretched - a  # each path's total changes by this, which goes back to a and b by their means 13 and 10
+    np.testing.assert_allclose(atoms[:, 0, 0, 0, 0], stretched - change * 13 / 23)
     np.testing.assert_allclose(atoms[:, 0, 0, 1, 0], 10 - change * 10 / 23)
     np.testing.assert_allclose(atoms[:, 0, 0, :, 0].mean(axis=0), [13, 10])
     np.testing.assert_allclose(atoms.sum(axis=(2, 3, 4)), total)
-    # the total's step stretches the paths' totals about their mean and keeps nothing
+    # the total's step stretches the paths' totals the same way and keeps nothing: totals 20, 22, 24, 26 by 3
     stretch_step(atoms, None, np.array([0]), np.array([[3.0]]), None, keep=False)
-    np.testing.assert_allclose(atoms.sum(axis=(2, 3, 4))[:, 0], [14.0, 20, 26, 32])  # 23 + 3 x (-3, -1, 1, 3)
+    t = np.array([20.0, 22, 24, 26])
+    np.testing.assert_allclose(atoms.sum(axis=(2, 3, 4))[:, 0], t**3 * t.mean() / (t**3).mean())
+    # a path with no children keeps none, and none goes below zero however wide the stretch
+    small = np.zeros((5, 1, 1, 1, 1))
+    small[:, 0, 0, 0, 0] = [0, 1, 2, 3, 10]
+    stretch_step(small, None, np.array([0]), np.array([[6.0]]), None, keep=False)
+    assert small[0, 0, 0, 0, 0] == 0 and (small >= 0).all() and small.mean() == pytest.approx(3.2)
 
 
 def test_calibrated_projection_keeps_breakdowns_adding_up_and_widens_the_groups_bands(fitted, raw):
@@ -199,12 +207,15 @@ def test_published_default_is_the_mean_of_three_methods():
 
 
 def test_needed_stretch_by_hand():
-    # paths 0..100: mean 50, 10th and 90th percentiles 10 and 90, so half-bands of 40
-    paths = np.arange(101.0)[:, None].repeat(3, axis=1)
-    need = needed_stretch(paths, np.array([90.0, 30.0, 130.0]))
-    np.testing.assert_allclose(need, [1.0, 0.5, 2.0])  # on the edge, half way in, twice as far out
-    # a band narrower than a child is measured as one child wide
-    assert needed_stretch(np.full((10, 1), 4.0), np.array([5.0]))[0] == pytest.approx(2.0)
+    # paths 100 exp(u), u evenly from -1 to 1 (101 paths): mean log log(100), 10th and 90th percentiles 100 exp(-+0.8)
+    paths = (100 * np.exp(np.linspace(-1, 1, 101)))[:, None].repeat(3, axis=1)
+    need = needed_stretch(paths, 100 * np.exp(np.array([0.8, -0.4, 1.6])))
+    np.testing.assert_allclose(need, [1.0, 0.5, 2.0])  # on the edge, half way in, twice as far out (in logs)
+    # a band narrower than a child is measured as one child wide at the centre: log(4.5 / 4) wide
+    assert needed_stretch(np.full((10, 1), 4.0), np.array([4.0 * (4.5 / 4) ** 2]))[0] == pytest.approx(2.0)
+    # a lower bound of no children holds any outcome below the centre
+    zeros = np.r_[np.zeros(20), np.arange(1.0, 81)][:, None]
+    assert needed_stretch(zeros, np.array([0.0]))[0] == pytest.approx(1.0)
 
 
 def test_blend_weights_have_the_least_regret_in_the_worst_world():

@@ -56,7 +56,7 @@ MAX_FACTOR = 25.0
 
 
 def needed_stretch(paths: np.ndarray, actual: np.ndarray, *, level: int = 80) -> np.ndarray:
-    """The stretch about the mean each central band needs to hold its outcome.
+    """The stretch on the log scale each central band needs to hold its outcome (as the projection stretches).
 
     Parameters
     ----------
@@ -70,15 +70,23 @@ def needed_stretch(paths: np.ndarray, actual: np.ndarray, *, level: int = 80) ->
     Returns
     -------
     numpy.ndarray
-        ``(actual - mean) / (upper - mean)`` above the mean, ``(mean -
-        actual) / (mean - lower)`` below it, half-bands no narrower than
-        :data:`MIN_HALF_BAND`.
+        With ``c`` the mean log of the paths with children:
+        ``(log actual - c) / (log upper - c)`` above ``c``, ``(c - log
+        actual) / (c - log lower)`` below it; a half-band is taken no
+        narrower than :data:`MIN_HALF_BAND` children at the centre. A lower
+        bound of no children holds any outcome below the centre.
     """
-    mean = paths.mean(axis=0)
+    pos = paths > 0
+    logs = np.log(np.where(pos, paths, 1.0))
+    n = pos.sum(axis=0)
+    centre = np.divide((logs * pos).sum(axis=0), n, out=np.zeros(n.shape), where=n > 0)
     lo, hi = np.percentile(paths, [50 - level / 2, 50 + level / 2], axis=0)
-    above = (actual - mean) / np.maximum(hi - mean, MIN_HALF_BAND)
-    below = (mean - actual) / np.maximum(mean - lo, MIN_HALF_BAND)
-    return np.where(actual >= mean, above, below)
+    floor = np.log1p(MIN_HALF_BAND / np.exp(centre))
+    tiny = 1e-9
+    up = np.maximum(np.log(np.maximum(hi, tiny)) - centre, floor)
+    down = np.maximum(centre - np.log(np.maximum(lo, tiny)), floor)
+    la = np.log(np.maximum(np.asarray(actual, dtype=float), tiny))
+    return np.where(la >= centre, (la - centre) / up, (centre - la) / down)
 
 
 def blend_weights(points: pd.DataFrame, *, step: float = 0.05) -> pd.DataFrame:

@@ -15,8 +15,9 @@ rolling-origin backtests (:mod:`sufficiency.accuracy.calibration`, run by
    by a weight that grows with the horizon (a combination of the model and
    no change); every path of the category is scaled by the same factor.
 2. **Stretch** (:mod:`~sufficiency.projection.stretch`): the paths of each
-   group a user reads are stretched about their mean, ``x' = mean + k(h) *
-   (x - mean)``: first the placement groups (fostering, residential,
+   group a user reads are stretched on the log scale about their mean log,
+   ``log x' = c + k(h) * (log x - c)``, keeping their mean: first the
+   placement groups (fostering, residential,
    supported accommodation, other), then the categories within each group,
    the DfE age bands, the unaccompanied children's stream, and last the
    total. After each step a path's children are rescaled so that the

@@ -1,16 +1,19 @@
-"""Stretch the paths of every group a user reads about their mean, keeping breakdowns adding up.
+"""Stretch the paths of every group a user reads, keeping breakdowns adding up.
 
 The groups are built from *atoms*: the children of one stream (other or
 unaccompanied), placement category and DfE age band. Each step of
-:data:`STRETCH_STEPS` sums the atoms into its groups, stretches each group's
-paths about their mean by its factor at each date, ``x' = mean + k * (x -
-mean)`` (paths that would fall below zero are cut to zero and the others
-lowered so that the mean is kept), gives each path's change of the parent's
-count (the placement group's for categories, the path's total otherwise)
-back to the parent's groups in proportion to their means, so that the
-parent's count and each group's mean are kept, and scales each group's atoms
-alike; the last step stretches the total. Children within an atom (single
-years of age) keep their shares.
+:data:`STRETCH_STEPS` sums the atoms into its groups and stretches each
+group's paths at each date by its factor on the log scale, about the mean log
+of its paths with children, ``log x' = c + k * (log x - c)``, then scales them
+alike so that the group's mean is kept. A count's spread is multiplicative:
+stretched this way no path falls below zero (a path with no children keeps
+none) and the band widens more above than below, so the median stays near
+the mean instead of collapsing towards zero for a small group with a wide
+band. Each path's change of the parent's count (the placement group's for
+categories, the path's total otherwise) goes back to the parent's groups in
+proportion to their means, so that the parent's count and each group's mean
+are kept, and each group's atoms are scaled alike; the last step stretches
+the total. Children within an atom (single years of age) keep their shares.
 """
 
 from __future__ import annotations
@@ -118,26 +121,21 @@ def _along(values: np.ndarray, axis: int | None) -> np.ndarray:
 
 
 def _stretched(sums: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Each (date, group)'s paths stretched about their mean by ``k`` and cut at zero, keeping the mean.
+    """Each (date, group)'s paths stretched by ``k`` on the log scale about their mean log, keeping the mean.
 
-    Paths a stretch would take below zero are cut to zero and the rest
-    lowered alike, by the amount that keeps the mean (found by bisection),
-    so that a small group's stretched band does not raise its mean.
+    ``sums`` is (path, date, group) [children] and ``k`` (date, group). Paths
+    with no children keep none; the others are ``exp(c + k (log x - c))``
+    with ``c`` the mean log of the paths with children, all then scaled by
+    one factor so that the mean over paths is the one before.
     """
-    mean = sums.mean(axis=0, keepdims=True)
-    out = mean + k[None] * (sums - mean)
-    low = (out < 0).any(axis=0)
-    if not low.any():
-        return out
-    y = out[:, low]
-    target = mean[0][low]
-    lo, hi = np.zeros_like(target), np.maximum(y.max(axis=0) - target, 0.0)
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        above = np.maximum(y - mid, 0.0).mean(axis=0) > target
-        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
-    out[:, low] = np.maximum(y - (lo + hi) / 2, 0.0)
-    return np.maximum(out, 0.0)
+    pos = sums > 0
+    logs = np.log(np.where(pos, sums, 1.0))
+    n = pos.sum(axis=0)
+    centre = np.divide((logs * pos).sum(axis=0), n, out=np.zeros(n.shape), where=n > 0)
+    out = np.where(pos, np.exp(centre[None] + k[None] * (logs - centre[None])), 0.0)
+    before, after = sums.mean(axis=0), out.mean(axis=0)
+    out = out * np.divide(before, after, out=np.ones_like(before), where=after > 0)[None]
+    return np.where(k[None] == 1.0, sums, out)  # a factor of 1 leaves the paths exactly as they are
 
 
 def group_sums(atoms: np.ndarray, axis: int | None, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -156,7 +154,7 @@ def stretch_step(
     *,
     keep: bool = True,
 ) -> None:
-    """Stretch each group's paths about their mean and scale its atoms alike, in place.
+    """Stretch each group's paths on the log scale, keeping their mean, and scale its atoms alike, in place.
 
     Parameters
     ----------
