@@ -118,9 +118,7 @@ def test_headline_figures_are_the_librarys(report, sample):
     assert f"{mean:,.0f} ({lo:,.0f} to {hi:,.0f})" in page
     fees = suf.read_placement_costs(suf.sample_path() / "placement_costs.csv", sample, warn=False)
     outturn = suf.read_outturn(suf.sample_path() / "outturn.csv")  # the sample's ledger anchors every pound
-    costs = suf.cost(
-        projection, suf.default_unit_costs(), inflation=suf.default_inflation(), fees=fees, anchor=outturn
-    )
+    costs = suf.cost(projection, suf.default_unit_costs(), inflation=suf.default_inflation(), fees=fees, anchor=outturn)
     first = costs.totals()[:, 0]
     assert (
         f"£{first.mean() / 1e6:,.1f}m (£{np.percentile(first, 10) / 1e6:,.1f}m to "

@@ -145,7 +145,7 @@ def _optional(frame: pd.DataFrame, column: str, where: str, lines: Sequence[int]
     given = (frame[column].notna() & (frame[column].astype(str).str.strip() != "")).to_numpy()
     if given.any():
         rows = np.flatnonzero(given)
-        out[given] = _numbers(frame[given], column, where, [lines[i] for i in rows] if lines else None, low=0.0)
+        out[given] = _numbers(frame[given], column, where, [lines[int(i)] for i in rows] if lines else None, low=0.0)
     return out
 
 
