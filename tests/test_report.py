@@ -104,9 +104,18 @@ def test_workbook_reads_back_with_formats_and_no_formulas(report):
     sheet = book["spend_by_year"]
     assert [c.value for c in sheet[1]][:3] == ["financial year", "complete", "total"]
     np.testing.assert_allclose([sheet.cell(row=i + 2, column=3).value for i in range(len(wide))], wide["total"])
+    for ws in book.worksheets[1:]:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     for ws in book.worksheets:
-        assert ws.freeze_panes == "A2"
         assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+    # the first sheet is the contents: the run stamp, then every sheet's title
+    contents = book.worksheets[0]
+    assert contents.title == "contents"
+    stamp = {row[0]: row[1] for row in contents.iter_rows(values_only=True) if row and row[0]}
+    assert stamp["made by"].startswith("sufficiency ") and stamp["seed"] == "1"
+    assert "placement_costs.csv" in stamp["input files"]
+    listed = [row[0] for row in contents.iter_rows(values_only=True) if row and row[0] in book.sheetnames]
+    assert listed == book.sheetnames[1:]
 
 
 def test_headline_figures_are_the_librarys(report, sample):
@@ -186,6 +195,44 @@ def test_report_reconciles_with_an_outturn_and_scores_a_programme(tmp_path, samp
     assert "outturn.csv" in assumptions["outturn"] and assumptions["price uncertainty"].startswith("off")
     page = (out / "report.html").read_text()
     assert "Medium-term plan" in page and "against the outturn" in page
+
+
+def test_the_page_carries_the_run_stamp(report):
+    page = (report / "report.html").read_text(encoding="utf-8")
+    stamp = re.search(r"<p class='note' id='run-stamp'>(.*?)</p>", page).group(1)
+    assert "made by: sufficiency" in stamp and "seed: 1" in stamp and "data to 31 March 2025" in stamp
+
+
+def test_no_folder_of_the_machine_is_published(report, tmp_path):
+    # the sample's inputs live in the package's folder, a council's in its own: only file names are written
+    folders = {str(suf.sample_path()), str(suf.sample_path().resolve()), str(report), str(report.resolve())}
+    for path in report.iterdir():
+        if path.suffix in (".csv", ".html"):
+            text = path.read_text(encoding="utf-8")
+            assert not [f for f in folders if f in text], path.name
+    workbook = load_workbook(report / "report.xlsx", read_only=True)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for cell in row:
+                assert not (isinstance(cell, str) and any(f in cell for f in folders)), (sheet.title, cell)
+
+
+def test_yearly_shortfall_cost_is_the_sum_of_its_months(report):
+    monthly = pd.read_csv(report / "sufficiency_gap.csv")
+    yearly = pd.read_csv(report / "sufficiency_by_year.csv")
+    summed = monthly.groupby(["financial_year", "placement"])["shortfall_cost"].sum()
+    for row in yearly.dropna(subset=["shortfall_cost_year"]).itertuples():  # the start has no year behind it
+        assert row.shortfall_cost_year == pytest.approx(summed[(row.financial_year, row.placement)], rel=1e-6)
+        assert row.shortfall_cost_lower_80 <= row.shortfall_cost_year <= row.shortfall_cost_upper_80 + 1e-6
+
+
+def test_every_headline_pound_carries_its_band(report):
+    page = (report / "report.html").read_text(encoding="utf-8")
+    cells = re.findall(r'data-headline="[^"]*">([^<]*)<', page)
+    for text in cells:
+        for amount in re.findall(r"-?£[0-9][0-9,.]*m?", text):
+            # each amount is followed by its interval: "£48.7m (£44.6m to £52.7m)", or sits inside one
+            assert re.search(re.escape(amount) + r" \(-?£[0-9.,]+m? to -?£[0-9.,]+m?\)", text) or " to " in text, text
 
 
 def test_report_on_another_councils_returns(tmp_path):
@@ -272,4 +319,7 @@ def test_headline_places_are_counted_over_the_paths(report, sample):
     capacity = gap[(gap["date"] == when) & (gap["placement"] == "external_residential")]["capacity"].iloc[0]
     needed = max(np.ceil(np.quantile(demand, 0.8) - capacity - 1e-9), 0)
     chance = (demand > capacity).mean()
-    assert f"external residential: {needed:,.0f} (chance of a shortfall {chance:.0%})" in page
+    assert (
+        f"external residential: {needed:,.0f} more than its {capacity:,.0f} places (chance demand exceeds them "
+        f"{chance:.0%})" in page
+    )

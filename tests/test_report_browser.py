@@ -32,7 +32,7 @@ def page_and_log(tmp_path_factory):
                 "--no-first-run",
             ],
         )
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
         console, requests = [], []
         page.on("console", lambda m: console.append((m.type, m.text)))
         page.on("pageerror", lambda e: console.append(("error", str(e))))
@@ -47,8 +47,17 @@ def page_and_log(tmp_path_factory):
             "[td.dataset.headline, td.textContent]))"
         )
         shot = page.screenshot(full_page=False)
+        width = page.evaluate("document.documentElement.scrollWidth")
         browser.close()
-    return {"console": console, "requests": requests, "images": images, "headline": headline, "shot": shot, "out": out}
+    return {
+        "console": console,
+        "requests": requests,
+        "images": images,
+        "headline": headline,
+        "shot": shot,
+        "out": out,
+        "width": width,
+    }
 
 
 def test_loads_without_console_errors_or_requests(page_and_log):
@@ -84,3 +93,8 @@ def test_screenshot_is_not_blank(page_and_log):
     # a blank page is one colour; the report's top has a title, a table and a chart
     assert pixels.std() > 0.05
     assert (pixels.mean(axis=2) < 0.5).mean() > 0.01  # some dark ink: text and lines
+
+
+def test_the_page_fits_a_1280_pixel_window(page_and_log):
+    # wide tables scroll inside their own box; the page itself never does sideways
+    assert page_and_log["width"] <= 1280

@@ -25,7 +25,7 @@ from ..finance.pricing import Pricing
 from ..projection.result import Projection
 from .capacity import capacity_keys, check_capacity, places_at
 
-__all__ = ["gap_frame", "shortfall_prices", "sufficiency_gap"]
+__all__ = ["gap_frame", "shortfall_by_year", "shortfall_prices", "sufficiency_gap"]
 
 
 def shortfall_prices(
@@ -170,3 +170,75 @@ def sufficiency_gap(
         pricing = anchored_pricing(prices, projection.categories, projection.model)
         spot = shortfall_prices(pricing, keys, names, projection.dates)
     return gap_frame(stock, projection.dates, keys, places, names, confidence=confidence, spot_price=spot)
+
+
+def shortfall_by_year(
+    projection: Projection,
+    capacity: pd.DataFrame,
+    *,
+    unit_costs: pd.DataFrame | Prices | None = None,
+    inflation: float | pd.DataFrame | None = None,
+    route_shares: pd.DataFrame | None = None,
+    fees: PlacementFees | None = None,
+    anchor: pd.DataFrame | None = None,
+    level: Sequence[int] = (80,),
+) -> pd.DataFrame:
+    """The cost of buying each financial year's shortfall of places spot: the sum of its months, path by path.
+
+    Each month's shortfall (demand above the places, in each path) is priced
+    as in :func:`sufficiency_gap`; a year's cost is the sum of its months in
+    each path, so its band is that of the year, not of one month.
+
+    Parameters
+    ----------
+    projection : Projection
+    capacity : pandas.DataFrame
+        As for :func:`sufficiency_gap`.
+    unit_costs, inflation, route_shares, fees, anchor
+        The prices, as for :func:`sufficiency.cost`.
+    level : sequence of int
+        Central interval levels [%].
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``financial_year``, ``days`` (days of the year the projection
+        covers), ``complete``, ``placement``, ``mean``, ``lower_<L>``,
+        ``upper_<L>`` [£].
+    """
+    keys = capacity_keys(projection.categories)
+    table = check_capacity(capacity, known=set(keys))
+    names = list(dict.fromkeys(table[S.PLACEMENT]))
+    places = places_at(table, names, projection.dates)
+    prices = as_prices(unit_costs, inflation=inflation, route_shares=route_shares, fees=fees, anchor=anchor)
+    pricing = anchored_pricing(prices, projection.categories, projection.model)
+    spot = shortfall_prices(pricing, keys, names, projection.dates)
+    dates = projection.dates
+    days = np.r_[0, np.diff(dates.to_numpy("datetime64[D]").astype(np.int64))].astype(float)
+    fy = financial_year_of(dates)
+    years = sorted(set(fy[1:]))
+    stock = projection.draws.sum(axis=3)
+    rows = []
+    for j, name in enumerate(names):
+        demand = stock[:, :, keys[name]].sum(axis=2).astype(float)
+        monthly = np.maximum(demand - places[None, :, j], 0.0) * spot[None, :, j] * days[None, :] / DAYS_PER_WEEK
+        for year in years:
+            in_year = fy == year
+            values = monthly[:, in_year].sum(axis=1)
+            covered = int(days[in_year].sum())
+            row = {
+                S.FINANCIAL_YEAR: financial_year_label(year),
+                "days": covered,
+                "complete": covered == _year_length(year),
+                S.PLACEMENT: name,
+                "mean": float(values.mean()),
+            }
+            for lv in level:
+                row[f"lower_{lv}"], row[f"upper_{lv}"] = np.percentile(values, [50 - lv / 2, 50 + lv / 2])
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _year_length(year: int) -> int:
+    """Days of the financial year ending 31 March ``year``."""
+    return (pd.Timestamp(year=year, month=4, day=1) - pd.Timestamp(year=year - 1, month=4, day=1)).days

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
+from ..common.money import pounds
 from ..finance.costs import CostProjection
 from ..finance.pressure import cost_pressure as split
 from ..scenarios.scores import ScenarioScores
@@ -97,7 +98,7 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, ax: An
         h = heights[i]
         ax.bar(x[i], abs(h), bottom=bottoms[i] + min(h, 0) if 0 < i < 4 else 0.0, color=colours[i], width=0.6)
         ax.annotate(
-            f"{'+' if 0 < i < 4 and h >= 0 else ''}£{h / 1e6:,.1f}m",
+            f"{'+' if 0 < i < 4 and h >= 0 else ''}{pounds(h)}",
             (x[i], bottoms[i] + max(h, 0) if 0 < i < 4 else h),
             ha="center",
             va="bottom",
@@ -157,7 +158,9 @@ def scenarios(scores: ScenarioScores, *, level: int = 80, cumulative: bool = Fal
     ax.axhline(0, color="#888888", linewidth=0.6)
     ax.set_xticks(x, years)
     ax.set_xlabel("financial year (April to March)")
-    ax.set_ylabel(("cumulative " if cumulative else "") + "saving against the baseline, net of running costs [£]")
+    ax.set_ylabel(
+        ("cumulative " if cumulative else "") + "saving against the baseline, net of running and one-off costs [£]"
+    )
     money_axis(ax)
     ax.set_title(f"Savings by scenario (mean and {level}% band)")
     ax.legend(fontsize="x-small", loc="upper left")

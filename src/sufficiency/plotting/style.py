@@ -13,9 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..common import schema as S
+from ..common.money import pounds, pounds_decimals
 from ..counts.pieces import episodes_of
 from ..counts.stock import stock
 from ..ingest.returns import EpisodesLike
@@ -89,11 +91,22 @@ def new_axes(ax: Any, figsize: tuple[float, float] = (8, 4.5)) -> Any:
 
 
 def money_axis(ax: Any, axis: str = "y") -> None:
-    """Label an axis in pounds (millions from £100,000)."""
-    from matplotlib.ticker import FuncFormatter
+    """Label an axis in pounds as the tables write them (:func:`sufficiency.common.money.pounds`).
 
-    fmt = FuncFormatter(lambda v, _: f"£{v / 1e6:,.1f}m" if abs(v) >= 1e5 or v == 0 else f"£{v:,.0f}")
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    Ticks fall on 1, 2 or 5 times a power of ten, and carry as many
+    decimals of millions as tell them apart.
+    """
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
+
+    def fmt(value: float, _: int) -> str:
+        ticks = target.get_majorticklocs()
+        step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else abs(value)
+        return pounds(value, decimals=pounds_decimals(step))
+
+    target.set_major_formatter(FuncFormatter(fmt))
 
 
 def readable(name: str) -> str:

@@ -34,7 +34,7 @@ from ..finance.tables import default_inflation, default_unit_costs
 from ..ingest.returns import SSDA903Data, read_ssda903
 from ..ingest.taxonomy import ordered_categories
 from ..places.capacity import read_capacity
-from ..places.gap import sufficiency_gap
+from ..places.gap import shortfall_by_year, sufficiency_gap
 from ..projection.result import Projection
 from ..projection.run import project
 from ..rates.fitted import FittedModel
@@ -85,6 +85,9 @@ class ReportOptions:
         The council's outturn (and budgets) by financial year and placement
         (:func:`~sufficiency.read_outturn`): every pound is anchored to it,
         and the report reconciles the model with it.
+    run_date : str or None
+        The day to stamp the report with (``"2026-12-06"``); default the
+        day it is written.
     """
 
     costs: Path | None = None
@@ -102,6 +105,7 @@ class ReportOptions:
     include_episodes: bool = False
     uasc_arrivals: float | None = None
     outturn: Path | None = None
+    run_date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,10 @@ class Analysis:
     reconciliation : pandas.DataFrame or None
         The model's past spend (before anchoring) against the outturn
         (:func:`~sufficiency.reconcile`), when an outturn was given.
+    shortfall : pandas.DataFrame or None
+        The cost of each financial year's shortfall of places bought spot,
+        with its band (:func:`~sufficiency.places.gap.shortfall_by_year`),
+        when places were given.
     budget : pandas.DataFrame or None
         The forecast against the outturn table's budgets
         (:func:`~sufficiency.finance.plan.against_budget`), when it gives
@@ -213,6 +221,7 @@ class Analysis:
     profile: pd.DataFrame = field(repr=False)
     reconciliation: pd.DataFrame | None = field(default=None, repr=False)
     budget: pd.DataFrame | None = field(default=None, repr=False)
+    shortfall: pd.DataFrame | None = field(default=None, repr=False)
     warnings: tuple[str, ...] = ()
 
     def findings(self) -> list[str]:
@@ -337,9 +346,10 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
         target_year = complete[min(2, len(complete) - 1)] if complete else years[-1]
     whole = complete and target_year in complete and target_year != complete[0]
     pressure = cost_pressure(costs, complete[0], target_year) if whole else None
-    gap = None
+    gap = shortfall = None
     if inputs.capacity is not None:
         gap = sufficiency_gap(projection, inputs.capacity, unit_costs=inputs.prices)
+        shortfall = shortfall_by_year(projection, inputs.capacity, unit_costs=inputs.prices)
     scores = None
     if inputs.scenarios:
         progress.step("scoring the scenarios")
@@ -379,4 +389,5 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
         if outturn is None
         else reconcile(spend_history(inputs.data, inputs.prices.without_anchor()), outturn),
         budget=None if outturn is None or outturn["budget"].isna().all() else against_budget(costs, outturn),
+        shortfall=shortfall,
     )

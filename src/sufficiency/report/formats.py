@@ -7,14 +7,29 @@ Used by the report's tables (:mod:`sufficiency.report.tables`), its page
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Table", "band", "format_value", "label", "pounds", "suppress", "suppressed"]
+from ..common.money import pounds
+
+__all__ = [
+    "Table",
+    "band",
+    "format_value",
+    "input_folders",
+    "label",
+    "named_files",
+    "pounds",
+    "suppress",
+    "suppressed",
+    "without_folders",
+]
 
 #: Kinds of column, for formats: money [£], counts of children (suppressed
 #: below the threshold), other whole numbers (rows, files), shares, numbers.
@@ -34,13 +49,6 @@ class Table:
 def label(name: str) -> str:
     """A column or category name for readers: ``"external_residential"`` gives ``"external residential"``."""
     return str(name).replace("_", " ")
-
-
-def pounds(value: float) -> str:
-    """An amount [£] as finance writes it: ``-900000`` gives ``"-£0.9m"``, ``450`` gives ``"£450"``."""
-    sign = "-" if value < 0 else ""
-    size = abs(value)
-    return f"{sign}£{size / 1e6:,.1f}m" if size >= 1e5 else f"{sign}£{size:,.0f}"
 
 
 def band(mean: float, lo: float, hi: float, *, money: bool = False) -> str:
@@ -117,3 +125,54 @@ def suppressed(table: Table, below: int | None) -> Table:
     """The table with its :data:`COUNT` columns passed through :func:`suppress`."""
     counts = [c for c, k in table.kinds.items() if k == COUNT]
     return Table(table.name, table.title, suppress(table.frame, counts, below), table.kinds)
+
+
+def input_folders(sources: Mapping[str, Path | None]) -> list[str]:
+    """The folders of the report's inputs, as given and resolved, longest first: what must not be published.
+
+    Parameters
+    ----------
+    sources : mapping of str to pathlib.Path or None
+        The returns folder (``"returns"``) and each input file.
+
+    Returns
+    -------
+    list of str
+    """
+    folders: set[str] = set()
+    for key, path in sources.items():
+        if path is None:
+            continue
+        where = Path(path) if key == "returns" else Path(path).parent
+        for form in (where, where.resolve()):
+            text = str(form)
+            if text not in ("", "."):
+                folders.add(text.rstrip(os.sep) + os.sep)
+    return sorted(folders, key=len, reverse=True)
+
+
+def without_folders(text: str, folders: Sequence[str]) -> str:
+    """``text`` with every input folder cut from the paths in it, so files are named, not folders.
+
+    Parameters
+    ----------
+    text : str
+    folders : sequence of str
+        From :func:`input_folders`.
+
+    Returns
+    -------
+    str
+    """
+    for folder in folders:
+        text = text.replace(folder, "")
+    return text
+
+
+def named_files(table: Table, folders: Sequence[str]) -> Table:
+    """The table with input folders cut from every text cell and title (see :func:`without_folders`)."""
+    frame = table.frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(lambda v: without_folders(v, folders) if isinstance(v, str) else v)
+    return Table(table.name, without_folders(table.title, folders), frame, table.kinds)

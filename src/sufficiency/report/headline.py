@@ -31,18 +31,25 @@ def headline(a: Analysis) -> dict[str, str]:
         )
     if a.pressure is not None:
         pr = a.pressure.query("placement == 'all'").set_index("effect")
+
+        def effect(name: str) -> str:
+            return band(pr.loc[name, "mean"], pr.loc[name, "lower_80"], pr.loc[name, "upper_80"], money=True)
+
         out[f"Cost pressure {a.pressure['from_year'].iloc[0]} to {a.target_year}"] = (
-            f"{pounds(pr.loc['total', 'mean'])}: volume {pounds(pr.loc['volume', 'mean'])}, price "
-            f"{pounds(pr.loc['price', 'mean'])}, mix {pounds(pr.loc['mix', 'mean'])}"
+            f"{effect('total')}: volume {effect('volume')}, price {effect('price')}, mix {effect('mix')}"
         )
     if a.gap is not None:
         when = pd.Timestamp(f"{int(a.target_year[:4]) + 1}-03-31")
         at = a.gap[a.gap[S.DATE] == when]
         if len(at):
             short = at[at["places_needed"] > 0].sort_values("places_needed", ascending=False)
-            out[f"Places to find by {when:%d %B %Y} (80% sure of a place)"] = (
+            out[
+                f"Places to find by {when:%d %B %Y} beyond those the council has or has contracted (80% sure of a "
+                "place; children placed spot today count as places to find)"
+            ] = (
                 "; ".join(
-                    f"{label(row.placement)}: {row.places_needed:,.0f} (chance of a shortfall {row.p_shortfall:.0%})"
+                    f"{label(row.placement)}: {row.places_needed:,.0f} more than its {row.capacity:,.0f} places "
+                    f"(chance demand exceeds them {row.p_shortfall:.0%})"
                     for row in short.itertuples()
                 )
                 or "none: the places cover demand"

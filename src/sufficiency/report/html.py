@@ -20,7 +20,10 @@ _CSS = " ".join(
         "th{background:#eef3f8}td.text,th.text{text-align:left}.headline td{font-size:1.05em;white-space:normal}",
         "img{max-width:100%;height:auto;display:block;margin:.5em 0}",
         ".note{color:#555;font-size:.9em}.scroll{overflow-x:auto}td.text{white-space:nowrap}",
-        "td.wrap{white-space:normal;min-width:18em}",
+        "td.wrap{white-space:normal;min-width:18em}.headline td.text{white-space:normal}",
+        "@page{size:A4;margin:15mm}",
+        "@media print{body{max-width:none;margin:0;font-size:10pt}.scroll{overflow:visible}",
+        "img{page-break-inside:avoid;max-width:100%}h2,h3{page-break-after:avoid}table{font-size:8pt}}",
     ]
 )
 
@@ -68,7 +71,13 @@ def _html_table(table: Table, *, max_rows: int = 60) -> str:
     )
 
 
-def html_page(a: Analysis, heads: dict[str, str], all_tables: list[Table], images: dict[str, bytes]) -> str:
+def html_page(
+    a: Analysis,
+    heads: dict[str, str],
+    all_tables: list[Table],
+    images: dict[str, bytes],
+    stamp: list[tuple[str, str]] | None = None,
+) -> str:
     """The whole report as one self-contained HTML page (images embedded; no request leaves it).
 
     Parameters
@@ -81,6 +90,9 @@ def html_page(a: Analysis, heads: dict[str, str], all_tables: list[Table], image
         The report's tables, already suppressed where asked.
     images : dict of str to bytes
         The charts as PNG, by name.
+    stamp : list of (str, str), optional
+        The run stamp (:func:`sufficiency.report.stamp.run_stamp`), shown
+        under the title.
 
     Returns
     -------
@@ -119,6 +131,13 @@ def html_page(a: Analysis, heads: dict[str, str], all_tables: list[Table], image
         f"<h1>{html.escape(title)}</h1>",
         "<p class='note'>Made by <code>sufficiency</code>. Figures in brackets are 80% intervals: the range the method "
         "expects the outcome to fall in four times out of five. No child-level data is in this report.</p>",
+        (
+            "<p class='note' id='run-stamp'>"
+            + " · ".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in (stamp or []))
+            + "</p>"
+            if stamp
+            else ""
+        ),
         "<h2>Headline</h2>",
         f"<table class='headline'><tbody>{head_rows}</tbody></table>",
         "<h2>Children in care: history and forecast</h2>",

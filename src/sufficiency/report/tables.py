@@ -217,7 +217,25 @@ def tables(a: Analysis) -> list[Table]:
         out.append(Table("scenario_summary", f"Scenarios scored against the target in {a.target_year}", summary, kinds))
     if a.gap is not None:
         gap = a.gap
-        yearly = gap[gap[S.DATE].dt.month == p.dates[0].month]
+        yearly = gap[gap[S.DATE].dt.month == p.dates[0].month].drop(columns="shortfall_cost", errors="ignore")
+        if a.shortfall is not None:
+            # the shortfall of the financial year ending at the date, bought spot: the sum of its months
+            year_cost = a.shortfall.rename(
+                columns={
+                    "mean": "shortfall_cost_year",
+                    "lower_80": "shortfall_cost_lower_80",
+                    "upper_80": "shortfall_cost_upper_80",
+                }
+            )[
+                [
+                    S.FINANCIAL_YEAR,
+                    S.PLACEMENT,
+                    "shortfall_cost_year",
+                    "shortfall_cost_lower_80",
+                    "shortfall_cost_upper_80",
+                ]
+            ]
+            yearly = yearly.merge(year_cost, on=[S.FINANCIAL_YEAR, S.PLACEMENT], how="left")
         kinds = {c: COUNT for c in yearly.columns if c.startswith("demand_")}
         kinds.update(
             {
@@ -225,11 +243,17 @@ def tables(a: Analysis) -> list[Table]:
                 "expected_shortfall": NUMBER,
                 "places_needed": INTEGER,
                 "p_shortfall": SHARE,
-                "shortfall_cost": MONEY,
+                **{c: MONEY for c in yearly.columns if c.startswith("shortfall_cost")},
             }
         )
         out.append(
-            Table("sufficiency_by_year", "Demand against places at each anniversary of the start", yearly, kinds)
+            Table(
+                "sufficiency_by_year",
+                "Demand against places at the end of each financial year, and the cost of that year's shortfall bought "
+                "spot (the sum of its months, with its 80% band)",
+                yearly,
+                kinds,
+            )
         )
         kinds = {c: COUNT for c in gap.columns if c.startswith("demand_")}
         kinds.update(

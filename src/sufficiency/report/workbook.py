@@ -12,10 +12,13 @@ from .formats import COUNT, INTEGER, MONEY, NUMBER, SHARE, Table, format_value
 __all__ = ["write_workbook"]
 
 
-def write_workbook(path: Path, all_tables: list[Table]) -> None:
-    """Write the tables as an Excel workbook: a sheet per table, frozen bold header, £, count, share and date formats.
+def write_workbook(path: Path, all_tables: list[Table], stamp: list[tuple[str, str]] | None = None) -> None:
+    """Write the tables as an Excel workbook: a contents sheet, then a sheet per table with formats and filters.
 
-    Cells hold values only (no formulas).
+    The first sheet (``contents``) holds the run stamp and, for every other
+    sheet, its title and the units of its money columns. Each table sheet
+    has a frozen bold header with filters, and £, count, share and date
+    formats. Cells hold values only (no formulas).
 
     Parameters
     ----------
@@ -23,6 +26,8 @@ def write_workbook(path: Path, all_tables: list[Table]) -> None:
         The ``.xlsx`` file to write.
     all_tables : list of Table
         Each becomes a sheet named after it (first 31 characters).
+    stamp : list of (str, str), optional
+        The run stamp (:func:`sufficiency.report.stamp.run_stamp`).
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -30,7 +35,20 @@ def write_workbook(path: Path, all_tables: list[Table]) -> None:
 
     formats = {MONEY: '"£"#,##0;-"£"#,##0', COUNT: "#,##0", INTEGER: "#,##0", SHARE: "0.0%", NUMBER: "#,##0.0"}
     book = Workbook()
-    book.remove(book.active)
+    contents = book.active
+    contents.title = "contents"
+    for label, value in stamp or []:
+        contents.append([label, value])
+    contents.append([])
+    contents.append(["sheet", "what it holds", "units"])
+    for cell in contents[contents.max_row]:
+        cell.font = Font(bold=True)
+    for table in all_tables:
+        money = [c for c in table.frame.columns if table.kinds.get(c) == MONEY]
+        contents.append([table.name[:31], table.title, "£ (" + ", ".join(map(str, money))[:200] + ")" if money else ""])
+    contents.column_dimensions["A"].width = 28
+    contents.column_dimensions["B"].width = 100
+    contents.column_dimensions["C"].width = 40
     for table in all_tables:
         sheet = book.create_sheet(table.name[:31])
         columns = list(table.frame.columns)
@@ -65,4 +83,6 @@ def write_workbook(path: Path, all_tables: list[Table]) -> None:
             width = max([len(str(col))] + [len(format_value(v, kind or "")) for v in table.frame[col].head(200)])
             sheet.column_dimensions[letter].width = min(max(10, width + 2), 60)
         sheet.freeze_panes = "A2"
+        if len(columns):
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
     book.save(path)

@@ -14,14 +14,16 @@ children below ``suppress_below`` are shown as ``c``, as the DfE publishes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .analysis import ReportOptions, analyse
 from .charts import charts
-from .formats import suppressed
+from .formats import input_folders, named_files, suppressed, without_folders
 from .headline import headline
 from .html import html_page
 from .progress import Progress
+from .stamp import run_stamp
 from .tables import tables
 from .workbook import write_workbook
 
@@ -82,8 +84,10 @@ def write_report(
     folder.mkdir(parents=True, exist_ok=True)
     a = analyse(source, options, progress)
     progress.step("drawing the charts")
-    heads = headline(a)
-    all_tables = [suppressed(t, options.suppress_below) for t in tables(a)]
+    folders = input_folders(a.inputs.sources)  # a council's folders are not published: files are named
+    stamp = run_stamp(a, options, options.run_date or date.today().isoformat())
+    heads = {k: without_folders(v, folders) for k, v in headline(a).items()}
+    all_tables = [named_files(suppressed(t, options.suppress_below), folders) for t in tables(a)]
     images = charts(a)
     progress.step("writing the report")
     files = []
@@ -96,9 +100,10 @@ def write_report(
     if options.include_episodes:
         a.inputs.data.episodes.to_csv(folder / "episodes.csv", index=False, date_format="%Y-%m-%d")
         files.append(folder / "episodes.csv")
-    (folder / "report.html").write_text(html_page(a, heads, all_tables, images), encoding="utf-8")
-    write_workbook(folder / "report.xlsx", all_tables)
+    (folder / "report.html").write_text(html_page(a, heads, all_tables, images, stamp), encoding="utf-8")
+    write_workbook(folder / "report.xlsx", all_tables, stamp)
     files += [folder / "report.html", folder / "report.xlsx"]
     progress.close()
     text = "\n".join(f"{k}: {v}" for k, v in heads.items())
-    return Report(files=tuple(files), headline=heads, text=text, warnings=tuple(a.findings()))
+    said = tuple(without_folders(line, folders) for line in a.findings())
+    return Report(files=tuple(files), headline=heads, text=text, warnings=said)
