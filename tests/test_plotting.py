@@ -213,3 +213,45 @@ def test_flows_bars_and_line_are_the_yearly_flows(sample):
     truth = pd.read_csv(suf.sample_path() / "truth_stock_31_march.csv").groupby("date")["children"].sum()
     np.testing.assert_array_equal(stock_line.get_ydata(), truth.iloc[1:].to_numpy())
     assert [t.get_text() for t in ax.get_xticklabels()][0] == "2015-16"
+
+
+def test_every_chart_takes_ax_and_passes_kwargs_on(sample, results):
+    """Matplotlib's conventions: draw on the axes given, return them, pass keyword arguments to the drawing call."""
+    fitted, projection, costs = results
+    gap = suf.sufficiency_gap(projection, pd.DataFrame({"category": ["inhouse_fostering"], "places": [240]}))
+    table = pd.DataFrame(
+        {"mape_total": [4.0, 7.0], "coverage_80": [82.0, 78.0]},
+        index=pd.MultiIndex.from_tuples([("multistate", 12), ("multistate", 24)], names=["method", "h"]),
+    )
+    running = suf.Scenario("running", (suf.implementation_cost(one_off=1, start="2025-07-01"),))
+    scores = suf.score(fitted, [running], unit_costs=None, horizon=24, n_sims=20, seed=1)
+    single = {
+        "fan": lambda ax: P.fan(projection, ax=ax, alpha=0.5),
+        "stock_history": lambda ax: P.stock_history(sample, ax=ax, alpha=0.5),
+        "flows": lambda ax: P.flows(sample, ax=ax, alpha=0.5),
+        "demand_by_category": lambda ax: P.demand_by_category(projection, ax=ax, alpha=0.5),
+        "demand_by_age": lambda ax: P.demand_by_age(projection, ax=ax, alpha=0.5),
+        "rates": lambda ax: P.rates(fitted, ax=ax, alpha=0.5),
+        "costs_by_year": lambda ax: P.costs_by_year(costs, ax=ax, alpha=0.5),
+        "cost_pressure": lambda ax: P.cost_pressure(costs, "2025-26", "2027-28", ax=ax, alpha=0.5),
+        "scenarios": lambda ax: P.scenarios(scores, ax=ax, alpha=0.5),
+        "sufficiency_gap": lambda ax: P.sufficiency_gap(gap, ax=ax, alpha=0.5),
+    }
+    for name, draw in single.items():
+        fig, ax = plt.subplots()
+        assert draw(ax) is ax, name
+        artists = [*ax.get_lines(), *ax.patches, *ax.collections, *ax.images]
+        assert any(a.get_alpha() == 0.5 for a in artists), name
+        plt.close(fig)
+    # charts of several panels take a sequence of axes as ax
+    fig, given = plt.subplots(1, 2)
+    out = P.fans(projection, values=["agency_fostering", "external_residential"], ax=given, alpha=0.5)
+    assert list(out) == list(given) and line(given[0], "median").get_alpha() == 0.5
+    left, right = P.backtest(table, ax=plt.subplots(1, 2)[1], alpha=0.5)
+    assert line(left, "multistate").get_alpha() == 0.5
+    # a gap of several categories on one axes is refused rather than drawn in part
+    several = suf.sufficiency_gap(
+        projection, pd.DataFrame({"category": ["inhouse_fostering", "fostering"], "places": [1, 2]})
+    )
+    with pytest.raises(ValueError, match="give category="):
+        P.sufficiency_gap(several, ax=plt.subplots()[1])

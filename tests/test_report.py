@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -323,3 +325,15 @@ def test_headline_places_are_counted_over_the_paths(report, sample):
         f"external residential: {needed:,.0f} more than its {capacity:,.0f} places (chance demand exceeds them "
         f"{chance:.0%})" in page
     )
+
+
+def test_making_a_report_leaves_matplotlib_as_it_was(tmp_path):
+    # a notebook's backend and figures are its own: the report draws on figures of its own
+    code = (
+        "import matplotlib; matplotlib.use('svg'); import matplotlib.pyplot as plt; plt.figure();"
+        "from sufficiency.cli import main;"
+        f"assert main(['report', '--out', r'{tmp_path}', '--n-sims', '20', '--horizon', '24', '--quiet']) == 0;"
+        "assert matplotlib.get_backend() == 'svg', matplotlib.get_backend();"
+        "assert plt.get_fignums() == [1], plt.get_fignums()"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -29,6 +29,7 @@ def fan(
     level: Sequence[int] = (50, 80, 95),
     baselines: Mapping[str, pd.DataFrame] | None = None,
     ax: Any = None,
+    **kwargs: Any,
 ) -> Any:
     """Fan chart: the projection's median and central bands, with the history of children in care.
 
@@ -45,6 +46,10 @@ def fan(
     baselines : mapping of str to pandas.DataFrame, optional
         ``{name: baseline_forecast(...)}`` drawn as dashed means.
     ax : matplotlib Axes, optional
+
+    **kwargs
+        Passed to the matplotlib call that draws the median line (they override its
+        defaults).
 
     Returns
     -------
@@ -68,7 +73,7 @@ def fan(
             linewidth=0,
             label=f"band_{lv}",
         )
-    ax.plot(series[S.DATE], series["median"], color=colour, linewidth=2, label="median")
+    ax.plot(series[S.DATE], series["median"], **{"color": colour, "linewidth": 2, "label": "median", **kwargs})
     if data is not None:
         by = (
             ()
@@ -108,7 +113,9 @@ def fans(
     values: Sequence[str] | None = None,
     level: Sequence[int] = (50, 80, 95),
     ncols: int = 3,
+    ax: Any = None,
     axes: Any = None,
+    **kwargs: Any,
 ) -> Any:
     """Small multiples of :func:`fan`: one panel per placement category (or age band, or stream).
 
@@ -126,8 +133,14 @@ def fans(
         Bands [%].
     ncols : int
         Panels per row when a figure is made.
-    axes : sequence of matplotlib Axes, optional
+    ax : sequence of matplotlib Axes, optional
         One per panel (no figure is made then).
+    axes : sequence of matplotlib Axes, optional
+        The old name of ``ax``.
+
+    **kwargs
+        Passed to the matplotlib call that draws each panel's median line (see :func:`fan`) (they override its
+        defaults).
 
     Returns
     -------
@@ -142,6 +155,9 @@ def fans(
     values = list(values)
     if not values:
         raise ValueError(f"no series of group {group!r} in the projection")
+    if ax is not None and axes is not None:
+        raise ValueError("give the panels' axes once: ax (axes is its old name)")
+    axes = ax if ax is not None else axes
     if axes is None:
         import matplotlib.pyplot as plt
 
@@ -164,7 +180,7 @@ def fans(
     from matplotlib.dates import YearLocator
 
     for i, (a, value) in enumerate(zip(axes, values)):
-        fan(projection, data=data, group=group, value=value, level=level, ax=a)
+        fan(projection, data=data, group=group, value=value, level=level, ax=a, **kwargs)
         a.set_title(readable(value), fontsize="medium")
         a.set_xlabel("")
         a.set_ylabel("[children]")
@@ -177,7 +193,7 @@ def fans(
     return axes
 
 
-def stock_history(data: EpisodesLike, *, by: str = S.PLACEMENT, ax: Any = None) -> Any:
+def stock_history(data: EpisodesLike, *, by: str = S.PLACEMENT, ax: Any = None, **kwargs: Any) -> Any:
     """Children in care at each month end, stacked by placement category (or coarse group, or age band).
 
     Parameters
@@ -186,6 +202,10 @@ def stock_history(data: EpisodesLike, *, by: str = S.PLACEMENT, ax: Any = None) 
     by : str
         ``"placement"``, ``"placement_coarse"`` or ``"age_band"``.
     ax : matplotlib Axes, optional
+
+    **kwargs
+        Passed to the matplotlib call that draws the stacked areas (they override its
+        defaults).
 
     Returns
     -------
@@ -200,18 +220,22 @@ def stock_history(data: EpisodesLike, *, by: str = S.PLACEMENT, ax: Any = None) 
         .pivot_table(index=S.DATE, columns=by, values=S.CHILDREN, aggfunc="sum", observed=True, sort=False)
         .fillna(0)
     )
-    stack(ax, hist, colour=category_colour if by != S.AGE_BAND else None)
+    stack(ax, hist, colour=category_colour if by != S.AGE_BAND else None, **kwargs)
     ax.set_title(f"Children looked after by {readable(by).replace('placement coarse', 'kind of placement')}")
     return ax
 
 
-def flows(data: EpisodesLike, *, ax: Any = None) -> Any:
+def flows(data: EpisodesLike, *, ax: Any = None, **kwargs: Any) -> Any:
     """Entries and exits by financial year (bars) and the stock at each 31 March (line).
 
     Parameters
     ----------
     data : SSDA903Data
     ax : matplotlib Axes, optional
+
+    **kwargs
+        Passed to the matplotlib call that draws the bars of entries and exits (they override its
+        defaults).
 
     Returns
     -------
@@ -223,8 +247,8 @@ def flows(data: EpisodesLike, *, ax: Any = None) -> Any:
     table = yearly_flows(data)
     labels = [financial_year_label(d.year + 1) for d in table[S.PERIOD_START]]
     x = np.arange(len(labels))
-    ax.bar(x - 0.2, table["entries"], width=0.4, color="#0072B2", label="entries")
-    ax.bar(x + 0.2, table["exits"], width=0.4, color="#E69F00", label="exits")
+    ax.bar(x - 0.2, table["entries"], **{"width": 0.4, "color": "#0072B2", "label": "entries", **kwargs})
+    ax.bar(x + 0.2, table["exits"], **{"width": 0.4, "color": "#E69F00", "label": "exits", **kwargs})
     ax.set_xticks(x, labels, rotation=45, ha="right")
     ax.set_xlabel("financial year (April to March)")
     ax.set_ylabel("children entering or leaving care [children]")
@@ -238,7 +262,9 @@ def flows(data: EpisodesLike, *, ax: Any = None) -> Any:
     return ax
 
 
-def demand_by_category(projection: Projection, *, data: EpisodesLike | None = None, ax: Any = None) -> Any:
+def demand_by_category(
+    projection: Projection, *, data: EpisodesLike | None = None, ax: Any = None, **kwargs: Any
+) -> Any:
     """Stacked demand by placement category: history (when ``data`` is given) then the projection's mean.
 
     Parameters
@@ -246,6 +272,10 @@ def demand_by_category(projection: Projection, *, data: EpisodesLike | None = No
     projection : Projection
     data : SSDA903Data, optional
     ax : matplotlib Axes, optional
+
+    **kwargs
+        Passed to the matplotlib call that draws the stacked areas (they override its
+        defaults).
 
     Returns
     -------
@@ -260,19 +290,23 @@ def demand_by_category(projection: Projection, *, data: EpisodesLike | None = No
             index=S.DATE, columns=S.PLACEMENT, values=S.CHILDREN, aggfunc="sum"
         )
         mean = pd.concat([hist.reindex(columns=cats, fill_value=0).iloc[:-1], mean])
-    stack(ax, mean, colour=category_colour)
+    stack(ax, mean, colour=category_colour, **kwargs)
     ax.axvline(projection.dates[0], color="#333333", linewidth=0.8, linestyle=":")
     ax.set_title("Demand by placement (history, then the projection's mean)")
     return ax
 
 
-def demand_by_age(projection: Projection, *, ax: Any = None) -> Any:
+def demand_by_age(projection: Projection, *, ax: Any = None, **kwargs: Any) -> Any:
     """Projected mean children by DfE age band, one line each.
 
     Parameters
     ----------
     projection : Projection
     ax : matplotlib Axes, optional
+
+    **kwargs
+        Passed to the matplotlib call that draws each band's line (they override its
+        defaults).
 
     Returns
     -------
@@ -283,7 +317,7 @@ def demand_by_age(projection: Projection, *, ax: Any = None) -> Any:
     bands = frame[frame["group"] == "age_band"]
     for i, band in enumerate(DFE_AGE_BANDS):
         s = bands[bands["value"] == band]
-        ax.plot(s[S.DATE], s["mean"], label=band, color=EXTRA_COLOURS[i], linewidth=1.8)
+        ax.plot(s[S.DATE], s["mean"], **{"label": band, "color": EXTRA_COLOURS[i], "linewidth": 1.8, **kwargs})
     ax.set_xlabel("date (month ends)")
     ax.set_ylabel("children looked after [children]")
     ax.set_title("Projected children by age band (mean)")

@@ -15,7 +15,9 @@ from .style import METHOD_COLOURS, category_colour, new_axes, readable
 __all__ = ["backtest", "rates"]
 
 
-def backtest(result: BacktestResult | pd.DataFrame, *, level: int = 80, axes: Any = None) -> Any:
+def backtest(
+    result: BacktestResult | pd.DataFrame, *, level: int = 80, ax: Any = None, axes: Any = None, **kwargs: Any
+) -> Any:
     """Accuracy by horizon: the error of the total for each method, and interval coverage against the nominal level.
 
     Parameters
@@ -25,7 +27,13 @@ def backtest(result: BacktestResult | pd.DataFrame, *, level: int = 80, axes: An
         and ``coverage_<level>`` (as :meth:`BacktestResult.table` gives).
     level : int
         [%]
+    ax : sequence of two matplotlib Axes, optional
     axes : sequence of two matplotlib Axes, optional
+        The old name of ``ax``.
+
+    **kwargs
+        Passed to the matplotlib call that draws each method's error line (they override its
+        defaults).
 
     Returns
     -------
@@ -34,6 +42,9 @@ def backtest(result: BacktestResult | pd.DataFrame, *, level: int = 80, axes: An
         and the nominal level as a line labelled ``nominal``.
     """
     table = result if isinstance(result, pd.DataFrame) else result.table(horizons=sorted(result.scores["h"].unique()))
+    if ax is not None and axes is not None:
+        raise ValueError("give the two axes once: ax (axes is its old name)")
+    axes = ax if ax is not None else axes
     if axes is None:
         import matplotlib.pyplot as plt
 
@@ -42,7 +53,8 @@ def backtest(result: BacktestResult | pd.DataFrame, *, level: int = 80, axes: An
     methods = list(dict.fromkeys(table.index.get_level_values("method")))
     for m in methods:
         t = table.xs(m, level="method")
-        left.plot(t.index, t["mape_total"], marker="o", color=METHOD_COLOURS.get(m, category_colour(m)), label=m)
+        style = {"marker": "o", "color": METHOD_COLOURS.get(m, category_colour(m)), "label": m, **kwargs}
+        left.plot(t.index, t["mape_total"], **style)
     left.set_xlabel("months ahead")
     left.set_ylabel("mean absolute % error of the total [%]")
     left.set_title("Error by horizon")
@@ -69,7 +81,7 @@ def backtest(result: BacktestResult | pd.DataFrame, *, level: int = 80, axes: An
     return np.asarray(axes)
 
 
-def rates(fitted: FittedModel, *, to: str = "exit", ax: Any = None) -> Any:
+def rates(fitted: FittedModel, *, to: str = "exit", ax: Any = None, **kwargs: Any) -> Any:
     """Heat map of the fitted hazards by placement category and age [per child-year].
 
     Parameters
@@ -79,6 +91,10 @@ def rates(fitted: FittedModel, *, to: str = "exit", ax: Any = None) -> Any:
         ``"exit"`` for leaving care, a category for moving to it, or
         ``"any"`` for leaving the category by any route.
     ax : matplotlib Axes, optional
+
+    **kwargs
+        Passed to the matplotlib call that draws the heat map (``imshow``) (they override its
+        defaults).
 
     Returns
     -------
@@ -94,7 +110,7 @@ def rates(fitted: FittedModel, *, to: str = "exit", ax: Any = None) -> Any:
     by = weighted.groupby([S.PLACEMENT, S.AGE, "to"], sort=False).agg(w=("w", "sum"), x=(S.EXPOSURE_DAYS, "sum"))
     rate = (by["w"] / by["x"].where(by["x"] > 0)).groupby(level=[0, 1]).sum(min_count=1)
     grid = rate.unstack(S.AGE).reindex(index=list(fitted.categories))
-    image = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap="viridis")
+    image = ax.imshow(grid.to_numpy(dtype=float), **{"aspect": "auto", "cmap": "viridis", **kwargs})
     ax.set_yticks(np.arange(len(grid)), [readable(c) for c in grid.index])
     ax.set_xticks(np.arange(grid.shape[1]), [str(a) for a in grid.columns])
     ax.set_xlabel("age [years]")

@@ -17,7 +17,9 @@ from .style import EXTRA_COLOURS, category_colour, money_axis, new_axes, readabl
 __all__ = ["cost_pressure", "costs_by_year", "scenarios", "sufficiency_gap"]
 
 
-def costs_by_year(costs: CostProjection, *, by: str = "placement", level: int = 80, ax: Any = None) -> Any:
+def costs_by_year(
+    costs: CostProjection, *, by: str = "placement", level: int = 80, ax: Any = None, **kwargs: Any
+) -> Any:
     """Spend by financial year: stacked mean by category (or route), whiskers for the total's interval.
 
     Parameters
@@ -27,6 +29,10 @@ def costs_by_year(costs: CostProjection, *, by: str = "placement", level: int = 
     level : int
         Interval of the whiskers [%].
     ax : matplotlib Axes, optional
+
+    **kwargs
+        Passed to the matplotlib call that draws the bars (they override its
+        defaults).
 
     Returns
     -------
@@ -49,7 +55,12 @@ def costs_by_year(costs: CostProjection, *, by: str = "placement", level: int = 
         values = part[name].to_numpy()
         if not np.any(values > 0):
             continue
-        ax.bar(x, values, bottom=bottom, color=category_colour(name), label=readable(name), width=0.7)
+        ax.bar(
+            x,
+            values,
+            bottom=bottom,
+            **{"color": category_colour(name), "label": readable(name), "width": 0.7, **kwargs},
+        )
         bottom += values
     ax.errorbar(
         x,
@@ -70,7 +81,7 @@ def costs_by_year(costs: CostProjection, *, by: str = "placement", level: int = 
     return ax
 
 
-def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, ax: Any = None) -> Any:
+def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, ax: Any = None, **kwargs: Any) -> Any:
     """Waterfall of the change in spend between two financial years: volume, price and mix.
 
     Parameters
@@ -78,6 +89,10 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, ax: An
     costs : CostProjection
     from_year, to_year : str
     ax : matplotlib Axes, optional
+
+    **kwargs
+        Passed to the matplotlib call that draws the bars (they override its
+        defaults).
 
     Returns
     -------
@@ -96,7 +111,8 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, ax: An
     x = np.arange(5)
     for i in range(5):
         h = heights[i]
-        ax.bar(x[i], abs(h), bottom=bottoms[i] + min(h, 0) if 0 < i < 4 else 0.0, color=colours[i], width=0.6)
+        bottom = bottoms[i] + min(h, 0) if 0 < i < 4 else 0.0
+        ax.bar(x[i], abs(h), bottom=bottom, **{"color": colours[i], "width": 0.6, **kwargs})
         ax.annotate(
             f"{'+' if 0 < i < 4 and h >= 0 else ''}{pounds(h)}",
             (x[i], bottoms[i] + max(h, 0) if 0 < i < 4 else h),
@@ -120,7 +136,9 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, ax: An
     return ax
 
 
-def scenarios(scores: ScenarioScores, *, level: int = 80, cumulative: bool = False, ax: Any = None) -> Any:
+def scenarios(
+    scores: ScenarioScores, *, level: int = 80, cumulative: bool = False, ax: Any = None, **kwargs: Any
+) -> Any:
     """Savings by financial year per scenario with bands, the target, and the chance of meeting it.
 
     Parameters
@@ -131,6 +149,10 @@ def scenarios(scores: ScenarioScores, *, level: int = 80, cumulative: bool = Fal
     cumulative : bool
         Draw cumulative savings instead of each year's.
     ax : matplotlib Axes, optional
+
+    **kwargs
+        Passed to the matplotlib call that draws each scenario's line (they override its
+        defaults).
 
     Returns
     -------
@@ -151,7 +173,7 @@ def scenarios(scores: ScenarioScores, *, level: int = 80, cumulative: bool = Fal
         ax.fill_between(
             x, s[f"{prefix}lower_{level}"], s[f"{prefix}upper_{level}"], color=colour, alpha=0.15, linewidth=0
         )
-        ax.plot(x, s[f"{prefix}mean"], color=colour, marker="o", label=label)
+        ax.plot(x, s[f"{prefix}mean"], **{"color": colour, "marker": "o", "label": label, **kwargs})
     if scores.target is not None and not cumulative:
         ax.axhline(scores.target, color="#000000", linestyle="--", linewidth=1, label="target")
         ax.axvline(years.index(scores.target_year), color="#888888", linestyle=":", linewidth=0.8)
@@ -167,7 +189,7 @@ def scenarios(scores: ScenarioScores, *, level: int = 80, cumulative: bool = Fal
     return ax
 
 
-def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any = None) -> Any:
+def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any = None, **kwargs: Any) -> Any:
     """Demand against capacity over time, with the probability of a shortfall.
 
     Parameters
@@ -178,7 +200,12 @@ def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any =
         One category (or group) to draw; default every one, as small
         multiples.
     ax : matplotlib Axes, optional
-        Only with ``category``.
+        Only with ``category`` (or a gap of one category): a gap of several
+        categories drawn on one ``ax`` is refused.
+
+    **kwargs
+        Passed to the matplotlib call that draws the demand line (they override its
+        defaults).
 
     Returns
     -------
@@ -187,12 +214,17 @@ def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any =
         as a step line, and on a twin axis ``P(shortfall)``.
     """
     names = list(dict.fromkeys(gap[S.PLACEMENT])) if category is None else [category]
+    if category is None and ax is not None and len(names) > 1:
+        raise ValueError(
+            f"the gap has {len(names)} categories ({', '.join(names)}): give category= to draw one on ax, or no ax "
+            "for a panel each"
+        )
     if category is None and ax is None and len(names) > 1:
         import matplotlib.pyplot as plt
 
         fig, axes = plt.subplots(len(names), 1, figsize=(8, 2.8 * len(names)), sharex=True, layout="constrained")
         for a, name in zip(axes, names):
-            sufficiency_gap(gap, category=name, ax=a)
+            sufficiency_gap(gap, category=name, ax=a, **kwargs)
         return axes
     ax = new_axes(ax)
     g = gap[gap[S.PLACEMENT] == names[0]]
@@ -207,7 +239,7 @@ def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any =
         linewidth=0,
         label=f"demand, mean to {quantile.split('_')[1]}% quantile",
     )
-    ax.plot(g[S.DATE], g["demand_mean"], color=colour, linewidth=2, label="demand (mean)")
+    ax.plot(g[S.DATE], g["demand_mean"], **{"color": colour, "linewidth": 2, "label": "demand (mean)", **kwargs})
     ax.step(g[S.DATE], g["capacity"], where="post", color="#000000", linewidth=1.5, label="places")
     ax.set_ylabel("children / places")
     ax.set_title(f"{readable(names[0])}: demand against places")

@@ -114,11 +114,15 @@ def readable(name: str) -> str:
     return str(name).replace("_", " ")
 
 
-def stack(ax: Any, wide: pd.DataFrame, *, colour: Callable[[str], str] | None) -> None:
+def stack(ax: Any, wide: pd.DataFrame, *, colour: Callable[[str], str] | None, **kwargs: Any) -> None:
     """Stack the columns of ``wide`` (children by month end) that ever hold a child, labelled and coloured."""
     keep = [c for c in wide.columns if wide[c].max() > 0]
     colours = [colour(str(c)) for c in keep] if colour is not None else list(EXTRA_COLOURS[: len(keep)])
-    ax.stackplot(wide.index, wide[keep].T.to_numpy(), labels=[readable(c) for c in keep], colors=colours, linewidth=0)
+    ax.stackplot(
+        wide.index,
+        wide[keep].T.to_numpy(),
+        **{"labels": [readable(c) for c in keep], "colors": colours, "linewidth": 0, **kwargs},
+    )
     ax.set_xlabel("date (month ends)")
     ax.set_ylabel("children looked after [children]")
     ax.legend(loc="upper left", fontsize="x-small", ncol=2)
