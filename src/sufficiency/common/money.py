@@ -21,9 +21,9 @@ def pounds(value: float, *, decimals: int = 1) -> str:
     -------
     str
     """
-    sign = "-" if value < 0 else ""
     size = abs(value)
-    return f"{sign}£{size / 1e6:,.{decimals}f}m" if size >= 1e5 else f"{sign}£{size:,.0f}"
+    text = f"£{size / 1e6:,.{decimals}f}m" if size >= 1e5 else f"£{size:,.0f}"
+    return f"-{text}" if value < 0 and text != "£0" else text  # no "-£0" for an amount that rounds to nothing
 
 
 def pounds_decimals(step: float) -> int:

@@ -23,6 +23,16 @@ def headline(a: Analysis) -> dict[str, str]:
             out[f"In {years} year{'s' if years > 1 else ''} ({when:%B %Y})"] = band(
                 row["mean"], row["lower_80"], row["upper_80"]
             )
+    if a.accuracy is not None:
+        acc = a.accuracy.set_index(["method", "months ahead"])
+        said = []
+        for months in sorted(set(a.accuracy["months ahead"])):
+            if ("multistate", months) in acc.index and ("naive", months) in acc.index:
+                model, naive = acc.loc[("multistate", months), "mape_total"], acc.loc[("naive", months), "mape_total"]
+                ahead = f"{months // 12} year{'s' if months > 12 else ''} ahead"
+                said.append(f"{ahead} {model:.1f}% (no change {naive:.1f}%)")
+        if said:
+            out["Its past error on these returns (mean absolute %)"] = "; ".join(said)
     spend = costs.summary_frame(level=(80,)).query("group == 'total'").set_index(S.FINANCIAL_YEAR)
     for year in (costs.financial_years[0], a.target_year, costs.financial_years[-1]):
         row = spend.loc[year]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 
 from .analysis import Analysis
 from .formats import Table, format_value
@@ -21,10 +22,51 @@ _CSS = " ".join(
         "img{max-width:100%;height:auto;display:block;margin:.5em 0}",
         ".note{color:#555;font-size:.9em}.scroll{overflow-x:auto}td.text{white-space:nowrap}",
         "td.wrap{white-space:normal;min-width:18em}.headline td.text{white-space:normal}",
+        "nav.contents ol{columns:2;font-size:.9em}dl.terms dt{font-weight:600}dl.terms dd{margin:0 0 .4em 1.2em}",
         "@page{size:A4;margin:15mm}",
         "@media print{body{max-width:none;margin:0;font-size:10pt}.scroll{overflow:visible}",
         "img{page-break-inside:avoid;max-width:100%}h2,h3{page-break-after:avoid}table{font-size:8pt}}",
     ]
+)
+
+
+_CODE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+
+
+def _words(text: str) -> str:
+    """A code such as ``external_residential`` in words for the page (``external residential``); other text as is."""
+    return text.replace("_", " ") if _CODE.fullmatch(text) else text
+
+
+#: What each chart shows and how to read it, printed under it.
+_CAPTIONS = {
+    "forecast": "The line is the median of the simulated paths; the shades hold 50%, 80% and 95% of them. Black is "
+    "what the returns recorded.",
+    "demand_by_placement": "Children in each placement: the returns, then the forecast's mean.",
+    "forecast_by_placement": "The same fan for each placement: a wide fan is a placement the forecast is unsure of.",
+    "demand_by_age": "The forecast's mean by age band: older children drive placement costs.",
+    "sufficiency_gap": "Demand against the places the council has; the dotted line is the chance that demand "
+    "exceeds them in a month.",
+    "spend_by_year": "Spend by placement (mean); the whiskers are the total's 80% interval.",
+    "cost_pressure": "How spend changes between the years: each placement's own volume at last year's price, then "
+    "price, then the shift between its purchasing routes.",
+    "scenarios": "Each scenario's saving against the forecast with no change of service, net of its running and "
+    "one-off costs, with its 80% band.",
+    "accuracy": "Forecasts made from this council's own earlier returns, scored against what happened.",
+    "hazards": "How often children leave care each year, by placement and age, in the fitted window.",
+    "flows": "Children entering and leaving care each year, and the number in care at 31 March.",
+}
+
+#: Terms the page uses.
+_TERMS = (
+    ("80% interval (band)", "the range the method expects the outcome to fall in four times out of five"),
+    ("prudent (90th percentile)", "the figure exceeded in one year in ten"),
+    ("MAPE", "mean absolute percentage error: how far forecasts were from what happened, on average, in %"),
+    ("WAPE", "weighted absolute percentage error: errors over a council's groups summed, over its children"),
+    ("coverage", "the share of outcomes that fell inside the forecast's interval (80% is right for an 80% band)"),
+    ("bias", "the mean signed error in %: below zero, the forecasts were too low"),
+    ("no change", "carrying the last count forward: the benchmark a forecast must beat"),
+    ("volume, price, mix", "more or fewer children; dearer or cheaper prices; a shift between purchasing routes"),
 )
 
 
@@ -56,7 +98,7 @@ def _html_table(table: Table, *, max_rows: int = 60) -> str:
     rows = []
     for row in frame.itertuples(index=False):
         cells = "".join(
-            f'<td class="{classes[c]}">{html.escape(format_value(v, table.kinds.get(c, "")))}</td>'
+            f'<td class="{classes[c]}">{html.escape(_words(format_value(v, table.kinds.get(c, ""))))}</td>'
             for c, v in zip(frame.columns, row)
         )
         rows.append(f"<tr>{cells}</tr>")
@@ -107,7 +149,10 @@ def html_page(
         if name not in images:
             return ""
         data = base64.b64encode(images[name]).decode("ascii")
-        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" id="chart-{name}">'
+        caption = _CAPTIONS.get(name, "")
+        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" id="chart-{name}">' + (
+            f"<p class='note'>{html.escape(caption)}</p>" if caption else ""
+        )
 
     def table(name: str, rows: int = 60) -> str:
         return (
@@ -197,5 +242,20 @@ def html_page(
         image("flows", "entries, exits and children in care by financial year"),
         table("flows_by_year"),
     ]
-    parts += ["</body></html>"]
-    return "\n".join(p for p in parts if p)
+    terms = "".join(f"<dt>{html.escape(t)}</dt><dd>{html.escape(d)}</dd>" for t, d in _TERMS)
+    parts += ["<h2>Terms</h2>", f"<dl class='terms'>{terms}</dl>", "</body></html>"]
+    return "\n".join(p for p in _with_contents(parts) if p)
+
+
+def _with_contents(parts: list[str]) -> list[str]:
+    """The parts with an id on every section heading and a contents list of them before the headline."""
+    out, entries = [], []
+    for part in parts:
+        found = re.fullmatch(r"<h2>(.*)</h2>", part)
+        if found:
+            slug = "section-" + re.sub(r"[^a-z0-9]+", "-", found.group(1).lower()).strip("-")
+            entries.append(f"<li><a href='#{slug}'>{found.group(1)}</a></li>")
+            part = f"<h2 id='{slug}'>{found.group(1)}</h2>"
+        out.append(part)
+    at = next(i for i, part in enumerate(out) if part.startswith("<h2 id='section-headline'"))
+    return [*out[:at], f"<nav class='contents'><ol>{''.join(entries)}</ol></nav>", *out[at:]]
