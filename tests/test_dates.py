@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sufficiency.common.dates import age_at, birthday, financial_year_label, parse_dates, year_ending_march
 
@@ -52,3 +53,12 @@ def test_year_labels_name_the_year_ending_31_march():
     for label in ("2010-12", "201012", "twenty", "", "11", 3.5, "2010-2012"):
         assert year_ending_march(label) is None, label
     assert financial_year_label(2025) == "2024-25" and financial_year_label(2000) == "1999-00"
+
+
+def test_financial_year_days():
+    from sufficiency.common.dates import financial_year_days
+
+    # 2023-24 holds 29 February 2024; 2024-25 does not
+    assert financial_year_days("2023-24") == 366 and financial_year_days(2025) == 365
+    with pytest.raises(ValueError, match="not a financial year"):
+        financial_year_days("last year")

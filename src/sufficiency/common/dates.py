@@ -21,6 +21,7 @@ __all__ = [
     "age_at",
     "birthday",
     "collection_year_start",
+    "financial_year_days",
     "financial_year_label",
     "financial_year_of",
     "march_31",
@@ -237,6 +238,25 @@ def financial_year_of(dates: pd.DatetimeIndex | pd.Series) -> np.ndarray:
     """
     index = pd.DatetimeIndex(dates)
     return np.asarray(index.year + (index.month >= 4), dtype=int)
+
+
+def financial_year_days(year: int | str) -> int:
+    """Days of a financial year (366 when it holds 29 February).
+
+    Parameters
+    ----------
+    year : int or str
+        The year ending 31 March, or its label (``"2023-24"``).
+
+    Returns
+    -------
+    int
+        [days]
+    """
+    end = year_ending_march(year)
+    if end is None:
+        raise ValueError(f"{year!r} is not a financial year")
+    return (pd.Timestamp(year=end, month=4, day=1) - pd.Timestamp(year=end - 1, month=4, day=1)).days
 
 
 def march_31(year: int) -> pd.Timestamp:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
-from ..common.dates import financial_year_label, year_ending_march
+from ..common.dates import financial_year_days, financial_year_label, year_ending_march
 from ..common.errors import SchemaError
 from ..common.sources import mark_source, source_of
 from ..ingest.tables import read_named_table
@@ -261,7 +261,7 @@ def anchor_factors(history: pd.DataFrame, outturn: pd.DataFrame) -> tuple[str | 
         spend for in that year (there is nothing to scale).
     """
     table = reconcile(history, outturn)
-    whole = table[table["days"] >= table[S.FINANCIAL_YEAR].map(_year_days)]
+    whole = table[table["days"] >= table[S.FINANCIAL_YEAR].map(financial_year_days)]
     if whole.empty:
         return None, {}
     year = max(whole[S.FINANCIAL_YEAR], key=lambda label: int(label[:4]))
@@ -280,8 +280,3 @@ def anchor_factors(history: pd.DataFrame, outturn: pd.DataFrame) -> tuple[str | 
         for member in group_members(name, cats):
             factors[member] = float(r.ratio)
     return year, factors
-
-
-def _year_days(label: str) -> int:
-    first = int(label[:4])
-    return (pd.Timestamp(year=first + 1, month=4, day=1) - pd.Timestamp(year=first, month=4, day=1)).days

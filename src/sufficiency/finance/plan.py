@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
+from ..common.dates import financial_year_days
 from ..ingest.taxonomy import categories as taxonomy_categories
 from ..projection.result import Projection
 from .costs import CostProjection
@@ -77,7 +78,7 @@ def financial_plan(
     rows: dict[tuple[str, str], dict[str, float]] = {}
     past: list[str] = []
     if history is not None and len(history):
-        whole = history[history["days"] >= history[S.FINANCIAL_YEAR].map(_year_days)]
+        whole = history[history["days"] >= history[S.FINANCIAL_YEAR].map(financial_year_days)]
         past = sorted(set(whole[S.FINANCIAL_YEAR]) - set(years), key=lambda y: int(y[:4]))
         spent = whole.groupby([S.FINANCIAL_YEAR, S.PLACEMENT])[S.SPEND].sum()
         spent_cats = list(spent.index.get_level_values(S.PLACEMENT).unique())
@@ -110,11 +111,6 @@ def _statistic(values: np.ndarray, figure: str, level: int, prudent: int) -> flo
     if figure == f"upper_{level}":
         return float(np.percentile(values, 50 + level / 2))
     return float(np.percentile(values, prudent))
-
-
-def _year_days(label: str) -> int:
-    first = int(label[:4])
-    return (pd.Timestamp(year=first + 1, month=4, day=1) - pd.Timestamp(year=first, month=4, day=1)).days
 
 
 def against_budget(costs: CostProjection, outturn: pd.DataFrame, *, level: Sequence[int] = (80,)) -> pd.DataFrame:

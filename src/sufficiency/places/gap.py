@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
-from ..common.dates import financial_year_label, financial_year_of
+from ..common.dates import financial_year_days, financial_year_label, financial_year_of
 from ..finance.fees import PlacementFees
 from ..finance.history import anchored_pricing
 from ..finance.months import DAYS_PER_WEEK
@@ -229,7 +229,7 @@ def shortfall_by_year(
             row = {
                 S.FINANCIAL_YEAR: financial_year_label(year),
                 "days": covered,
-                "complete": covered == _year_length(year),
+                "complete": covered == financial_year_days(year),
                 S.PLACEMENT: name,
                 "mean": float(values.mean()),
             }
@@ -237,8 +237,3 @@ def shortfall_by_year(
                 row[f"lower_{lv}"], row[f"upper_{lv}"] = np.percentile(values, [50 - lv / 2, 50 + lv / 2])
             rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _year_length(year: int) -> int:
-    """Days of the financial year ending 31 March ``year``."""
-    return (pd.Timestamp(year=year, month=4, day=1) - pd.Timestamp(year=year - 1, month=4, day=1)).days
