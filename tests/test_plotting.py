@@ -255,3 +255,16 @@ def test_every_chart_takes_ax_and_passes_kwargs_on(sample, results):
     )
     with pytest.raises(ValueError, match="give category="):
         P.sufficiency_gap(several, ax=plt.subplots()[1])
+
+
+def test_small_placements_merge_into_one_band_when_asked(results):
+    _, projection, _ = results
+    mean = projection.draws.sum(axis=3).mean(axis=0)
+    small = [c for i, c in enumerate(projection.categories) if 0 < mean[:, i].max() < 10]
+    assert len(small) > 1  # the sample has several placements of a few children (secure homes, say)
+    ax = P.demand_by_category(projection, merge_below=10)
+    labels = [c.get_label() for c in ax.collections]
+    assert "fewer than 10 each" in labels and not {P.style.readable(c) for c in small} & set(labels)
+    # nothing else is merged: every larger placement keeps its band
+    large = [c for i, c in enumerate(projection.categories) if mean[:, i].max() >= 10]
+    assert {P.style.readable(c) for c in large} <= set(labels)

@@ -263,7 +263,12 @@ def flows(data: EpisodesLike, *, ax: Any = None, **kwargs: Any) -> Any:
 
 
 def demand_by_category(
-    projection: Projection, *, data: EpisodesLike | None = None, ax: Any = None, **kwargs: Any
+    projection: Projection,
+    *,
+    data: EpisodesLike | None = None,
+    merge_below: int | None = None,
+    ax: Any = None,
+    **kwargs: Any,
 ) -> Any:
     """Stacked demand by placement category: history (when ``data`` is given) then the projection's mean.
 
@@ -271,6 +276,10 @@ def demand_by_category(
     ----------
     projection : Projection
     data : SSDA903Data, optional
+    merge_below : int, optional
+        Categories that never reach this many children are drawn as one
+        band, ``fewer than <N> each`` (for a chart to publish with small
+        counts suppressed).
     ax : matplotlib Axes, optional
 
     **kwargs
@@ -290,6 +299,11 @@ def demand_by_category(
             index=S.DATE, columns=S.PLACEMENT, values=S.CHILDREN, aggfunc="sum"
         )
         mean = pd.concat([hist.reindex(columns=cats, fill_value=0).iloc[:-1], mean])
+    if merge_below:
+        small = [c for c in mean.columns if mean[c].max() < merge_below]
+        if len(small) > 1:
+            merged = f"fewer than {merge_below} each"
+            mean = mean.drop(columns=small).assign(**{merged: mean[small].sum(axis=1)})
     stack(ax, mean, colour=category_colour, **kwargs)
     ax.axvline(projection.dates[0], color="#333333", linewidth=0.8, linestyle=":")
     ax.set_title("Demand by placement (history, then the projection's mean)")

@@ -12,8 +12,12 @@ from .analysis import Analysis
 __all__ = ["charts"]
 
 
-def charts(a: Analysis) -> dict[str, bytes]:
+def charts(a: Analysis, *, suppress_below: int | None = None) -> dict[str, bytes]:
     """The report's charts as PNG images.
+
+    With ``suppress_below``, placements that never reach that many
+    children are merged into one band of the demand chart and get no panel
+    of their own among the fans, as the tables show their counts as ``c``.
 
     Each chart is drawn on a figure of its own (``matplotlib.figure.Figure``),
     not through pyplot, so making a report leaves the process's backend and
@@ -37,10 +41,13 @@ def charts(a: Analysis) -> dict[str, bytes]:
 
     p = a.projection
     save("forecast", plotting.fan(p, data=a.inputs.data, ax=axes()))
-    save("demand_by_placement", plotting.demand_by_category(p, data=a.inputs.data, ax=axes()))
+    save(
+        "demand_by_placement",
+        plotting.demand_by_category(p, data=a.inputs.data, merge_below=suppress_below, ax=axes()),
+    )
     frame = p.summary_frame(level=(80,))
     peak = frame[frame["group"] == "placement"].groupby("value", sort=False)["mean"].max()
-    panels = [v for v in peak.index if peak[v] > 0]
+    panels = [v for v in peak.index if peak[v] > 0 and (not suppress_below or peak[v] >= suppress_below)]
     rows, cols = -(-len(panels) // 3), min(3, len(panels))
     grid = axes(rows, cols, (3.6 * cols, 2.8 * rows), sharex=True)
     for extra in grid[len(panels) :]:

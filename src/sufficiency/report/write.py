@@ -88,7 +88,7 @@ def write_report(
     stamp = run_stamp(a, options, options.run_date or date.today().isoformat())
     heads = {k: without_folders(v, folders) for k, v in headline(a).items()}
     all_tables = [named_files(suppressed(t, options.suppress_below), folders) for t in tables(a)]
-    images = charts(a)
+    images = charts(a, suppress_below=options.suppress_below)
     progress.step("writing the report")
     files = []
     for name, png in images.items():
