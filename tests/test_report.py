@@ -298,6 +298,14 @@ def test_progress_shows_only_on_a_terminal():
     quiet = Tty(True)
     Progress(2, quiet=True, stream=quiet).step("x")
     assert quiet.text == ""
+    # a callback hears every step, terminal or not: for a progress bar of the caller's own
+    heard = []
+    bar = Progress(
+        2, quiet=True, stream=Tty(False), callback=lambda done, steps, what: heard.append((done, steps, what))
+    )
+    bar.step("reading")
+    bar.step("fitting")
+    assert heard == [(1, 2, "reading"), (2, 2, "fitting")]
 
 
 def test_money_is_written_with_the_sign_before_the_pound():

@@ -48,6 +48,7 @@ from .published import (
     read_published_placements,
 )
 from .rates import FittedModel, fit
+from .report import ReportOptions, write_report
 from .scenarios import (
     Scenario,
     ScenarioScores,
@@ -74,6 +75,7 @@ __all__ = [
     "Flows",
     "PlacementFees",
     "Prices",
+    "ReportOptions",
     "Projection",
     "SSDA903Data",
     "Scenario",
@@ -132,5 +134,6 @@ __all__ = [
     "summarise_quality",
     "truncate",
     "uasc_quota_arrivals",
+    "write_report",
     "write_returns",
 ]
