@@ -9,23 +9,29 @@ import pandas as pd
 
 from .formats import COUNT, INTEGER, MONEY, NUMBER, SHARE, Table, format_value
 
-__all__ = ["write_workbook"]
+__all__ = ["sheet_name", "write_workbook"]
+
+
+def sheet_name(table: Table) -> str:
+    """The sheet of a table, named in words: ``spend_by_year`` gives ``spend by year`` (31 characters at most)."""
+    return table.name.replace("_", " ")[:31]
 
 
 def write_workbook(path: Path, all_tables: list[Table], stamp: list[tuple[str, str]] | None = None) -> None:
     """Write the tables as an Excel workbook: a contents sheet, then a sheet per table with formats and filters.
 
     The first sheet (``contents``) holds the run stamp and, for every other
-    sheet, its title and the units of its money columns. Each table sheet
-    has a frozen bold header with filters, and £, count, share and date
-    formats. Cells hold values only (no formulas).
+    sheet, its title and the units of its money columns. Each table's sheet
+    is named in words (``spend by year``), has the table's title in its
+    first row and a frozen bold header with filters in its second, and £,
+    count, share and date formats. Cells hold values only (no formulas).
 
     Parameters
     ----------
     path : pathlib.Path
         The ``.xlsx`` file to write.
     all_tables : list of Table
-        Each becomes a sheet named after it (first 31 characters).
+        Each becomes a sheet named after it in words (first 31 characters).
     stamp : list of (str, str), optional
         The run stamp (:func:`sufficiency.report.stamp.run_stamp`).
     """
@@ -45,15 +51,19 @@ def write_workbook(path: Path, all_tables: list[Table], stamp: list[tuple[str, s
         cell.font = Font(bold=True)
     for table in all_tables:
         money = [c for c in table.frame.columns if table.kinds.get(c) == MONEY]
-        contents.append([table.name[:31], table.title, "£ (" + ", ".join(map(str, money))[:200] + ")" if money else ""])
+        contents.append(
+            [sheet_name(table), table.title, "£ (" + ", ".join(map(str, money))[:200] + ")" if money else ""]
+        )
     contents.column_dimensions["A"].width = 28
     contents.column_dimensions["B"].width = 100
     contents.column_dimensions["C"].width = 40
     for table in all_tables:
-        sheet = book.create_sheet(table.name[:31])
+        sheet = book.create_sheet(sheet_name(table))
         columns = list(table.frame.columns)
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True, size=12)
         sheet.append([str(c).replace("_", " ") for c in columns])
-        for cell in sheet[1]:
+        for cell in sheet[2]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="EEF3F8")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -75,14 +85,14 @@ def write_workbook(path: Path, all_tables: list[Table], stamp: list[tuple[str, s
             kind = table.kinds.get(col)
             letter = get_column_letter(j)
             if kind in formats:
-                for cell in sheet[letter][1:]:
+                for cell in sheet[letter][2:]:
                     cell.number_format = formats[kind]
             elif pd.api.types.is_datetime64_any_dtype(table.frame[col]):
-                for cell in sheet[letter][1:]:
+                for cell in sheet[letter][2:]:
                     cell.number_format = "dd/mm/yyyy"
             width = max([len(str(col))] + [len(format_value(v, kind or "")) for v in table.frame[col].head(200)])
             sheet.column_dimensions[letter].width = min(max(10, width + 2), 60)
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes = "A3"
         if len(columns):
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
+            sheet.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{max(sheet.max_row, 2)}"
     book.save(path)
