@@ -269,9 +269,11 @@ def stretch(projection: Projection, factor: Factors) -> Projection:
     atoms, layout = _atoms(parts, projection.categories)
     new = stretch_atoms(atoms, layout, factor)
     scale = np.divide(new, atoms, out=np.ones_like(new), where=atoms > 0)
-    sizes = _band_matrix().sum(axis=0).astype(int)
+    bands = _band_matrix()
     for i, part in enumerate(parts):
-        part *= np.repeat(scale[:, :, i], sizes, axis=-1)
+        for b in range(bands.shape[1]):  # band by band, in place: no copy of the paths the size of the projection
+            ages = np.flatnonzero(bands[:, b])
+            part[..., ages[0] : ages[-1] + 1] *= scale[:, :, i, :, b][..., None]
     if len(parts) == 2:
         parts[0] += parts[1]
     return replace(
