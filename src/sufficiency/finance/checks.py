@@ -40,6 +40,9 @@ __all__ = [
     "check_route_shares",
     "check_unit_costs",
     "inflation_rates",
+    "number_column",
+    "require_columns",
+    "row_of",
 ]
 
 #: Weekly costs above the first are kept with a warning; above the second they are refused [£/week].
@@ -51,13 +54,48 @@ INFLATION_LIMITS = (-0.5, 0.25, 1.0)
 PRICE_YEARS = (1991, 2050)
 
 
-def _row(where: str, lines: Sequence[int] | None, i: int) -> tuple[str, int]:
-    """The name and row (file line, or 1-based row of a frame) of row position ``i``."""
+def row_of(where: str, lines: Sequence[int] | None, i: int) -> tuple[str, int]:
+    """The name and row (file line, or 1-based row of a frame) of row position ``i``.
+
+    Parameters
+    ----------
+    where : str
+        The table's file or name.
+    lines : sequence of int or None
+        File line of each row.
+    i : int
+        Row position.
+
+    Returns
+    -------
+    (str, int)
+    """
     return where, int(lines[i]) if lines is not None else i + 1
 
 
-def _require(table: object, columns: Sequence[str], where: str, what: str) -> tuple[pd.DataFrame, str]:
-    """The table with its placement column named ``placement``, and that column's name as the table spells it."""
+def require_columns(table: object, columns: Sequence[str], where: str, what: str) -> tuple[pd.DataFrame, str]:
+    """The table with its placement column named ``placement``, and that column's name as the table spells it.
+
+    Parameters
+    ----------
+    table : object
+        What was given as the table.
+    columns : sequence of str
+        Columns it must have.
+    where : str
+        Its file or name, for errors.
+    what : str
+        What the table is (``"unit costs"``), for errors.
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+
+    Raises
+    ------
+    SchemaError
+        If it is not a DataFrame, lacks a column, or has no rows.
+    """
     if not isinstance(table, pd.DataFrame):
         raise SchemaError(f"{what} must be a DataFrame, not {type(table).__name__}", file=where, rule="not_a_table")
     spelled = next((a for a in S.PLACEMENT_ALIASES if a in table.columns), S.PLACEMENT)
@@ -73,7 +111,7 @@ def _require(table: object, columns: Sequence[str], where: str, what: str) -> tu
     return frame.reset_index(drop=True), spelled
 
 
-def _numbers(
+def number_column(
     table: pd.DataFrame,
     column: str,
     where: str,
@@ -84,7 +122,31 @@ def _numbers(
     open_high: bool = False,
     hint: str = "",
 ) -> np.ndarray:
-    """A numeric column; a SchemaError naming the first missing, unreadable or out-of-range value."""
+    """A numeric column; a SchemaError naming the first missing, unreadable or out-of-range value.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    column : str
+    where : str
+        The table's file or name, for errors.
+    lines : sequence of int or None
+        File line of each row.
+    low, high : float, optional
+        Limits (``high`` excluded with ``open_high``).
+    open_high : bool
+    hint : str
+        Added to an out-of-range message (``" (write 0.06 for 6%)"``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The values.
+
+    Raises
+    ------
+    SchemaError
+    """
     raw = table[column]
     values, problems = parse_numbers(raw)
     for i in range(len(values)):
@@ -100,7 +162,7 @@ def _numbers(
         elif high is not None and (v >= high if open_high else v > high):
             problem = f"{raw.iloc[i]!r} is {'at or ' if open_high else ''}above {high:g}{hint}"
         if problem:
-            name, row = _row(where, lines, i)
+            name, row = row_of(where, lines, i)
             raise SchemaError(problem, file=name, row=row, column=column, rule=rule)
     return values.to_numpy(dtype=float)
 
@@ -109,7 +171,7 @@ def _warn_above(values: np.ndarray, limit: float, where: str, lines: Sequence[in
     """One counted warning for values kept although above ``limit``."""
     high = np.flatnonzero(values > limit)
     if len(high):
-        rows = ", ".join(str(_row(where, lines, int(i))[1]) for i in high[:5]) + (", ..." if len(high) > 5 else "")
+        rows = ", ".join(str(row_of(where, lines, int(i))[1]) for i in high[:5]) + (", ..." if len(high) > 5 else "")
         warnings.warn(
             f"{where}: {len(high)} {what} above {limit:,g} (rows {rows}); kept [high_value]",
             DataQualityWarning,
@@ -123,7 +185,7 @@ def _warn_single_years(labels: pd.Series, where: str, lines: Sequence[int] | Non
     single = [i for i, text in enumerate(written) if text.isdigit() and len(text) == 4]
     if single:
         year = int(written[single[0]])
-        rows = ", ".join(str(_row(where, lines, i)[1]) for i in single[:5]) + (", ..." if len(single) > 5 else "")
+        rows = ", ".join(str(row_of(where, lines, i)[1]) for i in single[:5]) + (", ..." if len(single) > 5 else "")
         warnings.warn(
             f"{where}: {len(single)} price years written as one year (rows {rows}) were read as the financial year "
             f"ending 31 March of it: {written[single[0]]} is {financial_year_label(year)}; "
@@ -139,7 +201,7 @@ def _placements(
     cats = table[S.PLACEMENT].fillna("").astype(str).str.strip()
     for i, c in enumerate(cats):
         if c == "" or (known is not None and c not in known):
-            name, row = _row(where, lines, i)
+            name, row = row_of(where, lines, i)
             problem = (
                 "the placement category is missing"
                 if c == ""
@@ -155,7 +217,7 @@ def _refuse_duplicates(
     dup = out.duplicated(keys)
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        name, row = _row(where, lines, i)
+        name, row = row_of(where, lines, i)
         by = f" by route {out[S.ROUTE].iloc[i]}" if S.ROUTE in keys else ""
         raise SchemaError(
             f"a second {what} for {out[S.PLACEMENT].iloc[i]}{by}",
@@ -203,17 +265,17 @@ def check_unit_costs(
         category and route.
     """
     where, lines = source_of(table, where=where or "<unit costs>", lines=lines)
-    table, spelled = _require(table, (S.PLACEMENT, S.WEEKLY_COST, S.PRICE_YEAR), where, "unit costs")
+    table, spelled = require_columns(table, (S.PLACEMENT, S.WEEKLY_COST, S.PRICE_YEAR), where, "unit costs")
     cats = _placements(table, where, lines, known, spelled)
     routes = normalise_routes(table[S.ROUTE]) if S.ROUTE in table.columns else pd.Series(ANY_ROUTE, index=table.index)
     hint = ": a weekly price, not an annual or total one?"
-    cost = _numbers(table, S.WEEKLY_COST, where, lines, low=0.0, high=WEEKLY_COST_LIMITS[1], hint=hint)
+    cost = number_column(table, S.WEEKLY_COST, where, lines, low=0.0, high=WEEKLY_COST_LIMITS[1], hint=hint)
     _warn_above(cost, WEEKLY_COST_LIMITS[0], where, lines, "weekly costs (£/week)")
     years = []
     for i, label in enumerate(table[S.PRICE_YEAR]):
         year = year_ending_march(label)
         if year is None or not PRICE_YEARS[0] <= year <= PRICE_YEARS[1]:
-            name, row = _row(where, lines, i)
+            name, row = row_of(where, lines, i)
             problem = "is not a financial year (write '2024-25')" if year is None else "is not a plausible price year"
             raise SchemaError(f"{label!r} {problem}", file=name, row=row, column=S.PRICE_YEAR, rule="not_a_year")
         years.append(financial_year_label(year))
@@ -258,16 +320,16 @@ def check_route_shares(
         not add up to 1 (within 0.001).
     """
     where, lines = source_of(table, where=where or "<route shares>", lines=lines)
-    table, spelled = _require(table, (S.PLACEMENT, S.ROUTE, S.SHARE), where, "route shares")
+    table, spelled = require_columns(table, (S.PLACEMENT, S.ROUTE, S.SHARE), where, "route shares")
     cats = _placements(table, where, lines, known, spelled)
-    share = _numbers(table, S.SHARE, where, lines, low=0.0, high=1.0)
+    share = number_column(table, S.SHARE, where, lines, low=0.0, high=1.0)
     out = pd.DataFrame({S.PLACEMENT: cats, S.ROUTE: normalise_routes(table[S.ROUTE]), S.SHARE: share})
     _refuse_duplicates(out, [S.PLACEMENT, S.ROUTE], where, lines, "share", S.ROUTE)
     totals = out.groupby(S.PLACEMENT, sort=False)[S.SHARE].sum()
     for cat, total in totals.items():
         if abs(total - 1.0) > 1e-3:
             i = int(np.flatnonzero((out[S.PLACEMENT] == cat).to_numpy())[0])
-            name, row = _row(where, lines, i)
+            name, row = row_of(where, lines, i)
             raise SchemaError(
                 f"the shares of {cat} add up to {total:.4g}, not 1",
                 file=name,
@@ -334,10 +396,12 @@ def check_inflation(
     if isinstance(inflation, (int, float, np.floating, np.integer)) and not isinstance(inflation, bool):
         return _check_rate(float(inflation), where or "<inflation>")
     where, lines = source_of(inflation, where=where or "<inflation>", lines=lines)
-    table, spelled = _require(inflation, (S.PLACEMENT, S.ANNUAL_RATE), where, "inflation rates")
+    table, spelled = require_columns(inflation, (S.PLACEMENT, S.ANNUAL_RATE), where, "inflation rates")
     cats = _placements(table, where, lines, known, spelled)
     low, warn, high = INFLATION_LIMITS
-    rate = _numbers(table, S.ANNUAL_RATE, where, lines, low=low, high=high, open_high=True, hint=" (write 0.06 for 6%)")
+    rate = number_column(
+        table, S.ANNUAL_RATE, where, lines, low=low, high=high, open_high=True, hint=" (write 0.06 for 6%)"
+    )
     _warn_above(rate, warn, where, lines, "inflation rates (a year)")
     source = table[S.SOURCE].fillna("").astype(str) if S.SOURCE in table.columns else ""
     out = pd.DataFrame({S.PLACEMENT: cats, S.ANNUAL_RATE: rate, S.SOURCE: source})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from .outturn import anchor_factors
 from .prices import Prices, as_prices
 from .pricing import Pricing
 
-__all__ = ["ReturnsLike", "anchored_pricing", "returns_of", "spend_history"]
+__all__ = ["ReturnsLike", "anchored", "anchored_pricing", "returns_of", "spend_history"]
 
 #: What past spend is counted from: returns, episodes, or a fitted model (which carries its returns' episodes).
 ReturnsLike = EpisodesLike | FittedModel
@@ -69,7 +70,9 @@ def spend_history(
     episodes, coverage, censor = returns_of(data)
     out = _history(episodes, coverage, censor, prices.without_anchor())
     if prices.anchor is not None:
-        _, factors = anchor_factors(out, prices.anchor)
+        factors = prices.anchor_factors
+        if factors is None:
+            _, factors = anchor_factors(out, prices.anchor)
         factor = out[S.PLACEMENT].map(lambda c: float(factors.get(c, 1.0)))
         out[S.WEEKLY_PRICE] = out[S.WEEKLY_PRICE] * factor
         out[S.SPEND] = out[S.SPEND] * factor
@@ -77,11 +80,55 @@ def spend_history(
 
 
 def returns_of(data: ReturnsLike) -> tuple[pd.DataFrame, pd.Timestamp | None, pd.Timestamp | None]:
-    """The episodes, first day and last day of returns, episodes or a fitted model's returns (every stream)."""
+    """The episodes, first day and last day of returns, episodes or a fitted model's returns (every stream).
+
+    Parameters
+    ----------
+    data : SSDA903Data, pandas.DataFrame or FittedModel
+
+    Returns
+    -------
+    episodes : pandas.DataFrame
+    first, last : pandas.Timestamp or None
+        The days the returns cover (``None`` for a bare episodes frame).
+    """
     if isinstance(data, FittedModel):
         parts = [data.episodes] + ([data.uasc.episodes] if data.uasc is not None else [])
         return pd.concat(parts, ignore_index=True), data.data_start, data.data_end
     return episodes_of(data)
+
+
+def anchored(prices: Prices, returns: ReturnsLike | None) -> Prices:
+    """The prices with their anchor's ratios worked out once for ``returns`` (unchanged when not anchored).
+
+    Reconciling the returns with the outturn prices their whole past; doing
+    it once and carrying the ratios in the :class:`Prices` lets every later
+    cost, gap or score reuse them.
+
+    Parameters
+    ----------
+    prices : Prices
+    returns : SSDA903Data, pandas.DataFrame, FittedModel or None
+
+    Returns
+    -------
+    Prices
+
+    Raises
+    ------
+    ValueError
+        If the prices are anchored, their ratios are not yet known and no
+        returns are given to reconcile.
+    """
+    if prices.anchor is None or prices.anchor_factors is not None:
+        return prices
+    if returns is None:
+        raise ValueError(
+            "anchoring prices to an outturn needs the returns the forecast was made from: project from a fitted "
+            "model (its projection carries them) or pass the returns"
+        )
+    _, factors = anchor_factors(spend_history(returns, prices.without_anchor()), prices.anchor)
+    return replace(prices, anchor_factors=dict(factors))
 
 
 def anchored_pricing(
@@ -89,21 +136,30 @@ def anchored_pricing(
 ) -> Pricing:
     """The prices resolved for ``categories``, scaled to the outturn when ``prices`` are anchored to one.
 
+    Parameters
+    ----------
+    prices : Prices
+    categories : sequence of str
+        The categories to price.
+    returns : SSDA903Data, pandas.DataFrame, FittedModel or None
+        What the anchor reconciles, when its ratios are not yet in ``prices``.
+    extra_categories : collection of str
+        Further categories the tables may name.
+
+    Returns
+    -------
+    Pricing
+
     Raises
     ------
     ValueError
-        If the prices are anchored and no returns are given to reconcile.
+        If the prices are anchored and neither their ratios nor the returns are given.
     """
     pricing = prices.resolve(categories, extra_categories=extra_categories)
     if prices.anchor is None:
         return pricing
-    if returns is None:
-        raise ValueError(
-            "anchoring prices to an outturn needs the returns the forecast was made from: project from a fitted "
-            "model (its projection carries them) or pass the returns"
-        )
-    _, factors = anchor_factors(spend_history(returns, prices.without_anchor()), prices.anchor)
-    return pricing.scaled(factors)
+    factors = anchored(prices, returns).anchor_factors
+    return pricing.scaled(factors or {})
 
 
 def _history(

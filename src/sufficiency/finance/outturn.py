@@ -32,7 +32,7 @@ from ..common.errors import SchemaError
 from ..common.sources import mark_source, source_of
 from ..ingest.tables import read_named_table
 from ..ingest.taxonomy import categories as taxonomy_categories
-from .checks import _numbers, _require, _row
+from .checks import number_column, require_columns, row_of
 
 __all__ = ["ALL", "anchor_factors", "check_outturn", "group_members", "read_outturn", "reconcile"]
 
@@ -94,12 +94,12 @@ def check_outturn(table: pd.DataFrame, *, where: str | None = None, lines: Seque
         overlap.
     """
     where, lines = source_of(table, where=where or "<outturn>", lines=lines)
-    frame, spelled = _require(table, (S.FINANCIAL_YEAR, S.PLACEMENT, S.SPEND), where, "outturn")
+    frame, spelled = require_columns(table, (S.FINANCIAL_YEAR, S.PLACEMENT, S.SPEND), where, "outturn")
     years = []
     for i, label in enumerate(frame[S.FINANCIAL_YEAR]):
         year = year_ending_march(label)
         if year is None:
-            name, row = _row(where, lines, i)
+            name, row = row_of(where, lines, i)
             raise SchemaError(
                 f"{label!r} is not a financial year (write '2024-25')",
                 file=name,
@@ -111,7 +111,7 @@ def check_outturn(table: pd.DataFrame, *, where: str | None = None, lines: Seque
     places = frame[S.PLACEMENT].fillna("").astype(str).str.strip()
     for i, name in enumerate(places):
         if not group_members(name):
-            file, row = _row(where, lines, i)
+            file, row = row_of(where, lines, i)
             groups = ", ".join(sorted(set(taxonomy_categories()["coarse"])))
             raise SchemaError(
                 f"{name!r} is not a placement category, a group ({groups}) or {ALL!r}",
@@ -124,7 +124,7 @@ def check_outturn(table: pd.DataFrame, *, where: str | None = None, lines: Seque
     spend = _optional(frame, S.SPEND, where, lines)
     lacking = np.isnan(spend) & np.isnan(budget)
     if lacking.any():
-        file, row = _row(where, lines, int(np.flatnonzero(lacking)[0]))
+        file, row = row_of(where, lines, int(np.flatnonzero(lacking)[0]))
         raise SchemaError(
             "the spend is missing (a row may leave it blank only for a year to come that has a budget)",
             file=file,
@@ -145,7 +145,9 @@ def _optional(frame: pd.DataFrame, column: str, where: str, lines: Sequence[int]
     given = (frame[column].notna() & (frame[column].astype(str).str.strip() != "")).to_numpy()
     if given.any():
         rows = np.flatnonzero(given)
-        out[given] = _numbers(frame[given], column, where, [lines[int(i)] for i in rows] if lines else None, low=0.0)
+        out[given] = number_column(
+            frame[given], column, where, [lines[int(i)] for i in rows] if lines else None, low=0.0
+        )
     return out
 
 
@@ -156,7 +158,7 @@ def _refuse_overlaps(out: pd.DataFrame, where: str, lines: Sequence[int] | None)
         for i, name in zip(rows.index, rows[S.PLACEMENT]):
             for member in group_members(name):
                 if member in seen:
-                    file, row = _row(where, lines, int(i))
+                    file, row = row_of(where, lines, int(i))
                     other = seen[member]
                     problem = (
                         f"{name!r} is given twice for {year}"

@@ -28,7 +28,7 @@ How each category's routes and prices are chosen:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -75,6 +75,11 @@ class Prices:
         it (see :mod:`sufficiency.finance.outturn`). Anchoring needs the
         returns: :func:`sufficiency.spend_history` has them, and a
         projection carries its model's.
+    anchor_factors : mapping of str to float, optional
+        The anchor's ratios by category once worked out for the returns
+        (:func:`sufficiency.finance.history.anchored`), so that every pound
+        priced with these prices reuses them rather than reconciling the
+        returns again.
 
     Notes
     -----
@@ -88,6 +93,7 @@ class Prices:
     route_shares: pd.DataFrame | None = field(default=None, repr=False)
     fees: PlacementFees | None = field(default=None, repr=False)
     anchor: pd.DataFrame | None = field(default=None, repr=False)
+    anchor_factors: Mapping[str, float] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "inflation", check_inflation(self.inflation))
@@ -100,7 +106,7 @@ class Prices:
 
     def without_anchor(self) -> Prices:
         """The same prices not scaled to an outturn."""
-        return replace(self, anchor=None)
+        return replace(self, anchor=None, anchor_factors=None)
 
     def resolve(self, categories: Sequence[str], *, extra_categories: Collection[str] = ()) -> Pricing:
         """Check the tables against the categories to price and combine them.
@@ -191,7 +197,7 @@ def as_prices(
         if anchor is not None:
             if unit_costs.anchor is not None:
                 raise ValueError("give the outturn to anchor to once: in the Prices or as anchor=, not both")
-            return replace(unit_costs, anchor=anchor)
+            return replace(unit_costs, anchor=anchor, anchor_factors=None)
         return unit_costs
     return Prices(unit_costs=unit_costs, inflation=inflation, route_shares=route_shares, fees=fees, anchor=anchor)
 

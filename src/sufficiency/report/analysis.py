@@ -20,11 +20,12 @@ import pandas as pd
 
 from ..accuracy.backtest import backtest
 from ..common import schema as S
+from ..common.dates import financial_year_days
 from ..common.errors import DataQualityWarning
 from ..datasets.sample import sample_path
 from ..finance.costs import CostProjection, cost
 from ..finance.fees import read_placement_costs
-from ..finance.history import spend_history
+from ..finance.history import anchored, spend_history
 from ..finance.outturn import read_outturn, reconcile
 from ..finance.plan import against_budget, financial_plan, spend_profile
 from ..finance.pressure import cost_pressure
@@ -265,6 +266,7 @@ def read_inputs(source: str | Path | None, options: ReportOptions) -> ReportInpu
         fees=fees,
         anchor=outturn,
     )
+    prices = anchored(prices, data)  # the ledger is reconciled once; every pound of the report reuses its ratios
     categories = ordered_categories(data.episodes[S.PLACEMENT])
     return ReportInputs(
         data=data,
@@ -369,7 +371,7 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
             uasc_arrivals=options.uasc_arrivals,
         )
     progress.step("checking past accuracy")
-    whole = history[history["days"] >= 365]
+    whole = history[history["days"] >= history[S.FINANCIAL_YEAR].map(financial_year_days)]
     recent = whole[whole[S.FINANCIAL_YEAR].isin(sorted(set(whole[S.FINANCIAL_YEAR]), key=lambda y: y[:4])[-3:])]
     outturn = inputs.outturn
     return Analysis(

@@ -170,7 +170,19 @@ def without_folders(text: str, folders: Sequence[str]) -> str:
 
 
 def named_files(table: Table, folders: Sequence[str]) -> Table:
-    """The table with input folders cut from every text cell and title (see :func:`without_folders`)."""
+    """The table with input folders cut from every text cell and title (see :func:`without_folders`).
+
+    Parameters
+    ----------
+    table : Table
+    folders : sequence of str
+        From :func:`input_folders`.
+
+    Returns
+    -------
+    Table
+        A copy.
+    """
     frame = table.frame.copy()
     for column in frame.columns:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):

@@ -13,7 +13,16 @@ __all__ = ["sheet_name", "write_workbook"]
 
 
 def sheet_name(table: Table) -> str:
-    """The sheet of a table, named in words: ``spend_by_year`` gives ``spend by year`` (31 characters at most)."""
+    """The sheet of a table, named in words: ``spend_by_year`` gives ``spend by year`` (31 characters at most).
+
+    Parameters
+    ----------
+    table : Table
+
+    Returns
+    -------
+    str
+    """
     return table.name.replace("_", " ")[:31]
 
 
