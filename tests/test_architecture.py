@@ -30,6 +30,7 @@ STAGES = {
     "places": 6,
     "scenarios": 7,
     "datasets": 8,
+    "evaluation": 8,
     "plotting": 9,
     "report": 10,
 }

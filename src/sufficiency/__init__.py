@@ -19,6 +19,7 @@ from .datasets import (
     simulate_county,
     write_returns,
 )
+from .evaluation import Evaluation, EvaluationWarning, evaluate
 from .finance import (
     CostProjection,
     PlacementFees,
@@ -71,6 +72,8 @@ __all__ = [
     "CalibrationWarning",
     "CostProjection",
     "DataQualityWarning",
+    "Evaluation",
+    "EvaluationWarning",
     "FittedModel",
     "Flows",
     "PlacementFees",
@@ -97,6 +100,7 @@ __all__ = [
     "coarsen",
     "cost",
     "cost_pressure",
+    "evaluate",
     "default_inflation",
     "default_route_shares",
     "default_taxonomy",

@@ -94,6 +94,8 @@ def _transition(
     tot: np.ndarray,
     p: np.ndarray,
     exits: np.ndarray,
+    exit_ages: np.ndarray,
+    moved: np.ndarray,
     arrived: np.ndarray,
     taken: np.ndarray,
     base: np.uint64,
@@ -107,7 +109,8 @@ def _transition(
     ``x`` is (category, age, birthday slot) [children] and ``tot`` its
     (category, age) totals, kept in step; ``p`` the month's transition
     matrices (age, K, K), K = categories + 1 with leaving care last;
-    ``exits`` (category) is incremented. Each occupied cell draws how many
+    ``exits`` (category), ``exit_ages`` (age) and ``moved`` (from, to
+    category) are incremented. Each occupied cell draws how many
     stay (one binomial), sends the others to destinations by sequential
     binomials, and picks which birthday slots the movers come from without
     replacement, so every child keeps its own birthday. Each cell draws from
@@ -152,10 +155,12 @@ def _transition(
                 total -= going
                 if k < n_c:
                     moved_any = True
+                    moved[c, k] += going
                     for j in range(n_b):
                         arrived[k, j] += taken[j]
                 else:
                     exits[c] += going
+                    exit_ages[a] += going
         if moved_any:
             for k in range(n_c):
                 for j in range(n_b):
@@ -165,11 +170,14 @@ def _transition(
 
 
 @njit(cache=True)
-def _age(x: np.ndarray, tot: np.ndarray, slot: int, exits: np.ndarray) -> None:  # pragma: no cover - compiled
+def _age(
+    x: np.ndarray, tot: np.ndarray, slot: int, exits: np.ndarray, exit_ages: np.ndarray
+) -> None:  # pragma: no cover - compiled
     """Birthdays in ``slot`` for the grid: everyone moves up a year, 17-year-olds leave care."""
     n_c, n_a = tot.shape
     for c in range(n_c):
         exits[c] += x[c, n_a - 1, slot]
+        exit_ages[n_a - 1] += x[c, n_a - 1, slot]
         for a in range(n_a - 1, 0, -1):
             tot[c, a] += x[c, a - 1, slot] - x[c, a, slot]
             x[c, a, slot] = x[c, a - 1, slot]
@@ -229,6 +237,8 @@ def simulate_paths(
     draws: np.ndarray,
     entries: np.ndarray,
     exits: np.ndarray,
+    events: np.ndarray,
+    moves: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Run every simulated path month by month, filling the output arrays.
 
@@ -293,8 +303,17 @@ def simulate_paths(
     entries, exits : numpy.ndarray
         Output entries (by first placement) and exits (all reasons) by
         (simulation, date, category) [children].
+    events : numpy.ndarray
+        Output entries (by age at entry) and exits (by age at leaving) by
+        (simulation, date, 2, age) [children]; an empty (0, 0, 0, 0) array
+        records none.
+    moves : numpy.ndarray
+        Output moves between categories by (simulation, date, from, to)
+        [children]; an empty (0, 0, 0, 0) array records none.
     """
     n_s = states.shape[0]
+    keep_events = events.shape[0] > 0
+    keep_moves = moves.shape[0] > 0
     n_c, n_a, n_b = grid0.shape
     followed = step_of_month.shape[0] - 1
     joins = max(followed, 1)  # whole months in care after which a child joins the grid
@@ -317,10 +336,28 @@ def simulate_paths(
         arrived = np.zeros((n_c, n_b), dtype=grid0.dtype)
         taken = np.zeros(n_b, dtype=grid0.dtype)
         buf = np.empty(n_c + 1)
+        by_age = np.zeros((2, n_a), dtype=entries.dtype)  # the month's entries and exits by age
+        moved = np.zeros((n_c, n_c), dtype=entries.dtype)  # the month's moves by (from, to)
         _count(tot, recent, n_recent, draws[s, 0])
         for m in range(n_steps):
             out = exits[s, m + 1]
-            _transition(x, tot, step[ps, step_of_month[followed]], out, arrived, taken, base, state, m, levers, buf)
+            by_age[:] = 0
+            moved[:] = 0
+            _transition(
+                x,
+                tot,
+                step[ps, step_of_month[followed]],
+                out,
+                by_age[1],
+                moved,
+                arrived,
+                taken,
+                base,
+                state,
+                m,
+                levers,
+                buf,
+            )
             i = 0
             while i < n_recent:
                 c = recent[i, cat]
@@ -334,10 +371,14 @@ def simulate_paths(
                 gone = dest == n_c
                 if gone:
                     out[c] += 1
-                elif d + 1 >= joins:  # long enough in care to join the grid
-                    x[dest, a, recent[i, slot_col]] += 1
-                    tot[dest, a] += 1
-                    gone = True
+                    by_age[1, a] += 1
+                else:
+                    if dest != c:
+                        moved[c, dest] += 1
+                    if d + 1 >= joins:  # long enough in care to join the grid
+                        x[dest, a, recent[i, slot_col]] += 1
+                        tot[dest, a] += 1
+                        gone = True
                 if gone:
                     n_recent -= 1
                     recent[i] = recent[n_recent]
@@ -360,6 +401,7 @@ def simulate_paths(
                     c = live_c[lo]
                     a = live_a[lo]
                     entries[s, m + 1, c] += 1
+                    by_age[0, a] += 1
                     dest = c
                     row = half[ps, 0, a, c]
                     stay_here = stay[ps, lo]
@@ -370,7 +412,10 @@ def simulate_paths(
                         dest = _destination(row, c, row[c] + uniform(state) * (1.0 - row[c]))
                     if dest == n_c:
                         out[c] += 1
+                        by_age[1, a] += 1
                         continue
+                    if dest != c:
+                        moved[c, dest] += 1
                     u = uniform(state)
                     k = 0
                     while k < 12 and u >= birthday_cdf[a, k]:
@@ -386,18 +431,23 @@ def simulate_paths(
                     n_recent += 1
             # birthdays: everyone in this month's slot moves up a year, 17-year-olds leave care
             slot = m % n_b
-            _age(x, tot, slot, out)
+            _age(x, tot, slot, out, by_age[1])
             i = 0
             while i < n_recent:
                 if recent[i, slot_col] == slot and recent[i, aged_col] != m:
                     recent[i, age] += 1
                     if recent[i, age] == n_a:
                         out[recent[i, cat]] += 1
+                        by_age[1, n_a - 1] += 1
                         n_recent -= 1
                         recent[i] = recent[n_recent]
                         continue
                 i += 1
             _count(tot, recent, n_recent, draws[s, m + 1])
+            if keep_events:
+                events[s, m + 1] = by_age
+            if keep_moves:
+                moves[s, m + 1] = moved
 
 
 @njit(cache=True)

@@ -28,7 +28,7 @@ from ._kernels import simulate_paths
 from ._random import gamma_draws, streams
 from .expected import expected_path
 from .levers import DemandLevers, no_levers
-from .result import Projection
+from .result import PathEvents, Projection
 from .state import (
     entry_multiplier,
     expm_batch,
@@ -54,8 +54,9 @@ def run_stream(
     rng: np.random.Generator,
     parameter_uncertainty: bool,
     levers: DemandLevers | None,
+    events: bool = False,
 ) -> Projection:
-    """Project one stream of children."""
+    """Project one stream of children; with ``events``, keep its entries, exits and moves (:class:`PathEvents`)."""
     start_ts = dates[0]
     n_steps = len(dates) - 1
     w = months_followed(fitted)
@@ -66,7 +67,7 @@ def run_stream(
     half = expm_batch(q, MONTH_DAYS / 2)
     trend = trend_draws[np.arange(n_sims) % len(trend_draws)]
     scale = _entry_scale(fitted, dates, trend, rng, parameter_uncertainty)
-    draws, entries, exits = _simulate(
+    draws, entries, exits, by_age, moves = _simulate(
         fitted,
         x0,
         dates,
@@ -78,9 +79,25 @@ def run_stream(
         rng,
         parameter_uncertainty,
         levers,
+        events,
     )
     return Projection(
-        dates=dates, categories=fitted.categories, expected=expected, draws=draws, entries=entries, exits=exits
+        dates=dates,
+        categories=fitted.categories,
+        expected=expected,
+        draws=draws,
+        entries=entries,
+        exits=exits,
+        events=None
+        if not events
+        else PathEvents(
+            streams=("total",),
+            entries=entries[None],
+            exits=exits[None],
+            entry_ages=by_age[None, :, :, 0],
+            exit_ages=by_age[None, :, :, 1],
+            moves=moves[None],
+        ),
     )
 
 
@@ -163,8 +180,14 @@ def _simulate(
     rng: np.random.Generator,
     parameter_uncertainty: bool,
     levers: DemandLevers | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run the compiled kernel; return stock (S, date, C, A), entries and exits (S, date, C) [children]."""
+    events: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Run the compiled kernel.
+
+    Returns stock (S, date, C, A), entries and exits (S, date, C), and with
+    ``events`` entries and exits by age (S, date, 2, A) and moves (S, date,
+    C, C) [children] (empty arrays without).
+    """
     n_sims, n_c, n_a = scale.shape[0], len(fitted.categories), len(AGES)
     w = months_followed(fitted)
     band_of_age = band_index()
@@ -179,6 +202,9 @@ def _simulate(
     draws = np.zeros((n_sims, len(dates), n_c, n_a), dtype=np.int32)
     entries = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
     exits = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
+    shape = (n_sims, len(dates)) if events else (0, 0)
+    by_age = np.zeros(shape + (2, n_a), dtype=np.int32)
+    moves = np.zeros(shape + (n_c, n_c), dtype=np.int32)
     # the kernel keeps children in care under w months one by one (see simulate_paths)
     g, c, a, j = np.nonzero(x0[:w])
     n_each = x0[:w][g, c, a, j]
@@ -210,5 +236,7 @@ def _simulate(
         draws,
         entries,
         exits,
+        by_age,
+        moves,
     )
-    return draws, entries, exits
+    return draws, entries, exits, by_age, moves

@@ -13,10 +13,59 @@ from ..common.ages import DFE_AGE_BANDS
 from ..common.intervals import summarise_draws
 from ..rates.fitted import FittedModel
 
-__all__ = ["DEFAULT_LEVELS", "Projection"]
+__all__ = ["DEFAULT_LEVELS", "PathEvents", "Projection"]
 
 #: Central interval levels of summaries [%].
 DEFAULT_LEVELS = (80, 95)
+
+
+@dataclass(frozen=True)
+class PathEvents:
+    """The events of each simulated path, stream by stream.
+
+    Kept when a projection is asked for them (an evaluation needs them; a
+    forecast does not). The month of each date is the month ending on it;
+    the start date's row is zero.
+
+    Attributes
+    ----------
+    streams : tuple of str
+        ``("other", "uasc")`` when unaccompanied children were projected as
+        their own stream, else ``("total",)``.
+    entries, exits : numpy.ndarray
+        Entries by first placement and exits (all reasons, including the
+        18th birthday) by placement left, by (stream, simulation, date,
+        category) [children].
+    entry_ages, exit_ages : numpy.ndarray
+        Entries by age at entry and exits by age on leaving [years], by
+        (stream, simulation, date, age) [children].
+    moves : numpy.ndarray
+        Moves between categories by (stream, simulation, date, from, to)
+        [children].
+    """
+
+    streams: tuple[str, ...]
+    entries: np.ndarray = field(repr=False)
+    exits: np.ndarray = field(repr=False)
+    entry_ages: np.ndarray = field(repr=False)
+    exit_ages: np.ndarray = field(repr=False)
+    moves: np.ndarray = field(repr=False)
+
+    @staticmethod
+    def joined(other: PathEvents, uasc: PathEvents) -> PathEvents:
+        """The events of two streams' projections, as streams ``other`` and ``uasc``."""
+
+        def both(name: str) -> np.ndarray:
+            return np.concatenate([getattr(other, name), getattr(uasc, name)])
+
+        return PathEvents(
+            streams=("other", "uasc"),
+            entries=both("entries"),
+            exits=both("exits"),
+            entry_ages=both("entry_ages"),
+            exit_ages=both("exit_ages"),
+            moves=both("moves"),
+        )
 
 
 @dataclass(frozen=True)
@@ -50,6 +99,9 @@ class Projection:
     model : FittedModel or None
         The fitted model projected from (``None`` for a projection made by
         hand): its returns let costs be anchored to an outturn.
+    events : PathEvents or None
+        Each path's entries, exits and moves by stream, age and placement,
+        when asked for (see :func:`sufficiency.evaluate`).
     """
 
     dates: pd.DatetimeIndex
@@ -62,6 +114,7 @@ class Projection:
     uasc: np.ndarray | None = field(default=None, repr=False)
     simulated: np.ndarray | None = field(default=None, repr=False)
     model: FittedModel | None = field(default=None, repr=False, compare=False)
+    events: PathEvents | None = field(default=None, repr=False, compare=False)
 
     def totals(self) -> np.ndarray:
         """Simulated total stock by (simulation, date) [children]."""

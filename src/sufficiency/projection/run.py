@@ -35,7 +35,7 @@ from .calibration import HorizonCalibration, check_settings, default_calibration
 from .calibration import calibrate as calibrate_paths
 from .levers import DemandLevers
 from .paths import run_stream
-from .result import Projection
+from .result import PathEvents, Projection
 from .uasc import with_arrivals
 
 __all__ = ["project", "projection_dates", "run_projection"]
@@ -140,6 +140,7 @@ def run_projection(
     uasc_arrivals: float | None = None,
     calibrate: bool | HorizonCalibration = True,
     reference: Projection | None = None,
+    events: bool = False,
 ) -> Projection:
     """Project over ``dates`` (from :func:`projection_dates`), optionally with a scenario's levers.
 
@@ -166,6 +167,9 @@ def run_projection(
     reference : Projection, optional
         The baseline whose expected path sets the blend of a scenario's
         paths (default: this projection's own).
+    events : bool
+        Keep each path's entries, exits and moves by stream
+        (:attr:`Projection.events`).
 
     Returns
     -------
@@ -184,6 +188,7 @@ def run_projection(
         parameter_uncertainty=parameter_uncertainty,
         levers=levers,
         uasc_arrivals=uasc_arrivals,
+        events=events,
     )
     raw = replace(raw, model=fitted)
     if calibrate is False:
@@ -202,6 +207,7 @@ def _run_streams(
     parameter_uncertainty: bool,
     levers: DemandLevers | None,
     uasc_arrivals: float | None,
+    events: bool = False,
 ) -> Projection:
     """The simulated paths of both streams, added."""
     main = run_stream(
@@ -211,6 +217,7 @@ def _run_streams(
         rng=np.random.default_rng(seed),
         parameter_uncertainty=parameter_uncertainty,
         levers=levers,
+        events=events,
     )
     if fitted.uasc is None:
         return replace(main, seed=seed)
@@ -223,6 +230,7 @@ def _run_streams(
         rng=np.random.default_rng(None if seed is None else [seed, 1]),
         parameter_uncertainty=parameter_uncertainty,
         levers=sub_levers,
+        events=events,
     )
     return Projection(
         dates=dates,
@@ -233,6 +241,7 @@ def _run_streams(
         exits=main.exits + sub.exits,
         seed=seed,
         uasc=sub.draws,
+        events=None if main.events is None or sub.events is None else PathEvents.joined(main.events, sub.events),
     )
 
 

@@ -48,7 +48,7 @@ from .lever import LeverError
 from .scenario import Scenario, scenarios_from_data
 from .scores import ScenarioScores
 
-__all__ = ["GDP_DEFLATOR", "GREEN_BOOK_RATE", "score"]
+__all__ = ["GDP_DEFLATOR", "GREEN_BOOK_RATE", "check_levers", "score"]
 
 #: HM Treasury Green Book discount rate, a real rate (net of general inflation) [1/year].
 GREEN_BOOK_RATE = 0.035
@@ -159,7 +159,7 @@ def score(
     dates = projection_dates(fitted, start=start, end=None, horizon=horizon, n_sims=n_sims)
     months = months_of(dates)
     for s in chosen:
-        _check_levers(s, fitted.categories, dates)
+        check_levers(s, fitted.categories, dates)
     pricing = anchored_pricing(prices, fitted.categories, fitted)
     pricing = pricing.with_routes([r for s in chosen for lv in s.levers for r in lv.routes_added()])
     for s in chosen:
@@ -248,7 +248,7 @@ def score(
     )
 
 
-def _check_levers(scenario: Scenario, categories: tuple[str, ...], dates: pd.DatetimeIndex) -> None:
+def check_levers(scenario: Scenario, categories: tuple[str, ...], dates: pd.DatetimeIndex) -> None:
     """Refuse levers that name unknown categories or start outside the projection; warn of places added twice."""
     _warn_places_twice(scenario)
     for i, lever in enumerate(scenario.levers):

@@ -1,0 +1,311 @@
+"""Evaluate a service after it starts: a counterfactual forecast from the data at its start, against what happened.
+
+The method is that of CausalImpact (Brodersen et al. 2015, *Annals of
+Applied Statistics* 9: 247-274): forecast the outcome from the data before
+the intervention, compare it with what happened, and judge the gap against
+the forecast's own uncertainty. Here the forecast is the library's model of
+care: fitted on the returns as the council held them at the start
+(:func:`sufficiency.truncate`), projected from the actual stock at the start
+with every path's entries, exits and moves kept, by stream, placement and
+age. Unaccompanied children are their own stream, so a national surge of
+arrivals shows in the ``uasc`` stream and not as a local effect on the
+others.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..accuracy.backtest import truncate
+from ..common.dates import DateLike
+from ..common.errors import SchemaError
+from ..finance.fees import PlacementFees
+from ..finance.months import months_of
+from ..finance.prices import Prices, as_prices
+from ..ingest.returns import SSDA903Data
+from ..ingest.taxonomy import coarse_map, ordered_categories
+from ..projection.result import Projection
+from ..projection.run import projection_dates, run_projection
+from ..rates.fitted import FittedModel
+from ..rates.fitting import fit
+from ..scenarios.costing import demand_levers
+from ..scenarios.scenario import Scenario
+from ..scenarios.scoring import check_levers
+from .observed import observed_events, with_streams
+from .placebos import placebo_starts, placebo_table
+from .result import Evaluation
+from .series import SeriesKey, outcome_series
+from .simulated import simulated_events
+from .widening import Widening, default_widening
+
+__all__ = ["MIN_HISTORY_YEARS", "POWER_MONTHS", "EvaluationWarning", "evaluate"]
+
+#: Years of returns needed before the start to fit the counterfactual.
+MIN_HISTORY_YEARS = 2
+#: Months after the start below which an evaluation warns that it has little power.
+POWER_MONTHS = 6
+_PROJECT_OPTIONS = ("parameter_uncertainty", "uasc_arrivals")
+
+
+class EvaluationWarning(UserWarning):
+    """An evaluation that can be run but should be read with care (too short to find an effect)."""
+
+
+def evaluate(
+    data: SSDA903Data,
+    start: DateLike,
+    *,
+    end: DateLike | None = None,
+    hypothesis: Scenario | None = None,
+    n_sims: int = 1000,
+    seed: int | None = None,
+    prices: Prices | pd.DataFrame | None = None,
+    fit_options: Mapping[str, Any] | None = None,
+    project_options: Mapping[str, Any] | None = None,
+    placebos: int = 6,
+    widening: Widening | None = None,
+) -> Evaluation:
+    """Compare what happened after a service started with what the model says would have happened without it.
+
+    Parameters
+    ----------
+    data : SSDA903Data
+        The council's returns up to now (:func:`sufficiency.read_ssda903`).
+    start : date
+        The day the service started; the counterfactual is fitted on the
+        returns as they stood at the end of that day and projected from the
+        actual stock then.
+    end : date, optional
+        Last day evaluated (default the end of the data); the evaluation
+        runs to the last month end on or before it.
+    hypothesis : Scenario, optional
+        The brief's levers (e.g. ``Scenario("edge of care",
+        [change_entries(factor=0.75, start=...)])``): the same paths are
+        projected under them, for the hypothesis's band and the Bayes factor.
+        Levers that change only prices leave the paths as they are.
+    n_sims : int
+        Paths of the counterfactual (and of the hypothesis).
+    seed : int, optional
+        Seed; the same seed gives the same evaluation.
+    prices : Prices or pandas.DataFrame, optional
+        What :func:`sufficiency.cost` takes; adds the ``cost`` outcome:
+        child-days in each category priced at the financial year's weekly
+        price (route shares; fee variation is not drawn), the same prices
+        for what happened and the counterfactual, so the gap is in volume
+        and mix, not price.
+    fit_options : mapping, optional
+        Keyword arguments of :func:`sufficiency.fit` (default: its
+        defaults, with the categories of the whole returns so a category
+        first used after the start is still counted).
+    project_options : mapping, optional
+        ``parameter_uncertainty`` and ``uasc_arrivals`` as for
+        :func:`sufficiency.project`.
+    placebos : int
+        Pretend starts to run before the real one (each six months apart,
+        each evaluated over a period that ends by the real start, with up to
+        300 paths): their false-alarm rate is reported with the result
+        (:meth:`Evaluation.false_alarms`). 0 for none.
+    widening : Widening, optional
+        Factors the bands are widened by (default the shipped factors, see
+        :mod:`sufficiency.evaluation.widening`; ``Widening.none()`` keeps
+        the simulated bands).
+
+    Returns
+    -------
+    Evaluation
+
+    Warns
+    -----
+    EvaluationWarning
+        When fewer than six months follow the start: the warning gives the
+        smallest change in entries the test could tell from chance.
+
+    Raises
+    ------
+    SchemaError
+        If the start is on or after the end of the data, or fewer than two
+        years of returns come before it, or ``end`` is after the data or
+        leaves no whole month after the start.
+    ValueError
+        For unknown project options, a hypothesis that is not a scenario,
+        or levers that do not fit the model.
+    """
+    if not isinstance(data, SSDA903Data):
+        raise TypeError("evaluate needs the returns as read by sufficiency.read_ssda903 (an SSDA903Data)")
+    start_ts, end_ts = _check_period(data, start, end)
+    popts = dict(project_options or {})
+    unknown = sorted(set(popts) - set(_PROJECT_OPTIONS))
+    if unknown:
+        raise ValueError(f"project_options {unknown} are not used by an evaluation; use {list(_PROJECT_OPTIONS)}")
+    if hypothesis is not None and not isinstance(hypothesis, Scenario):
+        raise ValueError(f"hypothesis must be a Scenario (the brief's levers), not {type(hypothesis).__name__}")
+    fopts = {"categories": ordered_categories(data.episodes["placement"])} | dict(fit_options or {})
+    widening = default_widening() if widening is None else widening
+    fitted, proj, hyp = _counterfactual(data, start_ts, end_ts, hypothesis, n_sims, seed, fopts, popts)
+    price = None if prices is None else _monthly_price(prices, proj)
+    keys, observed, simulated, hypothesised = _series(data, proj, hyp, price)
+    notes = []
+    if fitted.uasc is None:
+        notes.append("no unaccompanied children were flagged before the start: every child was projected together")
+    starts = placebo_starts(data.coverage_start, start_ts, len(proj.dates) - 1, count=placebos)
+    table = pd.DataFrame()
+    if placebos > 0 and not starts:
+        notes.append("too little history before the start for a placebo (two years plus a period) to fit")
+    elif starts:
+        table = placebo_table(
+            starts,
+            lambda s, e: _placebo(data, s, e, min(n_sims, 300), seed, fopts, popts, prices, widening),
+        )
+    result = Evaluation(
+        start=start_ts,
+        end=proj.dates[-1],
+        dates=proj.dates,
+        keys=keys,
+        observed=observed,
+        simulated=simulated,
+        hypothesis=hypothesised,
+        hypothesis_name=None if hypothesis is None else hypothesis.name,
+        widening=widening,
+        placebos=table,
+        notes=tuple(notes),
+        seed=seed,
+    )
+    if result.months < POWER_MONTHS:
+        _warn_power(result)
+    return result
+
+
+def _check_period(data: SSDA903Data, start: DateLike, end: DateLike | None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The start and last day evaluated, refused when the returns cannot support them."""
+    start_ts = pd.Timestamp(start)
+    first, last = data.coverage_start, data.censor_date
+    if start_ts >= last:
+        raise SchemaError(
+            f"start {start_ts.date()} is not before the end of the returns ({last.date()}): nothing after the start "
+            "to evaluate",
+            file="<returns>",
+            rule="start_after_data",
+        )
+    needed = first + pd.DateOffset(years=MIN_HISTORY_YEARS) - pd.Timedelta(days=1)
+    if start_ts < needed:
+        raise SchemaError(
+            f"start {start_ts.date()} leaves less than {MIN_HISTORY_YEARS} years of returns before it (they begin "
+            f"{first.date()}): the counterfactual needs {MIN_HISTORY_YEARS} years to fit; the earliest start is "
+            f"{needed.date()}",
+            file="<returns>",
+            rule="too_little_history",
+        )
+    end_ts = last if end is None else pd.Timestamp(end)
+    if end_ts > last:
+        raise SchemaError(
+            f"end {end_ts.date()} is after the end of the returns ({last.date()})",
+            file="<returns>",
+            rule="end_after_data",
+        )
+    last_month_end = end_ts if end_ts.is_month_end else end_ts - pd.offsets.MonthEnd(1)
+    if last_month_end <= start_ts:
+        raise SchemaError(
+            f"end {end_ts.date()} leaves no whole month after the start {start_ts.date()}",
+            file="<returns>",
+            rule="no_month_after_start",
+        )
+    return start_ts, last_month_end
+
+
+def _counterfactual(
+    data: SSDA903Data,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    hypothesis: Scenario | None,
+    n_sims: int,
+    seed: int | None,
+    fit_options: Mapping[str, Any],
+    project_options: Mapping[str, Any],
+) -> tuple[FittedModel, Projection, Projection | None]:
+    """Fit on the returns at ``start``; project to ``end`` with events, and under the hypothesis's levers."""
+    fitted = fit(truncate(data, start), **fit_options)
+    dates = projection_dates(fitted, start=start, end=end, horizon=None, n_sims=n_sims)
+    proj = run_projection(fitted, dates, n_sims=n_sims, seed=seed, calibrate=False, events=True, **project_options)
+    if hypothesis is None:
+        return fitted, proj, None
+    check_levers(hypothesis, fitted.categories, dates)
+    levers = demand_levers(hypothesis.levers, fitted.categories, months_of(dates))
+    if levers is None:
+        return fitted, proj, proj
+    hyp = run_projection(
+        fitted, dates, n_sims=n_sims, seed=seed, calibrate=False, events=True, levers=levers, **project_options
+    )
+    return fitted, proj, hyp
+
+
+def _monthly_price(prices: Prices | pd.DataFrame | PlacementFees, proj: Projection) -> np.ndarray:
+    """(month, category) weekly price of the projection's months, averaged over routes [£/week]."""
+    pr = as_prices(prices).without_fees().resolve(proj.categories)
+    months = months_of(proj.dates)
+    weekly = pr.weekly(months.fy)[months.year]  # (M, C, R)
+    return np.where(pr.shares[None] > 0, weekly * pr.shares[None], 0.0).sum(axis=2)
+
+
+def _series(
+    data: SSDA903Data, proj: Projection, hyp: Projection | None, price: np.ndarray | None
+) -> tuple[tuple[SeriesKey, ...], np.ndarray, np.ndarray, np.ndarray | None]:
+    """Observed and simulated series, stacked, with the moves no one made dropped."""
+    coarse = coarse_map()
+    sim = outcome_series(simulated_events(proj, price), coarse)
+    streams = proj.events.streams if proj.events is not None else ("total",)
+    episodes = with_streams(data.episodes, streams)
+    obs = outcome_series(
+        observed_events(episodes, proj.dates, streams=streams, categories=proj.categories, price=price), coarse
+    )
+    h = None if hyp is None else outcome_series(simulated_events(hyp, price), coarse)
+    keys = tuple(
+        k
+        for k in sim
+        if not (k[1] == "move" and obs[k].sum() == 0 and sim[k].sum() == 0 and (h is None or h[k].sum() == 0))
+    )
+    observed = np.stack([obs[k][0] for k in keys])
+    simulated = np.stack([sim[k] for k in keys]).astype(np.float32)
+    hypothesised = None if h is None else np.stack([h[k] for k in keys]).astype(np.float32)
+    return keys, observed, simulated, hypothesised
+
+
+def _placebo(
+    data: SSDA903Data,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    n_sims: int,
+    seed: int | None,
+    fit_options: Mapping[str, Any],
+    project_options: Mapping[str, Any],
+    prices: Prices | pd.DataFrame | None,
+    widening: Widening,
+) -> pd.DataFrame:
+    """The summary of an evaluation from a pretend start where nothing changed."""
+    _, proj, _ = _counterfactual(data, start, end, None, n_sims, seed, fit_options, project_options)
+    price = None if prices is None else _monthly_price(prices, proj)
+    keys, observed, simulated, _ = _series(data, proj, None, price)
+    ev = Evaluation(
+        start=start, end=end, dates=proj.dates, keys=keys, observed=observed, simulated=simulated, widening=widening
+    )
+    return ev.summary(level=90)
+
+
+def _warn_power(result: Evaluation) -> None:
+    """Warn that a short evaluation has little power, giving the smallest change in entries it could find."""
+    summary = result.summary(level=90)
+    key = "other" if ((summary["group"] == "stream") & (summary["value"] == "other")).any() else "total"
+    row = summary[(summary["outcome"] == "entries") & (summary["value"] == key)].iloc[0]
+    half = (row["upper_90"] - row["lower_90"]) / 2
+    share = half / row["expected"] if row["expected"] > 0 else float("nan")
+    warnings.warn(
+        f"only {result.months} month(s) follow the start {result.start.date()}: the test has little power; a change "
+        f"in entries smaller than about {half:.0f} children ({share:.0%} of the {row['expected']:.0f} expected) "
+        "could not be told from chance",
+        EvaluationWarning,
+        stacklevel=3,
+    )
