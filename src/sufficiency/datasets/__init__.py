@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from .returns import write_returns
 from .sample import load_published, load_published_placements, load_published_spend, load_sample, sample_path
-from .simulate import CountyParameters, SimulatedCounty, simulate_county
+from .simulate import CountyParameters, Service, SimulatedCounty, simulate_county
 
 __all__ = [
     "CountyParameters",
+    "Service",
     "SimulatedCounty",
     "load_published",
     "load_published_placements",

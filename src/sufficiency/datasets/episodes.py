@@ -27,7 +27,7 @@ from .parameters import (
     CountyParameters,
 )
 
-__all__ = ["children_of", "episodes_of", "placement_spells", "true_placements", "truncate_returns"]
+__all__ = ["child_id_of", "children_of", "episodes_of", "placement_spells", "true_placements", "truncate_returns"]
 
 
 _NEXT = {
@@ -313,7 +313,7 @@ def truncate_returns(
     out.loc[open_, S.EPISODE_END] = pd.NaT
     out.loc[open_, S.REASON_CEASED] = ""
     out.loc[open_, S.REASON_PLACE_CHANGE] = ""
-    out[S.CHILD_ID] = _child_id(out["_child"].to_numpy())
+    out[S.CHILD_ID] = child_id_of(out["_child"].to_numpy())
     # periods of care as the generator made them (not re-derived from the episodes)
     out[S.PERIOD_OF_CARE] = out["_period_no"].astype(int)
     out[S.IS_ENTRY] = out["_first"].to_numpy(bool)
@@ -337,7 +337,7 @@ def true_placements(periods: pd.DataFrame, segments: pd.DataFrame, censor: pd.Ti
     pid = segments["period_id"].to_numpy()
     spells = pd.DataFrame(
         {
-            S.CHILD_ID: _child_id(per["child"].to_numpy()[pid]),
+            S.CHILD_ID: child_id_of(per["child"].to_numpy()[pid]),
             S.PERIOD_OF_CARE: per["episode_no"].to_numpy()[pid],
             "start": segments["start"].to_numpy("datetime64[ns]"),
             "end": segments["end"].to_numpy("datetime64[ns]"),
@@ -351,7 +351,8 @@ def true_placements(periods: pd.DataFrame, segments: pd.DataFrame, censor: pd.Ti
     return spells
 
 
-def _child_id(index: np.ndarray) -> np.ndarray:
+def child_id_of(index: np.ndarray) -> np.ndarray:
+    """The child ids the returns use for the generator's children numbered ``index`` (``C000001``...)."""
     return np.char.add("C", np.char.zfill((index + 1).astype(str), 6))
 
 
@@ -370,7 +371,7 @@ def children_of(periods: pd.DataFrame) -> pd.DataFrame:
     return (
         pd.DataFrame(
             {
-                S.CHILD_ID: _child_id(first["child"].to_numpy()),
+                S.CHILD_ID: child_id_of(first["child"].to_numpy()),
                 S.DATE_OF_BIRTH: dob,
                 S.SEX: first["sex"].to_numpy(),
                 S.ETHNICITY: eth,

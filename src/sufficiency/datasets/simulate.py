@@ -37,11 +37,12 @@ import pandas as pd
 from ..common import schema as S
 from ..common.dates import DateLike
 from ..ingest.taxonomy import ordered_categories
-from .episodes import children_of, episodes_of, placement_spells, true_placements, truncate_returns
+from .episodes import child_id_of, children_of, episodes_of, placement_spells, true_placements, truncate_returns
 from .journeys import first_entries, re_entries
 from .parameters import CountyParameters
+from .service import Service, prevented_periods
 
-__all__ = ["CountyParameters", "SimulatedCounty", "simulate_county"]
+__all__ = ["CountyParameters", "Service", "SimulatedCounty", "simulate_county"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class SimulatedCounty:
     seed : int
     coverage_start, censor_date : pandas.Timestamp
         First and last day the returns describe.
+    service : Service or None
+        The service the county ran, if any: the same seed without it is the
+        county's true counterfactual.
     """
 
     episodes: pd.DataFrame
@@ -79,6 +83,7 @@ class SimulatedCounty:
     seed: int
     coverage_start: pd.Timestamp
     censor_date: pd.Timestamp
+    service: Service | None = None
 
     def true_stock(self, dates: Iterable[DateLike] | DateLike, *, by: tuple[str, ...] = ("placement",)) -> pd.DataFrame:
         """Children in care at the end of each date, counted day by day from :attr:`placements`.
@@ -123,7 +128,9 @@ class SimulatedCounty:
         return out[[S.DATE, *by, S.CHILDREN]]
 
 
-def simulate_county(*, seed: int = 903, parameters: CountyParameters | None = None) -> SimulatedCounty:
+def simulate_county(
+    *, seed: int = 903, parameters: CountyParameters | None = None, service: Service | None = None
+) -> SimulatedCounty:
     """Simulate a county's children in care.
 
     Parameters
@@ -133,6 +140,11 @@ def simulate_county(*, seed: int = 903, parameters: CountyParameters | None = No
     parameters : CountyParameters, optional
         Settings; defaults give roughly 500 children in care at 31 March
         2016 rising to about 750 by 2025.
+    service : Service, optional
+        A service from a date that keeps some children out of care (see
+        :mod:`sufficiency.datasets.service`): the county is the same until
+        its start, and ``simulate_county(seed=seed)`` is what would have
+        happened without it.
 
     Returns
     -------
@@ -158,12 +170,25 @@ def simulate_county(*, seed: int = 903, parameters: CountyParameters | None = No
     episodes = episodes_of(rng, p, periods_df, segments)
     children = children_of(periods_df)
     episodes = truncate_returns(episodes, censor, children, p)
+    placements = true_placements(periods_df, segments, censor)
+    if service is not None:
+        gone = periods_df.loc[prevented_periods(periods_df, service, seed=seed), ["child", "episode_no"]]
+        gone_keys = pd.MultiIndex.from_arrays([child_id_of(gone["child"].to_numpy()), gone["episode_no"].to_numpy()])
+
+        def kept(frame: pd.DataFrame) -> pd.DataFrame:
+            keys = pd.MultiIndex.from_arrays([frame[S.CHILD_ID], frame[S.PERIOD_OF_CARE]])
+            return frame[~keys.isin(gone_keys)].reset_index(drop=True)
+
+        episodes, placements = kept(episodes), kept(placements)
+        never = child_id_of(gone.loc[gone["episode_no"] == 1, "child"].to_numpy())
+        children = children[~children[S.CHILD_ID].isin(never)].reset_index(drop=True)
     return SimulatedCounty(
         episodes=episodes,
         children=children,
-        placements=true_placements(periods_df, segments, censor),
+        placements=placements,
         parameters=p,
         seed=seed,
         coverage_start=coverage,
         censor_date=censor,
+        service=service,
     )

@@ -7,10 +7,12 @@ when ``None``), returns the Axes (or an array of Axes for small multiples),
 never calls ``show()``, and labels its axes with units and dates or
 financial years. Charts of children are in :mod:`~sufficiency.plotting.children`,
 of pounds and places in :mod:`~sufficiency.plotting.money`, of the model in
-:mod:`~sufficiency.plotting.model`; colours in :mod:`~sufficiency.plotting.style`.
+:mod:`~sufficiency.plotting.model`, of an evaluation in
+:mod:`~sufficiency.plotting.evaluation`; colours in :mod:`~sufficiency.plotting.style`.
 """
 
 from .children import demand_by_age, demand_by_category, fan, fans, flows, stock_history
+from .evaluation import evaluation
 from .model import backtest, rates
 from .money import cost_pressure, costs_by_year, scenarios, sufficiency_gap
 from .style import CATEGORY_COLOURS, GROUP_COLOURS, METHOD_COLOURS, category_colour
@@ -25,6 +27,7 @@ __all__ = [
     "costs_by_year",
     "demand_by_age",
     "demand_by_category",
+    "evaluation",
     "fan",
     "fans",
     "flows",

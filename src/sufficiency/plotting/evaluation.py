@@ -1,0 +1,151 @@
+"""Chart of an evaluation: what happened against the counterfactual, and the effect added up since the start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..common import schema as S
+from ..evaluation.result import Evaluation
+from .style import GROUP_COLOURS, category_colour, money_axis, readable
+
+__all__ = ["evaluation"]
+
+_UNITS = {"child_days": "child-days", "cost": "£"}
+
+
+def evaluation(
+    ev: Evaluation,
+    *,
+    outcome: str = "entries",
+    group: str | None = None,
+    value: str | None = None,
+    level: int = 90,
+    cumulative: bool | None = None,
+    ax: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """Observed against the counterfactual's band, month by month, and the cumulative effect with its band.
+
+    Parameters
+    ----------
+    ev : Evaluation
+    outcome : str
+        ``entries``, ``exits``, ``moves``, ``stock``, ``child_days`` or ``cost``.
+    group, value : str, optional
+        The series (default: the ``stream``/``other`` row when the
+        evaluation has streams, else ``total``).
+    level : int
+        Band to shade [%].
+    cumulative : bool, optional
+        With a single ``ax``: ``False`` draws the monthly panel, ``True`` the
+        cumulative effect. Ignored when two panels are drawn.
+    ax : matplotlib Axes or pair of Axes, optional
+        ``None`` draws both panels on a new figure; a pair draws both on it;
+        one Axes draws one panel.
+    **kwargs
+        Passed to the matplotlib call that draws the observed line.
+
+    Returns
+    -------
+    matplotlib Axes or numpy.ndarray of Axes
+        Lines ``observed``, ``expected`` (and ``hypothesis``) and collections
+        ``band_<L>`` (and ``hypothesis_band_<L>``) on the monthly panel; line
+        ``effect`` and collection ``effect_band_<L>`` on the cumulative one,
+        found by label.
+
+    Raises
+    ------
+    ValueError
+        If the series is not in the evaluation.
+    """
+    if group is None or value is None:
+        streams = any(k[1] == "stream" for k in ev.keys)
+        group, value = ("stream", "other") if streams else ("total", "total")
+    monthly = ev.monthly(level=level)
+    series = monthly[(monthly["outcome"] == outcome) & (monthly["group"] == group) & (monthly["value"] == value)]
+    if series.empty:
+        known = sorted({k[0] for k in ev.keys})
+        raise ValueError(f"no series {outcome}/{group}/{value} in the evaluation (outcomes: {known})")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        axes = np.asarray(plt.subplots(2, 1, figsize=(8, 7), sharex=True, layout="constrained")[1])
+    elif isinstance(ax, (list, tuple, np.ndarray)):
+        axes = np.asarray(ax)
+    else:
+        axes = None
+    colour = category_colour(value) if group == "placement" else GROUP_COLOURS.get(value, "#1f4e79")
+    what = f"{readable(outcome)}, {readable(value)}" if value != "total" else readable(outcome)
+    unit = _UNITS.get(outcome, "children")
+    if axes is None:
+        if cumulative:
+            _effect(ax, series[series["cumulative"]], level, outcome, what, unit)
+        else:
+            _monthly(ax, series[~series["cumulative"]], level, outcome, what, unit, colour, kwargs)
+        return ax
+    _monthly(axes[0], series[~series["cumulative"]], level, outcome, what, unit, colour, kwargs)
+    _effect(axes[1], series[series["cumulative"]], level, outcome, what, unit)
+    return axes
+
+
+def _monthly(ax: Any, s: Any, level: int, outcome: str, what: str, unit: str, colour: str, kwargs: dict) -> None:
+    ax.fill_between(
+        s[S.DATE],
+        s[f"lower_{level}"],
+        s[f"upper_{level}"],
+        color="#999999",
+        alpha=0.3,
+        linewidth=0,
+        label=f"band_{level}",
+    )
+    ax.plot(s[S.DATE], s["expected"], color="#555555", linestyle="--", label="expected")
+    if "hypothesis_expected" in s:
+        ax.fill_between(
+            s[S.DATE],
+            s[f"hypothesis_lower_{level}"],
+            s[f"hypothesis_upper_{level}"],
+            color="#e07b00",
+            alpha=0.15,
+            linewidth=0,
+            label=f"hypothesis_band_{level}",
+        )
+        ax.plot(s[S.DATE], s["hypothesis_expected"], color="#e07b00", linestyle=":", label="hypothesis")
+    ax.plot(s[S.DATE], s["observed"], **{"color": colour, "linewidth": 2, "label": "observed", **kwargs})
+    per = "at each month end" if outcome == "stock" else "in each month"
+    ax.set_ylabel(f"{what} {per} [{unit}]")
+    ax.set_title(f"What happened against what would have happened without the service ({level}% band)")
+    if outcome == "cost":
+        money_axis(ax)
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles, [_legend(lbl, level) for lbl in labels], loc="upper left", fontsize="small")
+
+
+def _effect(ax: Any, s: Any, level: int, outcome: str, what: str, unit: str) -> None:
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.fill_between(
+        s[S.DATE],
+        s[f"effect_lower_{level}"],
+        s[f"effect_upper_{level}"],
+        color="#1f4e79",
+        alpha=0.25,
+        linewidth=0,
+        label=f"effect_band_{level}",
+    )
+    ax.plot(s[S.DATE], s["effect"], color="#1f4e79", linewidth=2, label="effect")
+    since = "at each month end" if outcome == "stock" else "added up since the start"
+    ax.set_ylabel(f"Effect on {what}, {since} [{unit}]")
+    ax.set_xlabel("Month end")
+    if outcome == "cost":
+        money_axis(ax)
+
+
+def _legend(label: str, level: int) -> str:
+    return {
+        f"band_{level}": f"without the service, {level}% band",
+        "expected": "without the service, expected",
+        f"hypothesis_band_{level}": f"the brief's hypothesis, {level}% band",
+        "hypothesis": "the brief's hypothesis, expected",
+        "observed": "what happened",
+    }.get(label, label)
