@@ -1,11 +1,13 @@
-"""Benchmark: costing a projection and scoring five scenarios, against one baseline projection.
+"""Benchmark: costing a projection, scoring five scenarios and evaluating a brief, against one baseline projection.
 
 On the bundled sample: fit once, then time (best of ``--repeat`` runs after a
 warm-up) a 1,000-path, 60-month ``project``; ``cost`` of that projection
 with the default prices and inflation (with and without the sample's
 placement cost file); and ``score`` of five scenarios, one of each kind of
 lever (a route shift to a partner, a step-down of hazards, fewer entries,
-a unit-cost change, added places), whose baseline is the same projection.
+a unit-cost change, added places), whose baseline is the same projection;
+and ``evaluate`` of a brief (fewer entries) from 31 March 2022 to the end of
+the data, with prices, without placebos and with the default six.
 Writes ``results/speed_scenarios.md``.
 
 Usage::
@@ -94,17 +96,27 @@ def main() -> None:
         ),
         args.repeat,
     )
+    brief = suf.Scenario("brief", (suf.change_entries(factor=0.8, start="2022-04-01"),))
+    prices = suf.Prices()
+
+    def evaluation(placebos: int) -> float:
+        return best(
+            lambda: suf.evaluate(data, "2022-03-31", hypothesis=brief, prices=prices, seed=1, placebos=placebos),
+            args.repeat,
+        )
+
+    t_eval, t_placebos = evaluation(0), evaluation(6)
+    seconds = [t_project, t_cost, t_cost_fees, t_score, t_eval, t_placebos]
     table = pd.DataFrame(
-        {
-            "seconds": [t_project, t_cost, t_cost_fees, t_score],
-            "times one projection": [1.0, t_cost / t_project, t_cost_fees / t_project, t_score / t_project],
-        },
+        {"seconds": seconds, "times one projection": [t / t_project for t in seconds]},
         index=pd.Index(
             [
                 "project (1,000 paths, 60 months)",
                 "cost",
                 "cost with the placement cost file",
                 "score, five scenarios (with places)",
+                "evaluate a brief from 2022-03-31 (1,000 paths, 36 months)",
+                "evaluate a brief with six placebos (300 paths each)",
             ],
             name="step",
         ),

@@ -1,4 +1,4 @@
-"""Command line: ``sufficiency report`` and ``sufficiency simulate``.
+"""Command line: ``sufficiency report``, ``sufficiency evaluate`` and ``sufficiency simulate``.
 
 This module and the report (:mod:`sufficiency.report`) are the only places that write files.
 """
@@ -89,6 +89,30 @@ def _report(args: argparse.Namespace) -> int:
             f"\nWrote {len(result.files)} files to {Path(args.out).resolve()} (open report.html; report.xlsx for "
             "finance)"
         )
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .report.evaluation_page import write_evaluation
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        run = write_evaluation(
+            args.source,
+            args.out,
+            start=args.start,
+            end=args.end,
+            brief=args.brief,
+            scenario=args.scenario,
+            costs=args.costs,
+            n_sims=args.n_sims,
+            seed=args.seed,
+            placebos=args.placebos,
+            suppress_below=args.suppress_below,
+        )
+    if not args.quiet:
+        print(run.text)
+        print(f"\nWrote {len(run.files)} files to {Path(args.out).resolve()} (open evaluation.html)")
     return 0
 
 
@@ -204,6 +228,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     rep.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     rep.set_defaults(func=_report)
+    ev = sub.add_parser(
+        "evaluate",
+        parents=[common],
+        help="test whether a service works: what happened after its start against the forecast without it",
+    )
+    ev.add_argument("source", help="folder of yearly SSDA903 returns, including the years since the service started")
+    ev.add_argument("--start", required=True, help="the day the service started, e.g. 2022-04-01")
+    ev.add_argument("--end", default=None, help="last day to evaluate (default: the end of the returns)")
+    ev.add_argument("--brief", type=Path, help="the brief's scenarios (JSON): each is tested as a hypothesis")
+    ev.add_argument("--scenario", default=None, help="test only this scenario of the brief")
+    ev.add_argument("--costs", type=Path, help="unit costs (CSV or xlsx) for the cost outcome; default the package's")
+    ev.add_argument("--out", default="sufficiency-evaluation", help="output folder (default: ./sufficiency-evaluation)")
+    ev.add_argument("--n-sims", type=_positive, default=1000, help="simulated paths (default 1000)")
+    ev.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ev.add_argument("--placebos", type=int, default=6, help="pretend starts before the real one (default 6)")
+    ev.add_argument(
+        "--suppress-below",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="show counts of children under N as 'c', as the DfE publishes",
+    )
+    ev.add_argument("--quiet", action="store_true", help="no summary")
+    ev.set_defaults(func=_evaluate)
     sim = sub.add_parser(
         "simulate", parents=[common], help="write a synthetic county's SSDA903 returns with their ground truth"
     )

@@ -353,6 +353,8 @@ def true_placements(periods: pd.DataFrame, segments: pd.DataFrame, censor: pd.Ti
 
 def child_id_of(index: np.ndarray) -> np.ndarray:
     """The child ids the returns use for the generator's children numbered ``index`` (``C000001``...)."""
+    if len(index) == 0:
+        return np.array([], dtype=str)
     return np.char.add("C", np.char.zfill((index + 1).astype(str), 6))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,14 @@ from .series import SeriesKey, outcome_series
 from .simulated import simulated_events
 from .widening import Widening, default_widening
 
-__all__ = ["MIN_HISTORY_YEARS", "POWER_MONTHS", "EvaluationWarning", "evaluate"]
+__all__ = ["EVALUATION_FIT", "MIN_HISTORY_YEARS", "POWER_MONTHS", "EvaluationWarning", "evaluate"]
+
+#: Settings of :func:`sufficiency.fit` an evaluation uses unless told otherwise: entries with a log-linear trend
+#: fitted over the five years before the start (damped as a forecast's), where a forecast's default holds the last
+#: three years' rate flat. A service is judged over years, and entries that were rising before it would pass for
+#: an effect if held flat. Chosen on the learning councils of ``benchmarks/evaluation.py``, whose results file
+#: compares it with the other entry settings on the three-year totals that followed starts where nothing changed.
+EVALUATION_FIT: Mapping[str, Any] = MappingProxyType({"entry_trend": True, "entry_years": 5.0})
 
 #: Years of returns needed before the start to fit the counterfactual.
 MIN_HISTORY_YEARS = 2
@@ -99,9 +107,11 @@ def evaluate(
         for what happened and the counterfactual, so the gap is in volume
         and mix, not price.
     fit_options : mapping, optional
-        Keyword arguments of :func:`sufficiency.fit` (default: its
-        defaults, with the categories of the whole returns so a category
-        first used after the start is still counted).
+        Keyword arguments of :func:`sufficiency.fit` (default
+        :data:`EVALUATION_FIT`: entries with the trend of the five years
+        before the start; with the
+        categories of the whole returns, so a category first used after the
+        start is still counted).
     project_options : mapping, optional
         ``parameter_uncertainty`` and ``uasc_arrivals`` as for
         :func:`sufficiency.project`.
@@ -144,7 +154,8 @@ def evaluate(
         raise ValueError(f"project_options {unknown} are not used by an evaluation; use {list(_PROJECT_OPTIONS)}")
     if hypothesis is not None and not isinstance(hypothesis, Scenario):
         raise ValueError(f"hypothesis must be a Scenario (the brief's levers), not {type(hypothesis).__name__}")
-    fopts = {"categories": ordered_categories(data.episodes["placement"])} | dict(fit_options or {})
+    fopts: dict[str, Any] = {"categories": ordered_categories(data.episodes["placement"])}
+    fopts.update(EVALUATION_FIT if fit_options is None else fit_options)
     widening = default_widening() if widening is None else widening
     fitted, proj, hyp = _counterfactual(data, start_ts, end_ts, hypothesis, n_sims, seed, fopts, popts)
     price = None if prices is None else _monthly_price(prices, proj)

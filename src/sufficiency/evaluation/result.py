@@ -89,7 +89,10 @@ class Evaluation:
             One row per series: ``outcome`` (``entries``, ``exits``,
             ``moves``, ``stock`` at ``end``, ``child_days``, ``cost`` when
             prices were given), ``group`` (``total``, ``stream``,
-            ``placement``, ``age_band``, ``move``), ``value``; ``observed``,
+            ``placement``, ``age_band``, ``move``: when the returns flag
+            unaccompanied children, the last three count the other children
+            only, so a national surge cannot pass for a local effect),
+            ``value``; ``observed``,
             ``expected`` (the counterfactual's mean), ``lower_<L>``,
             ``upper_<L>`` (its band) in the outcome's units ([children],
             [child-days] or [£]); ``effect`` (observed − expected) with
@@ -194,18 +197,18 @@ class Evaluation:
         return pd.concat(parts, ignore_index=True)
 
     def false_alarms(self) -> pd.DataFrame:
-        """How often the placebos' 90% bands missed, by outcome and group.
+        """How often the placebos' 90% bands missed, by series.
 
         Returns
         -------
         pandas.DataFrame
-            ``outcome``, ``group``, ``placebos`` (pretend starts × series),
-            ``false_alarm_rate`` (share outside the 90% band, where 10% is
-            what the band claims) [fraction]; empty without placebos.
+            ``outcome``, ``group``, ``value``, ``placebos`` (pretend
+            starts), ``false_alarm_rate`` (share outside the 90% band, where
+            10% is what the band claims) [fraction]; empty without placebos.
         """
         if self.placebos.empty:
-            return pd.DataFrame(columns=["outcome", "group", "placebos", "false_alarm_rate"])
-        g = self.placebos.groupby(["outcome", "group"], sort=False)["false_alarm"]
+            return pd.DataFrame(columns=["outcome", "group", "value", "placebos", "false_alarm_rate"])
+        g = self.placebos.groupby(["outcome", "group", "value"], sort=False)["false_alarm"]
         return pd.DataFrame({"placebos": g.size(), "false_alarm_rate": g.mean()}).reset_index()
 
 

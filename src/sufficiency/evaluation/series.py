@@ -68,15 +68,20 @@ class EventArrays:
 def _groups(
     by_cat: np.ndarray, by_band: np.ndarray | None, streams: Sequence[str], categories: Sequence[str]
 ) -> list[tuple[str, str, np.ndarray]]:
-    """(group, value, (path, month)) rows of arrays (stream, path, month, category) and (…, B)."""
+    """(group, value, (path, month)) rows of arrays (stream, path, month, category) and (…, B).
+
+    With two streams, the placement and age-band rows are those of the first
+    (children other than unaccompanied ones), so a surge of unaccompanied
+    16- and 17-year-olds cannot pass for a change in local entries at 16.
+    """
     out = [("total", "total", by_cat.sum(axis=(0, 3)))]
     if len(streams) > 1:
         per_stream = by_cat.sum(axis=3)
         out += [("stream", name, per_stream[t]) for t, name in enumerate(streams)]
-    per_cat = by_cat.sum(axis=0)
+    per_cat = by_cat[0]
     out += [("placement", c, per_cat[..., i]) for i, c in enumerate(categories)]
     if by_band is not None:
-        per_band = by_band.sum(axis=0)
+        per_band = by_band[0]
         out += [("age_band", b, per_band[..., i]) for i, b in enumerate(DFE_AGE_BANDS)]
     return out
 
@@ -84,14 +89,14 @@ def _groups(
 def _move_rows(
     moves: np.ndarray, streams: Sequence[str], categories: Sequence[str], coarse: dict[str, str]
 ) -> list[tuple[str, str, np.ndarray]]:
-    """(group, value, (path, month)) rows of moves: total, streams and moves between coarse groups."""
+    """(group, value, (path, month)) rows of moves: total, streams and moves between coarse groups (first stream)."""
     out = [("total", "total", moves.sum(axis=(0, 3, 4)))]
     if len(streams) > 1:
         per_stream = moves.sum(axis=(3, 4))
         out += [("stream", name, per_stream[t]) for t, name in enumerate(streams)]
     groups = list(dict.fromkeys(coarse.get(c, "other") for c in categories))
     member = np.array([[coarse.get(c, "other") == g for g in groups] for c in categories], dtype=float)
-    pairs = np.einsum("tsmij,ig,jh->smgh", moves, member, member, optimize=True)
+    pairs = np.einsum("smij,ig,jh->smgh", moves[0], member, member, optimize=True)
     for i, g in enumerate(groups):
         for j, h in enumerate(groups):
             out.append(("move", f"{g}→{h}", pairs[:, :, i, j]))
@@ -123,6 +128,9 @@ def outcome_series(events: EventArrays, coarse: dict[str, str]) -> dict[SeriesKe
         groups), stock at each month end, child-days in each month
         (trapezoid rule, as :func:`sufficiency.cost` counts them) and, with
         prices, their cost [£] (``total``, ``stream`` and ``placement``).
+        With two streams, the ``placement``, ``age_band`` and ``move`` rows
+        count children other than unaccompanied ones (the stream a local
+        service acts on); ``total`` counts everyone.
     """
     s, c = events.streams, events.categories
     out: dict[SeriesKey, np.ndarray] = {}

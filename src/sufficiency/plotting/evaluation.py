@@ -8,11 +8,12 @@ import numpy as np
 
 from ..common import schema as S
 from ..evaluation.result import Evaluation
-from .style import GROUP_COLOURS, category_colour, money_axis, readable
+from .style import category_colour, money_axis, readable
 
 __all__ = ["evaluation"]
 
 _UNITS = {"child_days": "child-days", "cost": "£"}
+_OF = {"other": " (children other than unaccompanied)", "uasc": " (unaccompanied children)"}
 
 
 def evaluation(
@@ -76,8 +77,8 @@ def evaluation(
         axes = np.asarray(ax)
     else:
         axes = None
-    colour = category_colour(value) if group == "placement" else GROUP_COLOURS.get(value, "#1f4e79")
-    what = f"{readable(outcome)}, {readable(value)}" if value != "total" else readable(outcome)
+    colour = category_colour(value) if group == "placement" else "#1f4e79"
+    what = readable(outcome).capitalize() + _OF.get(value, f" ({readable(value)})" if value != "total" else "")
     unit = _UNITS.get(outcome, "children")
     if axes is None:
         if cumulative:
@@ -114,8 +115,8 @@ def _monthly(ax: Any, s: Any, level: int, outcome: str, what: str, unit: str, co
         ax.plot(s[S.DATE], s["hypothesis_expected"], color="#e07b00", linestyle=":", label="hypothesis")
     ax.plot(s[S.DATE], s["observed"], **{"color": colour, "linewidth": 2, "label": "observed", **kwargs})
     per = "at each month end" if outcome == "stock" else "in each month"
-    ax.set_ylabel(f"{what} {per} [{unit}]")
-    ax.set_title(f"What happened against what would have happened without the service ({level}% band)")
+    ax.set_ylabel(f"{per.capitalize()} [{unit}]")
+    ax.set_title(f"{what}: what happened against what would have happened without the service")
     if outcome == "cost":
         money_axis(ax)
     handles, labels = ax.get_legend_handles_labels()
@@ -135,7 +136,8 @@ def _effect(ax: Any, s: Any, level: int, outcome: str, what: str, unit: str) -> 
     )
     ax.plot(s[S.DATE], s["effect"], color="#1f4e79", linewidth=2, label="effect")
     since = "at each month end" if outcome == "stock" else "added up since the start"
-    ax.set_ylabel(f"Effect on {what}, {since} [{unit}]")
+    ax.set_ylabel(f"Effect, {since} [{unit}]")
+    ax.set_title(f"{what}: what happened minus what would have happened ({level}% band)")
     ax.set_xlabel("Month end")
     if outcome == "cost":
         money_axis(ax)

@@ -8,10 +8,11 @@ from pathlib import Path
 from ..common.dates import financial_year_label
 from .analysis import Analysis, ReportOptions
 
-__all__ = ["run_stamp"]
+__all__ = ["package_version", "run_stamp"]
 
 
-def _version() -> str:
+def package_version() -> str:
+    """The installed version of the package, or "not installed"."""
     try:
         return metadata.version("sufficiency")
     except metadata.PackageNotFoundError:  # run from a checkout that is not installed
@@ -40,7 +41,7 @@ def run_stamp(a: Analysis, options: ReportOptions, run_date: str) -> list[tuple[
         if path is not None and what != "returns"
     ]
     return [
-        ("made by", f"sufficiency {_version()}"),
+        ("made by", f"sufficiency {package_version()}"),
         ("run on", run_date),
         ("seed", str(options.seed)),
         ("simulated paths", f"{options.n_sims:,}"),

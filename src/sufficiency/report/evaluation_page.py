@@ -1,0 +1,267 @@
+"""Write an evaluation of a brief's service: a short page, CSV tables and charts, with no child-level data."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..common.money import pounds
+from ..evaluation.evaluate import evaluate
+from ..evaluation.result import Evaluation
+from ..finance.prices import Prices
+from ..finance.readers import read_unit_costs
+from ..ingest.returns import read_ssda903
+from ..scenarios.scenario import Scenario, read_scenarios
+from .formats import label, suppress
+from .stamp import package_version
+
+__all__ = ["EvaluationRun", "write_evaluation"]
+
+_CHILDREN = ("entries", "exits", "moves", "stock")
+_HEADLINE = ("entries", "exits", "moves", "stock", "child_days", "cost")
+
+
+@dataclass(frozen=True)
+class EvaluationRun:
+    """What :func:`write_evaluation` wrote.
+
+    Attributes
+    ----------
+    files : tuple of Path
+    text : str
+        The headline sentences, one per evaluation.
+    evaluations : dict
+        ``{name: Evaluation}``: ``"no hypothesis"`` or each scenario's name.
+    """
+
+    files: tuple[Path, ...]
+    text: str
+    evaluations: dict[str, Evaluation]
+
+
+def write_evaluation(
+    source: str | Path,
+    out: str | Path,
+    *,
+    start: str,
+    end: str | None = None,
+    brief: str | Path | None = None,
+    scenario: str | None = None,
+    costs: str | Path | None = None,
+    n_sims: int = 1000,
+    seed: int = 1,
+    placebos: int = 6,
+    suppress_below: int | None = None,
+    run_date: str | None = None,
+) -> EvaluationRun:
+    """Evaluate a service from a folder of returns and write the page, tables and charts.
+
+    Parameters
+    ----------
+    source : path
+        Folder of yearly SSDA903 returns.
+    out : path
+        Output folder (made if missing).
+    start, end : str
+        The service's start and the last day evaluated (default the end of
+        the returns).
+    brief : path, optional
+        Scenarios as JSON (:func:`sufficiency.read_scenarios`): each is
+        evaluated as a hypothesis, or only ``scenario`` when named.
+    scenario : str, optional
+    costs : path, optional
+        Unit costs (:func:`sufficiency.read_unit_costs`); default the
+        package's, for the ``cost`` outcome.
+    n_sims, seed, placebos : int
+        As for :func:`sufficiency.evaluate`.
+    suppress_below : int, optional
+        Counts of children under this are written ``c``, as the DfE publishes.
+    run_date : str, optional
+        The day of the run for the page's stamp (default today).
+
+    Returns
+    -------
+    EvaluationRun
+    """
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = read_ssda903(source)
+    prices = Prices(unit_costs=None if costs is None else read_unit_costs(costs))
+    hypotheses: list[Scenario | None] = [None]
+    if brief is not None:
+        chosen = read_scenarios(brief)
+        if scenario is not None:
+            chosen = [s for s in chosen if s.name == scenario]
+            if not chosen:
+                names = [s.name for s in read_scenarios(brief)]
+                raise ValueError(f"no scenario {scenario!r} in {Path(brief).name} (it has {names})")
+        hypotheses = list(chosen)
+    evaluations: dict[str, Evaluation] = {}
+    files: list[Path] = []
+    for hyp in hypotheses:
+        name = "no hypothesis" if hyp is None else hyp.name
+        ev = evaluate(data, start, end=end, hypothesis=hyp, n_sims=n_sims, seed=seed, prices=prices, placebos=placebos)
+        evaluations[name] = ev
+        stem = _slug(name)
+        summary = ev.summary()
+        monthly = ev.monthly()
+        for frame, kind in ((summary, "summary"), (monthly, "monthly")):
+            path = out_dir / f"evaluation_{stem}_{kind}.csv"
+            _children_suppressed(frame, suppress_below).to_csv(path, index=False)
+            files.append(path)
+        if not ev.placebos.empty:
+            path = out_dir / f"evaluation_{stem}_placebos.csv"
+            _children_suppressed(ev.placebos, suppress_below).to_csv(path, index=False)
+            files.append(path)
+        files += _charts(ev, out_dir, stem)
+    text = "\n".join(_headline(name, ev) for name, ev in evaluations.items())
+    page = out_dir / "evaluation.html"
+    page.write_text(
+        _page(evaluations, text, Path(source).name, run_date or date.today().isoformat(), suppress_below),
+        encoding="utf-8",
+    )
+    files.insert(0, page)
+    return EvaluationRun(files=tuple(files), text=text, evaluations=evaluations)
+
+
+def _slug(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_") or "brief"
+
+
+def _children_suppressed(frame: pd.DataFrame, below: int | None) -> pd.DataFrame:
+    """Counts of children under ``below`` written as ``c`` (outcomes in children only)."""
+    if below is None:
+        return frame
+    counts = frame[frame["outcome"].isin(_CHILDREN)]
+    done = suppress(counts, ["observed"], below)
+    out = frame.astype({"observed": object})
+    out.loc[done.index, "observed"] = done["observed"]
+    return out
+
+
+def _key_row(ev: Evaluation) -> pd.Series:
+    s = ev.summary()
+    streams = (s["group"] == "stream").any()
+    pick = (s["outcome"] == "entries") & (s["value"] == ("other" if streams else "total"))
+    return s[pick].iloc[0]
+
+
+def _headline(name: str, ev: Evaluation) -> str:
+    r = _key_row(ev)
+    who = "children other than unaccompanied ones" if r["group"] == "stream" else "children"
+    text = (
+        f"{name}: {r['observed']:,.0f} {who} entered care in the {ev.months} months after {ev.start:%d %B %Y}, against "
+        f"{r['expected']:,.0f} expected without the service (90% band {r['lower_90']:,.0f} to {r['upper_90']:,.0f}): "
+        f"{r['ratio']:.2f} times as many (90% band {r['ratio_lower_90']:.2f} to {r['ratio_upper_90']:.2f}), "
+        f"p = {r['p_value']:.3f}."
+    )
+    if "bayes_factor" in r:
+        bf = float(r["bayes_factor"])
+        odds = (
+            f"{bf:.3g} times as likely under the brief's hypothesis as under no effect"
+            if bf >= 1
+            else f"{1 / bf:.3g} times as likely under no effect as under the brief's hypothesis"
+        )
+        text += (
+            f" The brief expected {r['hypothesis_expected']:,.0f} ({r['hypothesis_lower_90']:,.0f} to "
+            f"{r['hypothesis_upper_90']:,.0f}); what happened is {odds}."
+        )
+    fa = ev.false_alarms()
+    if not fa.empty:
+        part = fa[fa["group"].isin(["total", "stream"])]
+        rate = float((part["false_alarm_rate"] * part["placebos"]).sum() / max(part["placebos"].sum(), 1))
+        text += (
+            f" Placebo starts before the real one fell outside their 90% band {rate:.0%} of the time (10% is honest)."
+        )
+    return text
+
+
+def _charts(ev: Evaluation, out_dir: Path, stem: str) -> list[Path]:
+    from matplotlib.figure import Figure
+
+    from ..plotting.evaluation import evaluation as chart
+
+    paths = []
+    for outcome in ("entries", "stock"):
+        fig = Figure(figsize=(8, 7), layout="constrained")
+        axes = fig.subplots(2, 1, sharex=True)
+        chart(ev, outcome=outcome, ax=axes)
+        path = out_dir / f"evaluation_{stem}_{outcome}.png"
+        fig.savefig(path, dpi=110)
+        paths.append(path)
+    return paths
+
+
+def _page(evaluations: dict[str, Evaluation], text: str, source: str, run_date: str, below: int | None) -> str:
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        "<title>Evaluation of a service</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;line-height:1.4}"
+        "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}"
+        "th{background:#f2f2f2}td.text{text-align:left}img{max-width:100%}</style></head><body>",
+        "<h1>Is the service working?</h1>",
+        "<p>What happened after the service started, against what the model of care, fitted on the returns as they "
+        "stood at the start, says would have happened without it. A gap outside the 90% band is unlikely to be "
+        "chance; the p-value is the chance of a gap at least this large if the service did nothing.</p>",
+    ]
+    parts += [f"<p><strong>{html.escape(line)}</strong></p>" for line in text.splitlines()]
+    for name, ev in evaluations.items():
+        stem = _slug(name)
+        parts.append(f"<h2>{html.escape(name)}</h2>")
+        s = ev.summary()
+        s = s[s["group"].isin(["total", "stream"])]
+        parts.append(_table(s, below))
+        for outcome in ("entries", "stock"):
+            parts.append(
+                f"<figure><img src='evaluation_{stem}_{outcome}.png' alt='{label(outcome)}: what happened against "
+                f"the counterfactual'><figcaption>{label(outcome).capitalize()}: above, month by month against the "
+                "band without the service; below, the effect added up since the start with its band.</figcaption>"
+                "</figure>"
+            )
+        for note in ev.notes:
+            parts.append(f"<p>Note: {html.escape(note)}.</p>")
+    parts.append(
+        f"<p><small>Made by sufficiency {html.escape(package_version())} on {html.escape(run_date)} from the "
+        f"returns in {html.escape(source)}. Tables by stream, placement and age band are in the CSV files beside "
+        "this page; they hold counts, not children's records.</small></p></body></html>"
+    )
+    return "\n".join(parts)
+
+
+def _table(s: pd.DataFrame, below: int | None) -> str:
+    head = ["outcome", "series", "observed", "expected (90% band)", "ratio (90% band)", "p-value"]
+    rows = []
+    for _, r in s.iterrows():
+        money = r["outcome"] == "cost"
+
+        def fmt(v: float, money: bool = money) -> str:
+            return pounds(v) if money else f"{v:,.0f}"
+
+        small = below is not None and r["outcome"] in _CHILDREN and 1 <= round(r["observed"]) < below
+        rows.append(
+            [
+                label(r["outcome"]),
+                label(r["value"]),
+                "c" if small else fmt(r["observed"]),
+                f"{fmt(r['expected'])} ({fmt(r['lower_90'])} to {fmt(r['upper_90'])})",
+                f"{r['ratio']:.2f} ({r['ratio_lower_90']:.2f} to {r['ratio_upper_90']:.2f})",
+                f"{r['p_value']:.3f}",
+            ]
+        )
+    cells = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td{' class=text' if i < 2 else ''}>{html.escape(v)}</td>" for i, v in enumerate(r))
+        + "</tr>"
+        for r in rows
+    )
+    return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cell(value: str, *, text: bool) -> str:
+    return f"<td{' class=text' if text else ''}>{html.escape(value)}</td>"
