@@ -21,7 +21,7 @@ def test_shortfall_against_a_direct_count(projection):
     )
     gap = suf.sufficiency_gap(projection, capacity, confidence=0.9)
     cats = list(projection.categories)
-    stock = projection.draws.sum(axis=3)  # (S, date, C)
+    stock = projection.draws.sum(axis=3, dtype=np.float64)  # (S, date, C); the paths are float32 counts
     inhouse = stock[:, :, cats.index("inhouse_fostering")]
     fostering = stock[
         :, :, [cats.index(c) for c in ("kinship_fostering", "inhouse_fostering", "agency_fostering")]

@@ -163,7 +163,7 @@ def sufficiency_gap(
     table = check_capacity(capacity, known=set(keys))
     names = list(dict.fromkeys(table[S.PLACEMENT]))
     places = places_at(table, names, projection.dates)
-    stock = projection.draws.sum(axis=3)
+    stock = projection.draws.sum(axis=3, dtype=np.float64)
     spot = None
     if any(x is not None for x in (unit_costs, inflation, route_shares, fees, anchor)):
         prices = as_prices(unit_costs, inflation=inflation, route_shares=route_shares, fees=fees, anchor=anchor)
@@ -217,7 +217,7 @@ def shortfall_by_year(
     days = np.r_[0, np.diff(dates.to_numpy("datetime64[D]").astype(np.int64))].astype(float)
     fy = financial_year_of(dates)
     years = sorted(set(fy[1:]))
-    stock = projection.draws.sum(axis=3)
+    stock = projection.draws.sum(axis=3, dtype=np.float64)
     rows = []
     for j, name in enumerate(names):
         demand = stock[:, :, keys[name]].sum(axis=2).astype(float)

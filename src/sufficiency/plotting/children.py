@@ -59,6 +59,27 @@ def fan(
     """
     ax = new_axes(ax)
     frame = projection.summary_frame(level=tuple(level))
+    hist = None if data is None else history(data, projection.dates[0], _history_by(group))
+    return _draw_fan(ax, projection, frame, hist, group, value, level, baselines, kwargs)
+
+
+def _history_by(group: str) -> tuple[str, ...]:
+    """The dimensions of the history drawn behind a fan of ``group``."""
+    return {"placement": (S.PLACEMENT,), "age_band": (S.AGE_BAND,)}.get(group, ())
+
+
+def _draw_fan(
+    ax: Any,
+    projection: Projection,
+    frame: pd.DataFrame,
+    hist: pd.DataFrame | None,
+    group: str,
+    value: str,
+    level: Sequence[int],
+    baselines: Mapping[str, pd.DataFrame] | None,
+    kwargs: Mapping[str, Any],
+) -> Any:
+    """Draw one fan from a summary frame and a history (computed once for many panels)."""
     series = frame[(frame["group"] == group) & (frame["value"] == value)]
     if series.empty:
         raise ValueError(f"no series {group}/{value} in the projection")
@@ -74,13 +95,8 @@ def fan(
             label=f"band_{lv}",
         )
     ax.plot(series[S.DATE], series["median"], **{"color": colour, "linewidth": 2, "label": "median", **kwargs})
-    if data is not None:
-        by = (
-            ()
-            if group == "total"
-            else ((S.PLACEMENT,) if group == "placement" else ((S.AGE_BAND,) if group == "age_band" else ()))
-        )
-        hist = history(data, projection.dates[0], by)
+    if hist is not None:
+        by = _history_by(group)
         if by:
             hist = hist[hist[by[0]].astype(str) == value]
         ax.plot(hist[S.DATE], hist[S.CHILDREN], color="#000000", linewidth=1.2, label="history")
@@ -147,9 +163,9 @@ def fans(
     numpy.ndarray of Axes
         One per panel, in order; unused panels of a new figure are hidden.
     """
-    frame = projection.summary_frame(level=(80,))
-    rows = frame[frame["group"] == group]
     if values is None:
+        frame = projection.summary_frame(level=(80,))
+        rows = frame[frame["group"] == group]
         peak = rows.groupby("value", sort=False)["mean"].max()
         values = [v for v in peak.index if peak[v] > 0]
     values = list(values)
@@ -179,8 +195,10 @@ def fans(
         raise ValueError(f"{len(values)} panels need {len(values)} axes; got {len(axes)}")
     from matplotlib.dates import YearLocator
 
+    full = projection.summary_frame(level=tuple(level))  # once for every panel
+    hist = None if data is None else history(data, projection.dates[0], _history_by(group))
     for i, (a, value) in enumerate(zip(axes, values)):
-        fan(projection, data=data, group=group, value=value, level=level, ax=a, **kwargs)
+        _draw_fan(a, projection, full, hist, group, value, level, None, kwargs)
         a.set_title(readable(value), fontsize="medium")
         a.set_xlabel("")
         a.set_ylabel("[children]")

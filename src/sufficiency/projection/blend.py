@@ -59,17 +59,18 @@ def blend(projection: Projection, weight: np.ndarray, *, reference: Projection |
     Returns
     -------
     Projection
-        ``expected``, ``draws`` and ``uasc`` scaled; ``simulated`` keeps
-        the paths as simulated.
+        ``expected``, ``draws`` and ``uasc`` scaled (the paths as float32
+        [children]); ``simulated`` keeps the paths as simulated.
     """
     ref = projection if reference is None else reference
-    ratio = blend_ratios(ref.draws.sum(axis=3).mean(axis=0), weight)[None, :, :, None]
+    ratio = blend_ratios(ref.draws.sum(axis=3, dtype=np.float64).mean(axis=0), weight)[None, :, :, None]
     if np.all(ratio == 1.0):
         return projection
+    scale = ratio.astype(np.float32)  # paths are kept as float32 counts: half the memory, ample precision
     return replace(
         projection,
         expected=projection.expected * ratio[0],
-        draws=projection.draws * ratio,
-        uasc=None if projection.uasc is None else projection.uasc * ratio,
+        draws=np.multiply(projection.draws, scale, dtype=np.float32),
+        uasc=None if projection.uasc is None else np.multiply(projection.uasc, scale, dtype=np.float32),
         simulated=projection.simulated if projection.simulated is not None else projection.draws,
     )

@@ -44,9 +44,9 @@ import pandas as pd
 
 from ..common.resources import packaged_table
 from ..rates.fitted import FittedModel
-from .blend import blend
+from .blend import blend_ratios
 from .result import Projection
-from .stretch import STRETCH_STEPS, stretch
+from .stretch import STRETCH_STEPS, float_parts, stretch_parts, with_parts
 
 __all__ = [
     "BLEND",
@@ -213,10 +213,11 @@ def rescale_paths(projection: Projection, totals: np.ndarray) -> Projection:
     """
     old = projection.totals()
     factor = np.divide(totals, old, out=np.ones_like(totals, dtype=float), where=old > 0)[:, :, None, None]
+    factor = factor.astype(np.float32)
     return replace(
         projection,
-        draws=projection.draws * factor,
-        uasc=None if projection.uasc is None else projection.uasc * factor,
+        draws=np.multiply(projection.draws, factor, dtype=np.float32),
+        uasc=None if projection.uasc is None else np.multiply(projection.uasc, factor, dtype=np.float32),
         simulated=projection.simulated if projection.simulated is not None else projection.draws,
     )
 
@@ -243,5 +244,14 @@ def calibrate(
     """
     cal = calibration or default_calibration()
     months = months_ahead(projection.dates)
-    blended = blend(projection, cal.factor(BLEND, "total", months), reference=reference)
-    return stretch(blended, lambda step, group: cal.factor(step, group, months))
+    ref = projection if reference is None else reference
+    ratio = blend_ratios(
+        ref.draws.sum(axis=3, dtype=np.float64).mean(axis=0), cal.factor(BLEND, "total", months)
+    )  # (date, category)
+    # blend and stretch one float32 copy of the paths in place (as sufficiency.projection.blend.blend, then stretch)
+    parts = float_parts(projection)
+    scale = ratio.astype(np.float32)[None, :, :, None]
+    for part in parts:
+        part *= scale
+    stretch_parts(parts, projection.categories, lambda step, group: cal.factor(step, group, months))
+    return replace(with_parts(projection, parts), expected=projection.expected * ratio[:, :, None])

@@ -117,8 +117,8 @@ class Projection:
     events: PathEvents | None = field(default=None, repr=False, compare=False)
 
     def totals(self) -> np.ndarray:
-        """Simulated total stock by (simulation, date) [children]."""
-        return self.draws.sum(axis=(2, 3))
+        """Simulated total stock by (simulation, date) [children], as float64."""
+        return self.draws.sum(axis=(2, 3), dtype=np.float64)
 
     def stream(self, name: str) -> Projection:
         """The projection of one stream: ``"uasc"`` (unaccompanied children) or ``"other"``.
@@ -179,17 +179,17 @@ class Projection:
             ``expected`` column of the streams is their simulated mean.
         """
         parts = []
-        groups = [
-            ("total", ["total"], self.draws.sum(axis=(2, 3))[..., None], self.expected.sum(axis=(1, 2))[..., None])
-        ]
-        groups.append(("placement", list(self.categories), self.draws.sum(axis=3), self.expected.sum(axis=2)))
+        groups = [("total", ["total"], self.totals()[..., None], self.expected.sum(axis=(1, 2))[..., None])]
+        groups.append(
+            ("placement", list(self.categories), self.draws.sum(axis=3, dtype=np.float64), self.expected.sum(axis=2))
+        )
         band_draws, band_exp = [], []
         for lo, hi in DFE_AGE_BANDS.values():
-            band_draws.append(self.draws[..., lo : hi + 1].sum(axis=(2, 3)))
+            band_draws.append(self.draws[..., lo : hi + 1].sum(axis=(2, 3), dtype=np.float64))
             band_exp.append(self.expected[..., lo : hi + 1].sum(axis=(1, 2)))
         groups.append(("age_band", list(DFE_AGE_BANDS), np.stack(band_draws, axis=-1), np.stack(band_exp, axis=-1)))
         if self.uasc is not None:
-            uasc = self.uasc.sum(axis=(2, 3))
+            uasc = self.uasc.sum(axis=(2, 3), dtype=np.float64)
             streams = np.stack([uasc, self.totals() - uasc], axis=-1)
             groups.append(("stream", ["uasc", "other"], streams, streams.mean(axis=0)))
         for group, values, draws, expected in groups:

@@ -32,10 +32,13 @@ __all__ = [
     "STRETCH_STEPS",
     "AtomLayout",
     "atoms_of",
+    "float_parts",
     "group_sums",
     "stretch",
     "stretch_atoms",
+    "stretch_parts",
     "stretch_step",
+    "with_parts",
 ]
 
 #: The stretch steps, in the order applied.
@@ -229,12 +232,12 @@ def _band_matrix() -> np.ndarray:
     return out
 
 
-def _parts(projection: Projection) -> list[np.ndarray]:
-    """The projection's children as floats: all of them, or the other children and the unaccompanied ones."""
-    draws = projection.draws.astype(float)
+def float_parts(projection: Projection) -> list[np.ndarray]:
+    """The projection's children as float32 counts (copies): all of them, or the other and the unaccompanied ones."""
+    draws = projection.draws.astype(np.float32)
     if projection.uasc is None:
         return [draws]
-    uasc = projection.uasc.astype(float)
+    uasc = projection.uasc.astype(np.float32)
     draws -= uasc
     return [draws, uasc]
 
@@ -247,7 +250,7 @@ def _atoms(parts: list[np.ndarray], categories: tuple[str, ...]) -> tuple[np.nda
 
 def atoms_of(projection: Projection) -> tuple[np.ndarray, AtomLayout]:
     """The projection's children by (path, date, stream, category, band), with their layout."""
-    return _atoms(_parts(projection), projection.categories)
+    return _atoms(float_parts(projection), projection.categories)
 
 
 def stretch(projection: Projection, factor: Factors) -> Projection:
@@ -262,18 +265,29 @@ def stretch(projection: Projection, factor: Factors) -> Projection:
     Returns
     -------
     Projection
-        ``draws`` and ``uasc`` stretched (floats); ``simulated`` keeps the
-        paths as simulated.
+        ``draws`` and ``uasc`` stretched (float32 [children]); ``simulated``
+        keeps the paths as simulated.
     """
-    parts = _parts(projection)
-    atoms, layout = _atoms(parts, projection.categories)
+    parts = float_parts(projection)
+    stretch_parts(parts, projection.categories, factor)
+    return with_parts(projection, parts)
+
+
+def stretch_parts(parts: list[np.ndarray], categories: tuple[str, ...], factor: Factors) -> None:
+    """Stretch the paths of :func:`float_parts` group by group, in place (see :func:`stretch`)."""
+    atoms, layout = _atoms(parts, categories)
     new = stretch_atoms(atoms, layout, factor)
-    scale = np.divide(new, atoms, out=np.ones_like(new), where=atoms > 0)
+    scale = np.divide(new, atoms, out=np.ones_like(new), where=atoms > 0).astype(np.float32)
+    del atoms, new
     bands = _band_matrix()
     for i, part in enumerate(parts):
         for b in range(bands.shape[1]):  # band by band, in place: no copy of the paths the size of the projection
             ages = np.flatnonzero(bands[:, b])
             part[..., ages[0] : ages[-1] + 1] *= scale[:, :, i, :, b][..., None]
+
+
+def with_parts(projection: Projection, parts: list[np.ndarray]) -> Projection:
+    """The projection with the paths of ``parts`` (from :func:`float_parts`), which it takes over."""
     if len(parts) == 2:
         parts[0] += parts[1]
     return replace(

@@ -369,6 +369,7 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
             target=inputs.target,
             target_year=target_year,
             uasc_arrivals=options.uasc_arrivals,
+            keep_paths=False,
         )
     progress.step("checking past accuracy")
     whole = history[history["days"] >= history[S.FINANCIAL_YEAR].map(financial_year_days)]

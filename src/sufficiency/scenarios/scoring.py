@@ -78,6 +78,7 @@ def score(
     confidence: float = 0.8,
     level: int = 80,
     uasc_arrivals: float | None = None,
+    keep_paths: bool = True,
 ) -> ScenarioScores:
     """Score scenarios against the baseline with common random numbers.
 
@@ -122,6 +123,11 @@ def score(
     uasc_arrivals : float, optional
         Arrivals of unaccompanied children [children/year], as for
         :func:`sufficiency.project`, in the baseline and every scenario.
+    keep_paths : bool
+        Keep each scenario's projected paths in
+        :attr:`ScenarioScores.projections` (default); ``False`` keeps the
+        baseline's only, and frees each scenario's paths once they are
+        costed (a report needs their costs, not their paths).
 
     Returns
     -------
@@ -213,7 +219,7 @@ def score(
                 reference=simulated,
             )
         )
-        if demand is not None:
+        if demand is not None and keep_paths:
             projections[s.name] = proj
         scen = scenario_cost(pricing, months, proj, s.levers, seed)
         shifted[s.name] = scen.shifted
