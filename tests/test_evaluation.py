@@ -85,11 +85,49 @@ def test_service_that_keeps_everyone_is_no_service(plain):
     pd.testing.assert_frame_equal(same.episodes, plain[0].episodes)
 
 
+@pytest.fixture(scope="module")
+def sooner(tmp_path_factory):
+    """A council whose service brings children going home back in half the time left from its start."""
+    county = sf.simulate_county(seed=21, service=Service(start="2022-04-01", stay_factor=0.5))
+    return county, _read(county, tmp_path_factory.mktemp("sooner"))
+
+
+def _other_exits(county, start=START, end="2025-03-31"):
+    e = county.episodes
+    out = e["is_exit"] & (e["episode_end"] > pd.Timestamp(start)) & (e["episode_end"] <= pd.Timestamp(end))
+    return int((out & ~e["uasc"].fillna(False).astype(bool)).sum())
+
+
+def test_a_service_that_brings_children_home_sooner(sooner, plain):
+    county = sooner[0]
+    # the county before the start is as it was: the same episodes began, in the same placements
+    cols = ["child_id", "episode_start", "placement", "legal_status", "placement_code"]
+    before = pd.Timestamp("2022-04-01")
+    a, b = plain[0].episodes, county.episodes
+    pd.testing.assert_frame_equal(
+        a.loc[a["episode_start"] < before, cols].reset_index(drop=True),
+        b.loc[b["episode_start"] < before, cols].reset_index(drop=True),
+    )
+    assert _other_exits(county, "2019-03-31", START) == _other_exits(plain[0], "2019-03-31", START)
+    # more children leave after the start, and fewer are in care at the end
+    assert _other_exits(county) > _other_exits(plain[0])
+    end = ["2025-03-31"]
+    assert county.true_stock(end, by=()).iloc[0]["children"] < plain[0].true_stock(end, by=()).iloc[0]["children"]
+    # the returns stay consistent: every shortened period ends with the child returned home, nothing follows it
+    assert sooner[1].quality_summary().query("severity != 'info'").empty
+    # what the evaluation counts is the generator's own count
+    s = sf.evaluate(sooner[1], START, n_sims=50, seed=1, placebos=0).summary()
+    row = s[(s["outcome"] == "exits") & (s["value"] == "other")].iloc[0]
+    assert row["observed"] == _other_exits(county)
+
+
 def test_service_settings_are_checked():
     with pytest.raises(ValueError, match="between 0 and 1"):
         Service(start="2022-04-01", entry_factor=1.2)
     with pytest.raises(ValueError, match="ages"):
         Service(start="2022-04-01", ages=(10, 20))
+    with pytest.raises(ValueError, match="stay_factor"):
+        Service(start="2022-04-01", stay_factor=0.0)
 
 
 # --- what happened is counted from the returns as the generator made them --------------------------------------------

@@ -1,15 +1,24 @@
 """A service that starts on a date in the synthetic county: known truth for evaluating a brief.
 
-The service thins entries to care: each family entering on or after the
-start (children other than unaccompanied ones, of the ages it works with)
-stays out of care with chance ``1 - entry_factor``, decided by a uniform
-from a random stream of the service's own. Everything the county generator
-draws is drawn first, as without the service; the periods of care the
-service prevents (and any later period of the same child, who was never in
-care to return to it) are then removed. So the county before the start is
-unchanged, and the same seed without the service is the true
-counterfactual: entries with the service ÷ entries without it is the true
-ratio.
+Everything the county generator draws is drawn first, as without the
+service; the service then changes what happens from its start, so the county
+before the start is unchanged and the same seed without the service is the
+true counterfactual (entries with the service ÷ entries without it is the
+true ratio). It can do two things, to children other than unaccompanied
+ones of the ages it works with (age at entry):
+
+* keep children out of care (``entry_factor``): each family entering on or
+  after the start stays out with chance ``1 - entry_factor``, decided by a
+  uniform from a random stream of the service's own; the periods of care it
+  prevents (and any later period of the same child, who was never in care to
+  return to it) are removed;
+* bring children home sooner (``stay_factor``): a period of care that was to
+  end with the child going home, after the start, ends sooner: the time it
+  had left in care from the start (or from its entry, if later) is
+  multiplied by ``stay_factor``. Its episodes and placements after the new
+  end are removed and the episode running then ends with the child returned
+  home (reason ``E13`` unless the period's own reason was one of returning
+  home).
 """
 
 from __future__ import annotations
@@ -19,9 +28,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..common import schema as S
 from ..common.dates import DateLike, age_at
+from ..ingest.codes import code_groups
 
-__all__ = ["Service", "prevented_periods"]
+__all__ = ["Service", "end_sooner", "prevented_periods", "sooner_ends"]
 
 
 @dataclass(frozen=True)
@@ -38,16 +49,25 @@ class Service:
     ages : tuple of (int, int)
         Youngest and oldest age at entry [years] it works with (default
         every age); siblings count by their own age.
+    stay_factor : float
+        Multiplier of the time left in care of children going home [fraction,
+        0-1]: 0.5 brings them home in half the time (default 1, no change).
     """
 
     start: DateLike
     entry_factor: float = 1.0
     ages: tuple[int, int] = (0, 17)
+    stay_factor: float = 1.0
 
     def __post_init__(self) -> None:
         if not 0.0 <= float(self.entry_factor) <= 1.0:
             raise ValueError(
                 f"entry_factor {self.entry_factor}: a service prevents entries, so give a share between 0 and 1"
+            )
+        if not 0.0 < float(self.stay_factor) <= 1.0:
+            raise ValueError(
+                f"stay_factor {self.stay_factor}: a service brings children home sooner, so give a share above 0 "
+                "and at most 1"
             )
         lo, hi = self.ages
         if not 0 <= lo <= hi <= 17:
@@ -89,3 +109,86 @@ def prevented_periods(periods: pd.DataFrame, service: Service, *, seed: int) -> 
         .to_numpy()
     )
     return periods["episode_no"].to_numpy() >= first_prevented
+
+
+def _acted_on(periods: pd.DataFrame, service: Service) -> tuple[np.ndarray, np.ndarray]:
+    """The periods' entry dates, and which periods are of children the service works with."""
+    entry = periods["entry"].to_numpy("datetime64[ns]")
+    age = age_at(periods["dob"].to_numpy("datetime64[ns]"), entry)
+    lo, hi = service.ages
+    return entry, ~periods["uasc"].to_numpy(bool) & (age >= lo) & (age <= hi)
+
+
+def sooner_ends(periods: pd.DataFrame, service: Service) -> pd.Series:
+    """The new end of each period of care the service brings to an end sooner.
+
+    Parameters
+    ----------
+    periods : pandas.DataFrame
+        The generator's periods of care (``entry``, ``end``, ``route``,
+        ``dob``, ``uasc``).
+    service : Service
+
+    Returns
+    -------
+    pandas.Series
+        The new end [date], NaT where the period is unchanged (the service
+        does not shorten stays, the child was not going home, or the period
+        ends before the start).
+    """
+    start = np.datetime64(pd.Timestamp(service.start), "ns")
+    entry, acted_on = _acted_on(periods, service)
+    end = periods["end"].to_numpy("datetime64[ns]")
+    going_home = periods["route"].to_numpy() == "home"
+    chosen = acted_on & going_home & (end > start) & (float(service.stay_factor) < 1.0)
+    since = np.maximum(entry, start)
+    left = (end - since).astype("timedelta64[D]").astype(np.int64)
+    new_end = since + np.ceil(left * float(service.stay_factor)).astype(np.int64) * np.timedelta64(1, "D")
+    return pd.Series(np.where(chosen & (new_end < end), new_end, np.datetime64("NaT")), index=periods.index)
+
+
+def end_sooner(frame: pd.DataFrame, new_end: pd.Series, *, start: str, end: str, episodes: bool) -> pd.DataFrame:
+    """Cut a period's episodes or placement spells at its new end.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Episodes (``episodes=True``) or placement spells, with ``child_id``
+        and ``period_of_care``.
+    new_end : pandas.Series
+        New end of each shortened period, indexed by (child id, period of
+        care) [date].
+    start, end : str
+        The frame's start and end columns (an open row has no end).
+    episodes : bool
+        Episodes: the row running at the new end becomes the period's last,
+        the child returned home.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    keys = pd.MultiIndex.from_arrays([frame[S.CHILD_ID], frame[S.PERIOD_OF_CARE]])
+    cut = pd.Series(new_end.reindex(keys).to_numpy(), index=frame.index)
+    hit = cut.notna()
+    if not hit.any():
+        return frame
+    shortened = frame[hit]
+    out = frame[~(hit & (frame[start] >= cut))].copy()
+    cut, hit = cut[out.index], hit[out.index]
+    running = hit & (out[end].isna() | (out[end] >= cut))
+    out.loc[running, end] = cut[running]
+    if episodes:
+        home = {code for code, group in code_groups("REC").items() if group == "returned_home"}
+        last_reason = shortened.groupby([S.CHILD_ID, S.PERIOD_OF_CARE])[S.REASON_CEASED].last()
+        reason = pd.Series(
+            last_reason.reindex(pd.MultiIndex.from_arrays([out[S.CHILD_ID], out[S.PERIOD_OF_CARE]])).to_numpy(),
+            index=out.index,
+        )
+        out.loc[running, S.REASON_CEASED] = np.where(reason[running].isin(home), reason[running], "E13")
+        out.loc[running, S.REASON_PLACE_CHANGE] = ""
+        out.loc[running, S.IS_EXIT] = True
+        out.loc[running, S.EXIT_REASON] = "returned_home"
+        last_day = out.loc[running, end]
+        out.loc[running, S.RETURN_YEAR] = (last_day.dt.year + (last_day.dt.month >= 4).astype(int)).astype("Int64")
+    return out.reset_index(drop=True)

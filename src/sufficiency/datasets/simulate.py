@@ -40,7 +40,7 @@ from ..ingest.taxonomy import ordered_categories
 from .episodes import child_id_of, children_of, episodes_of, placement_spells, true_placements, truncate_returns
 from .journeys import first_entries, re_entries
 from .parameters import CountyParameters
-from .service import Service, prevented_periods
+from .service import Service, end_sooner, prevented_periods, sooner_ends
 
 __all__ = ["CountyParameters", "Service", "SimulatedCounty", "simulate_county"]
 
@@ -182,6 +182,15 @@ def simulate_county(
         episodes, placements = kept(episodes), kept(placements)
         never = child_id_of(gone.loc[gone["episode_no"] == 1, "child"].to_numpy())
         children = children[~children[S.CHILD_ID].isin(never)].reset_index(drop=True)
+        sooner = sooner_ends(periods_df, service)
+        sooner = sooner[sooner.notna() & (sooner <= censor)]
+        at = periods_df.loc[sooner.index]
+        new_end = pd.Series(
+            sooner.to_numpy(),
+            index=pd.MultiIndex.from_arrays([child_id_of(at["child"].to_numpy()), at["episode_no"].to_numpy()]),
+        )
+        episodes = end_sooner(episodes, new_end, start=S.EPISODE_START, end=S.EPISODE_END, episodes=True)
+        placements = end_sooner(placements, new_end, start="start", end="end", episodes=False)
     return SimulatedCounty(
         episodes=episodes,
         children=children,
