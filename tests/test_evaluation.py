@@ -258,6 +258,26 @@ def test_a_short_evaluation_warns_with_the_smallest_effect_it_could_find(halved)
     assert ev.months == 4
 
 
+def test_dates_are_read_as_the_returns_write_them(halved):
+    a = sf.evaluate(halved[1], "31/03/2024", n_sims=30, seed=1, placebos=0)
+    b = sf.evaluate(halved[1], pd.Timestamp("2024-03-31"), n_sims=30, seed=1, placebos=0)
+    assert a.start == b.start == pd.Timestamp("2024-03-31") and a.months == b.months == 12
+    for bad in ("next spring", "31/02/2024", "2024-13-01"):
+        with pytest.raises(ValueError, match="is not a date"):
+            sf.evaluate(halved[1], bad, n_sims=30, placebos=0)
+    with pytest.raises(sf.SchemaError, match="no_month_after_start"):
+        sf.evaluate(halved[1], "2024-03-31", end="2024-04-15", n_sims=30, placebos=0)
+
+
+def test_a_council_without_streams_is_evaluated_as_one(halved):
+    ev = sf.evaluate(halved[1], START, n_sims=50, seed=1, placebos=0, fit_options={"uasc": "together"})
+    s = ev.summary()
+    assert "stream" not in set(s["group"])
+    assert any("every child was projected together" in note for note in ev.notes)
+    placements = s[(s["outcome"] == "entries") & (s["group"] == "placement")]["observed"].sum()
+    assert placements == s[(s["outcome"] == "entries") & (s["group"] == "total")]["observed"].iloc[0]
+
+
 def test_unknown_options_are_refused(halved):
     with pytest.raises(ValueError, match="project_options"):
         sf.evaluate(halved[1], START, n_sims=20, placebos=0, project_options={"horizon": 12})

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..accuracy.backtest import truncate
-from ..common.dates import DateLike
+from ..common.dates import DateLike, parse_dates
 from ..common.errors import SchemaError
 from ..finance.fees import PlacementFees
 from ..finance.months import months_of
@@ -142,8 +142,9 @@ def evaluate(
         years of returns come before it, or ``end`` is after the data or
         leaves no whole month after the start.
     ValueError
-        For unknown project options, a hypothesis that is not a scenario,
-        or levers that do not fit the model.
+        For a start or end that is not a date, unknown project options, a
+        hypothesis that is not a scenario, or levers that do not fit the
+        model.
     """
     if not isinstance(data, SSDA903Data):
         raise TypeError("evaluate needs the returns as read by sufficiency.read_ssda903 (an SSDA903Data)")
@@ -162,7 +163,10 @@ def evaluate(
     keys, observed, simulated, hypothesised = _series(data, proj, hyp, price)
     notes = []
     if fitted.uasc is None:
-        notes.append("no unaccompanied children were flagged before the start: every child was projected together")
+        notes.append(
+            "unaccompanied children are not a stream of their own (none flagged before the start, or fitted with "
+            "uasc='together'): every child was projected together"
+        )
     starts = placebo_starts(data.coverage_start, start_ts, len(proj.dates) - 1, count=placebos)
     table = pd.DataFrame()
     if placebos > 0 and not starts:
@@ -191,9 +195,25 @@ def evaluate(
     return result
 
 
+def _day(value: DateLike, name: str) -> pd.Timestamp:
+    """A date given as a date, or as text the way the returns write dates (``2022-03-31`` or ``31/03/2022``)."""
+    if isinstance(value, str):
+        parsed, invalid = parse_dates(pd.Series([value.strip()]))
+        if invalid.iloc[0] or pd.isna(parsed.iloc[0]):
+            raise ValueError(f"{name} {value!r} is not a date: write it as 2022-03-31 or 31/03/2022")
+        return pd.Timestamp(parsed.iloc[0])
+    try:
+        out = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} {value!r} is not a date: write it as 2022-03-31 or 31/03/2022") from exc
+    if pd.isna(out):
+        raise ValueError(f"{name} is missing: give the day as 2022-03-31 or 31/03/2022")
+    return out.normalize()
+
+
 def _check_period(data: SSDA903Data, start: DateLike, end: DateLike | None) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The start and last day evaluated, refused when the returns cannot support them."""
-    start_ts = pd.Timestamp(start)
+    start_ts = _day(start, "start")
     first, last = data.coverage_start, data.censor_date
     if start_ts >= last:
         raise SchemaError(
@@ -211,7 +231,7 @@ def _check_period(data: SSDA903Data, start: DateLike, end: DateLike | None) -> t
             file="<returns>",
             rule="too_little_history",
         )
-    end_ts = last if end is None else pd.Timestamp(end)
+    end_ts = last if end is None else _day(end, "end")
     if end_ts > last:
         raise SchemaError(
             f"end {end_ts.date()} is after the end of the returns ({last.date()})",
