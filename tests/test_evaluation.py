@@ -384,6 +384,8 @@ def test_command_line_writes_a_page_tables_and_charts_without_child_level_data(h
     summary = pd.read_csv(out / "evaluation_halve_entries_summary.csv")
     assert "c" in set(summary["observed"].astype(str))  # counts of 1-4 children shown as c
     assert str(returns) not in text and str(tmp_path) not in text
+    page = (out / "evaluation.html").read_text(encoding="utf-8")
+    assert "seed 1" in page and "100 simulated paths" in page and "1 placebo starts" in page
 
 
 def test_command_line_names_a_missing_scenario(halved, tmp_path, capsys):

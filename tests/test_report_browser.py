@@ -98,3 +98,30 @@ def test_screenshot_is_not_blank(page_and_log):
 def test_the_page_fits_a_1280_pixel_window(page_and_log):
     # wide tables scroll inside their own box; the page itself never does sideways
     assert page_and_log["width"] <= 1280
+
+
+def test_evaluation_page_opens_with_its_charts_and_fits_the_window(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from sufficiency.datasets import Service
+
+    county = suf.simulate_county(seed=21, service=Service(start="2022-04-01", entry_factor=0.5))
+    returns = tmp_path / "returns"
+    suf.write_returns(county.episodes, county.children, returns, first_year=2016, last_year=2025)
+    out = tmp_path / "evaluation"
+    args = ["evaluate", str(returns), "--start", "2022-03-31", "--out", str(out), "--n-sims", "100"]
+    assert main([*args, "--placebos", "0", "--quiet"]) == 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((out / "evaluation.html").as_uri(), wait_until="load")
+        images = page.evaluate("Array.from(document.images).map(i => [i.naturalWidth, i.complete])")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        text = page.inner_text("body")
+        browser.close()
+    assert not errors
+    assert len(images) == 2 and all(w > 0 and done for w, done in images)  # the two charts load from beside the page
+    assert width <= 1280
+    assert "entered care" in text and "p = " in text

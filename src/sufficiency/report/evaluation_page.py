@@ -225,10 +225,14 @@ def _page(evaluations: dict[str, Evaluation], text: str, source: str, run_date: 
             )
         for note in ev.notes:
             parts.append(f"<p>Note: {html.escape(note)}.</p>")
+    first = next(iter(evaluations.values()))
+    pretend = 0 if first.placebos.empty else first.placebos["placebo_start"].nunique()
     parts.append(
         f"<p><small>Made by sufficiency {html.escape(package_version())} on {html.escape(run_date)} from the "
-        f"returns in {html.escape(source)}. Tables by stream, placement and age band are in the CSV files beside "
-        "this page; they hold counts, not children's records.</small></p></body></html>"
+        f"returns in {html.escape(source)} (data to {first.dates[-1]:%d %B %Y}); seed {first.seed}, "
+        f"{first.simulated.shape[1]:,} simulated paths, {pretend} placebo starts. Tables by stream, placement and "
+        "age band are in the CSV files beside this page; they hold counts, not children's records.</small></p>"
+        "</body></html>"
     )
     return "\n".join(parts)
 
