@@ -143,6 +143,16 @@ def _non_negative(text: str) -> float:
     return value
 
 
+def _suppress_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--suppress-below",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="show counts of children under N as 'c', as the DfE publishes",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
 
@@ -214,13 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="unaccompanied children arriving a year, e.g. the National Transfer Scheme's share (default: the rate "
         "of the last three years, held flat)",
     )
-    rep.add_argument(
-        "--suppress-below",
-        type=_positive,
-        default=None,
-        metavar="N",
-        help="show counts of children under N as 'c', as the DfE publishes",
-    )
+    _suppress_option(rep)
     rep.add_argument(
         "--include-episodes",
         action="store_true",
@@ -243,13 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ev.add_argument("--n-sims", type=_positive, default=1000, help="simulated paths (default 1000)")
     ev.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ev.add_argument("--placebos", type=int, default=6, help="pretend starts before the real one (default 6)")
-    ev.add_argument(
-        "--suppress-below",
-        type=_positive,
-        default=None,
-        metavar="N",
-        help="show counts of children under N as 'c', as the DfE publishes",
-    )
+    _suppress_option(ev)
     ev.add_argument("--quiet", action="store_true", help="no summary")
     ev.set_defaults(func=_evaluate)
     sim = sub.add_parser(

@@ -21,6 +21,7 @@ __all__ = [
     "age_at",
     "birthday",
     "collection_year_start",
+    "day_of",
     "financial_year_days",
     "financial_year_label",
     "financial_year_of",
@@ -69,6 +70,31 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         pd.Series(dates.to_numpy()[codes], index=values.index, dtype="datetime64[ns]"),
         pd.Series(invalid.to_numpy()[codes], index=values.index, dtype=bool),
     )
+
+
+def day_of(value: object) -> pd.Timestamp | None:
+    """One date as a user gives it: a date, or text written the way the returns write dates.
+
+    Parameters
+    ----------
+    value : object
+        A :class:`datetime.date`, :class:`pandas.Timestamp`, numpy date, or
+        text read as :func:`parse_dates` reads it (``31/03/2022`` or
+        ``2022-03-31``; never a guessed day or month).
+
+    Returns
+    -------
+    pandas.Timestamp or None
+        The day (time of day dropped); ``None`` when ``value`` is not a date
+        (a number, blank, impossible or unreadable text, a missing date).
+    """
+    if isinstance(value, (pd.Timestamp, date, np.datetime64)):
+        return None if pd.isna(value) else pd.Timestamp(value).normalize()
+    if isinstance(value, str):
+        parsed, invalid = parse_dates(pd.Series([value.strip()]))
+        if not invalid.iloc[0] and pd.notna(parsed.iloc[0]):
+            return pd.Timestamp(parsed.iloc[0])
+    return None
 
 
 def times_of_day(values: pd.Series) -> pd.Series:

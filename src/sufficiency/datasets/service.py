@@ -93,15 +93,12 @@ def prevented_periods(periods: pd.DataFrame, service: Service, *, seed: int) -> 
         of a child whose earlier period was prevented.
     """
     start = np.datetime64(pd.Timestamp(service.start), "ns")
-    entry = periods["entry"].to_numpy("datetime64[ns]")
+    entry, acted_on = _acted_on(periods, service)
     # one uniform per family entering on a day, in a fixed order, whatever the service's settings
     groups = pd.MultiIndex.from_arrays([periods["family"].to_numpy(), entry])
     order = groups.unique().sort_values()
     u = np.random.default_rng([seed, 0x5E2]).random(len(order))[order.get_indexer(groups)]
-    age = age_at(periods["dob"].to_numpy("datetime64[ns]"), entry)
-    lo, hi = service.ages
-    acted_on = (entry >= start) & ~periods["uasc"].to_numpy(bool) & (age >= lo) & (age <= hi)
-    prevented = acted_on & (u >= float(service.entry_factor))
+    prevented = acted_on & (entry >= start) & (u >= float(service.entry_factor))
     first_prevented = (
         pd.Series(np.where(prevented, periods["episode_no"].to_numpy(), np.iinfo(np.int64).max))
         .groupby(periods["child"].to_numpy())

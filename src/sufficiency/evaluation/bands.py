@@ -28,7 +28,21 @@ def widened(draws: np.ndarray, factor: np.ndarray | float) -> np.ndarray:
 
 
 def quantile_band(draws: np.ndarray, level: int) -> tuple[np.ndarray, np.ndarray]:
-    """The central ``level`` % band of draws over paths (axis 0)."""
+    """The central ``level`` % band of draws over paths.
+
+    Parameters
+    ----------
+    draws : numpy.ndarray
+        (path, ...) simulated values.
+    level : int
+        Central interval level [%].
+
+    Returns
+    -------
+    lower, upper : numpy.ndarray
+        ``draws[0]``'s shape: the ``(100 - level) / 2`` and
+        ``(100 + level) / 2`` percentiles.
+    """
     tail = (100 - level) / 200
     lower, upper = np.quantile(draws, [tail, 1 - tail], axis=0)
     return lower, upper
@@ -37,9 +51,19 @@ def quantile_band(draws: np.ndarray, level: int) -> tuple[np.ndarray, np.ndarray
 def p_value(draws: np.ndarray, observed: np.ndarray) -> np.ndarray:
     """Two-sided chance of a value at least as far out as ``observed``, either way, among ``draws``.
 
-    ``2 × min(P(X ≤ observed), P(X ≥ observed))`` over the paths (axis 0),
-    each tail counted with the observed value as one more draw (so the
-    smallest p-value from ``n`` paths is ``2 / (n + 1)``), at most 1.
+    Parameters
+    ----------
+    draws : numpy.ndarray
+        (path, ...) simulated values where nothing changed.
+    observed : numpy.ndarray
+        What happened, broadcast against ``draws[0]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2 × min(P(X ≤ observed), P(X ≥ observed))`` over the paths, each
+        tail counted with the observed value as one more draw (so the
+        smallest p-value from ``n`` paths is ``2 / (n + 1)``), at most 1.
     """
     n = draws.shape[0]
     below = ((draws <= observed).sum(axis=0) + 1) / (n + 1)
@@ -50,11 +74,21 @@ def p_value(draws: np.ndarray, observed: np.ndarray) -> np.ndarray:
 def bayes_factor(hypothesis: np.ndarray, null: np.ndarray, observed: np.ndarray) -> np.ndarray:
     """How much more likely ``observed`` is under the hypothesis's draws than under the null's.
 
-    Each set of draws (paths on axis 0) is summarised by a normal density
-    with its mean and standard deviation (at least 0.5, so a count that
-    cannot vary still has a width): the ratio of the two densities at the
-    observed value. Values above 1 favour the hypothesis; the result is
-    kept between 1e-12 and 1e12.
+    Parameters
+    ----------
+    hypothesis, null : numpy.ndarray
+        (path, ...) values simulated under the brief's levers and under no
+        effect.
+    observed : numpy.ndarray
+        What happened, broadcast against ``null[0]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The ratio of two normal densities at the observed value, each with
+        its draws' mean and standard deviation (at least 0.5, so a count
+        that cannot vary still has a width). Above 1 favours the hypothesis;
+        kept between 1e-12 and 1e12.
     """
     out = _log_normal_pdf(observed, hypothesis) - _log_normal_pdf(observed, null)
     return np.exp(np.clip(out, -12 * np.log(10), 12 * np.log(10)))

@@ -23,9 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ..accuracy.backtest import truncate
-from ..common.dates import DateLike, parse_dates
+from ..common.dates import DateLike, day_of
 from ..common.errors import SchemaError
-from ..finance.fees import PlacementFees
 from ..finance.months import months_of
 from ..finance.prices import Prices, as_prices
 from ..ingest.returns import SSDA903Data
@@ -199,18 +198,10 @@ def evaluate(
 
 def _day(value: DateLike, name: str) -> pd.Timestamp:
     """A date given as a date, or as text the way the returns write dates (``2022-03-31`` or ``31/03/2022``)."""
-    if isinstance(value, str):
-        parsed, invalid = parse_dates(pd.Series([value.strip()]))
-        if invalid.iloc[0] or pd.isna(parsed.iloc[0]):
-            raise ValueError(f"{name} {value!r} is not a date: write it as 2022-03-31 or 31/03/2022")
-        return pd.Timestamp(parsed.iloc[0])
-    try:
-        out = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} {value!r} is not a date: write it as 2022-03-31 or 31/03/2022") from exc
-    if pd.isna(out):
-        raise ValueError(f"{name} is missing: give the day as 2022-03-31 or 31/03/2022")
-    return out.normalize()
+    day = day_of(value)
+    if day is None:
+        raise ValueError(f"{name} {value!r} is not a date: write it as 2022-03-31 or 31/03/2022")
+    return day
 
 
 def _check_period(data: SSDA903Data, start: DateLike, end: DateLike | None) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -276,7 +267,7 @@ def _counterfactual(
     return fitted, proj, hyp
 
 
-def _monthly_price(prices: Prices | pd.DataFrame | PlacementFees, proj: Projection) -> np.ndarray:
+def _monthly_price(prices: Prices | pd.DataFrame, proj: Projection) -> np.ndarray:
     """(month, category) weekly price of the projection's months, averaged over routes [£/week]."""
     pr = as_prices(prices).without_fees().resolve(proj.categories)
     months = months_of(proj.dates)

@@ -8,6 +8,7 @@ import pandas as pd
 from ..common import schema as S
 from ..common.ages import DFE_AGE_BANDS
 from ..counts.flows import flows
+from ..finance.months import months_of
 from .series import EventArrays
 
 __all__ = ["STREAM", "observed_events", "with_streams"]
@@ -17,7 +18,22 @@ STREAM = "stream"
 
 
 def with_streams(episodes: pd.DataFrame, streams: tuple[str, ...]) -> pd.DataFrame:
-    """The episodes with a ``stream`` column: ``uasc`` or ``other`` for two streams, else ``total``."""
+    """The episodes with the ``stream`` column an evaluation counts by.
+
+    Parameters
+    ----------
+    episodes : pandas.DataFrame
+        Canonical episodes.
+    streams : tuple of str
+        The counterfactual's streams.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``stream``: ``uasc`` or ``other`` for two streams (by
+        each episode's UASC flag, as :func:`sufficiency.fit` splits them),
+        else the one stream's name.
+    """
     out = episodes.copy()
     if len(streams) > 1 and S.UASC in out.columns:
         out[STREAM] = np.where(out[S.UASC].fillna(False).astype(bool), "uasc", "other")
@@ -105,6 +121,6 @@ def observed_events(
         exit_bands=grid(S.EXITS, (n_b,), (b,)),
         moves=moves[:, None],
         stock=stock[:, None],
-        days=np.diff(dates.to_numpy("datetime64[D]").astype(np.int64)).astype(float),
+        months=months_of(dates),
         price=price,
     )

@@ -108,45 +108,36 @@ class Evaluation:
         _check_level(level)
         rows = []
         for i, (outcome, group, value) in enumerate(self.keys):
-            obs = float(_period(self.observed[i], outcome))
+            obs = np.asarray(_period(self.observed[i], outcome), dtype=float)
             sims = self._widened(_period(self.simulated[i], outcome), outcome, self.months)
-            mean = float(sims.mean())
-            lo, hi = (float(v) for v in quantile_band(sims, level))
-            row = {
-                "outcome": outcome,
-                "group": group,
-                "value": value,
-                "observed": obs,
-                "expected": mean,
-                f"lower_{level}": lo,
-                f"upper_{level}": hi,
-                "effect": obs - mean,
-                f"effect_lower_{level}": obs - hi,
-                f"effect_upper_{level}": obs - lo,
+            hyp = (
+                None
+                if self.hypothesis is None
+                else self._widened(_period(self.hypothesis[i], outcome), outcome, self.months)
+            )
+            band = _compared(obs, sims, None, level)
+            mean, lo, hi = band["expected"], band[f"lower_{level}"], band[f"upper_{level}"]
+            band |= {
                 "ratio": _ratio(obs, mean),
                 f"ratio_lower_{level}": _ratio(obs, hi),
                 f"ratio_upper_{level}": _ratio(obs, lo),
-                "p_value": float(p_value(sims, np.asarray(obs))),
+                "p_value": p_value(sims, obs),
             }
-            if self.hypothesis is not None:
-                hyp = self._widened(_period(self.hypothesis[i], outcome), outcome, self.months)
-                h_lo, h_hi = quantile_band(hyp, level)
-                row |= {
-                    "hypothesis_expected": float(hyp.mean()),
-                    f"hypothesis_lower_{level}": float(h_lo),
-                    f"hypothesis_upper_{level}": float(h_hi),
-                    "bayes_factor": float(bayes_factor(hyp, sims, np.asarray(obs))),
-                }
-            rows.append(row)
+            if hyp is not None:
+                band |= _hypothesis(hyp, level) | {"bayes_factor": bayes_factor(hyp, sims, obs)}
+            figures = {k: float(v) for k, v in band.items()}
+            rows.append({"outcome": outcome, "group": group, "value": value, **figures})
         return pd.DataFrame(rows)
 
-    def monthly(self, *, level: int = 90) -> pd.DataFrame:
+    def monthly(self, *, level: int = 90, outcome: str | None = None) -> pd.DataFrame:
         """Each outcome month by month, and added up from the start, against the counterfactual.
 
         Parameters
         ----------
         level : int
             Central interval level [%].
+        outcome : str, optional
+            Only this outcome's series (default every outcome).
 
         Returns
         -------
@@ -162,38 +153,22 @@ class Evaluation:
         _check_level(level)
         ahead = np.arange(1, self.months + 1, dtype=float)
         parts = []
-        for i, (outcome, group, value) in enumerate(self.keys):
+        for i, (name, group, value) in enumerate(self.keys):
+            if outcome is not None and name != outcome:
+                continue
             for cumulative in (False, True):
-                add = cumulative and outcome in FLOWS
-                obs = np.cumsum(self.observed[i]) if add else self.observed[i]
-                sims = np.cumsum(self.simulated[i], axis=1) if add else self.simulated[i]
-                sims = self._widened(sims, outcome, ahead)
-                lo, hi = quantile_band(sims, level)
-                mean = sims.mean(axis=0)
-                part = {
-                    S.DATE: self.dates[1:],
-                    "outcome": outcome,
-                    "group": group,
-                    "value": value,
-                    "cumulative": cumulative,
-                    "observed": obs,
-                    "expected": mean,
-                    f"lower_{level}": lo,
-                    f"upper_{level}": hi,
-                    "effect": obs - mean,
-                    f"effect_lower_{level}": obs - hi,
-                    f"effect_upper_{level}": obs - lo,
-                }
-                if self.hypothesis is not None:
-                    hyp = np.cumsum(self.hypothesis[i], axis=1) if add else self.hypothesis[i]
-                    hyp = self._widened(hyp, outcome, ahead)
-                    h_lo, h_hi = quantile_band(hyp, level)
-                    part |= {
-                        "hypothesis_expected": hyp.mean(axis=0),
-                        f"hypothesis_lower_{level}": h_lo,
-                        f"hypothesis_upper_{level}": h_hi,
-                    }
+                add = cumulative and name in FLOWS
+
+                def running(values: np.ndarray, add: bool = add) -> np.ndarray:
+                    return np.cumsum(values, axis=-1) if add else values
+
+                sims = self._widened(running(self.simulated[i]), name, ahead)
+                hyp = None if self.hypothesis is None else self._widened(running(self.hypothesis[i]), name, ahead)
+                head = {S.DATE: self.dates[1:], "outcome": name, "group": group, "value": value}
+                part = head | {"cumulative": cumulative} | _compared(running(self.observed[i]), sims, hyp, level)
                 parts.append(pd.DataFrame(part))
+        if not parts:
+            raise ValueError(f"no outcome {outcome!r} in the evaluation (it has {sorted({k[0] for k in self.keys})})")
         return pd.concat(parts, ignore_index=True)
 
     def false_alarms(self) -> pd.DataFrame:
@@ -212,8 +187,30 @@ class Evaluation:
         return pd.DataFrame({"placebos": g.size(), "false_alarm_rate": g.mean()}).reset_index()
 
 
-def _ratio(a: float, b: float) -> float:
-    return a / b if b > 0 else float("nan")
+def _compared(obs: np.ndarray, sims: np.ndarray, hyp: np.ndarray | None, level: int) -> dict[str, np.ndarray]:
+    """Observed against paths (axis 0) and the hypothesis's paths: means, bands and effects."""
+    lo, hi = quantile_band(sims, level)
+    mean = sims.mean(axis=0)
+    out = {
+        "observed": obs,
+        "expected": mean,
+        f"lower_{level}": lo,
+        f"upper_{level}": hi,
+        "effect": obs - mean,
+        f"effect_lower_{level}": obs - hi,
+        f"effect_upper_{level}": obs - lo,
+    }
+    return out if hyp is None else out | _hypothesis(hyp, level)
+
+
+def _hypothesis(hyp: np.ndarray, level: int) -> dict[str, np.ndarray]:
+    """The mean and band of the paths under the brief's levers (axis 0)."""
+    lo, hi = quantile_band(hyp, level)
+    return {"hypothesis_expected": hyp.mean(axis=0), f"hypothesis_lower_{level}": lo, f"hypothesis_upper_{level}": hi}
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.asarray(a / b if b > 0 else np.nan, dtype=float)
 
 
 def _check_level(level: int) -> None:

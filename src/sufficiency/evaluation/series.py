@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..common.ages import DFE_AGE_BANDS
-from ..finance.months import DAYS_PER_WEEK
+from ..finance.months import DAYS_PER_WEEK, Months, monthly_child_days
 
 __all__ = ["FLOWS", "OUTCOMES", "EventArrays", "SeriesKey", "outcome_series"]
 
@@ -47,8 +47,8 @@ class EventArrays:
     stock : numpy.ndarray
         (stream, path, date, category, B): at the start date, then each
         month end [children].
-    days : numpy.ndarray
-        (month,) days in each month [days].
+    months : Months
+        The months counted (:func:`sufficiency.finance.months.months_of`).
     price : numpy.ndarray or None
         (month, category) weekly price [£/week], when costs are asked for.
     """
@@ -61,7 +61,7 @@ class EventArrays:
     exit_bands: np.ndarray
     moves: np.ndarray
     stock: np.ndarray
-    days: np.ndarray
+    months: Months
     price: np.ndarray | None = None
 
 
@@ -103,13 +103,6 @@ def _move_rows(
     return out
 
 
-def _trapezoid(stock: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Child-days in each month from the stock at its start and end (axis 2 is the date) [child-days]."""
-    shape = [1] * stock.ndim
-    shape[2] = len(days)
-    return (stock[:, :, :-1] + stock[:, :, 1:]) / 2.0 * days.reshape(shape)
-
-
 def outcome_series(events: EventArrays, coarse: dict[str, str]) -> dict[SeriesKey, np.ndarray]:
     """Every series an evaluation reports, as (path, month) arrays.
 
@@ -143,7 +136,7 @@ def outcome_series(events: EventArrays, coarse: dict[str, str]) -> dict[SeriesKe
     ):
         for group, value, arr in rows:
             out[(outcome, group, value)] = arr.astype(np.float64)
-    days = _trapezoid(events.stock.astype(np.float64), events.days)  # (T, S, M, C, B)
+    days = np.stack([monthly_child_days(part, events.months) for part in events.stock.astype(np.float64)])
     for group, value, arr in _groups(days.sum(axis=4), days.sum(axis=3), s, c):
         out[("child_days", group, value)] = arr
     if events.price is not None:

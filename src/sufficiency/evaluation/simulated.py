@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..common.ages import DFE_AGE_BANDS, band_index
+from ..finance.months import months_of
 from ..projection.result import Projection
 from .series import EventArrays
 
@@ -40,7 +41,6 @@ def simulated_events(projection: Projection, price: np.ndarray | None) -> EventA
         stock = np.stack([projection.draws - projection.uasc, projection.uasc])
     else:
         stock = projection.draws[None]
-    days = np.diff(projection.dates.to_numpy("datetime64[D]").astype(np.int64)).astype(float)
     return EventArrays(
         streams=ev.streams,
         categories=projection.categories,
@@ -50,6 +50,6 @@ def simulated_events(projection: Projection, price: np.ndarray | None) -> EventA
         exit_bands=_bands(ev.exit_ages[:, :, 1:]),
         moves=ev.moves[:, :, 1:],
         stock=_bands(stock),
-        days=days,
+        months=months_of(projection.dates),
         price=price,
     )

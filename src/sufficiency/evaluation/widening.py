@@ -44,7 +44,18 @@ class Widening:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> Widening:
-        """Read ``outcome``, ``months``, ``factor`` (and ``source``) rows."""
+        """Widening factors from a table.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            ``outcome``, ``months`` [months], ``factor`` and optionally
+            ``source`` (its first value is kept).
+
+        Returns
+        -------
+        Widening
+        """
         f = frame.assign(months=pd.to_numeric(frame["months"]), factor=pd.to_numeric(frame["factor"]))
         factors = {
             str(o): (g.sort_values("months")["months"].to_numpy(), g.sort_values("months")["factor"].to_numpy())
@@ -54,14 +65,33 @@ class Widening:
         return cls(factors, source=source)
 
     def factor(self, outcome: str, months: np.ndarray | float) -> np.ndarray:
-        """The factor of ``outcome`` after ``months`` months (1 where none was learned)."""
+        """The factor of an outcome after some months.
+
+        Parameters
+        ----------
+        outcome : str
+        months : float or numpy.ndarray
+            Months since the start [months].
+
+        Returns
+        -------
+        numpy.ndarray
+            ``months``' shape: interpolated between the horizons learned,
+            held beyond them; 1 for an outcome with none.
+        """
         if outcome not in self._factors:
             return np.ones_like(np.asarray(months, float))
         m, f = self._factors[outcome]
         return np.interp(np.asarray(months, float), m, f)
 
     def table(self) -> pd.DataFrame:
-        """The factors as rows ``outcome``, ``months``, ``factor``."""
+        """The factors as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``outcome``, ``months`` [months], ``factor``.
+        """
         rows = [(o, mm, ff) for o, (m, f) in self._factors.items() for mm, ff in zip(m, f)]
         return pd.DataFrame(rows, columns=["outcome", "months", "factor"])
 

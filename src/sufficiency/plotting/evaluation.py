@@ -64,7 +64,7 @@ def evaluation(
     if group is None or value is None:
         streams = any(k[1] == "stream" for k in ev.keys)
         group, value = ("stream", "other") if streams else ("total", "total")
-    monthly = ev.monthly(level=level)
+    monthly = ev.monthly(level=level, outcome=outcome)
     series = monthly[(monthly["outcome"] == outcome) & (monthly["group"] == group) & (monthly["value"] == value)]
     if series.empty:
         known = sorted({k[0] for k in ev.keys})

@@ -53,7 +53,18 @@ class PathEvents:
 
     @staticmethod
     def joined(other: PathEvents, uasc: PathEvents) -> PathEvents:
-        """The events of two streams' projections, as streams ``other`` and ``uasc``."""
+        """The events of two streams' projections as one.
+
+        Parameters
+        ----------
+        other, uasc : PathEvents
+            Each from a projection of one stream (``streams=("total",)``).
+
+        Returns
+        -------
+        PathEvents
+            With ``streams=("other", "uasc")``, stacked in that order.
+        """
 
         def both(name: str) -> np.ndarray:
             return np.concatenate([getattr(other, name), getattr(uasc, name)])

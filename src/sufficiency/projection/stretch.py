@@ -233,7 +233,19 @@ def _band_matrix() -> np.ndarray:
 
 
 def float_parts(projection: Projection) -> list[np.ndarray]:
-    """The projection's children as float32 counts (copies): all of them, or the other and the unaccompanied ones."""
+    """The projection's children as float32 counts.
+
+    Parameters
+    ----------
+    projection : Projection
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Copies, (path, date, category, age) [children]: all children, or the
+        other children and the unaccompanied ones when they were projected
+        as their own stream.
+    """
     draws = projection.draws.astype(np.float32)
     if projection.uasc is None:
         return [draws]
@@ -274,7 +286,17 @@ def stretch(projection: Projection, factor: Factors) -> Projection:
 
 
 def stretch_parts(parts: list[np.ndarray], categories: tuple[str, ...], factor: Factors) -> None:
-    """Stretch the paths of :func:`float_parts` group by group, in place (see :func:`stretch`)."""
+    """Stretch paths group by group, in place (see :func:`stretch`).
+
+    Parameters
+    ----------
+    parts : list of numpy.ndarray
+        From :func:`float_parts`: (path, date, category, age) float32
+        children of each stream [children]; changed in place.
+    categories : tuple of str
+    factor : callable
+        ``factor(step, group)``: the stretch at each date.
+    """
     atoms, layout = _atoms(parts, categories)
     new = stretch_atoms(atoms, layout, factor)
     scale = np.divide(new, atoms, out=np.ones_like(new), where=atoms > 0).astype(np.float32)
@@ -287,7 +309,21 @@ def stretch_parts(parts: list[np.ndarray], categories: tuple[str, ...], factor: 
 
 
 def with_parts(projection: Projection, parts: list[np.ndarray]) -> Projection:
-    """The projection with the paths of ``parts`` (from :func:`float_parts`), which it takes over."""
+    """The projection with new paths.
+
+    Parameters
+    ----------
+    projection : Projection
+    parts : list of numpy.ndarray
+        From :func:`float_parts`, which the result takes over (the first is
+        changed in place into all children).
+
+    Returns
+    -------
+    Projection
+        ``draws`` and ``uasc`` from ``parts``; ``simulated`` keeps the paths
+        as simulated.
+    """
     if len(parts) == 2:
         parts[0] += parts[1]
     return replace(

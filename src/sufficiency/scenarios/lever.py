@@ -24,14 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ..common.ages import AGES
-from ..common.dates import parse_dates
+from ..common.dates import day_of
 from ..finance.months import Months
 from ..finance.pricing import Pricing
 from ..finance.tables import normalise_route
@@ -87,14 +86,9 @@ def check_date(value: object, lever: str, name: str = "start") -> str:
     LeverError
         For a number, or text that is not such a date.
     """
-    if isinstance(value, (pd.Timestamp, date)) and not pd.isna(value):
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
-    if isinstance(value, np.datetime64) and not np.isnat(value):
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
-    if isinstance(value, str):
-        parsed, bad = parse_dates(pd.Series([value]))
-        if not bad.iloc[0] and pd.notna(parsed.iloc[0]):
-            return pd.Timestamp(parsed.iloc[0]).strftime("%Y-%m-%d")
+    day = day_of(value)
+    if day is not None:
+        return day.strftime("%Y-%m-%d")
     raise LeverError(
         f"{lever}: {name} {value!r} is not a date (write 2025-07-01 or 01/07/2025)", field=name, rule="bad_date"
     )
