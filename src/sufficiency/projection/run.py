@@ -236,7 +236,7 @@ def _run_streams(
         dates=dates,
         categories=main.categories,
         expected=main.expected + sub.expected,
-        draws=main.draws + sub.draws,
+        draws=np.add(main.draws, sub.draws, out=main.draws),  # in place: the main stream's own paths go unused
         entries=main.entries + sub.entries,
         exits=main.exits + sub.exits,
         seed=seed,

@@ -255,9 +255,22 @@ def float_parts(projection: Projection) -> list[np.ndarray]:
 
 
 def _atoms(parts: list[np.ndarray], categories: tuple[str, ...]) -> tuple[np.ndarray, AtomLayout]:
-    band = _band_matrix()
-    atoms = np.stack([part @ band for part in parts], axis=2)
+    """Children by (path, date, stream, category, band), summed band by band (no copy of the paths)."""
+    n_s, n_t, n_c = parts[0].shape[:3]
+    atoms = np.empty((n_s, n_t, len(parts), n_c, len(DFE_AGE_BANDS)))
+    for i, part in enumerate(parts):
+        for b, ages in enumerate(_band_ages()):
+            part[..., ages].sum(axis=-1, dtype=np.float64, out=atoms[:, :, i, :, b])
     return atoms, AtomLayout(categories=tuple(categories), streams=len(parts))
+
+
+def _band_ages() -> list[slice]:
+    """The ages of each DfE age band, as slices of the age axis."""
+    bands = _band_matrix()
+    return [
+        slice(int(np.flatnonzero(bands[:, b])[0]), int(np.flatnonzero(bands[:, b])[-1]) + 1)
+        for b in range(bands.shape[1])
+    ]
 
 
 def atoms_of(projection: Projection) -> tuple[np.ndarray, AtomLayout]:
@@ -298,14 +311,13 @@ def stretch_parts(parts: list[np.ndarray], categories: tuple[str, ...], factor: 
         ``factor(step, group)``: the stretch at each date.
     """
     atoms, layout = _atoms(parts, categories)
-    new = stretch_atoms(atoms, layout, factor)
-    scale = np.divide(new, atoms, out=np.ones_like(new), where=atoms > 0).astype(np.float32)
-    del atoms, new
-    bands = _band_matrix()
+    scale = stretch_atoms(atoms, layout, factor)
+    np.divide(scale, atoms, out=scale, where=atoms > 0)  # each atom's factor, in place of its stretched count
+    scale[atoms <= 0] = 1.0
+    del atoms
     for i, part in enumerate(parts):
-        for b in range(bands.shape[1]):  # band by band, in place: no copy of the paths the size of the projection
-            ages = np.flatnonzero(bands[:, b])
-            part[..., ages[0] : ages[-1] + 1] *= scale[:, :, i, :, b][..., None]
+        for b, ages in enumerate(_band_ages()):  # band by band, in place: no copy of the paths
+            part[..., ages] *= scale[:, :, i, :, b, None].astype(np.float32)
 
 
 def with_parts(projection: Projection, parts: list[np.ndarray]) -> Projection:
