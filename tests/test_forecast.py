@@ -487,3 +487,28 @@ def test_up_to_one_percent_without_a_date_of_birth_are_carried_and_counted(sampl
     with pytest.raises(suf.SchemaError, match=r"8 of the 701 children .* more than the 1%") as info:
         suf.fit(refused)
     assert info.value.rule == "missing_dob"
+
+
+def test_shrink_to_prior_by_hand():
+    # normal prior N(0, 0.04²) on a trend fitted with standard error 0.03: keep 0.0016 / (0.0016 + 0.0009) = 0.64
+    from sufficiency.rates.entries import shrink_to_prior
+
+    assert shrink_to_prior(0.03, 0.04) == pytest.approx(0.64)
+    assert shrink_to_prior(0.0, 0.04) == 1.0
+    with pytest.raises(ValueError, match="trend_prior"):
+        shrink_to_prior(0.03, 0.0)
+
+
+def test_trend_prior_pulls_every_band_towards_no_trend(sample):
+    """The prior scales the fitted trends by the share the trend of all entries keeps, and nothing else."""
+    free = suf.fit(sample, entry_trend=True, trend_damping=1.0)
+    tight = suf.fit(sample, entry_trend=True, trend_damping=1.0, trend_prior=0.01)
+    assert tight.settings["trend_prior"] == 0.01 and free.settings["trend_prior"] is None
+    assert np.abs(tight.entry_trend).max() < np.abs(free.entry_trend).max()
+    ratio = tight.entry_trend / free.entry_trend
+    np.testing.assert_allclose(ratio, ratio[0])  # one share for every band
+    np.testing.assert_allclose(tight.entry_trend_se, np.sqrt(ratio[0]) * free.entry_trend_se)
+    np.testing.assert_allclose(tight.entries, free.entries)  # the level is the data's
+    assert 0 < ratio[0] < 1
+    with pytest.raises(ValueError, match="trend_prior"):
+        suf.fit(sample, entry_trend=True, trend_prior=-0.1)

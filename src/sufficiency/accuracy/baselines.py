@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..common import schema as S
 from ..common.ages import DFE_AGE_BANDS
@@ -91,7 +91,7 @@ def forecast_series(values: pd.Series, *, method: str, horizon: int, level: Sequ
         out["mean"] = centre
         out["median"] = centre
         for lv in level:
-            z = stats.norm.ppf(0.5 + lv / 200)
+            z = NormalDist().inv_cdf(0.5 + lv / 200)
             out[f"lower_{lv}"] = np.maximum(centre - z * spread, 0)
             out[f"upper_{lv}"] = centre + z * spread
         return out

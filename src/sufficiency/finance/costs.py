@@ -32,7 +32,7 @@ from .months import DAYS_PER_WEEK, Months, monthly_child_days, months_of
 from .prices import Prices, as_prices
 from .pricing import Pricing
 
-__all__ = ["CostProjection", "assemble", "cost"]
+__all__ = ["CostProjection", "assemble", "cost", "priced_part"]
 
 
 @dataclass(frozen=True)
@@ -211,6 +211,52 @@ def cost(
     return assemble(pr, months, [(per_route, pr.weekly(months.fy)[months.year], True)], seed=projection.seed)
 
 
+def priced_part(
+    pr: Pricing,
+    months: Months,
+    child_days: np.ndarray,
+    price: np.ndarray,
+    varied: bool | np.ndarray,
+    *,
+    seed: int | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One part's child-days and cost by (simulation, financial year, category, route).
+
+    Parameters
+    ----------
+    pr : Pricing
+    months : Months
+    child_days : numpy.ndarray
+        (simulation, month, category, route) [child-days].
+    price : numpy.ndarray
+        (month, category, route) [£/week]; NaN where the part has none.
+    varied : bool or numpy.ndarray
+        Apply the fee factors to cells priced from fees: ``True``,
+        ``False``, or the part of each (month, category, route) price that
+        is the fees' (a price agreed by a scenario is not) [fraction].
+    seed : int or None
+        Seed of the fee draws.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Child-days [child-days] and cost [£] by (simulation, year, category, route).
+    """
+    yearly_days = months.to_years(child_days)
+    weekly = np.nan_to_num(price) / DAYS_PER_WEEK  # [£/day]
+    share = np.asarray(varied, dtype=float)
+    if not pr.pools or not share.any():
+        return yearly_days, _yearly_cost(months, child_days, weekly)
+    factors = fee_factors(pr, yearly_days, months.year_days, seed)
+    fee_part = _yearly_cost(months, child_days, weekly * share)
+    return yearly_days, fee_part * factors + _yearly_cost(months, child_days, weekly * (1.0 - share))
+
+
+def _yearly_cost(months: Months, child_days: np.ndarray, daily: np.ndarray) -> np.ndarray:
+    """Child-days (simulation, month, category, route) priced at ``daily`` (month, category, route) [£/day], by year."""
+    return months.to_years(np.multiply(child_days, daily[None]))
+
+
 def assemble(
     pr: Pricing,
     months: Months,
@@ -218,6 +264,7 @@ def assemble(
     *,
     seed: int | None,
     idle: np.ndarray | None = None,
+    priced: Sequence[tuple[np.ndarray, np.ndarray]] = (),
 ) -> CostProjection:
     """Sum priced parts into a :class:`CostProjection`.
 
@@ -226,34 +273,21 @@ def assemble(
     pr : Pricing
     months : Months
     parts : sequence of (child_days, price, fee_varied)
-        ``child_days`` (simulation, month, category, route) [child-days],
-        ``price`` (month, category, route) [£/week]; ``fee_varied`` applies
-        the fee factors to cells priced from fees: ``True``, ``False``, or
-        the part of each (month, category, route) price that is the fees'
-        (a price agreed by a scenario is not) [fraction].
+        Each as :func:`priced_part` takes them.
     seed : int or None
         Seed of the fee draws.
     idle : numpy.ndarray, optional
         (simulation, month, category, route) paid for places left empty
         (a block contract's) [£]: cost without child-days.
+    priced : sequence of (child_days, cost)
+        Parts already priced by :func:`priced_part`, by (simulation, year,
+        category, route) [child-days], [£].
 
     Returns
     -------
     CostProjection
     """
-    yearly_parts = []
-    for child_days, price, varied in parts:
-        yearly_days = months.to_years(child_days)
-        weekly = np.nan_to_num(price)
-        share = np.asarray(varied, dtype=float)
-        if not pr.pools or not share.any():
-            yearly_cost = months.to_years(child_days * weekly[None] / DAYS_PER_WEEK)
-        else:
-            factors = fee_factors(pr, yearly_days, months.year_days, seed)
-            fee_part = months.to_years(child_days * (weekly * share)[None] / DAYS_PER_WEEK)
-            fixed_part = months.to_years(child_days * (weekly * (1.0 - share))[None] / DAYS_PER_WEEK)
-            yearly_cost = fee_part * factors + fixed_part
-        yearly_parts.append((yearly_days, yearly_cost))
+    yearly_parts = [priced_part(pr, months, d, p, v, seed=seed) for d, p, v in parts] + list(priced)
     days_total = np.sum([d for d, _ in yearly_parts], axis=0)
     cost_total = np.sum([c for _, c in yearly_parts], axis=0)
     if idle is not None:

@@ -299,7 +299,8 @@ def simulate_paths(
         Random stream of each simulation, (simulation, 1) ``uint64``; its
         sub-streams are keyed from it (see the module notes).
     draws : numpy.ndarray
-        Output stock by (simulation, date, category, age) [children].
+        Stock by (simulation, date, category, age) [children], added to
+        what the array holds (zeros, or another stream's paths).
     entries, exits : numpy.ndarray
         Output entries (by first placement) and exits (all reasons) by
         (simulation, date, category) [children].
@@ -454,10 +455,10 @@ def simulate_paths(
 def _count(
     tot: np.ndarray, recent: np.ndarray, n_recent: int, counts: np.ndarray
 ) -> None:  # pragma: no cover - compiled
-    """Children by (category, age): the grid's totals plus the recent entrants."""
+    """Children by (category, age): the grid's totals plus the recent entrants, added to ``counts``."""
     n_c, n_a = tot.shape
     for c in range(n_c):
         for a in range(n_a):
-            counts[c, a] = tot[c, a]
+            counts[c, a] += tot[c, a]
     for i in range(n_recent):
         counts[recent[i, 0], recent[i, 1]] += 1

@@ -55,8 +55,13 @@ def run_stream(
     parameter_uncertainty: bool,
     levers: DemandLevers | None,
     events: bool = False,
+    into: np.ndarray | None = None,
 ) -> Projection:
-    """Project one stream of children; with ``events``, keep its entries, exits and moves (:class:`PathEvents`)."""
+    """Project one stream of children; with ``events``, keep its entries, exits and moves (:class:`PathEvents`).
+
+    With ``into`` (another stream's int32 paths), the stream's children are
+    added to that array, which becomes the result's ``draws``.
+    """
     start_ts = dates[0]
     n_steps = len(dates) - 1
     w = months_followed(fitted)
@@ -80,6 +85,7 @@ def run_stream(
         parameter_uncertainty,
         levers,
         events,
+        into,
     )
     return Projection(
         dates=dates,
@@ -181,8 +187,9 @@ def _simulate(
     parameter_uncertainty: bool,
     levers: DemandLevers | None = None,
     events: bool = False,
+    into: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Run the compiled kernel.
+    """Run the compiled kernel (adding the stock to ``into`` when given).
 
     Returns stock (S, date, C, A), entries and exits (S, date, C), and with
     ``events`` entries and exits by age (S, date, 2, A) and moves (S, date,
@@ -199,7 +206,7 @@ def _simulate(
     z_mix = rng.standard_normal((n_sims, len(DFE_AGE_BANDS), n_c))
     # only cells where entries can happen are drawn
     live_c, live_a = (i.astype(np.int64) for i in np.nonzero(lam_month.any(axis=0)))
-    draws = np.zeros((n_sims, len(dates), n_c, n_a), dtype=np.int32)
+    draws = np.zeros((n_sims, len(dates), n_c, n_a), dtype=np.int32) if into is None else into
     entries = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
     exits = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
     shape = (n_sims, len(dates)) if events else (0, 0)

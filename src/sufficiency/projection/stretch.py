@@ -108,8 +108,8 @@ class AtomLayout:
         raise ValueError(f"unknown stretch step {step!r}; use one of {STRETCH_STEPS}")
 
 
-def _onehot(index: np.ndarray, n: int) -> np.ndarray:
-    out = np.zeros((len(index), n))
+def _onehot(index: np.ndarray, n: int, dtype: type = np.float64) -> np.ndarray:
+    out = np.zeros((len(index), n), dtype=dtype)
     out[np.arange(len(index)), index] = 1.0
     return out
 
@@ -145,7 +145,8 @@ def group_sums(atoms: np.ndarray, axis: int | None, group: np.ndarray, n_groups:
     """Children of each group by (path, date): one pass over the atoms (see :meth:`AtomLayout.groups`)."""
     n_s, n_t = atoms.shape[:2]
     index = np.zeros(atoms[0, 0].size, dtype=int) if axis is None else np.indices(atoms.shape[2:])[axis].ravel()
-    return (atoms.reshape(n_s * n_t, -1) @ _onehot(group[index], n_groups)).reshape(n_s, n_t, n_groups)
+    sums = atoms.reshape(n_s * n_t, -1) @ _onehot(group[index], n_groups, atoms.dtype.type)  # no copy of the atoms
+    return sums.astype(np.float64, copy=False).reshape(n_s, n_t, n_groups)
 
 
 def stretch_step(
@@ -162,7 +163,8 @@ def stretch_step(
     Parameters
     ----------
     atoms : numpy.ndarray
-        Children by (path, date, stream, category, band) [children], floats.
+        Children by (path, date, stream, category, band) [children], floats
+        (float32 atoms are summed in float32).
     axis : int or None
         The atoms' axis the groups run along (``None``: one group, the total).
     group : numpy.ndarray
@@ -212,9 +214,9 @@ def stretch_atoms(
     Returns
     -------
     numpy.ndarray
-        A stretched copy.
+        A stretched copy (float32 atoms stay float32, others become float64).
     """
-    out = np.array(atoms, dtype=float)
+    out = np.array(atoms, dtype=np.float32 if atoms.dtype == np.float32 else np.float64)
     for step in steps:
         if step == "stream" and layout.streams == 1:
             continue
@@ -257,10 +259,10 @@ def float_parts(projection: Projection) -> list[np.ndarray]:
 def _atoms(parts: list[np.ndarray], categories: tuple[str, ...]) -> tuple[np.ndarray, AtomLayout]:
     """Children by (path, date, stream, category, band), summed band by band (no copy of the paths)."""
     n_s, n_t, n_c = parts[0].shape[:3]
-    atoms = np.empty((n_s, n_t, len(parts), n_c, len(DFE_AGE_BANDS)))
+    atoms = np.empty((n_s, n_t, len(parts), n_c, len(DFE_AGE_BANDS)), dtype=np.float32)  # as the paths are kept
     for i, part in enumerate(parts):
         for b, ages in enumerate(_band_ages()):
-            part[..., ages].sum(axis=-1, dtype=np.float64, out=atoms[:, :, i, :, b])
+            part[..., ages].sum(axis=-1, dtype=np.float32, out=atoms[:, :, i, :, b])
     return atoms, AtomLayout(categories=tuple(categories), streams=len(parts))
 
 
@@ -317,7 +319,7 @@ def stretch_parts(parts: list[np.ndarray], categories: tuple[str, ...], factor: 
     del atoms
     for i, part in enumerate(parts):
         for b, ages in enumerate(_band_ages()):  # band by band, in place: no copy of the paths
-            part[..., ages] *= scale[:, :, i, :, b, None].astype(np.float32)
+            part[..., ages] *= scale[:, :, i, :, b, None]
 
 
 def with_parts(projection: Projection, parts: list[np.ndarray]) -> Projection:

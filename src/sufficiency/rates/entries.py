@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from ..common import schema as S
 from ..common.ages import AGES, DFE_AGE_BANDS, band_index
 from ..common.dates import age_at, birthday
 from ..counts.flows import Flows
+from .poisson import poisson_glm
 
-__all__ = ["BIRTHDAY_PRIOR", "EntryFit", "entry_birthdays", "fit_entries", "in_states"]
+__all__ = ["BIRTHDAY_PRIOR", "EntryFit", "entry_birthdays", "fit_entries", "in_states", "shrink_to_prior"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ def fit_entries(
     weight_of: pd.Series,
     window: tuple[pd.Timestamp, pd.Timestamp],
     with_trend: bool,
+    trend_prior: float | None = None,
 ) -> EntryFit:
     """Weighted entries by (age, first placement), trends by DfE age band and entrants' birthdays.
 
@@ -55,6 +56,10 @@ def fit_entries(
         First and last day of the entry window.
     with_trend : bool
         Fit log-linear trends (else zeros).
+    trend_prior : float or None
+        Standard deviation of a normal prior on the trend of all entries,
+        centred on no trend [1/year]; ``None`` takes the data's trend as it
+        comes (see :func:`shrink_to_prior`).
 
     Returns
     -------
@@ -81,6 +86,9 @@ def fit_entries(
     by_band = _monthly_entries_by_band(fl, periods)  # (months, bands)
     if with_trend:
         band_trend, band_se = _band_trends(by_band, periods, end, trend, trend_se, dispersion)
+        if trend_prior is not None:
+            keep = shrink_to_prior(trend_se, trend_prior)
+            band_trend, band_se = keep * band_trend, np.sqrt(keep) * band_se
     else:
         band_trend, band_se = np.zeros(by_band.shape[1]), np.zeros(by_band.shape[1])
     centre = ((periods + pd.Timedelta(days=14)) - end).days.to_numpy(dtype=float) / 365.25
@@ -98,6 +106,32 @@ def fit_entries(
         birthdays=entry_birthdays(episodes, start, end),
         dispersion=dispersion,
     )
+
+
+def shrink_to_prior(se: float, prior: float) -> float:
+    """Share of a fitted trend kept under a normal prior centred on no trend.
+
+    With the trend's likelihood taken as normal (estimate ``b``, standard
+    error ``se``) and a prior ``N(0, prior²)``, the posterior mean is
+    ``keep * b`` and its variance ``keep * se²``, where
+    ``keep = prior² / (prior² + se²)``: a trend the data pin down is kept,
+    one within its own noise is pulled towards no trend.
+
+    Parameters
+    ----------
+    se : float
+        Standard error of the fitted trend [1/year].
+    prior : float
+        Standard deviation of the prior [1/year], positive.
+
+    Returns
+    -------
+    float
+        The share kept, in (0, 1].
+    """
+    if not prior > 0:
+        raise ValueError(f"trend_prior={prior!r}: give a positive standard deviation [1/year], or None")
+    return float(prior**2 / (prior**2 + se**2))
 
 
 def in_states(table: pd.DataFrame, categories: list[str]) -> pd.DataFrame:
@@ -159,12 +193,12 @@ def _band_trends(
     t = ((periods - end).days / 365.25).to_numpy(dtype=float)
     n_b = by_band.shape[1]
     slopes, ses = np.full(n_b, np.nan), np.full(n_b, np.nan)
-    design = sm.add_constant(t)
+    design = np.column_stack([np.ones_like(t), t])
     for k in range(n_b):
         y = by_band[:, k]
         if y.sum() < 20 or len(y) < 6:
             continue
-        result = sm.GLM(y, design, family=sm.families.Poisson()).fit()
+        result = poisson_glm(y, design)
         slopes[k], ses[k] = result.params[1], result.bse[1] * np.sqrt(dispersion)
     ok = ~np.isnan(slopes)
     out, out_se = np.full(n_b, common), np.full(n_b, common_se)
@@ -188,8 +222,8 @@ def _poisson_trend(monthly: pd.Series, end: pd.Timestamp, *, with_trend: bool) -
     if len(y) < 6 or y.sum() == 0:
         return 0.0, 0.0, 1.0
     t = ((monthly.index - end).days / 365.25).to_numpy(dtype=float)
-    design = sm.add_constant(t) if with_trend else np.ones((len(y), 1))
-    result = sm.GLM(y, design, family=sm.families.Poisson()).fit()
+    design = np.column_stack([np.ones_like(t), t]) if with_trend else np.ones((len(y), 1))
+    result = poisson_glm(y, design)
     dispersion = max(1.0, float(result.pearson_chi2 / max(result.df_resid, 1)))
     if not with_trend:
         return 0.0, 0.0, dispersion

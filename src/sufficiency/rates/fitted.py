@@ -92,7 +92,9 @@ class FittedModel:
         when not fitted. Each band's own trend (quasi-Poisson GLM of its
         monthly entries) is shrunk towards the trend of all entries by
         empirical Bayes across bands, so a band's trend stands out only as
-        far as the spread between bands exceeds their sampling noise.
+        far as the spread between bands exceeds their sampling noise; with
+        ``trend_prior`` every band's trend is then pulled towards none by
+        the share the trend of all entries keeps under that prior.
     entry_trend_se : numpy.ndarray
         Their standard errors [1/year].
     trend_damping : float
@@ -150,7 +152,7 @@ class FittedModel:
     settings : mapping
         The settings ``fit`` was called with that shape the rates
         (``reference_years``, ``entry_years``, ``half_life``,
-        ``prior_days``, ``entry_trend``, ``trend_damping``,
+        ``prior_days``, ``entry_trend``, ``trend_damping``, ``trend_prior``,
         ``time_in_care``, ``uasc``, ``population``): projections check them
         against those their calibration was learned for.
     """

@@ -113,6 +113,7 @@ def fit(
     half_life: float | None = None,
     entry_trend: bool = False,
     trend_damping: float = 0.8,
+    trend_prior: float | None = None,
     population: pd.Series | None = None,
     time_in_care: Sequence[int] | None = DEFAULT_TIME_IN_CARE,
     uasc: str = "separate",
@@ -157,6 +158,13 @@ def fit(
     trend_damping : float
         Yearly damping factor of the trend, in (0, 1] (see
         :attr:`FittedModel.trend_damping`).
+    trend_prior : float or None
+        Standard deviation of a normal prior on the entry trend, centred on
+        no trend [1/year] (with ``entry_trend=True``): the fitted trends are
+        pulled towards none as far as their standard error is large against
+        it (:func:`sufficiency.rates.entries.shrink_to_prior`), so a trend
+        within the noise of a few years of entries is not carried forward
+        in full. Default ``None`` takes the trend as fitted.
     population : pandas.Series, optional
         Child population indexed by date [children]; projected entries then
         scale with the population relative to its value at the window's end
@@ -204,6 +212,8 @@ def fit(
     """
     if uasc not in ("separate", "together"):
         raise ValueError(f"uasc={uasc!r}: use 'separate' or 'together'")
+    if trend_prior is not None and not trend_prior > 0:
+        raise ValueError(f"trend_prior={trend_prior!r}: give a positive standard deviation [1/year], or None")
     episodes, coverage_start, censor = episodes_of(data)
     if episodes.empty:
         raise SchemaError(
@@ -247,6 +257,7 @@ def fit(
         prior_days=float(prior_days),
         entry_trend=entry_trend,
         trend_damping=float(trend_damping),
+        trend_prior=None if trend_prior is None else float(trend_prior),
         data_start=data_start,
         data_end=data_end,
     )
@@ -268,6 +279,7 @@ def fit(
         "prior_days": float(prior_days),
         "entry_trend": bool(entry_trend),
         "trend_damping": float(trend_damping) if entry_trend else None,
+        "trend_prior": float(trend_prior) if entry_trend and trend_prior is not None else None,
         "time_in_care": list(window.durations),
         "uasc": uasc,
         "population": population is not None,
@@ -319,6 +331,7 @@ class _Window:
     prior_days: float
     entry_trend: bool
     trend_damping: float
+    trend_prior: float | None
     data_start: pd.Timestamp
     data_end: pd.Timestamp
 
@@ -348,7 +361,13 @@ def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None
         )
     entry_weight = weight_of.where(periods >= w.entry_start.to_period("M").to_timestamp(), 0.0)
     ent = fit_entries(
-        fl, episodes, categories=cats, weight_of=entry_weight, window=(w.entry_start, end), with_trend=w.entry_trend
+        fl,
+        episodes,
+        categories=cats,
+        weight_of=entry_weight,
+        window=(w.entry_start, end),
+        with_trend=w.entry_trend,
+        trend_prior=w.trend_prior,
     )
     entry_drift, level_drift, hazard_drift = drifts(fl, cats, end, ent.dispersion)
     return FittedModel(

@@ -337,6 +337,7 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
     projection = project(
         fitted, horizon=options.horizon, n_sims=options.n_sims, seed=options.seed, uasc_arrivals=options.uasc_arrivals
     )
+    projection = replace(projection, simulated=None)  # the report reads the calibrated paths only
     progress.step("costing")
     costs = cost(projection, inputs.prices)
     history = spend_history(inputs.data, inputs.prices)

@@ -14,11 +14,10 @@ import numpy as np
 import pandas as pd
 
 from ..common.ages import AGES
-from ..finance.costs import CostProjection, assemble
+from ..finance.costs import CostProjection, assemble, priced_part
 from ..finance.months import DAYS_PER_WEEK, Months, monthly_child_days
 from ..finance.pricing import Pricing
 from ..projection.levers import DemandLevers
-from ..projection.result import Projection
 from .lever import Lever
 
 __all__ = ["ScenarioCost", "demand_levers", "running_costs", "scenario_cost", "with_places"]
@@ -75,7 +74,7 @@ class ScenarioCost:
 
 
 def scenario_cost(
-    pricing: Pricing, months: Months, projection: Projection, levers: Sequence[Lever], seed: int | None
+    pricing: Pricing, months: Months, stock: np.ndarray, levers: Sequence[Lever], seed: int | None
 ) -> ScenarioCost:
     """Cost a projection under a scenario's price, route and shift levers.
 
@@ -89,7 +88,9 @@ def scenario_cost(
     pricing : Pricing
         Resolved for the model's categories and every route a lever adds.
     months : Months
-    projection : Projection
+    stock : numpy.ndarray
+        Children in care by (path, date, category) [children]: a
+        projection's paths added up over ages.
     levers : sequence of Lever
     seed : int or None
         Seed of the fee draws (the baseline's, for common random numbers).
@@ -98,7 +99,6 @@ def scenario_cost(
     -------
     ScenarioCost
     """
-    stock = projection.draws.sum(axis=3, dtype=np.float64)
     per_route = monthly_child_days(stock, months)[..., None] * pricing.shares[None, None]  # (S, M, C, R)
     price = pricing.weekly(months.fy)[months.year]  # (M, C, R)
     fee_paid = price.copy()  # the part of each price that is the placement cost file's fees (where it priced one)
@@ -111,9 +111,9 @@ def scenario_cost(
         else:
             fee_paid *= 1.0 - agreed
     fee_share = np.divide(fee_paid, price, out=np.zeros_like(price), where=np.nan_to_num(price) > 0)
-    parts: list[tuple[np.ndarray, np.ndarray, bool | np.ndarray]] = []
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
     moved = []
-    idle = np.zeros_like(per_route)  # (S, M, C, R) paid for empty places [£]
+    idle = None  # (S, M, C, R) paid for empty places [£], once a lever leaves some
     shifted_stock = stock.copy()
     for lever in levers:
         shift = lever.shift(per_route, pricing, months)
@@ -126,8 +126,11 @@ def scenario_cost(
         days[:, :, to_c, to_r] = shift.moved_days.sum(axis=2)
         lever_price = np.full(price.shape, np.nan)
         lever_price[:, to_c, to_r] = shift.price
-        parts.append((days, lever_price, False))
+        # priced now, a year at a time: the month-by-month days are not kept for every lever
+        parts.append(priced_part(pricing, months, days, lever_price, False, seed=seed))
+        del days
         if shift.idle_days is not None:
+            idle = np.zeros_like(per_route) if idle is None else idle
             idle[:, :, to_c, to_r] += shift.idle_days * shift.price[None, :] / DAYS_PER_WEEK
         moved.append(shift.moved)
         if to_c != c:
@@ -136,7 +139,7 @@ def scenario_cost(
             shifted_stock[:, :, c] -= step
             shifted_stock[:, :, to_c] += step
     shifted = np.stack(moved, axis=2) if moved else np.zeros(per_route.shape[:2] + (0,))
-    costs = assemble(pricing, months, [(per_route, price, fee_share), *parts], seed=seed, idle=idle)
+    costs = assemble(pricing, months, [(per_route, price, fee_share)], seed=seed, idle=idle, priced=parts)
     return ScenarioCost(costs=costs, shifted=shifted, stock=shifted_stock)
 
 

@@ -52,7 +52,7 @@ class ScenarioScores:
         given.
     projections : dict of str to Projection
         The baseline (``"baseline"``) and each scenario that was projected
-        again (unless scored with ``keep_paths=False``).
+        again; empty when scored with ``keep_paths=False``.
     target : float or None
         Savings target [£].
     target_year : str

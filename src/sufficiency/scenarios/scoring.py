@@ -38,7 +38,7 @@ from ..finance.prices import Prices, as_prices
 from ..finance.pricing import Pricing
 from ..places.capacity import capacity_keys, check_capacity, places_at
 from ..places.gap import gap_frame, shortfall_prices
-from ..projection.blend import blend
+from ..projection.blend import blend, blend_ratios
 from ..projection.calibration import BLEND, check_settings, default_calibration, months_ahead
 from ..projection.result import Projection
 from ..projection.run import projection_dates, run_projection
@@ -55,6 +55,8 @@ GREEN_BOOK_RATE = 0.035
 #: General inflation (the GDP deflator) assumed to turn cash savings into real terms before discounting [1/year]:
 #: the 2% the OBR assumes for the GDP deflator in the long run (Fiscal risks and sustainability, 2024).
 GDP_DEFLATOR = 0.02
+#: Paths blended at a time when they are added up by category.
+_CHUNK = 100
 
 
 def score(
@@ -125,9 +127,9 @@ def score(
         :func:`sufficiency.project`, in the baseline and every scenario.
     keep_paths : bool
         Keep each scenario's projected paths in
-        :attr:`ScenarioScores.projections` (default); ``False`` keeps the
-        baseline's only, and frees each scenario's paths once they are
-        costed (a report needs their costs, not their paths).
+        :attr:`ScenarioScores.projections` (default); ``False`` keeps none,
+        and frees each projection's paths once they are costed (a report
+        needs their costs, not their paths).
 
     Returns
     -------
@@ -158,11 +160,8 @@ def score(
     calibration = default_calibration()
     check_settings(fitted, calibration)
 
-    def blended(projection: Projection, *, reference: Projection | None = None) -> Projection:
-        weight = calibration.factor(BLEND, "total", months_ahead(projection.dates))
-        return blend(projection, weight, reference=reference)
-
     dates = projection_dates(fitted, start=start, end=None, horizon=horizon, n_sims=n_sims)
+    weight = calibration.factor(BLEND, "total", months_ahead(dates))
     months = months_of(dates)
     for s in chosen:
         check_levers(s, fitted.categories, dates)
@@ -172,9 +171,16 @@ def score(
         for i, lever in enumerate(s.levers):
             with _named(s, i):
                 lever.check_routes(pricing, where=f"scenario {s.name!r}, {lever.lever}")
-    simulated = run_projection(fitted, dates, n_sims=n_sims, seed=seed, uasc_arrivals=uasc_arrivals, calibrate=False)
-    baseline = blended(simulated)
-    base = scenario_cost(pricing, months, baseline, (), seed)
+    simulated = run_projection(
+        fitted, dates, n_sims=n_sims, seed=seed, uasc_arrivals=uasc_arrivals, calibrate=False, streams=keep_paths
+    )
+    # every path is blended by the baseline's factors, so a lever's effect is scaled alike
+    ratio = blend_ratios(simulated.draws.sum(axis=3, dtype=np.float64).mean(axis=0), weight)  # (date, category)
+    base_stock, base_entries = _blended_stock(simulated, ratio), simulated.entries
+    projections = {"baseline": blend(simulated, weight)} if keep_paths else {}
+    reference = simulated if keep_paths else None
+    del simulated  # without keep_paths, the baseline's paths are done with once added up by category
+    base = scenario_cost(pricing, months, base_stock, (), seed)
     labels = list(base.costs.financial_years)
     complete = [y for y, ok in zip(labels, base.costs.complete) if ok]
     if target_year is None:
@@ -198,30 +204,28 @@ def score(
     gaps: dict[str, pd.DataFrame] = {}
     if base_capacity is not None:
         gaps["baseline"] = _gap(base.stock, dates, keys, base_capacity, pricing, confidence)
-    projections = {"baseline": baseline}
     costs, savings, implementation, effects, shifted = {}, {}, {}, [], {}
     end_of_target = pd.Timestamp(f"{int(target_year[:4]) + 1}-03-31")
     for s in chosen:
         demand = demand_levers(s.levers, fitted.categories, months)
-        proj = (
-            baseline
-            if demand is None
-            else blended(
-                run_projection(
-                    fitted,
-                    dates,
-                    n_sims=n_sims,
-                    seed=seed,
-                    levers=demand,
-                    uasc_arrivals=uasc_arrivals,
-                    calibrate=False,
-                ),
-                reference=simulated,
+        if demand is None:
+            stock, entries = base_stock, base_entries
+        else:
+            raw = run_projection(
+                fitted,
+                dates,
+                n_sims=n_sims,
+                seed=seed,
+                levers=demand,
+                uasc_arrivals=uasc_arrivals,
+                calibrate=False,
+                streams=keep_paths,
             )
-        )
-        if demand is not None and keep_paths:
-            projections[s.name] = proj
-        scen = scenario_cost(pricing, months, proj, s.levers, seed)
+            stock, entries = _blended_stock(raw, ratio), raw.entries
+            if keep_paths:
+                projections[s.name] = blend(raw, weight, reference=reference)
+            del raw
+        scen = scenario_cost(pricing, months, stock, s.levers, seed)
         shifted[s.name] = scen.shifted
         running = running_costs(s.levers, months)
         costs[s.name] = scen.costs
@@ -229,7 +233,18 @@ def score(
         savings[s.name] = base.costs.totals() - scen.costs.totals() - running[None, :]
         shifted_days = scen.shifted.sum(axis=2) * months.days[None, :]
         effects.append(
-            _effects(s.name, baseline, proj, base.stock, scen.stock, shifted_days, months, target_year, end_of_target)
+            _effects(
+                s.name,
+                dates,
+                base_entries,
+                entries,
+                base.stock,
+                scen.stock,
+                shifted_days,
+                months,
+                target_year,
+                end_of_target,
+            )
         )
         if base_capacity is not None:
             places = with_places(base_capacity, s.levers)
@@ -330,10 +345,26 @@ def _named(scenario: Scenario, lever: int) -> Iterator[None]:
         ) from exc
 
 
+def _blended_stock(projection: Projection, ratio: np.ndarray) -> np.ndarray:
+    """Children by (path, date, category) of paths as simulated, blended by ``ratio`` (date, category) [children].
+
+    The same numbers as :func:`sufficiency.projection.blend.blend`'s paths added up over ages, worked out a few
+    paths at a time so that no blended copy of the paths is made.
+    """
+    scale = ratio.astype(np.float32)[None, :, :, None]
+    draws = projection.draws
+    stock = np.empty(draws.shape[:3])
+    for first in range(0, draws.shape[0], _CHUNK):
+        chunk = slice(first, first + _CHUNK)
+        stock[chunk] = np.multiply(draws[chunk], scale, dtype=np.float32).sum(axis=3, dtype=np.float64)
+    return stock
+
+
 def _effects(
     name: str,
-    baseline: Projection,
-    proj: Projection,
+    dates: pd.DatetimeIndex,
+    base_entries: np.ndarray,
+    entries: np.ndarray,
     base_stock: np.ndarray,
     scen_stock: np.ndarray,
     shifted_days: np.ndarray,
@@ -341,7 +372,7 @@ def _effects(
     target_year: str,
     end_of_target: pd.Timestamp,
 ) -> dict[str, float | str]:
-    upto = np.r_[True, proj.dates[1:] <= end_of_target]
+    upto = np.r_[True, dates[1:] <= end_of_target]
     in_year = np.array([label == target_year for label in np.asarray(months.labels)[months.year]])
     year_days = months.days[in_year].sum()
     delta = (scen_stock - base_stock)[:, upto]
@@ -349,9 +380,7 @@ def _effects(
     return {
         "scenario": name,
         "children_shifted": float(shifted_days[:, in_year].sum(axis=1).mean() / year_days) if year_days else 0.0,
-        "entries_avoided": float(
-            (baseline.entries[:, upto].sum(axis=(1, 2)) - proj.entries[:, upto].sum(axis=(1, 2))).mean()
-        ),
+        "entries_avoided": float((base_entries[:, upto].sum(axis=(1, 2)) - entries[:, upto].sum(axis=(1, 2))).mean()),
         "child_months_changed": float(months_changed.mean()),
     }
 
