@@ -27,7 +27,7 @@ from sufficiency.projection.calibration import (
     default_calibration,
     months_ahead,
 )
-from sufficiency.projection.stretch import stretch_step
+from sufficiency.projection.stretch import MAX_LOG_SPREAD, stretch_step
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,9 +82,32 @@ def test_a_stretch_step_by_hand():
     np.testing.assert_allclose(atoms.sum(axis=(2, 3, 4))[:, 0], t**3 * t.mean() / (t**3).mean())
     # a path with no children keeps none, and none goes below zero however wide the stretch
     small = np.zeros((5, 1, 1, 1, 1))
-    small[:, 0, 0, 0, 0] = [0, 1, 2, 3, 10]
+    small[:, 0, 0, 0, 0] = [0, 8, 9, 10, 13]
     stretch_step(small, None, np.array([0]), np.array([[6.0]]), None, keep=False)
-    assert small[0, 0, 0, 0, 0] == 0 and (small >= 0).all() and small.mean() == pytest.approx(3.2)
+    assert small[0, 0, 0, 0, 0] == 0 and (small >= 0).all() and small.mean() == pytest.approx(8.0)
+
+
+def test_a_wide_stretch_stops_at_the_largest_spread():
+    """A factor that would widen a group's log spread beyond MAX_LOG_SPREAD widens it to that spread only."""
+    rng = np.random.default_rng(3)
+    paths = rng.lognormal(np.log(60.0), 0.2, size=(4000, 2))
+    atoms = paths[:, :, None, None, None].copy()
+    # a factor of 10 would take the spread from 0.2 to 2, where the median of a log-normal that keeps its mean is
+    # exp(-2) = 14% of the mean
+    stretch_step(atoms, None, np.array([0]), np.array([[1.0, 10.0]]), None, keep=False)
+    logs = np.log(atoms[:, 1, 0, 0, 0])
+    assert logs.std() == pytest.approx(MAX_LOG_SPREAD, rel=1e-9)
+    assert atoms[:, 1].mean() == pytest.approx(paths[:, 1].mean(), rel=1e-9)
+    assert np.median(atoms[:, 1]) > 0.85 * paths[:, 1].mean()
+    np.testing.assert_array_equal(atoms[:, 0, 0, 0, 0], paths[:, 0])
+    # a group already wider than that is left as it is, and a narrowing factor still narrows
+    wide = rng.lognormal(np.log(60.0), 0.8, size=(4000, 1))[:, :, None, None, None]
+    kept = wide.copy()
+    stretch_step(kept, None, np.array([0]), np.array([[3.0]]), None, keep=False)
+    np.testing.assert_array_equal(kept, wide)
+    narrowed = wide.copy()
+    stretch_step(narrowed, None, np.array([0]), np.array([[0.5]]), None, keep=False)
+    assert np.log(narrowed).std() == pytest.approx(0.5 * np.log(wide).std(), rel=1e-9)
 
 
 def test_calibrated_projection_keeps_breakdowns_adding_up_and_widens_the_groups_bands(fitted, raw):

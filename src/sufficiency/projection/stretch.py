@@ -7,9 +7,10 @@ group's paths at each date by its factor on the log scale, about the mean log
 of its paths with children, ``log x' = c + k * (log x - c)``, then scales them
 alike so that the group's mean is kept. A count's spread is multiplicative:
 stretched this way no path falls below zero (a path with no children keeps
-none) and the band widens more above than below, so the median stays near
-the mean instead of collapsing towards zero for a small group with a wide
-band. Each path's change of the parent's count (the placement group's for
+none) and the band widens more above than below. No group is widened beyond
+a spread of :data:`MAX_LOG_SPREAD` on the log scale, so that its median stays
+near its mean instead of collapsing towards zero when a wide factor, or the
+steps one after another, would widen it further. Each path's change of the parent's count (the placement group's for
 categories, the path's total otherwise) goes back to the parent's groups in
 proportion to their means, so that the parent's count and each group's mean
 are kept, and each group's atoms are scaled alike; the last step stretches
@@ -29,6 +30,7 @@ from .result import Projection
 
 __all__ = [
     "Factors",
+    "MAX_LOG_SPREAD",
     "STRETCH_STEPS",
     "AtomLayout",
     "atoms_of",
@@ -40,6 +42,13 @@ __all__ = [
     "stretch_step",
     "with_parts",
 ]
+
+#: Largest spread a stretch widens a group's paths to: the standard deviation of their logs. A stretch that
+#: keeps the mean moves the median down as it widens (to ``exp(-s²/2)`` of the mean for a log-normal of spread
+#: ``s``) and, beyond a spread of about 1.3, lowers the band's upper end too, so it cannot hold a higher outcome and
+#: only empties the middle of the band. At 0.5 the median stays within an eighth of the mean and the 90th
+#: percentile reaches 1.7 times it.
+MAX_LOG_SPREAD = 0.5
 
 #: The stretch steps, in the order applied.
 STRETCH_STEPS = ("placement_group", "placement", "age_band", "stream", "total")
@@ -129,12 +138,17 @@ def _stretched(sums: np.ndarray, k: np.ndarray) -> np.ndarray:
     ``sums`` is (path, date, group) [children] and ``k`` (date, group). Paths
     with no children keep none; the others are ``exp(c + k (log x - c))``
     with ``c`` the mean log of the paths with children, all then scaled by
-    one factor so that the mean over paths is the one before.
+    one factor so that the mean over paths is the one before. A factor above
+    1 widens the paths' spread (the standard deviation of their logs) to at
+    most :data:`MAX_LOG_SPREAD`, and leaves a group already wider as it is.
     """
     pos = sums > 0
     logs = np.log(np.where(pos, sums, 1.0))
     n = pos.sum(axis=0)
     centre = np.divide((logs * pos).sum(axis=0), n, out=np.zeros(n.shape), where=n > 0)
+    spread = np.sqrt(np.divide((((logs - centre[None]) ** 2) * pos).sum(axis=0), n, out=np.zeros(n.shape), where=n > 0))
+    # widen no further than MAX_LOG_SPREAD (a group already wider keeps its paths)
+    k = np.where(k > 1.0, np.minimum(k, np.maximum(1.0, MAX_LOG_SPREAD / np.maximum(spread, 1e-12))), k)
     out = np.where(pos, np.exp(centre[None] + k[None] * (logs - centre[None])), 0.0)
     before, after = sums.mean(axis=0), out.mean(axis=0)
     out = out * np.divide(before, after, out=np.ones_like(before), where=after > 0)[None]
