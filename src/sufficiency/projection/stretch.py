@@ -118,7 +118,7 @@ class AtomLayout:
 
 
 def _onehot(index: np.ndarray, n: int, dtype: type = np.float64) -> np.ndarray:
-    out = np.zeros((len(index), n), dtype=dtype)
+    out: np.ndarray = np.zeros((len(index), n), dtype=dtype)
     out[np.arange(len(index)), index] = 1.0
     return out
 
