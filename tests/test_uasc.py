@@ -107,3 +107,22 @@ def test_arrivals_can_be_set_when_none_entered_in_the_window():
     assert arrivals == pytest.approx(12, rel=0.15)
     with pytest.raises(ValueError, match="cannot be measured"):
         suf.uasc_quota_arrivals(fitted, 150_000)
+
+
+def test_arrivals_drift_at_least_as_the_country_s_did(sample):
+    """The least drift of arrivals is the spread of yearly changes of national UASC starts, by hand."""
+    from sufficiency.rates.drift import NATIONAL_UASC_STARTS, UASC_LEVEL_DRIFT
+
+    # 3,490, 2,800, 5,400, 7,210, 7,270, 6,950 (years ending March 2020-2025): log changes -0.2203, 0.6568, 0.2891,
+    # 0.0083, -0.0450, mean 0.1378; squared deviations sum to 0.4707 over 4 degrees of freedom: sqrt(0.1177)
+    assert NATIONAL_UASC_STARTS == (3490, 2800, 5400, 7210, 7270, 6950)
+    assert UASC_LEVEL_DRIFT == pytest.approx(0.3430, abs=1e-4)
+    # a council whose arrivals were steady gets the floor; the other children keep their own drift
+    starts = pd.date_range("2021-04-15", periods=30, freq="MS") + pd.Timedelta(days=14)  # one a month
+    steady = _three_years(
+        [_episode(f"U{i}", "2007-06-01", str(d.date()), None, uasc=True) for i, d in enumerate(starts)]
+    )
+    fitted = suf.fit(steady)
+    assert fitted.uasc is not None and fitted.uasc.entry_level_drift == pytest.approx(UASC_LEVEL_DRIFT)
+    own = suf.fit(sample)
+    assert own.uasc.entry_level_drift >= UASC_LEVEL_DRIFT and own.entry_level_drift < UASC_LEVEL_DRIFT

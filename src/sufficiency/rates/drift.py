@@ -16,7 +16,14 @@ from ..common.ages import band_index
 from ..counts.flows import Flows
 from .entries import in_states
 
-__all__ = ["LEVEL_DRIFT_PRIOR", "LEVEL_DRIFT_PRIOR_WEIGHT", "drifts", "level_drift"]
+__all__ = [
+    "LEVEL_DRIFT_PRIOR",
+    "LEVEL_DRIFT_PRIOR_WEIGHT",
+    "NATIONAL_UASC_STARTS",
+    "UASC_LEVEL_DRIFT",
+    "drifts",
+    "level_drift",
+]
 
 
 def _extra_spread(counts: np.ndarray, expected: np.ndarray) -> float:
@@ -35,6 +42,16 @@ def _extra_spread(counts: np.ndarray, expected: np.ndarray) -> float:
 LEVEL_DRIFT_PRIOR = 0.212
 #: Weight of that prior [yearly changes].
 LEVEL_DRIFT_PRIOR_WEIGHT = 2.0
+
+#: Unaccompanied asylum-seeking children who started to be looked after in England in the years ending 31 March
+#: 2020 to 2025 [children] (DfE, Children looked after in England including adoptions, 2024 and 2025 releases:
+#: national starts by characteristics).
+NATIONAL_UASC_STARTS = (3490, 2800, 5400, 7210, 7270, 6950)
+#: Least random-walk spread of the log level of unaccompanied children's arrivals [1/sqrt(year)]: the standard
+#: deviation of the yearly changes of log national starts above (0.34). Their arrivals follow national events
+#: (crossings, the National Transfer Scheme's quotas), not the council's own past, so a council whose arrivals were
+#: steady in its window is given at least the drift the country saw.
+UASC_LEVEL_DRIFT = float(np.std(np.diff(np.log(np.asarray(NATIONAL_UASC_STARTS, dtype=float))), ddof=1))
 
 
 def level_drift(totals: np.ndarray, dispersion: float) -> float:

@@ -128,7 +128,8 @@ class FittedModel:
         changes of the window's whole-year entries (method of moments, as
         :func:`sufficiency.published.totals.starts_drift`), shrunk towards
         ``LEVEL_DRIFT_PRIOR`` with a weight of ``LEVEL_DRIFT_PRIOR_WEIGHT``
-        yearly changes.
+        yearly changes. For unaccompanied children fitted apart (``uasc``)
+        it is at least ``UASC_LEVEL_DRIFT``, the drift of national arrivals.
     hazard_drift : float
         Year-to-year spread of each category's rate of moving or leaving
         beyond Poisson noise: standard deviation of the log rates, pooled

@@ -44,7 +44,7 @@ from ..counts.flows import flows
 from ..counts.pieces import episodes_of
 from ..ingest.returns import EpisodesLike
 from ..ingest.taxonomy import ordered_categories
-from .drift import drifts
+from .drift import UASC_LEVEL_DRIFT, drifts
 from .entries import fit_entries
 from .fitted import FittedModel
 from .hazards import count_hazards
@@ -289,6 +289,8 @@ def fit(
     main = _fit_window(episodes[~is_uasc], window, pop, require=False)
     # arrivals of unaccompanied children are an assumption held flat, never a trend
     sub = _fit_window(episodes[is_uasc], replace(window, entry_trend=False), None, require=False)
+    # their level drifts at least as the country's arrivals did (see UASC_LEVEL_DRIFT)
+    sub = replace(sub, entry_level_drift=max(sub.entry_level_drift, UASC_LEVEL_DRIFT))
     if main.exposure.sum() <= 0 and sub.exposure.sum() <= 0:
         _fit_window(episodes, window, pop, require=True)  # raises the no-exposure error
     return replace(main, uasc=sub if sub.exposure.sum() > 0 or sub.entries.sum() > 0 else None, settings=settings)
