@@ -46,11 +46,9 @@ class Months:
 
     def to_years(self, monthly: np.ndarray, axis: int = 1) -> np.ndarray:
         """Sum a monthly array over the months of each financial year along ``axis``."""
-        moved = np.moveaxis(np.asarray(monthly, dtype=np.float64), axis, 0)
-        of_year = np.zeros((len(self.labels), len(self.year)))
-        of_year[self.year, np.arange(len(self.year))] = 1.0  # (year, month): which months each year adds up
-        out = (of_year @ moved.reshape(len(self.year), -1)).reshape((len(self.labels),) + moved.shape[1:])
-        return np.moveaxis(out, 0, axis)
+        # the months run in order, so each year's months are one run, added up in one pass
+        first = np.searchsorted(self.year, np.arange(len(self.labels)))
+        return np.add.reduceat(np.asarray(monthly, dtype=np.float64), first, axis=axis)
 
 
 def months_of(dates: pd.DatetimeIndex) -> Months:

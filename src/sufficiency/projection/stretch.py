@@ -7,10 +7,11 @@ group's paths at each date by its factor on the log scale, about the mean log
 of its paths with children, ``log x' = c + k * (log x - c)``, then scales them
 alike so that the group's mean is kept. A count's spread is multiplicative:
 stretched this way no path falls below zero (a path with no children keeps
-none) and the band widens more above than below. No group is widened beyond
-a spread of :data:`MAX_LOG_SPREAD` on the log scale, so that its median stays
-near its mean instead of collapsing towards zero when a wide factor, or the
-steps one after another, would widen it further. Each path's change of the parent's count (the placement group's for
+none) and the band widens more above than below. No step widens a group
+beyond a spread of :data:`MAX_LOG_SPREAD` on the log scale, so that a wide
+factor does not pull its median far below its mean; the steps that follow
+(other groupings of the same children) can still widen it somewhat further.
+Each path's change of the parent's count (the placement group's for
 categories, the path's total otherwise) goes back to the parent's groups in
 proportion to their means, so that the parent's count and each group's mean
 are kept, and each group's atoms are scaled alike; the last step stretches
@@ -240,14 +241,6 @@ def stretch_atoms(
     return out
 
 
-def _band_matrix() -> np.ndarray:
-    """(age, band) one-hot of the DfE age bands."""
-    out = np.zeros((sum(hi - lo + 1 for lo, hi in DFE_AGE_BANDS.values()), len(DFE_AGE_BANDS)))
-    for i, (lo, hi) in enumerate(DFE_AGE_BANDS.values()):
-        out[lo : hi + 1, i] = 1.0
-    return out
-
-
 def float_parts(projection: Projection) -> list[np.ndarray]:
     """The projection's children as float32 counts.
 
@@ -282,11 +275,7 @@ def _atoms(parts: list[np.ndarray], categories: tuple[str, ...]) -> tuple[np.nda
 
 def _band_ages() -> list[slice]:
     """The ages of each DfE age band, as slices of the age axis."""
-    bands = _band_matrix()
-    return [
-        slice(int(np.flatnonzero(bands[:, b])[0]), int(np.flatnonzero(bands[:, b])[-1]) + 1)
-        for b in range(bands.shape[1])
-    ]
+    return [slice(lo, hi + 1) for lo, hi in DFE_AGE_BANDS.values()]
 
 
 def atoms_of(projection: Projection) -> tuple[np.ndarray, AtomLayout]:
