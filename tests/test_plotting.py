@@ -268,3 +268,35 @@ def test_small_placements_merge_into_one_band_when_asked(results):
     # nothing else is merged: every larger placement keeps its band
     large = [c for i, c in enumerate(projection.categories) if mean[:, i].max() >= 10]
     assert {P.style.readable(c) for c in large} <= set(labels)
+
+
+def test_merge_small_merges_two_or_more_and_leaves_a_lone_one_out():
+    wide = pd.DataFrame({"big": [20, 30], "tiny": [1, 2], "few": [3, 0], "none": [0, 0]})
+    merged, note = P.style.merge_small(wide, 5, what="placement")
+    # by hand: tiny + few = 4 and 2; a series that never has a child is not a small count and stays as it is
+    assert list(merged.columns) == ["big", "none", "fewer than 5 each"] and note == ""
+    assert merged["fewer than 5 each"].tolist() == [4, 2]
+    alone, note = P.style.merge_small(wide.drop(columns="few"), 5, what="placement")
+    assert list(alone.columns) == ["big", "none"] and note == "a placement of fewer than 5 children is not drawn"
+    assert P.style.merge_small(wide, None, what="placement") == (wide, "")
+
+
+def test_age_bands_merge_and_flows_hide_small_counts_when_asked(sample, results):
+    _, projection, _ = results
+    bands = projection.summary_frame(level=(80,)).query("group == 'age_band'").groupby("value")["mean"].max()
+    cut = float(bands.sort_values().iloc[1]) + 1  # the two smallest bands are under it, the others are not
+    small = set(bands[bands < cut].index)
+    ax = P.demand_by_age(projection, merge_below=cut)
+    labels = {li.get_label() for li in ax.get_lines()}
+    assert f"fewer than {cut} each" in labels and not small & labels and set(bands.index) - small <= labels
+
+    from sufficiency.counts.yearly import yearly_flows
+
+    table = yearly_flows(sample)
+    below = 200  # the sample's early years have fewer than 200 entries and exits
+    ax = P.flows(sample, suppress_below=below)
+    entries = np.array([b.get_height() for b in ax.containers[0]])
+    hidden = (table["entries"] < below).to_numpy()
+    assert hidden.any() and np.isnan(entries[hidden]).all()
+    assert entries[~hidden].tolist() == table["entries"][~hidden].tolist()
+    assert f"fewer than {below} not drawn" in ax.get_title()

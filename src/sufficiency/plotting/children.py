@@ -15,7 +15,17 @@ from ..counts.pieces import episodes_of
 from ..counts.yearly import yearly_flows
 from ..ingest.returns import EpisodesLike
 from ..projection.result import Projection
-from .style import EXTRA_COLOURS, GROUP_COLOURS, METHOD_COLOURS, category_colour, history, new_axes, readable, stack
+from .style import (
+    EXTRA_COLOURS,
+    GROUP_COLOURS,
+    METHOD_COLOURS,
+    category_colour,
+    history,
+    merge_small,
+    new_axes,
+    readable,
+    stack,
+)
 
 __all__ = ["demand_by_age", "demand_by_category", "fan", "fans", "flows", "stock_history"]
 
@@ -243,12 +253,15 @@ def stock_history(data: EpisodesLike, *, by: str = S.PLACEMENT, ax: Any = None, 
     return ax
 
 
-def flows(data: EpisodesLike, *, ax: Any = None, **kwargs: Any) -> Any:
+def flows(data: EpisodesLike, *, suppress_below: int | None = None, ax: Any = None, **kwargs: Any) -> Any:
     """Entries and exits by financial year (bars) and the stock at each 31 March (line).
 
     Parameters
     ----------
     data : SSDA903Data
+    suppress_below : int, optional
+        Counts from 1 to ``suppress_below - 1`` are not drawn, as the title
+        then says (for a chart to publish with small counts suppressed).
     ax : matplotlib Axes, optional
 
     **kwargs
@@ -263,6 +276,9 @@ def flows(data: EpisodesLike, *, ax: Any = None, **kwargs: Any) -> Any:
     """
     ax = new_axes(ax)
     table = yearly_flows(data)
+    counts = ["entries", "exits", "stock_end"]
+    small = (table[counts] > 0) & (table[counts] < (suppress_below or 0))
+    table[counts] = table[counts].astype(float).mask(small)
     labels = [financial_year_label(d.year + 1) for d in table[S.PERIOD_START]]
     x = np.arange(len(labels))
     ax.bar(x - 0.2, table["entries"], **{"width": 0.4, "color": "#0072B2", "label": "entries", **kwargs})
@@ -274,7 +290,10 @@ def flows(data: EpisodesLike, *, ax: Any = None, **kwargs: Any) -> Any:
     twin.plot(x, table["stock_end"], color="#000000", marker="o", linewidth=1.5, label="children at 31 March")
     twin.set_ylabel("children at 31 March [children]")
     twin.set_ylim(0, None)
-    ax.set_title("Entries, exits and children in care")
+    ax.set_title(
+        "Entries, exits and children in care"
+        + (f" (counts of fewer than {suppress_below} not drawn)" if small.to_numpy().any() else "")
+    )
     bars, line = ax.get_legend_handles_labels(), twin.get_legend_handles_labels()
     ax.legend(bars[0] + line[0], bars[1] + line[1], fontsize="small", loc="lower left")
     return ax
@@ -296,8 +315,9 @@ def demand_by_category(
     data : SSDA903Data, optional
     merge_below : int, optional
         Categories that never reach this many children are drawn as one
-        band, ``fewer than <N> each`` (for a chart to publish with small
-        counts suppressed).
+        band, ``fewer than <N> each``, or left out when only one is that
+        small, as the title then says (for a chart to publish with small
+        counts suppressed; see :func:`~sufficiency.plotting.style.merge_small`).
     ax : matplotlib Axes, optional
 
     **kwargs
@@ -317,23 +337,24 @@ def demand_by_category(
             index=S.DATE, columns=S.PLACEMENT, values=S.CHILDREN, aggfunc="sum"
         )
         mean = pd.concat([hist.reindex(columns=cats, fill_value=0).iloc[:-1], mean])
-    if merge_below:
-        small = [c for c in mean.columns if mean[c].max() < merge_below]
-        if len(small) > 1:
-            merged = f"fewer than {merge_below} each"
-            mean = mean.drop(columns=small).assign(**{merged: mean[small].sum(axis=1)})
+    mean, left_out = merge_small(mean, merge_below, what="placement")
     stack(ax, mean, colour=category_colour, **kwargs)
     ax.axvline(projection.dates[0], color="#333333", linewidth=0.8, linestyle=":")
-    ax.set_title("Demand by placement (history, then the projection's mean)")
+    ax.set_title("Demand by placement (history, then the projection's mean)" + (f"; {left_out}" if left_out else ""))
     return ax
 
 
-def demand_by_age(projection: Projection, *, ax: Any = None, **kwargs: Any) -> Any:
+def demand_by_age(projection: Projection, *, merge_below: int | None = None, ax: Any = None, **kwargs: Any) -> Any:
     """Projected mean children by DfE age band, one line each.
 
     Parameters
     ----------
     projection : Projection
+    merge_below : int, optional
+        Age bands whose mean never reaches this many children are drawn as
+        one line, ``fewer than <N> each``, or left out when only one is
+        that small, as the title then says (see
+        :func:`~sufficiency.plotting.style.merge_small`).
     ax : matplotlib Axes, optional
 
     **kwargs
@@ -346,12 +367,12 @@ def demand_by_age(projection: Projection, *, ax: Any = None, **kwargs: Any) -> A
     """
     ax = new_axes(ax)
     frame = projection.summary_frame(level=(80,))
-    bands = frame[frame["group"] == "age_band"]
-    for i, band in enumerate(DFE_AGE_BANDS):
-        s = bands[bands["value"] == band]
-        ax.plot(s[S.DATE], s["mean"], **{"label": band, "color": EXTRA_COLOURS[i], "linewidth": 1.8, **kwargs})
+    bands = frame[frame["group"] == "age_band"].pivot(index=S.DATE, columns="value", values="mean")
+    bands, left_out = merge_small(bands.reindex(columns=list(DFE_AGE_BANDS)), merge_below, what="age band")
+    for i, band in enumerate(bands.columns):
+        ax.plot(bands.index, bands[band], **{"label": band, "color": EXTRA_COLOURS[i], "linewidth": 1.8, **kwargs})
     ax.set_xlabel("date (month ends)")
     ax.set_ylabel("children looked after [children]")
-    ax.set_title("Projected children by age band (mean)")
+    ax.set_title("Projected children by age band (mean)" + (f"; {left_out}" if left_out else ""))
     ax.legend(fontsize="small")
     return ax

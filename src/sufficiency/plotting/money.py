@@ -130,6 +130,8 @@ def cost_pressure(costs: CostProjection, from_year: str, to_year: str, *, ax: An
             f"spend {to_year}",
         ],
     )
+    tops = [bottoms[i] + max(heights[i], 0) if 0 < i < 4 else heights[i] for i in range(5)]
+    ax.set_ylim(top=max(tops) * 1.1)  # room above the bars for their labels, which do not move the limits
     ax.set_ylabel("spend [£]")
     money_axis(ax)
     ax.set_title(f"Why spend changes from {from_year} to {to_year} (mean of the paths)")
@@ -180,11 +182,9 @@ def scenarios(
     ax.axhline(0, color="#888888", linewidth=0.6)
     ax.set_xticks(x, years)
     ax.set_xlabel("financial year (April to March)")
-    ax.set_ylabel(
-        ("cumulative " if cumulative else "") + "saving against the baseline, net of running and one-off costs [£]"
-    )
+    ax.set_ylabel(("cumulative " if cumulative else "") + "saving against the baseline [£]")
     money_axis(ax)
-    ax.set_title(f"Savings by scenario (mean and {level}% band)")
+    ax.set_title(f"Savings by scenario, net of running and one-off costs (mean and {level}% band)")
     ax.legend(fontsize="x-small", loc="upper left")
     return ax
 

@@ -29,6 +29,7 @@ __all__ = [
     "METHOD_COLOURS",
     "category_colour",
     "history",
+    "merge_small",
     "readable",
     "money_axis",
     "new_axes",
@@ -107,6 +108,38 @@ def money_axis(ax: Any, axis: str = "y") -> None:
         return pounds(value, decimals=pounds_decimals(step))
 
     target.set_major_formatter(FuncFormatter(fmt))
+
+
+def merge_small(wide: pd.DataFrame, below: int | None, *, what: str) -> tuple[pd.DataFrame, str]:
+    """Series that never reach ``below`` children merged into one, for a chart to publish with small counts suppressed.
+
+    Parameters
+    ----------
+    wide : pandas.DataFrame
+        One column per series [children].
+    below : int or None
+        Series whose every value is under this (and not all 0) are small;
+        ``None`` or 0 merges nothing.
+    what : str
+        What one series is, for the note (``"placement"``, ``"age band"``).
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        Two or more small series become one column, ``fewer than <below>
+        each``; a lone small series is left out (merged alone it would still
+        be itself), and the note says so (``""`` when nothing is left out).
+    """
+    if not below:
+        return wide, ""
+    peak = wide.max()
+    small = [c for c in wide.columns if 0 < peak[c] < below]
+    if not small:
+        return wide, ""
+    rest = wide.drop(columns=small)
+    if len(small) > 1:
+        return rest.assign(**{f"fewer than {below} each": wide[small].sum(axis=1)}), ""
+    return rest, f"a {what} of fewer than {below} children is not drawn"
 
 
 def readable(name: str) -> str:
