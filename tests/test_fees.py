@@ -201,3 +201,25 @@ def test_a_negotiated_price_is_paid_in_every_path(sample, sample_fees):
     paid = costs.draws[:, :, i, j] / costs.child_days[:, :, i, j] * 7
     # every path pays £6,000 a week from April 2025 (no inflation), not the fee file's spread
     np.testing.assert_allclose(paid[costs.child_days[:, :, i, j] > 0], 6000.0, rtol=1e-9)
+
+
+def test_fee_draws_are_drawn_once_and_shared_as_the_seed_would_draw_them(sample_fees, sample_projection):
+    from sufficiency.finance.fee_draws import FeeDraws, fee_factors
+    from sufficiency.finance.history import anchored_pricing
+    from sufficiency.finance.months import months_of
+
+    prices = suf.Prices(fees=sample_fees)
+    pr = anchored_pricing(prices, sample_projection.categories, None)
+    months = months_of(sample_projection.dates)
+    days = np.random.default_rng(3).uniform(0, 400, (len(sample_projection.draws), len(months.labels), 10, 5))
+    days = days[:, :, : len(pr.categories), : len(pr.routes)]
+    shared = FeeDraws(7)
+    first = fee_factors(pr, days, months.year_days, shared)
+    # the truth: the factors of the bare seed, drawn afresh
+    np.testing.assert_array_equal(first, fee_factors(pr, days, months.year_days, 7))
+    cell = next(iter(pr.pools))
+    kept = shared.running_means(*cell, pr.pools[cell], len(days))
+    np.testing.assert_array_equal(
+        fee_factors(pr, days * 2, months.year_days, shared), fee_factors(pr, days * 2, months.year_days, 7)
+    )
+    assert shared.running_means(*cell, pr.pools[cell], len(days)) is kept  # drawn once, then reused

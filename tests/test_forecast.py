@@ -178,6 +178,27 @@ def test_deterministic_for_a_seed_and_inputs_not_mutated(sample):
     assert np.array_equal(a.draws, b.draws)
     assert not np.array_equal(a.draws, c.draws)
     pd.testing.assert_frame_equal(before, sample.episodes)
+    assert a.settings == {
+        "n_sims": 50,
+        "seed": 11,
+        "parameter_uncertainty": True,
+        "uasc_arrivals": None,
+        "levers": False,
+    }
+
+
+def test_paths_without_the_expected_path_are_the_same_paths(sample):
+    from sufficiency.projection.run import projection_dates, run_projection
+
+    fitted = suf.fit(sample)
+    dates = projection_dates(fitted, start=None, end=None, horizon=12, n_sims=50)
+    full = run_projection(fitted, dates, n_sims=50, seed=11, calibrate=False)
+    lean = run_projection(fitted, dates, n_sims=50, seed=11, calibrate=False, expected=False)
+    np.testing.assert_array_equal(lean.draws, full.draws)
+    np.testing.assert_array_equal(lean.entries, full.entries)
+    assert np.isnan(lean.expected).all() and lean.expected.shape == full.expected.shape
+    with pytest.raises(ValueError, match="expected=True to calibrate"):
+        run_projection(fitted, dates, n_sims=50, seed=11, expected=False)
 
 
 def test_summary_frame_shape(sample):

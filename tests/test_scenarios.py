@@ -432,3 +432,45 @@ def test_price_route_and_running_levers_by_hand(fitted):
     np.testing.assert_allclose(scores.savings["carers"], 0.2 * (days * (prices - 700)).sum(axis=2) / 7, rtol=1e-9)
     # 2025-26: £50k + 274 days (1 July to 31 March); 2026-27: 91 days (1 April to 30 June); then nothing
     np.testing.assert_allclose(scores.savings["running"], -np.array([[324_000.0, 91_000.0, 0.0]]).repeat(100, axis=0))
+
+
+def test_a_forecast_given_as_the_baseline_scores_as_its_own_would(fitted, scores):
+    # the truth is score's own baseline, simulated again: giving the forecast saves that projection, not a pound
+    options = dict(unit_costs=suf.default_unit_costs(), inflation=suf.default_inflation(), horizon=48, n_sims=300)
+    options.update(seed=12, target=1_000_000, target_year="2027-28")
+    scenarios = [suf.Scenario("nothing"), partner(), stepdown(), edge()]
+    raw = suf.project(fitted, horizon=48, n_sims=300, seed=12, calibrate=False)
+    given = suf.score(fitted, scenarios, baseline=raw, **options)
+    pd.testing.assert_frame_equal(given.summary(), scores.summary())
+    np.testing.assert_array_equal(given.projections["baseline"].draws, scores.projections["baseline"].draws)
+    calibrated = suf.project(fitted, horizon=48, n_sims=300, seed=12)
+    lean = suf.score(fitted, scenarios, baseline=calibrated, keep_paths=False, **options)
+    pd.testing.assert_frame_equal(lean.summary(), scores.summary())
+    for name in scores.savings:
+        np.testing.assert_array_equal(lean.savings[name], scores.savings[name])
+    with pytest.raises(ValueError, match="calibrated forecast"):
+        suf.score(fitted, scenarios, baseline=calibrated, **options)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"seed": 13}, "seed=12"),
+        ({"n_sims": 200}, "n_sims=300"),
+        ({"horizon": 36}, "its dates run"),
+        ({"uasc_arrivals": 100.0}, "uasc_arrivals=None"),
+        ({"seed": None}, "no seed"),
+    ],
+)
+def test_a_baseline_drawn_otherwise_is_refused(fitted, change, message):
+    raw = suf.project(fitted, horizon=48, n_sims=300, seed=12, calibrate=False)
+    settings = {"horizon": 48, "n_sims": 300, "seed": 12, **change}
+    with pytest.raises(ValueError, match=message):
+        suf.score(fitted, [edge()], unit_costs=suf.default_unit_costs(), baseline=raw, **settings)
+
+
+def test_a_baseline_from_another_model_is_refused(fitted, sample):
+    raw = suf.project(fitted, horizon=48, n_sims=50, seed=12, calibrate=False)
+    again = suf.fit(sample)  # the same returns fitted again: equal rates, but not the model the paths came from
+    with pytest.raises(ValueError, match="another fitted model"):
+        suf.score(again, [edge()], unit_costs=suf.default_unit_costs(), baseline=raw, horizon=48, n_sims=50, seed=12)

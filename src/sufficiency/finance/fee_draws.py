@@ -3,18 +3,52 @@
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .pricing import Pricing
+from .pricing import FeePool, Pricing
 
-__all__ = ["fee_factors"]
+__all__ = ["FeeDraws", "fee_factors"]
 
 #: Bootstrap draws kept per path and cell; larger numbers of placements use the normal approximation.
 _FEE_DRAWS = 200
 
 
-def fee_factors(pr: Pricing, child_days: np.ndarray, year_days: np.ndarray, seed: int | None) -> np.ndarray:
+@dataclass(frozen=True)
+class FeeDraws:
+    """The fee picks of a seed, drawn once and reused by every cost that shares the seed.
+
+    The picks of a cell depend only on the seed, the cell's names, its pool
+    and the number of paths, so a baseline and its scenarios (priced with
+    one seed for common random numbers) can share one ``FeeDraws`` rather
+    than draw the same picks again for each.
+
+    Attributes
+    ----------
+    seed : int or None
+    """
+
+    seed: int | None
+    _means: dict[tuple[str, str, int], tuple[FeePool, np.ndarray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def running_means(self, category: str, route: str, pool: FeePool, n_paths: int) -> np.ndarray:
+        """(path, pick) mean of each path's first 1, 2, ... picks from the pool [£/week]."""
+        key = (category, route, int(n_paths))
+        kept = self._means.get(key)
+        if kept is not None and kept[0] is pool:
+            return kept[1]
+        base = 0 if self.seed is None else int(self.seed)
+        rng = np.random.default_rng([base, zlib.crc32(category.encode()), zlib.crc32(route.encode())])
+        picks = pool.fees[rng.choice(len(pool.fees), size=(n_paths, _FEE_DRAWS), p=pool.weights)]
+        means = np.cumsum(picks, axis=1) / np.arange(1, _FEE_DRAWS + 1)
+        self._means[key] = (pool, means)
+        return means
+
+
+def fee_factors(pr: Pricing, child_days: np.ndarray, year_days: np.ndarray, seed: int | None | FeeDraws) -> np.ndarray:
     """Each path's mean fee relative to the pool's mean, for cells priced from fees, carried across years.
 
     A fee follows its placement: a path that draws dear placements in a
@@ -35,7 +69,8 @@ def fee_factors(pr: Pricing, child_days: np.ndarray, year_days: np.ndarray, seed
         (simulation, year, category, route) [child-days].
     year_days : numpy.ndarray
         (year,) days of each financial year the projection covers [days].
-    seed : int or None
+    seed : int, None or FeeDraws
+        The seed, or the picks already drawn for it.
 
     Returns
     -------
@@ -45,7 +80,7 @@ def fee_factors(pr: Pricing, child_days: np.ndarray, year_days: np.ndarray, seed
     out = np.ones(child_days.shape)
     if not pr.pools:
         return out
-    base = 0 if seed is None else int(seed)
+    draws = seed if isinstance(seed, FeeDraws) else FeeDraws(seed)
     total_days = float(np.sum(year_days))
     for (cat, route), pool in pr.pools.items():
         if cat not in pr.categories or route not in pr.routes:
@@ -54,9 +89,7 @@ def fee_factors(pr: Pricing, child_days: np.ndarray, year_days: np.ndarray, seed
         mean = pool.mean
         if mean <= 0 or total_days <= 0:
             continue
-        rng = np.random.default_rng([base, zlib.crc32(cat.encode()), zlib.crc32(route.encode())])
-        picks = pool.fees[rng.choice(len(pool.fees), size=(child_days.shape[0], _FEE_DRAWS), p=pool.weights)]
-        running = np.cumsum(picks, axis=1) / np.arange(1, _FEE_DRAWS + 1)
+        running = draws.running_means(cat, route, pool, child_days.shape[0])
         k = np.maximum(np.ceil(child_days[:, :, i, j].sum(axis=1) / total_days), 1).astype(int)
         small = running[np.arange(len(k)), np.minimum(k, _FEE_DRAWS) - 1]
         scaled = mean + (running[:, -1] - mean) * np.sqrt(_FEE_DRAWS / k)

@@ -56,18 +56,25 @@ def run_stream(
     levers: DemandLevers | None,
     events: bool = False,
     into: np.ndarray | None = None,
+    expected: bool = True,
 ) -> Projection:
     """Project one stream of children; with ``events``, keep its entries, exits and moves (:class:`PathEvents`).
 
     With ``into`` (another stream's int32 paths), the stream's children are
-    added to that array, which becomes the result's ``draws``.
+    added to that array, which becomes the result's ``draws``. Without
+    ``expected``, the expected path is not worked out (NaN), for a caller
+    that reads the paths only; the paths are the same.
     """
     start_ts = dates[0]
     n_steps = len(dates) - 1
     w = months_followed(fitted)
     step_of_month, bands_of_step = month_steps(fitted.durations, w)
     x0 = initial_state(fitted, start_ts, dates[1] if n_steps else start_ts)  # (G, C, A, 12), G = w + 1
-    expected = expected_path(fitted, x0, dates, step_of_month, bands_of_step, levers)
+    mean_path = (
+        expected_path(fitted, x0, dates, step_of_month, bands_of_step, levers)
+        if expected
+        else np.full((len(dates),) + x0.shape[1:3], np.nan)
+    )
     q, lam, trend_draws = _draw_rates(fitted, rng, min(n_sims, RATE_DRAWS), parameter_uncertainty)
     half = expm_batch(q, MONTH_DAYS / 2)
     trend = trend_draws[np.arange(n_sims) % len(trend_draws)]
@@ -90,7 +97,7 @@ def run_stream(
     return Projection(
         dates=dates,
         categories=fitted.categories,
-        expected=expected,
+        expected=mean_path,
         draws=draws,
         entries=entries,
         exits=exits,

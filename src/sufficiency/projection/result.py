@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -113,6 +113,12 @@ class Projection:
     events : PathEvents or None
         Each path's entries, exits and moves by stream, age and placement,
         when asked for (see :func:`sufficiency.evaluate`).
+    settings : mapping or None
+        How the paths were drawn, for a caller that reuses them (as
+        :func:`sufficiency.score`'s ``baseline``): ``n_sims``, ``seed``,
+        ``parameter_uncertainty``, ``uasc_arrivals`` [children/year] and
+        ``levers`` (whether a scenario's demand levers were applied);
+        ``None`` for a projection made by hand.
     """
 
     dates: pd.DatetimeIndex
@@ -126,6 +132,7 @@ class Projection:
     simulated: np.ndarray | None = field(default=None, repr=False)
     model: FittedModel | None = field(default=None, repr=False, compare=False)
     events: PathEvents | None = field(default=None, repr=False, compare=False)
+    settings: Mapping[str, object] | None = field(default=None, repr=False, compare=False)
 
     def totals(self) -> np.ndarray:
         """Simulated total stock by (simulation, date) [children], as float64."""

@@ -142,6 +142,7 @@ def run_projection(
     reference: Projection | None = None,
     events: bool = False,
     streams: bool = True,
+    expected: bool = True,
 ) -> Projection:
     """Project over ``dates`` (from :func:`projection_dates`), optionally with a scenario's levers.
 
@@ -175,6 +176,10 @@ def run_projection(
         Keep the unaccompanied children's paths apart (:attr:`Projection.uasc`);
         ``False`` adds them in and frees them, for a caller that needs only
         all children (half the memory of the paths).
+    expected : bool
+        Work out the expected path (:attr:`Projection.expected`); ``False``
+        leaves it NaN, for a caller that reads the paths only (the paths
+        are the same). Calibration needs it.
 
     Returns
     -------
@@ -195,10 +200,20 @@ def run_projection(
         uasc_arrivals=uasc_arrivals,
         events=events,
         streams=streams,
+        expected=expected,
     )
-    raw = replace(raw, model=fitted)
+    settings = {
+        "n_sims": int(n_sims),
+        "seed": seed,
+        "parameter_uncertainty": bool(parameter_uncertainty),
+        "uasc_arrivals": uasc_arrivals,
+        "levers": levers is not None,
+    }
+    raw = replace(raw, model=fitted, settings=settings)
     if calibrate is False:
         return raw
+    if not expected:
+        raise ValueError("calibration blends the expected path: project with expected=True to calibrate")
     calibration = default_calibration() if calibrate is True else calibrate
     check_settings(fitted, calibration)
     return calibrate_paths(raw, calibration, reference=reference)
@@ -215,6 +230,7 @@ def _run_streams(
     uasc_arrivals: float | None,
     events: bool = False,
     streams: bool = True,
+    expected: bool = True,
 ) -> Projection:
     """The simulated paths of both streams, added (and the unaccompanied children's kept apart with ``streams``)."""
     main = run_stream(
@@ -225,6 +241,7 @@ def _run_streams(
         parameter_uncertainty=parameter_uncertainty,
         levers=levers,
         events=events,
+        expected=expected,
     )
     if fitted.uasc is None:
         return replace(main, seed=seed)
@@ -239,6 +256,7 @@ def _run_streams(
         levers=sub_levers,
         events=events,
         into=None if streams else main.draws,
+        expected=expected,
     )
     return Projection(
         dates=dates,

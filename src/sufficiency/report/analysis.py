@@ -334,10 +334,10 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
     progress.step("fitting the model")
     fitted = fit(inputs.data)
     progress.step("simulating the forecast")
-    projection = project(
+    forecast = project(
         fitted, horizon=options.horizon, n_sims=options.n_sims, seed=options.seed, uasc_arrivals=options.uasc_arrivals
     )
-    projection = replace(projection, simulated=None)  # the report reads the calibrated paths only
+    projection = replace(forecast, simulated=None)  # the report reads the calibrated paths; scoring, the simulated
     progress.step("costing")
     costs = cost(projection, inputs.prices)
     history = spend_history(inputs.data, inputs.prices)
@@ -371,7 +371,9 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
             target_year=target_year,
             uasc_arrivals=options.uasc_arrivals,
             keep_paths=False,
+            baseline=forecast if options.seed is not None else None,
         )
+    del forecast
     progress.step("checking past accuracy")
     whole = history[history["days"] >= history[S.FINANCIAL_YEAR].map(financial_year_days)]
     recent = whole[whole[S.FINANCIAL_YEAR].isin(sorted(set(whole[S.FINANCIAL_YEAR]), key=lambda y: y[:4])[-3:])]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ import pandas as pd
 from ..common import schema as S
 from ..common.dates import DateLike
 from ..common.errors import DataQualityWarning, SchemaError
+from ..finance.fee_draws import FeeDraws
 from ..finance.fees import PlacementFees
 from ..finance.history import anchored_pricing
 from ..finance.months import Months, months_of
@@ -81,6 +83,7 @@ def score(
     level: int = 80,
     uasc_arrivals: float | None = None,
     keep_paths: bool = True,
+    baseline: Projection | None = None,
 ) -> ScenarioScores:
     """Score scenarios against the baseline with common random numbers.
 
@@ -130,6 +133,13 @@ def score(
         :attr:`ScenarioScores.projections` (default); ``False`` keeps none,
         and frees each projection's paths once they are costed (a report
         needs their costs, not their paths).
+    baseline : Projection, optional
+        The forecast :func:`sufficiency.project` made of ``fitted`` with
+        this ``start``, ``horizon``, ``n_sims``, ``seed`` and
+        ``uasc_arrivals``: its paths as simulated are the baseline's, so
+        they are not simulated again (the same numbers, one projection
+        less). A calibrated forecast serves with ``keep_paths=False`` only
+        (its paths as simulated keep no stream of unaccompanied children).
 
     Returns
     -------
@@ -145,8 +155,9 @@ def score(
     ValueError
         For two scenarios with one name, a target year outside the
         projection or covered only in part (or no whole year to default
-        to), a ``confidence`` outside 0-1, or a file's whole contents (a
-        dict with a ``scenarios`` list) given as the scenarios.
+        to), a ``confidence`` outside 0-1, a file's whole contents (a
+        dict with a ``scenarios`` list) given as the scenarios, or a
+        ``baseline`` drawn otherwise than these settings ask.
     """
     chosen = _scenarios_given(scenarios)
     if not 0 < float(confidence) < 1:
@@ -171,16 +182,34 @@ def score(
         for i, lever in enumerate(s.levers):
             with _named(s, i):
                 lever.check_routes(pricing, where=f"scenario {s.name!r}, {lever.lever}")
-    simulated = run_projection(
-        fitted, dates, n_sims=n_sims, seed=seed, uasc_arrivals=uasc_arrivals, calibrate=False, streams=keep_paths
-    )
+    if baseline is None:
+        simulated = run_projection(
+            fitted,
+            dates,
+            n_sims=n_sims,
+            seed=seed,
+            uasc_arrivals=uasc_arrivals,
+            calibrate=False,
+            streams=keep_paths,
+            expected=keep_paths,
+        )
+    else:
+        simulated = _as_simulated(baseline, fitted, dates, n_sims=n_sims, seed=seed, uasc_arrivals=uasc_arrivals)
+        if keep_paths and baseline.simulated is not None:
+            raise ValueError(
+                "keep_paths=True keeps the baseline's paths as simulated with their stream of unaccompanied "
+                "children, which a calibrated forecast no longer has: give project(..., calibrate=False), or "
+                "keep_paths=False"
+            )
+        del baseline
     # every path is blended by the baseline's factors, so a lever's effect is scaled alike
     ratio = blend_ratios(simulated.draws.sum(axis=3, dtype=np.float64).mean(axis=0), weight)  # (date, category)
     base_stock, base_entries = _blended_stock(simulated, ratio), simulated.entries
     projections = {"baseline": blend(simulated, weight)} if keep_paths else {}
     reference = simulated if keep_paths else None
     del simulated  # without keep_paths, the baseline's paths are done with once added up by category
-    base = scenario_cost(pricing, months, base_stock, (), seed)
+    fee_draws = FeeDraws(seed)  # every scenario's fees are the baseline's picks: drawn once
+    base = scenario_cost(pricing, months, base_stock, (), fee_draws)
     labels = list(base.costs.financial_years)
     complete = [y for y, ok in zip(labels, base.costs.complete) if ok]
     if target_year is None:
@@ -220,12 +249,13 @@ def score(
                 uasc_arrivals=uasc_arrivals,
                 calibrate=False,
                 streams=keep_paths,
+                expected=keep_paths,
             )
             stock, entries = _blended_stock(raw, ratio), raw.entries
             if keep_paths:
                 projections[s.name] = blend(raw, weight, reference=reference)
             del raw
-        scen = scenario_cost(pricing, months, stock, s.levers, seed)
+        scen = scenario_cost(pricing, months, stock, s.levers, fee_draws)
         shifted[s.name] = scen.shifted
         running = running_costs(s.levers, months)
         costs[s.name] = scen.costs
@@ -267,6 +297,55 @@ def score(
         deflator=float(deflator),
         level=int(level),
     )
+
+
+def _as_simulated(
+    baseline: Projection,
+    fitted: FittedModel,
+    dates: pd.DatetimeIndex,
+    *,
+    n_sims: int,
+    seed: int | None,
+    uasc_arrivals: float | None,
+) -> Projection:
+    """The paths as simulated of the forecast given as :func:`score`'s baseline, once checked to be the one asked for.
+
+    Raises
+    ------
+    ValueError
+        When it was drawn from another model, over other dates, with other
+        settings, or with no seed (its random numbers could not be drawn
+        again for the scenarios).
+    """
+    wanted = {
+        "n_sims": int(n_sims),
+        "seed": seed,
+        "parameter_uncertainty": True,
+        "uasc_arrivals": uasc_arrivals,
+        "levers": False,
+    }
+    problems = []
+    if baseline.model is not fitted:
+        problems.append("it was projected from another fitted model")
+    if not baseline.dates.equals(dates):
+        problems.append(
+            f"its dates run {baseline.dates[0].date()} to {baseline.dates[-1].date()} in place of "
+            f"{dates[0].date()} to {dates[-1].date()}"
+        )
+    if seed is None:
+        problems.append("score has no seed, so the scenarios could not draw the baseline's random numbers again")
+    settings = dict(baseline.settings or {})
+    differ = [f"{k}={settings.get(k)!r} (score's {v!r})" for k, v in wanted.items() if settings.get(k) != v]
+    if baseline.settings is None:
+        problems.append("it does not say how its paths were drawn (a projection made by hand)")
+    elif differ:
+        problems.append("it was drawn with " + ", ".join(differ))
+    if problems:
+        raise ValueError("the baseline given is not the projection score would make: " + "; ".join(problems))
+    if baseline.simulated is None:
+        return baseline
+    # only the paths' children by placement and their entries are read (both as simulated)
+    return replace(baseline, draws=baseline.simulated, simulated=None, uasc=None)
 
 
 def check_levers(scenario: Scenario, categories: tuple[str, ...], dates: pd.DatetimeIndex) -> None:
