@@ -197,7 +197,12 @@ def test_paths_without_the_expected_path_are_the_same_paths(sample):
     np.testing.assert_array_equal(lean.draws, full.draws)
     np.testing.assert_array_equal(lean.entries, full.entries)
     assert np.isnan(lean.expected).all() and lean.expected.shape == full.expected.shape
-    with pytest.raises(ValueError, match="expected=True to calibrate"):
+    added = run_projection(fitted, dates, n_sims=50, seed=11, calibrate=False, streams=False, ages=False)
+    assert added.draws.shape == full.draws.shape[:3] + (1,)
+    np.testing.assert_array_equal(added.draws[..., 0], full.draws.sum(axis=3))  # the same children, ages added up
+    with pytest.raises(ValueError, match="streams=False with ages=False"):
+        run_projection(fitted, dates, n_sims=50, seed=11, calibrate=False, ages=False)
+    with pytest.raises(ValueError, match="expected path and the ages"):
         run_projection(fitted, dates, n_sims=50, seed=11, expected=False)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -447,9 +447,15 @@ def test_a_forecast_given_as_the_baseline_scores_as_its_own_would(fitted, scores
     lean = suf.score(fitted, scenarios, baseline=calibrated, keep_paths=False, **options)
     pd.testing.assert_frame_equal(lean.summary(), scores.summary())
     for name in scores.savings:
-        np.testing.assert_array_equal(lean.savings[name], scores.savings[name])
+        # without paths kept, each category's children of all ages are scaled at once: float32 rounding apart
+        np.testing.assert_allclose(lean.savings[name], scores.savings[name], rtol=1e-6, atol=10)
     with pytest.raises(ValueError, match="calibrated forecast"):
         suf.score(fitted, scenarios, baseline=calibrated, **options)
+    # scoring reads children by placement: a forecast whose paths as simulated are added up over ages serves
+    added = replace(calibrated, simulated=calibrated.simulated.sum(axis=3, keepdims=True, dtype=np.int32))
+    pd.testing.assert_frame_equal(
+        suf.score(fitted, scenarios, baseline=added, keep_paths=False, **options).summary(), scores.summary()
+    )
 
 
 @pytest.mark.parametrize(

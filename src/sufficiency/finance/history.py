@@ -185,24 +185,25 @@ def _history(
         by_fee = fee_rows.groupby(["fy", S.PLACEMENT])[S.CHILD_DAYS].sum()
         covered = covered.add(by_fee, fill_value=0.0).reindex(exposure.index, fill_value=0.0)
     rest = (exposure - covered).clip(lower=0.0)
+    priced = []
     for (fy, cat), days in rest.items():
         i = cats.index(cat)
         f = int(np.searchsorted(years, fy))
         for j, route in enumerate(pr.routes):
             if pr.shares[i, j] > 0:
-                rows.append(
-                    pd.DataFrame(
-                        {
-                            "fy": [fy],
-                            S.PLACEMENT: [cat],
-                            S.ROUTE: [route],
-                            "priced_by": ["unit_cost"],
-                            S.CHILD_DAYS: [days * pr.shares[i, j]],
-                            S.WEEKLY_PRICE: [weekly[f, i, j]],
-                        }
-                    )
+                priced.append(
+                    {
+                        "fy": fy,
+                        S.PLACEMENT: cat,
+                        S.ROUTE: route,
+                        "priced_by": "unit_cost",
+                        S.CHILD_DAYS: days * pr.shares[i, j],
+                        S.WEEKLY_PRICE: weekly[f, i, j],
+                    }
                 )
-    out = pd.concat(rows, ignore_index=True)
+    columns = ["fy", S.PLACEMENT, S.ROUTE, "priced_by", S.CHILD_DAYS, S.WEEKLY_PRICE]
+    rows.append(pd.DataFrame(priced, columns=columns))
+    out = pd.concat([r for r in rows if len(r)], ignore_index=True)
     out[S.SPEND] = out[S.CHILD_DAYS] * out[S.WEEKLY_PRICE] / DAYS_PER_WEEK
     out.insert(0, S.FINANCIAL_YEAR, [financial_year_label(y) for y in out["fy"]])
     out.insert(1, "days", out["fy"].map(days_covered).astype(int))

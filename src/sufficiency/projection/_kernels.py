@@ -300,7 +300,8 @@ def simulate_paths(
         sub-streams are keyed from it (see the module notes).
     draws : numpy.ndarray
         Stock by (simulation, date, category, age) [children], added to
-        what the array holds (zeros, or another stream's paths).
+        what the array holds (zeros, or another stream's paths); with one
+        age column, each category's children of all ages.
     entries, exits : numpy.ndarray
         Output entries (by first placement) and exits (all reasons) by
         (simulation, date, category) [children].
@@ -455,10 +456,14 @@ def simulate_paths(
 def _count(
     tot: np.ndarray, recent: np.ndarray, n_recent: int, counts: np.ndarray
 ) -> None:  # pragma: no cover - compiled
-    """Children by (category, age): the grid's totals plus the recent entrants, added to ``counts``."""
+    """Children by (category, age): the grid's totals plus the recent entrants, added to ``counts``.
+
+    ``counts`` with one column gets each category's children of all ages.
+    """
     n_c, n_a = tot.shape
+    by_age = counts.shape[1] > 1
     for c in range(n_c):
         for a in range(n_a):
-            counts[c, a] += tot[c, a]
+            counts[c, a if by_age else 0] += tot[c, a]
     for i in range(n_recent):
-        counts[recent[i, 0], recent[i, 1]] += 1
+        counts[recent[i, 0], recent[i, 1] if by_age else 0] += 1

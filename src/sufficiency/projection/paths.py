@@ -57,13 +57,15 @@ def run_stream(
     events: bool = False,
     into: np.ndarray | None = None,
     expected: bool = True,
+    ages: bool = True,
 ) -> Projection:
     """Project one stream of children; with ``events``, keep its entries, exits and moves (:class:`PathEvents`).
 
     With ``into`` (another stream's int32 paths), the stream's children are
     added to that array, which becomes the result's ``draws``. Without
     ``expected``, the expected path is not worked out (NaN), for a caller
-    that reads the paths only; the paths are the same.
+    that reads the paths only; the paths are the same. Without ``ages``,
+    ``draws`` hold one age column, each category's children of all ages.
     """
     start_ts = dates[0]
     n_steps = len(dates) - 1
@@ -93,6 +95,7 @@ def run_stream(
         levers,
         events,
         into,
+        ages,
     )
     return Projection(
         dates=dates,
@@ -195,10 +198,11 @@ def _simulate(
     levers: DemandLevers | None = None,
     events: bool = False,
     into: np.ndarray | None = None,
+    ages: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Run the compiled kernel (adding the stock to ``into`` when given).
 
-    Returns stock (S, date, C, A), entries and exits (S, date, C), and with
+    Returns stock (S, date, C, A), or (S, date, C, 1) without ``ages``, entries and exits (S, date, C), and with
     ``events`` entries and exits by age (S, date, 2, A) and moves (S, date,
     C, C) [children] (empty arrays without).
     """
@@ -213,7 +217,7 @@ def _simulate(
     z_mix = rng.standard_normal((n_sims, len(DFE_AGE_BANDS), n_c))
     # only cells where entries can happen are drawn
     live_c, live_a = (i.astype(np.int64) for i in np.nonzero(lam_month.any(axis=0)))
-    draws = np.zeros((n_sims, len(dates), n_c, n_a), dtype=np.int32) if into is None else into
+    draws = np.zeros((n_sims, len(dates), n_c, n_a if ages else 1), dtype=np.int32) if into is None else into
     entries = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
     exits = np.zeros((n_sims, len(dates), n_c), dtype=np.int32)
     shape = (n_sims, len(dates)) if events else (0, 0)

@@ -133,6 +133,8 @@ class Projection:
     model: FittedModel | None = field(default=None, repr=False, compare=False)
     events: PathEvents | None = field(default=None, repr=False, compare=False)
     settings: Mapping[str, object] | None = field(default=None, repr=False, compare=False)
+    # summaries already worked out, by their levels: a projection's arrays are not changed once it is made
+    _summaries: dict[tuple[int, ...], pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def totals(self) -> np.ndarray:
         """Simulated total stock by (simulation, date) [children], as float64."""
@@ -195,7 +197,24 @@ class Projection:
             band, or ``"uasc"`` / ``"other"``), ``expected``, ``mean``,
             ``median``, ``lower_<L>``, ``upper_<L>`` [children]. The
             ``expected`` column of the streams is their simulated mean.
+
+        Notes
+        -----
+        The quantiles are worked out once for the levels asked and
+        :data:`DEFAULT_LEVELS` together, and kept: a later call for some of
+        those levels takes a copy of its columns.
         """
+        wanted = tuple(int(lv) for lv in level)
+        levels = next((k for k in self._summaries if set(wanted) <= set(k)), None)
+        if levels is None:
+            levels = tuple(sorted(set(wanted) | set(DEFAULT_LEVELS)))
+            self._summaries[levels] = self._summarised(levels)
+        frame = self._summaries[levels]
+        dropped = [f"{side}_{lv}" for lv in levels if lv not in wanted for side in ("lower", "upper")]
+        return frame.drop(columns=dropped)
+
+    def _summarised(self, level: Sequence[int]) -> pd.DataFrame:
+        """:meth:`summary_frame` for ``level``, worked out."""
         parts = []
         groups = [("total", ["total"], self.totals()[..., None], self.expected.sum(axis=(1, 2))[..., None])]
         groups.append(

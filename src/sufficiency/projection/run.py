@@ -143,6 +143,7 @@ def run_projection(
     events: bool = False,
     streams: bool = True,
     expected: bool = True,
+    ages: bool = True,
 ) -> Projection:
     """Project over ``dates`` (from :func:`projection_dates`), optionally with a scenario's levers.
 
@@ -180,11 +181,17 @@ def run_projection(
         Work out the expected path (:attr:`Projection.expected`); ``False``
         leaves it NaN, for a caller that reads the paths only (the paths
         are the same). Calibration needs it.
+    ages : bool
+        Keep the paths by age; ``False`` (with ``streams=False``) keeps
+        one age column, each category's children of all ages, for a caller
+        that reads children by placement only (a 36th of the memory).
 
     Returns
     -------
     Projection
     """
+    if not ages and streams:
+        raise ValueError("paths without ages are kept for all children only: give streams=False with ages=False")
     if uasc_arrivals is not None and fitted.uasc is None:
         raise ValueError(
             f"uasc_arrivals={uasc_arrivals} needs unaccompanied children fitted apart, and this model has none: fit "
@@ -201,6 +208,7 @@ def run_projection(
         events=events,
         streams=streams,
         expected=expected,
+        ages=ages,
     )
     settings = {
         "n_sims": int(n_sims),
@@ -212,8 +220,8 @@ def run_projection(
     raw = replace(raw, model=fitted, settings=settings)
     if calibrate is False:
         return raw
-    if not expected:
-        raise ValueError("calibration blends the expected path: project with expected=True to calibrate")
+    if not expected or not ages:
+        raise ValueError("calibration needs the expected path and the ages: project with both to calibrate")
     calibration = default_calibration() if calibrate is True else calibrate
     check_settings(fitted, calibration)
     return calibrate_paths(raw, calibration, reference=reference)
@@ -231,6 +239,7 @@ def _run_streams(
     events: bool = False,
     streams: bool = True,
     expected: bool = True,
+    ages: bool = True,
 ) -> Projection:
     """The simulated paths of both streams, added (and the unaccompanied children's kept apart with ``streams``)."""
     main = run_stream(
@@ -242,6 +251,7 @@ def _run_streams(
         levers=levers,
         events=events,
         expected=expected,
+        ages=ages,
     )
     if fitted.uasc is None:
         return replace(main, seed=seed)
@@ -257,6 +267,7 @@ def _run_streams(
         events=events,
         into=None if streams else main.draws,
         expected=expected,
+        ages=ages,
     )
     return Projection(
         dates=dates,

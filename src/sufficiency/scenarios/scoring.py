@@ -131,15 +131,18 @@ def score(
     keep_paths : bool
         Keep each scenario's projected paths in
         :attr:`ScenarioScores.projections` (default); ``False`` keeps none,
-        and frees each projection's paths once they are costed (a report
-        needs their costs, not their paths).
+        simulates children by placement only (not by age) and frees each
+        projection's paths once they are costed (a report needs their
+        costs, not their paths): the same figures to float32 rounding.
     baseline : Projection, optional
         The forecast :func:`sufficiency.project` made of ``fitted`` with
         this ``start``, ``horizon``, ``n_sims``, ``seed`` and
         ``uasc_arrivals``: its paths as simulated are the baseline's, so
         they are not simulated again (the same numbers, one projection
         less). A calibrated forecast serves with ``keep_paths=False`` only
-        (its paths as simulated keep no stream of unaccompanied children).
+        (its paths as simulated keep no stream of unaccompanied children),
+        as does one whose paths as simulated are added up over ages (one
+        age column; scoring reads children by placement).
 
     Returns
     -------
@@ -192,14 +195,15 @@ def score(
             calibrate=False,
             streams=keep_paths,
             expected=keep_paths,
+            ages=keep_paths,
         )
     else:
         simulated = _as_simulated(baseline, fitted, dates, n_sims=n_sims, seed=seed, uasc_arrivals=uasc_arrivals)
-        if keep_paths and baseline.simulated is not None:
+        if keep_paths and (baseline.simulated is not None or simulated.draws.shape[3] == 1):
             raise ValueError(
-                "keep_paths=True keeps the baseline's paths as simulated with their stream of unaccompanied "
-                "children, which a calibrated forecast no longer has: give project(..., calibrate=False), or "
-                "keep_paths=False"
+                "keep_paths=True keeps the baseline's paths as simulated by age with their stream of unaccompanied "
+                "children, which a calibrated forecast (or one added up over ages) no longer has: give "
+                "project(..., calibrate=False), or keep_paths=False"
             )
         del baseline
     # every path is blended by the baseline's factors, so a lever's effect is scaled alike
@@ -250,6 +254,7 @@ def score(
                 calibrate=False,
                 streams=keep_paths,
                 expected=keep_paths,
+                ages=keep_paths,
             )
             stock, entries = _blended_stock(raw, ratio), raw.entries
             if keep_paths:
@@ -428,7 +433,8 @@ def _blended_stock(projection: Projection, ratio: np.ndarray) -> np.ndarray:
     """Children by (path, date, category) of paths as simulated, blended by ``ratio`` (date, category) [children].
 
     The same numbers as :func:`sufficiency.projection.blend.blend`'s paths added up over ages, worked out a few
-    paths at a time so that no blended copy of the paths is made.
+    paths at a time so that no blended copy of the paths is made. Paths whose ages are added up already (one age
+    column) give them to float32 rounding (a millionth).
     """
     scale = ratio.astype(np.float32)[None, :, :, None]
     draws = projection.draws
