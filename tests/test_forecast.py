@@ -202,6 +202,25 @@ def test_paths_without_the_expected_path_are_the_same_paths(sample):
     np.testing.assert_array_equal(added.draws[..., 0], full.draws.sum(axis=3))  # the same children, ages added up
     with pytest.raises(ValueError, match="streams=False with ages=False"):
         run_projection(fitted, dates, n_sims=50, seed=11, calibrate=False, ages=False)
+
+
+def test_rates_drawn_once_give_the_same_paths_to_every_run(sample):
+    from sufficiency.projection.run import draw_run, projection_dates, run_projection
+
+    fitted = suf.fit(sample)
+    dates = projection_dates(fitted, start=None, end=None, horizon=12, n_sims=50)
+    drawn = draw_run(fitted, dates, n_sims=50, seed=11)
+    # the truth: each run drawing its own rates from the seed
+    for _ in range(2):  # drawn once, used twice
+        shared = run_projection(fitted, dates, n_sims=50, seed=11, calibrate=False, drawn=drawn)
+        own = run_projection(fitted, dates, n_sims=50, seed=11, calibrate=False)
+        np.testing.assert_array_equal(shared.draws, own.draws)
+        np.testing.assert_array_equal(shared.uasc, own.uasc)
+        np.testing.assert_array_equal(shared.expected, own.expected)
+    with pytest.raises(ValueError, match="another model, seed or arrivals"):
+        run_projection(fitted, dates, n_sims=50, seed=12, calibrate=False, drawn=drawn)
+    with pytest.raises(ValueError, match="other paths or dates"):
+        run_projection(fitted, dates, n_sims=40, seed=11, calibrate=False, drawn=drawn)
     with pytest.raises(ValueError, match="expected path and the ages"):
         run_projection(fitted, dates, n_sims=50, seed=11, expected=False)
 

@@ -190,14 +190,13 @@ def birthday(dob: pd.Series | np.ndarray, years: int | np.ndarray) -> np.ndarray
     month = np.where(feb29, 3, month)
     day = np.where(feb29, 1, day)
     missing = np.isnan(target_year)
-    frame = pd.DataFrame(
-        {
-            "year": np.where(missing, 2000, target_year),
-            "month": np.where(missing, 1, month),
-            "day": np.where(missing, 1, day),
-        }
-    ).astype(int)
-    out = pd.to_datetime(frame).to_numpy(dtype="datetime64[ns]")
+    # the year's first month, plus the months, plus the days: numpy's calendar, with no frame of parts to assemble
+    years_since = np.where(missing, 30, target_year).astype(np.int64) - 1970
+    months = years_since.astype("datetime64[Y]").astype("datetime64[M]") + (
+        np.where(missing, 1, month).astype(np.int64) - 1
+    ).astype("timedelta64[M]")
+    days = months.astype("datetime64[D]") + (np.where(missing, 1, day).astype(np.int64) - 1).astype("timedelta64[D]")
+    out = days.astype("datetime64[ns]")
     out[missing] = np.datetime64("NaT")
     return out
 

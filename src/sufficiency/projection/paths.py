@@ -19,6 +19,10 @@ random stream.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -39,11 +43,87 @@ from .state import (
     years_ahead,
 )
 
-__all__ = ["RATE_DRAWS", "run_stream"]
+__all__ = ["RATE_DRAWS", "StreamDraws", "draw_stream", "run_stream"]
 
 #: Most draws of the rates from their posterior in one projection; paths share them in turn (path ``s`` uses
 #: draw ``s % RATE_DRAWS``), which keeps the matrix exponentials cheap and the intervals' parameter uncertainty.
 RATE_DRAWS = 200
+
+
+@dataclass(frozen=True)
+class StreamDraws:
+    """What a run of one stream draws before its paths: the rates, the entry multipliers and the start.
+
+    Levers act on the paths only, so a baseline and its scenarios (one
+    model, dates, paths and seed) can share these: each run then simulates
+    its paths from the random generator's state after them.
+
+    Attributes
+    ----------
+    n_sims : int
+    dates : pandas.DatetimeIndex
+    x0 : numpy.ndarray
+        The stock at the start by (whole months in care, category, age, birthday slot) [children].
+    step_of_month, bands_of_step : numpy.ndarray
+        Which duration bands each month's steps use.
+    half : numpy.ndarray
+        Half-month transition matrices of each rate draw.
+    steps : numpy.ndarray
+        Month transition matrices of each rate draw.
+    lam : numpy.ndarray
+        Entry rates of each rate draw [1/day].
+    scale : numpy.ndarray
+        Entry multipliers by (simulation, step, age band).
+    state : mapping
+        The random generator's state after these draws.
+    bits : type
+        The generator's bit generator (PCG64 for ``numpy.random.default_rng``).
+    """
+
+    n_sims: int
+    dates: pd.DatetimeIndex
+    x0: np.ndarray = field(repr=False)
+    step_of_month: np.ndarray = field(repr=False)
+    bands_of_step: np.ndarray = field(repr=False)
+    half: np.ndarray = field(repr=False)
+    steps: np.ndarray = field(repr=False)
+    lam: np.ndarray = field(repr=False)
+    scale: np.ndarray = field(repr=False)
+    state: Mapping[str, Any] = field(repr=False)
+    bits: type = field(default=np.random.PCG64, repr=False)
+
+    def generator(self) -> np.random.Generator:
+        """A random generator at the state these draws left (each call a fresh one)."""
+        bits = self.bits()
+        bits.state = self.state
+        return np.random.Generator(bits)
+
+
+def draw_stream(
+    fitted: FittedModel, dates: pd.DatetimeIndex, *, n_sims: int, rng: np.random.Generator, parameter_uncertainty: bool
+) -> StreamDraws:
+    """The draws of one stream that come before its paths (see :class:`StreamDraws`); ``rng`` moves on past them."""
+    n_steps = len(dates) - 1
+    w = months_followed(fitted)
+    step_of_month, bands_of_step = month_steps(fitted.durations, w)
+    x0 = initial_state(fitted, dates[0], dates[1] if n_steps else dates[0])  # (G, C, A, 12), G = w + 1
+    q, lam, trend_draws = _draw_rates(fitted, rng, min(n_sims, RATE_DRAWS), parameter_uncertainty)
+    half = expm_batch(q, MONTH_DAYS / 2)
+    trend = trend_draws[np.arange(n_sims) % len(trend_draws)]
+    scale = _entry_scale(fitted, dates, trend, rng, parameter_uncertainty)
+    return StreamDraws(
+        n_sims=int(n_sims),
+        dates=dates,
+        x0=x0,
+        step_of_month=step_of_month,
+        bands_of_step=bands_of_step,
+        half=half,
+        steps=month_matrices(half, bands_of_step),
+        lam=lam,
+        scale=scale,
+        state=rng.bit_generator.state,
+        bits=type(rng.bit_generator),
+    )
 
 
 def run_stream(
@@ -58,6 +138,7 @@ def run_stream(
     into: np.ndarray | None = None,
     expected: bool = True,
     ages: bool = True,
+    drawn: StreamDraws | None = None,
 ) -> Projection:
     """Project one stream of children; with ``events``, keep its entries, exits and moves (:class:`PathEvents`).
 
@@ -66,30 +147,30 @@ def run_stream(
     ``expected``, the expected path is not worked out (NaN), for a caller
     that reads the paths only; the paths are the same. Without ``ages``,
     ``draws`` hold one age column, each category's children of all ages.
+    With ``drawn`` (:func:`draw_stream` of this model, dates, paths and a
+    generator seeded as ``rng``), the rates are not drawn again and ``rng``
+    is not used: the paths are the same.
     """
-    start_ts = dates[0]
-    n_steps = len(dates) - 1
-    w = months_followed(fitted)
-    step_of_month, bands_of_step = month_steps(fitted.durations, w)
-    x0 = initial_state(fitted, start_ts, dates[1] if n_steps else start_ts)  # (G, C, A, 12), G = w + 1
+    if drawn is None:
+        drawn = draw_stream(fitted, dates, n_sims=n_sims, rng=rng, parameter_uncertainty=parameter_uncertainty)
+    elif drawn.n_sims != n_sims or not drawn.dates.equals(dates):
+        raise ValueError("the stream's draws were made for other paths or dates")
+    rng = drawn.generator()
+    x0, step_of_month, bands_of_step = drawn.x0, drawn.step_of_month, drawn.bands_of_step
     mean_path = (
         expected_path(fitted, x0, dates, step_of_month, bands_of_step, levers)
         if expected
         else np.full((len(dates),) + x0.shape[1:3], np.nan)
     )
-    q, lam, trend_draws = _draw_rates(fitted, rng, min(n_sims, RATE_DRAWS), parameter_uncertainty)
-    half = expm_batch(q, MONTH_DAYS / 2)
-    trend = trend_draws[np.arange(n_sims) % len(trend_draws)]
-    scale = _entry_scale(fitted, dates, trend, rng, parameter_uncertainty)
     draws, entries, exits, by_age, moves = _simulate(
         fitted,
         x0,
         dates,
         step_of_month,
-        month_matrices(half, bands_of_step),
-        half,
-        lam,
-        scale,
+        drawn.steps,
+        drawn.half,
+        drawn.lam,
+        drawn.scale,
         rng,
         parameter_uncertainty,
         levers,

@@ -24,7 +24,7 @@ blended towards no change and every group's band is stretched, by horizon.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -34,11 +34,11 @@ from ..rates.fitted import FittedModel
 from .calibration import HorizonCalibration, check_settings, default_calibration
 from .calibration import calibrate as calibrate_paths
 from .levers import DemandLevers
-from .paths import run_stream
+from .paths import StreamDraws, draw_stream, run_stream
 from .result import PathEvents, Projection
 from .uasc import with_arrivals
 
-__all__ = ["project", "projection_dates", "run_projection"]
+__all__ = ["RunDraws", "draw_run", "project", "projection_dates", "run_projection"]
 
 
 def _month_ends(start: pd.Timestamp, end: pd.Timestamp | None, horizon: int | None) -> pd.DatetimeIndex:
@@ -144,6 +144,7 @@ def run_projection(
     streams: bool = True,
     expected: bool = True,
     ages: bool = True,
+    drawn: RunDraws | None = None,
 ) -> Projection:
     """Project over ``dates`` (from :func:`projection_dates`), optionally with a scenario's levers.
 
@@ -185,6 +186,9 @@ def run_projection(
         Keep the paths by age; ``False`` (with ``streams=False``) keeps
         one age column, each category's children of all ages, for a caller
         that reads children by placement only (a 36th of the memory).
+    drawn : RunDraws, optional
+        The rates already drawn for this model, dates, paths, seed and
+        arrivals (:func:`draw_run`): not drawn again, and the same paths.
 
     Returns
     -------
@@ -209,6 +213,7 @@ def run_projection(
         streams=streams,
         expected=expected,
         ages=ages,
+        drawn=_checked(drawn, fitted, seed, parameter_uncertainty, uasc_arrivals),
     )
     settings = {
         "n_sims": int(n_sims),
@@ -227,6 +232,82 @@ def run_projection(
     return calibrate_paths(raw, calibration, reference=reference)
 
 
+@dataclass(frozen=True)
+class RunDraws:
+    """The draws before the paths of both streams of a projection (see :class:`~.paths.StreamDraws`).
+
+    Made by :func:`draw_run`; :func:`run_projection` given them does not
+    draw the rates again, so a baseline and its scenarios share them.
+    """
+
+    model: FittedModel = field(repr=False)
+    seed: int | None
+    parameter_uncertainty: bool
+    uasc_arrivals: float | None
+    main: StreamDraws = field(repr=False)
+    uasc: StreamDraws | None = field(repr=False)
+
+
+def _checked(
+    drawn: RunDraws | None,
+    fitted: FittedModel,
+    seed: int | None,
+    parameter_uncertainty: bool,
+    uasc_arrivals: float | None,
+) -> RunDraws | None:
+    """``drawn``, once it is the draws of this run (its paths and dates are checked by each stream)."""
+    if drawn is None:
+        return None
+    asked = (seed, bool(parameter_uncertainty), uasc_arrivals)
+    if drawn.model is not fitted or (drawn.seed, drawn.parameter_uncertainty, drawn.uasc_arrivals) != asked:
+        raise ValueError("the draws given were made for another model, seed or arrivals than this projection's")
+    if seed is None:
+        raise ValueError("draws can be shared only by runs with a seed")
+    return drawn
+
+
+def draw_run(
+    fitted: FittedModel,
+    dates: pd.DatetimeIndex,
+    *,
+    n_sims: int,
+    seed: int | None,
+    parameter_uncertainty: bool = True,
+    uasc_arrivals: float | None = None,
+) -> RunDraws:
+    """The rates and entry multipliers a projection draws before its paths, for runs that share them.
+
+    Parameters
+    ----------
+    fitted, dates, n_sims, seed, parameter_uncertainty, uasc_arrivals
+        As for :func:`run_projection`.
+
+    Returns
+    -------
+    RunDraws
+    """
+    main = draw_stream(
+        fitted, dates, n_sims=n_sims, rng=np.random.default_rng(seed), parameter_uncertainty=parameter_uncertainty
+    )
+    sub = None
+    if fitted.uasc is not None:
+        sub = draw_stream(
+            _uasc_model(fitted, uasc_arrivals),
+            dates,
+            n_sims=n_sims,
+            rng=np.random.default_rng(None if seed is None else [seed, 1]),
+            parameter_uncertainty=parameter_uncertainty,
+        )
+    return RunDraws(fitted, seed, bool(parameter_uncertainty), uasc_arrivals, main, sub)
+
+
+def _uasc_model(fitted: FittedModel, uasc_arrivals: float | None) -> FittedModel:
+    """The unaccompanied children's model, with the arrivals asked for."""
+    if fitted.uasc is None:
+        raise ValueError("this model has no stream of unaccompanied children")
+    return fitted.uasc if uasc_arrivals is None else with_arrivals(fitted.uasc, uasc_arrivals)
+
+
 def _run_streams(
     fitted: FittedModel,
     dates: pd.DatetimeIndex,
@@ -240,6 +321,7 @@ def _run_streams(
     streams: bool = True,
     expected: bool = True,
     ages: bool = True,
+    drawn: RunDraws | None = None,
 ) -> Projection:
     """The simulated paths of both streams, added (and the unaccompanied children's kept apart with ``streams``)."""
     main = run_stream(
@@ -252,13 +334,13 @@ def _run_streams(
         events=events,
         expected=expected,
         ages=ages,
+        drawn=None if drawn is None else drawn.main,
     )
     if fitted.uasc is None:
         return replace(main, seed=seed)
-    sub_model = fitted.uasc if uasc_arrivals is None else with_arrivals(fitted.uasc, uasc_arrivals)
     sub_levers = None if levers is None else replace(levers, entry_factor=None)
     sub = run_stream(
-        sub_model,
+        _uasc_model(fitted, uasc_arrivals),
         dates,
         n_sims=n_sims,
         rng=np.random.default_rng(None if seed is None else [seed, 1]),
@@ -268,6 +350,7 @@ def _run_streams(
         into=None if streams else main.draws,
         expected=expected,
         ages=ages,
+        drawn=None if drawn is None else drawn.uasc,
     )
     return Projection(
         dates=dates,

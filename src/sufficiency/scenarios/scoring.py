@@ -43,7 +43,7 @@ from ..places.gap import gap_frame, shortfall_prices
 from ..projection.blend import blend, blend_ratios
 from ..projection.calibration import BLEND, check_settings, default_calibration, months_ahead
 from ..projection.result import Projection
-from ..projection.run import projection_dates, run_projection
+from ..projection.run import draw_run, projection_dates, run_projection
 from ..rates.fitted import FittedModel
 from .costing import demand_levers, running_costs, scenario_cost, with_places
 from .lever import LeverError
@@ -185,6 +185,8 @@ def score(
         for i, lever in enumerate(s.levers):
             with _named(s, i):
                 lever.check_routes(pricing, where=f"scenario {s.name!r}, {lever.lever}")
+    # the rates are drawn once for the baseline and every scenario, which draw them alike (common random numbers)
+    drawn = None if seed is None else draw_run(fitted, dates, n_sims=n_sims, seed=seed, uasc_arrivals=uasc_arrivals)
     if baseline is None:
         simulated = run_projection(
             fitted,
@@ -196,6 +198,7 @@ def score(
             streams=keep_paths,
             expected=keep_paths,
             ages=keep_paths,
+            drawn=drawn,
         )
     else:
         simulated = _as_simulated(baseline, fitted, dates, n_sims=n_sims, seed=seed, uasc_arrivals=uasc_arrivals)
@@ -255,6 +258,7 @@ def score(
                 streams=keep_paths,
                 expected=keep_paths,
                 ages=keep_paths,
+                drawn=drawn,
             )
             stock, entries = _blended_stock(raw, ratio), raw.entries
             if keep_paths:
