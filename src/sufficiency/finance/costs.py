@@ -254,8 +254,16 @@ def priced_part(
 
 
 def _yearly_cost(months: Months, child_days: np.ndarray, daily: np.ndarray) -> np.ndarray:
-    """Child-days (simulation, month, category, route) priced at ``daily`` (month, category, route) [£/day], by year."""
-    return months.to_years(np.multiply(child_days, daily[None]))
+    """Child-days (simulation, month, category, route) priced at ``daily`` (month, category, route) [£/day], by year.
+
+    A year at a time, so that the priced months are never all held at once.
+    """
+    out = np.empty((child_days.shape[0], len(months.labels)) + child_days.shape[2:])
+    first = np.searchsorted(months.year, np.arange(len(months.labels) + 1))  # the months run in order
+    for y in range(len(months.labels)):
+        run = slice(first[y], first[y + 1])
+        np.multiply(child_days[:, run], daily[None, run]).sum(axis=1, out=out[:, y])
+    return out
 
 
 def assemble(
@@ -282,7 +290,7 @@ def assemble(
         (simulation, month, category, route) paid for places left empty
         (a block contract's) [£]: cost without child-days.
     priced : sequence of (child_days, cost)
-        Parts already priced by :func:`priced_part`, by (simulation, year,
+        Parts already priced (as :func:`priced_part` prices them), by (simulation, year,
         category, route) [child-days], [£].
 
     Returns

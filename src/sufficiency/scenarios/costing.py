@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..common.ages import AGES
-from ..finance.costs import CostProjection, assemble, priced_part
+from ..finance.costs import CostProjection, assemble
 from ..finance.fee_draws import FeeDraws
 from ..finance.months import DAYS_PER_WEEK, Months, monthly_child_days
 from ..finance.pricing import Pricing
@@ -124,13 +124,13 @@ def scenario_cost(
         c, src = shift.source, shift.source_routes
         to_c, to_r = shift.target
         per_route[:, :, c, src] -= shift.moved_days
-        days = np.zeros_like(per_route)
-        days[:, :, to_c, to_r] = shift.moved_days.sum(axis=2)
-        lever_price = np.full(price.shape, np.nan)
-        lever_price[:, to_c, to_r] = shift.price
-        # priced now, a year at a time: the month-by-month days are not kept for every lever
-        parts.append(priced_part(pricing, months, days, lever_price, False, seed=seed))
-        del days
+        # the lever's own child-days, all in one cell, priced there at its price (no fees: its price is agreed)
+        moved_days = shift.moved_days.sum(axis=2)  # (S, M)
+        yearly_days = np.zeros((len(stock), len(months.labels)) + per_route.shape[2:])
+        yearly_cost = np.zeros_like(yearly_days)
+        yearly_days[:, :, to_c, to_r] = months.to_years(moved_days)
+        yearly_cost[:, :, to_c, to_r] = months.to_years(moved_days * (shift.price / DAYS_PER_WEEK)[None, :])
+        parts.append((yearly_days, yearly_cost))
         if shift.idle_days is not None:
             idle = np.zeros_like(per_route) if idle is None else idle
             idle[:, :, to_c, to_r] += shift.idle_days * shift.price[None, :] / DAYS_PER_WEEK

@@ -185,8 +185,6 @@ def score(
         for i, lever in enumerate(s.levers):
             with _named(s, i):
                 lever.check_routes(pricing, where=f"scenario {s.name!r}, {lever.lever}")
-    # the rates are drawn once for the baseline and every scenario, which draw them alike (common random numbers)
-    drawn = None if seed is None else draw_run(fitted, dates, n_sims=n_sims, seed=seed, uasc_arrivals=uasc_arrivals)
     if baseline is None:
         simulated = run_projection(
             fitted,
@@ -198,7 +196,6 @@ def score(
             streams=keep_paths,
             expected=keep_paths,
             ages=keep_paths,
-            drawn=drawn,
         )
     else:
         simulated = _as_simulated(baseline, fitted, dates, n_sims=n_sims, seed=seed, uasc_arrivals=uasc_arrivals)
@@ -242,28 +239,36 @@ def score(
         gaps["baseline"] = _gap(base.stock, dates, keys, base_capacity, pricing, confidence)
     costs, savings, implementation, effects, shifted = {}, {}, {}, [], {}
     end_of_target = pd.Timestamp(f"{int(target_year[:4]) + 1}-03-31")
-    for s in chosen:
-        demand = demand_levers(s.levers, fitted.categories, months)
+    demands = [demand_levers(s.levers, fitted.categories, months) for s in chosen]
+    # every scenario that changes demand is projected first, drawing the rates once for all (they draw them alike:
+    # common random numbers), and kept as children by placement; the draws are freed before the costing
+    drawn = None
+    if seed is not None and any(d is not None for d in demands):
+        drawn = draw_run(fitted, dates, n_sims=n_sims, seed=seed, uasc_arrivals=uasc_arrivals)
+    projected = {}
+    for s, demand in zip(chosen, demands):
         if demand is None:
-            stock, entries = base_stock, base_entries
-        else:
-            raw = run_projection(
-                fitted,
-                dates,
-                n_sims=n_sims,
-                seed=seed,
-                levers=demand,
-                uasc_arrivals=uasc_arrivals,
-                calibrate=False,
-                streams=keep_paths,
-                expected=keep_paths,
-                ages=keep_paths,
-                drawn=drawn,
-            )
-            stock, entries = _blended_stock(raw, ratio), raw.entries
-            if keep_paths:
-                projections[s.name] = blend(raw, weight, reference=reference)
-            del raw
+            continue
+        raw = run_projection(
+            fitted,
+            dates,
+            n_sims=n_sims,
+            seed=seed,
+            levers=demand,
+            uasc_arrivals=uasc_arrivals,
+            calibrate=False,
+            streams=keep_paths,
+            expected=keep_paths,
+            ages=keep_paths,
+            drawn=drawn,
+        )
+        projected[s.name] = (_blended_stock(raw, ratio), raw.entries)
+        if keep_paths:
+            projections[s.name] = blend(raw, weight, reference=reference)
+        del raw
+    del drawn
+    for s in chosen:
+        stock, entries = projected.pop(s.name, (base_stock, base_entries))
         scen = scenario_cost(pricing, months, stock, s.levers, fee_draws)
         shifted[s.name] = scen.shifted
         running = running_costs(s.levers, months)
