@@ -25,6 +25,16 @@ def charts(a: Analysis, *, suppress_below: int | None = None) -> dict[str, bytes
     not through pyplot, so making a report leaves the process's backend and
     open figures as they were (a notebook keeps its inline charts).
     """
+    from matplotlib import rc_context
+
+    # titles sit just above their axes: none of the report's charts has ticks along its top, so matplotlib need not
+    # measure every axis on every draw to lift them clear (a third of the time of drawing)
+    with rc_context({"axes.titley": 1.0}):
+        return _charts(a, suppress_below=suppress_below)
+
+
+def _charts(a: Analysis, *, suppress_below: int | None) -> dict[str, bytes]:
+    """:func:`charts`, drawn."""
     from matplotlib.figure import Figure
 
     from .. import plotting
