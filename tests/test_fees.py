@@ -213,13 +213,18 @@ def test_fee_draws_are_drawn_once_and_shared_as_the_seed_would_draw_them(sample_
     months = months_of(sample_projection.dates)
     days = np.random.default_rng(3).uniform(0, 400, (len(sample_projection.draws), len(months.labels), 10, 5))
     days = days[:, :, : len(pr.categories), : len(pr.routes)]
-    shared = FeeDraws(7)
-    first = fee_factors(pr, days, months.year_days, shared)
-    # the truth: the factors of the bare seed, drawn afresh
-    np.testing.assert_array_equal(first, fee_factors(pr, days, months.year_days, 7))
-    cell = next(iter(pr.pools))
-    kept = shared.running_means(*cell, pr.pools[cell], len(days))
+    # the truth: the factors of the bare seed, drawn afresh by a FeeDraws of their own
+    truth = fee_factors(pr, days, months.year_days, FeeDraws(7))
+    np.testing.assert_array_equal(fee_factors(pr, days, months.year_days, 7), truth)
+    # the Prices keep the seed's picks: a second pricing of the same prices draws none
+    shared = pr.fee_draws[7]
+    picks = {key: kept[1] for key, kept in shared._picks.items()}
+    again = anchored_pricing(prices, sample_projection.categories, None)
+    assert again is pr and again.fee_draws[7] is shared
     np.testing.assert_array_equal(
-        fee_factors(pr, days * 2, months.year_days, shared), fee_factors(pr, days * 2, months.year_days, 7)
+        fee_factors(again, days * 2, months.year_days, 7), fee_factors(pr, days * 2, months.year_days, FeeDraws(7))
     )
-    assert shared.running_means(*cell, pr.pools[cell], len(days)) is kept  # drawn once, then reused
+    assert all(shared._picks[key][1] is idx for key, idx in picks.items())
+    # a pool scaled (to an outturn) picks the same placements: each path's factor is unchanged
+    scaled = pr.scaled({c: 1.2 for c in pr.categories})
+    np.testing.assert_allclose(fee_factors(scaled, days, months.year_days, 7), truth, rtol=1e-12)

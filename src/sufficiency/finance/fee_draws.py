@@ -30,22 +30,24 @@ class FeeDraws:
     """
 
     seed: int | None
-    _means: dict[tuple[str, str, int], tuple[FeePool, np.ndarray]] = field(
+    _picks: dict[tuple[str, str, int], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
     def running_means(self, category: str, route: str, pool: FeePool, n_paths: int) -> np.ndarray:
-        """(path, pick) mean of each path's first 1, 2, ... picks from the pool [£/week]."""
+        """(path, pick) mean of each path's first 1, 2, ... picks from the pool [£/week].
+
+        Which placements are picked depends on the pool's weights only, so
+        it is drawn once and serves the pool scaled (to an outturn) as well.
+        """
         key = (category, route, int(n_paths))
-        kept = self._means.get(key)
-        if kept is not None and kept[0] is pool:
-            return kept[1]
-        base = 0 if self.seed is None else int(self.seed)
-        rng = np.random.default_rng([base, zlib.crc32(category.encode()), zlib.crc32(route.encode())])
-        picks = pool.fees[rng.choice(len(pool.fees), size=(n_paths, _FEE_DRAWS), p=pool.weights)]
-        means = np.cumsum(picks, axis=1) / np.arange(1, _FEE_DRAWS + 1)
-        self._means[key] = (pool, means)
-        return means
+        kept = self._picks.get(key)
+        if kept is None or not np.array_equal(kept[0], pool.weights):
+            base = 0 if self.seed is None else int(self.seed)
+            rng = np.random.default_rng([base, zlib.crc32(category.encode()), zlib.crc32(route.encode())])
+            kept = (pool.weights, rng.choice(len(pool.fees), size=(n_paths, _FEE_DRAWS), p=pool.weights))
+            self._picks[key] = kept
+        return np.cumsum(pool.fees[kept[1]], axis=1) / np.arange(1, _FEE_DRAWS + 1)
 
 
 def fee_factors(pr: Pricing, child_days: np.ndarray, year_days: np.ndarray, seed: int | None | FeeDraws) -> np.ndarray:
@@ -80,7 +82,7 @@ def fee_factors(pr: Pricing, child_days: np.ndarray, year_days: np.ndarray, seed
     out = np.ones(child_days.shape)
     if not pr.pools:
         return out
-    draws = seed if isinstance(seed, FeeDraws) else FeeDraws(seed)
+    draws = seed if isinstance(seed, FeeDraws) else pr.fee_draws.setdefault(seed, FeeDraws(seed))
     total_days = float(np.sum(year_days))
     for (cat, route), pool in pr.pools.items():
         if cat not in pr.categories or route not in pr.routes:

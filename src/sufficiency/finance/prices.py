@@ -40,6 +40,7 @@ from ..common.errors import DataQualityWarning
 from ..common.sources import source_of
 from ..ingest.taxonomy import categories as taxonomy_categories
 from .checks import check_inflation, check_route_shares, check_unit_costs, inflation_rates
+from .fee_draws import FeeDraws
 from .fees import RECENT_MONTHS, PlacementFees, fee_year
 from .outturn import check_outturn
 from .pricing import FeePool, Pricing, ordered_routes, price_lookup, route_split
@@ -85,7 +86,10 @@ class Prices:
     -----
     The tables are checked when the prices are resolved, against the
     categories being priced, so one ``Prices`` serves data with the
-    council's own categories too.
+    council's own categories too. The tables are read as given: a
+    ``Prices`` keeps what it resolved for each set of categories and the
+    fee picks of each seed (see :class:`~sufficiency.finance.fee_draws.FeeDraws`),
+    so change a table by making new prices, not by editing it in place.
     """
 
     unit_costs: pd.DataFrame | None = field(default=None, repr=False)
@@ -94,6 +98,11 @@ class Prices:
     fees: PlacementFees | None = field(default=None, repr=False)
     anchor: pd.DataFrame | None = field(default=None, repr=False)
     anchor_factors: Mapping[str, float] | None = field(default=None, repr=False)
+    # what was resolved for each set of categories, and the fee picks of each seed, shared by every Pricing made here
+    _resolved: dict[tuple[tuple[str, ...], frozenset[str]], Pricing] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _fee_draws: dict[int | None, FeeDraws] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "inflation", check_inflation(self.inflation))
@@ -129,6 +138,13 @@ class Prices:
             falls on a route with no price.
         """
         categories = tuple(categories)
+        key = (categories, frozenset(extra_categories))
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(categories, extra_categories)
+        return self._resolved[key]
+
+    def _resolve(self, categories: tuple[str, ...], extra_categories: Collection[str]) -> Pricing:
+        """:meth:`resolve`, worked out."""
         known = set(taxonomy_categories()["category"]) | set(categories) | set(extra_categories)
         costs = check_unit_costs(default_unit_costs() if self.unit_costs is None else self.unit_costs, known=known)
         costs_where, _ = source_of(costs, where=None, lines=None)
@@ -173,6 +189,7 @@ class Prices:
             offered_routes=tuple(offered),
             offered_price=offered_price,
             offered_year=offered_year,
+            fee_draws=self._fee_draws,
         )
 
 

@@ -252,6 +252,8 @@ class Pricing:
     offered_routes: tuple[str, ...] = ()
     offered_price: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
     offered_year: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=int), repr=False)
+    # the fee picks of each seed (FeeDraws), shared by every Pricing of one Prices: drawn once per seed
+    fee_draws: dict = field(default_factory=dict, repr=False, compare=False)
 
     def weekly(self, years: np.ndarray) -> np.ndarray:
         """Weekly price of every cell in each financial year, (year, category, route) [£/week]."""

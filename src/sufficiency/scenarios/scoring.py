@@ -212,7 +212,7 @@ def score(
     projections = {"baseline": blend(simulated, weight)} if keep_paths else {}
     reference = simulated if keep_paths else None
     del simulated  # without keep_paths, the baseline's paths are done with once added up by category
-    fee_draws = FeeDraws(seed)  # every scenario's fees are the baseline's picks: drawn once
+    fee_draws = pricing.fee_draws.setdefault(seed, FeeDraws(seed))  # every scenario pays the baseline's fee picks
     base = scenario_cost(pricing, months, base_stock, (), fee_draws)
     labels = list(base.costs.financial_years)
     complete = [y for y, ok in zip(labels, base.costs.complete) if ok]
