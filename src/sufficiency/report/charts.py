@@ -71,7 +71,8 @@ def _charts(a: Analysis, *, suppress_below: int | None) -> dict[str, bytes]:
     def save(name: str, drawn: Any) -> None:
         figure = (np.ravel(drawn)[0] if isinstance(drawn, np.ndarray) else drawn).figure
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=110)
+        # zlib level 3 in place of 6: a tenth of the charts' time for 4% more bytes
+        figure.savefig(buffer, format="png", dpi=110, pil_kwargs={"compress_level": 3})
         out[name] = buffer.getvalue()
 
     p = a.projection
