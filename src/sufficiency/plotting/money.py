@@ -249,6 +249,9 @@ def sufficiency_gap(gap: pd.DataFrame, *, category: str | None = None, ax: Any =
     twin.set_ylabel("P(shortfall)")
     lines = ax.get_legend_handles_labels()
     more = twin.get_legend_handles_labels()
-    ax.legend(lines[0] + more[0], lines[1] + more[1], fontsize="x-small", loc="upper left")
+    # the legend goes where it hides least of the demand and places, drawn above the chance's dotted line
+    ax.set_zorder(twin.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    ax.legend(lines[0] + more[0], lines[1] + more[1], fontsize="x-small", loc="best")
     ax.set_xlabel("date (month ends)")
     return ax

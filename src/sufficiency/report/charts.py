@@ -90,6 +90,8 @@ def _charts(a: Analysis, *, suppress_below: int | None) -> dict[str, bytes]:
     )
     for extra in grid[len(panels) :]:
         extra.set_visible(False)
+    for above in grid[len(panels) - cols : len(grid) - cols]:
+        above.xaxis.set_tick_params(labelbottom=True)  # the last panel of its column: it shows the years
     save("forecast_by_placement", plotting.fans(p, data=a.inputs.data, values=panels, ax=grid[: len(panels)]))
     save("demand_by_age", plotting.demand_by_age(p, merge_below=suppress_below, ax=axes()))
     save("spend_by_year", plotting.costs_by_year(a.costs, ax=axes(margins=(0.85, 0.25, 0.4, 0.6))))

@@ -239,7 +239,7 @@ def tables(a: Analysis) -> list[Table]:
         kinds = {c: COUNT for c in yearly.columns if c.startswith("demand_")}
         kinds.update(
             {
-                "capacity": NUMBER,
+                "capacity": INTEGER,
                 "expected_shortfall": NUMBER,
                 "places_needed": INTEGER,
                 "p_shortfall": SHARE,
@@ -258,7 +258,7 @@ def tables(a: Analysis) -> list[Table]:
         kinds = {c: COUNT for c in gap.columns if c.startswith("demand_")}
         kinds.update(
             {
-                "capacity": NUMBER,
+                "capacity": INTEGER,
                 "expected_shortfall": NUMBER,
                 "places_needed": INTEGER,
                 "p_shortfall": SHARE,
