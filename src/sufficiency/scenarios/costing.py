@@ -129,7 +129,9 @@ def scenario_cost(
         yearly_days = np.zeros((len(stock), len(months.labels)) + per_route.shape[2:])
         yearly_cost = np.zeros_like(yearly_days)
         yearly_days[:, :, to_c, to_r] = months.to_years(moved_days)
-        yearly_cost[:, :, to_c, to_r] = months.to_years(moved_days * (shift.price / DAYS_PER_WEEK)[None, :])
+        yearly_cost[:, :, to_c, to_r] = months.to_years(
+            moved_days * (np.nan_to_num(shift.price) / DAYS_PER_WEEK)[None, :]
+        )
         parts.append((yearly_days, yearly_cost))
         if shift.idle_days is not None:
             idle = np.zeros_like(per_route) if idle is None else idle
