@@ -250,6 +250,13 @@ def test_summary_frame_shape(sample):
     assert np.allclose(parts.to_numpy(), total["mean"].to_numpy())
     bands = frame[frame["group"] == "age_band"].groupby("date")["expected"].sum()
     assert np.allclose(bands.to_numpy(), total["expected"].to_numpy())
+    # kept once worked out: a later call gives the same figures, in the order of levels asked, and a caller's
+    # change to a frame does not reach the next one
+    frame["mean"] = -1.0
+    again = proj.summary_frame(level=(95, 80))
+    assert list(again.columns)[-4:] == ["lower_95", "upper_95", "lower_80", "upper_80"]
+    pd.testing.assert_frame_equal(again[["lower_80", "upper_80"]], proj._summarised((80,))[["lower_80", "upper_80"]])
+    assert (again["mean"] >= 0).all()
 
 
 def test_expm_batch_matches_scipy():

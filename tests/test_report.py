@@ -359,3 +359,13 @@ def test_making_a_report_leaves_matplotlib_as_it_was(tmp_path):
         "assert plt.get_fignums() == [1], plt.get_fignums()"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_contents_sheet_names_whole_money_columns():
+    from sufficiency.report.workbook import _money_columns
+
+    # by hand: 200 characters hold the three totals and eight of the twelve long names
+    names = ["total", "total_lower_80", "total_upper_80"] + [f"placement_number_{i}" for i in range(12)]
+    text = _money_columns(names)
+    assert text.endswith("placement_number_7 and 4 more)") and text.startswith("£ (total, ")
+    assert _money_columns(["a"]) == "£ (a)" and _money_columns([]) == ""

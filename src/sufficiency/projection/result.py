@@ -210,8 +210,9 @@ class Projection:
             levels = tuple(sorted(set(wanted) | set(DEFAULT_LEVELS)))
             self._summaries[levels] = self._summarised(levels)
         frame = self._summaries[levels]
-        dropped = [f"{side}_{lv}" for lv in levels if lv not in wanted for side in ("lower", "upper")]
-        return frame.drop(columns=dropped)
+        bands = [f"{side}_{lv}" for lv in levels for side in ("lower", "upper")]
+        asked = [f"{side}_{lv}" for lv in dict.fromkeys(wanted) for side in ("lower", "upper")]
+        return frame[[c for c in frame.columns if c not in bands] + asked]  # the levels in the order asked
 
     def _summarised(self, level: Sequence[int]) -> pd.DataFrame:
         """:meth:`summary_frame` for ``level``, worked out."""

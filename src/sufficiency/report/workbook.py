@@ -59,10 +59,8 @@ def write_workbook(path: Path, all_tables: list[Table], stamp: list[tuple[str, s
     for cell in contents[contents.max_row]:
         cell.font = Font(bold=True)
     for table in all_tables:
-        money = [c for c in table.frame.columns if table.kinds.get(c) == MONEY]
-        contents.append(
-            [sheet_name(table), table.title, "£ (" + ", ".join(map(str, money))[:200] + ")" if money else ""]
-        )
+        money = [str(c) for c in table.frame.columns if table.kinds.get(c) == MONEY]
+        contents.append([sheet_name(table), table.title, _money_columns(money)])
     contents.column_dimensions["A"].width = 28
     contents.column_dimensions["B"].width = 100
     contents.column_dimensions["C"].width = 40
@@ -105,3 +103,16 @@ def write_workbook(path: Path, all_tables: list[Table], stamp: list[tuple[str, s
         if len(columns):
             sheet.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{max(sheet.max_row, 2)}"
     book.save(path)
+
+
+def _money_columns(names: list[str], width: int = 200) -> str:
+    """The units of a sheet's money columns, ``£ (a, b, c)``: whole names, and a count of those that do not fit."""
+    if not names:
+        return ""
+    shown: list[str] = []
+    for name in names:
+        if shown and len(", ".join(shown + [name])) > width:
+            break
+        shown.append(name)
+    more = len(names) - len(shown)
+    return "£ (" + ", ".join(shown) + (f" and {more} more" if more else "") + ")"
