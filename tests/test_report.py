@@ -105,6 +105,11 @@ def test_workbook_reads_back_with_formats_and_no_formulas(report):
     np.testing.assert_allclose(
         [spend.cell(row=i + 3, column=header.index("mean") + 1).value for i in range(len(csv))], csv["mean"]
     )
+    # past and forecast spend list the placements in one order (the forecast's), so a reader can set them side by side
+    past = pd.read_csv(report / "spend_history_by_year.csv").columns
+    ahead = pd.read_csv(report / "spend_by_year.csv").columns
+    shared = [c for c in ahead if c in set(past) and c not in ("financial_year", "total")]
+    assert len(shared) >= 8 and [c for c in past if c in set(shared)] == shared
     # the wide spend sheet finance reads first holds the long table's totals, year by year
     wide = pd.read_csv(report / "spend_by_year.csv")
     totals = csv[csv["group"] == "total"]

@@ -86,9 +86,9 @@ def tables(a: Analysis) -> list[Table]:
         )
     )
     history = a.history[a.history[S.CHILD_DAYS] > 0].reset_index(drop=True)
-    past = history.pivot_table(
-        index=S.FINANCIAL_YEAR, columns="placement", values="spend", aggfunc="sum", sort=False
-    ).reset_index()
+    past = history.pivot_table(index=S.FINANCIAL_YEAR, columns="placement", values="spend", aggfunc="sum", sort=False)
+    order = [c for c in a.projection.categories if c in past.columns]  # the forecast's columns, in its order
+    past = past[order + [c for c in past.columns if c not in order]].reset_index()
     past.insert(1, "total", past.drop(columns=S.FINANCIAL_YEAR).sum(axis=1))
     out.append(
         Table(
@@ -131,7 +131,7 @@ def tables(a: Analysis) -> list[Table]:
                 "The model's past spend (before anchoring) against the outturn; the prices are anchored to the latest "
                 "whole year",
                 a.reconciliation,
-                {"modelled": MONEY, "outturn": MONEY, "difference": MONEY, "budget": MONEY, "ratio": NUMBER},
+                {"modelled": MONEY, "outturn": MONEY, "difference": MONEY, "budget": MONEY, "ratio": SHARE},
             )
         )
     if a.budget is not None:
