@@ -374,3 +374,10 @@ def test_the_contents_sheet_names_whole_money_columns():
     text = _money_columns(names)
     assert text.endswith("placement_number_7 and 4 more)") and text.startswith("£ (total, ")
     assert _money_columns(["a"]) == "£ (a)" and _money_columns([]) == ""
+
+
+def test_figures_stay_on_one_line(report):
+    # a negative amount broke after its minus ("-" above "£1,227,565") in narrow scenario columns
+    page = (report / "report.html").read_text(encoding="utf-8")
+    assert "td.text,td.num{white-space:nowrap}" in page
+    assert '<td class="num">-£' in page and '<td class="">' not in page

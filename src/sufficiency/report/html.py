@@ -20,7 +20,7 @@ _CSS = " ".join(
         "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}",
         "th{background:#eef3f8}td.text,th.text{text-align:left}.headline td{font-size:1.05em;white-space:normal}",
         "img{max-width:100%;height:auto;display:block;margin:.5em 0}",
-        ".note{color:#555;font-size:.9em}.scroll{overflow-x:auto}td.text{white-space:nowrap}",
+        ".note{color:#555;font-size:.9em}.scroll{overflow-x:auto}td.text,td.num{white-space:nowrap}",
         "td.wrap{white-space:normal;min-width:18em}.headline td.text{white-space:normal}",
         "nav.contents ol{columns:2;font-size:.9em}dl.terms dt{font-weight:600}dl.terms dd{margin:0 0 .4em 1.2em}",
         "@page{size:A4;margin:15mm}",
@@ -89,7 +89,7 @@ def _html_table(table: Table, *, max_rows: int = 60) -> str:
 
     def css(column: str) -> str:
         if table.kinds.get(column) is not None:
-            return ""
+            return "num"  # a figure stays on one line: "-£1,227,565" must not break after its minus
         longest = frame[column].astype(str).str.len().max() if len(frame) else 0
         return "text wrap" if longest > 40 else "text"
 
