@@ -238,6 +238,17 @@ class RunDraws:
 
     Made by :func:`draw_run`; :func:`run_projection` given them does not
     draw the rates again, so a baseline and its scenarios share them.
+
+    Attributes
+    ----------
+    model : FittedModel
+        The model they were drawn for.
+    seed : int or None
+    parameter_uncertainty : bool
+    uasc_arrivals : float or None
+        Arrivals of unaccompanied children assumed [children/year].
+    main, uasc : StreamDraws
+        Each stream's draws (``uasc`` is ``None`` without that stream).
     """
 
     model: FittedModel = field(repr=False)
