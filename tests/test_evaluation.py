@@ -412,3 +412,44 @@ def test_command_line_names_a_missing_scenario(halved, tmp_path, capsys):
     )
     assert code == 2
     assert "no scenario 'b'" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def stepped(tmp_path_factory):
+    """A council whose service steps children down from residential care to its own foster carers."""
+    county = sf.simulate_county(seed=21, service=Service(start="2022-04-01", step_down_rate=1.0))
+    return county, _read(county, tmp_path_factory.mktemp("stepped"))
+
+
+def _step_downs(county, start=START, end="2025-03-31"):
+    """Moves from residential care to fostering of children other than unaccompanied ones, from the generator."""
+    e = county.episodes.sort_values(["child_id", "episode_start"], kind="stable")
+    before = e.groupby(["child_id", "period_of_care"])["placement_coarse"].shift()
+    when = e["episode_start"]
+    hit = (before == "residential") & (e["placement_coarse"] == "fostering")
+    hit &= (when > pd.Timestamp(start)) & (when <= pd.Timestamp(end)) & ~e["uasc"].fillna(False).astype(bool)
+    return int(hit.sum())
+
+
+def test_a_service_that_steps_children_down_from_residential_care(stepped, plain):
+    county = stepped[0]
+    cols = ["child_id", "episode_start", "placement", "legal_status", "placement_code"]
+    before = pd.Timestamp("2022-04-01")
+    a, b = plain[0].episodes, county.episodes
+    pd.testing.assert_frame_equal(
+        a.loc[a["episode_start"] < before, cols].reset_index(drop=True),
+        b.loc[b["episode_start"] < before, cols].reset_index(drop=True),
+    )
+    # entries and the ends of periods are the county's own; step-downs are more than without the service
+    assert _other_entries(county) == _other_entries(plain[0]) and _other_exits(county) == _other_exits(plain[0])
+    assert _step_downs(county) > 1.5 * _step_downs(plain[0])
+    assert stepped[1].quality_summary().query("severity != 'info'").empty
+    # what the evaluation counts is the generator's own count, with and without the service
+    for (_, data), truth in ((stepped, _step_downs(county)), (plain, _step_downs(plain[0]))):
+        s = sf.evaluate(data, START, n_sims=50, seed=1, placebos=0).summary()
+        row = s[(s["outcome"] == "moves") & (s["group"] == "move") & (s["value"] == "residential→fostering")]
+        assert row["observed"].iloc[0] == truth
+    with pytest.raises(ValueError, match="step_down_rate"):
+        Service(start="2022-04-01", step_down_rate=-1.0)
+    same = sf.simulate_county(seed=21, service=Service(start="2022-04-01", step_down_rate=0.0))
+    pd.testing.assert_frame_equal(same.episodes, plain[0].episodes)

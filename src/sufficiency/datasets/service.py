@@ -4,7 +4,7 @@ Everything the county generator draws is drawn first, as without the
 service; the service then changes what happens from its start, so the county
 before the start is unchanged and the same seed without the service is the
 true counterfactual (entries with the service ÷ entries without it is the
-true ratio). It can do two things, to children other than unaccompanied
+true ratio). It can do three things, to children other than unaccompanied
 ones of the ages it works with (age at entry):
 
 * keep children out of care (``entry_factor``): each family entering on or
@@ -18,7 +18,18 @@ ones of the ages it works with (age at entry):
   multiplied by ``stay_factor``. Its episodes and placements after the new
   end are removed and the episode running then ends with the child returned
   home (reason ``E13`` unless the period's own reason was one of returning
-  home).
+  home);
+* step children down from residential care to the council's own foster
+  carers (``step_down_rate``): a residential placement (the coarse group)
+  running on or after the start ends in a move to in-house foster care with
+  an extra rate ``step_down_rate`` a year from the start (or its own start,
+  if later), the date drawn from a uniform of the service's own stream for
+  each such placement. The child then stays with the foster carer until the
+  period of care ends as it would have (same day, same reason): the
+  residential episode ends there (``X1``), a foster episode begins (``P``,
+  ``CARPL``, ``U4``, ``PR1``) and replaces the period's later episodes and
+  placements. Entries and the ends of periods are unchanged; moves from
+  residential care to fostering grow.
 """
 
 from __future__ import annotations
@@ -32,12 +43,12 @@ from ..common import schema as S
 from ..common.dates import DateLike, age_at
 from ..ingest.codes import code_groups
 
-__all__ = ["Service", "end_sooner", "prevented_periods", "sooner_ends"]
+__all__ = ["Service", "end_sooner", "prevented_periods", "sooner_ends", "stepped_down"]
 
 
 @dataclass(frozen=True)
 class Service:
-    """A service from a date that keeps some children out of care.
+    """A service from a date: fewer children in care, sooner home, or stepped down from residential care.
 
     Attributes
     ----------
@@ -52,12 +63,17 @@ class Service:
     stay_factor : float
         Multiplier of the time left in care of children going home [fraction,
         0-1]: 0.5 brings them home in half the time (default 1, no change).
+    step_down_rate : float
+        Extra rate of moves from a residential placement to in-house foster
+        care [1/year] (default 0, none): 0.5 steps down about two in five of
+        the children whose residential placement runs a year past the start.
     """
 
     start: DateLike
     entry_factor: float = 1.0
     ages: tuple[int, int] = (0, 17)
     stay_factor: float = 1.0
+    step_down_rate: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 <= float(self.entry_factor) <= 1.0:
@@ -68,6 +84,11 @@ class Service:
             raise ValueError(
                 f"stay_factor {self.stay_factor}: a service brings children home sooner, so give a share above 0 "
                 "and at most 1"
+            )
+        if not 0.0 <= float(self.step_down_rate) <= 50.0:
+            raise ValueError(
+                f"step_down_rate {self.step_down_rate}: a service adds step-downs, so give a rate per year from 0 "
+                "(none) to 50"
             )
         lo, hi = self.ages
         if not 0 <= lo <= hi <= 17:
@@ -189,3 +210,139 @@ def end_sooner(frame: pd.DataFrame, new_end: pd.Series, *, start: str, end: str,
         last_day = out.loc[running, end]
         out.loc[running, S.RETURN_YEAR] = (last_day.dt.year + (last_day.dt.month >= 4).astype(int)).astype("Int64")
     return out.reset_index(drop=True)
+
+
+#: The foster episode a step-down begins: the council's own foster carer, long term (``U4``, ``PR1``), a change
+#: of placement to carry out the care plan.
+_FOSTER_EPISODE = {
+    S.REASON_NEW: "P",
+    S.PLACEMENT_CODE: "U4",
+    S.PROVIDER_CODE: "PR1",
+    S.REASON_PLACE_CHANGE: "CARPL",
+    S.PLACEMENT: "inhouse_fostering",
+    S.PLACEMENT_COARSE: "fostering",
+}
+
+
+def stepped_down(
+    episodes: pd.DataFrame, placements: pd.DataFrame, service: Service, *, seed: int, censor: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The county's episodes and true placements with the service's step-downs from residential care.
+
+    Parameters
+    ----------
+    episodes : pandas.DataFrame
+        The county's episodes (as :func:`sufficiency.simulate_county` makes them).
+    placements : pandas.DataFrame
+        Its true placements (``child_id``, ``period_of_care``, ``start``, ``end``, ``placement``).
+    service : Service
+    seed : int
+        The county's seed; the service draws from its own stream of it.
+    censor : pandas.Timestamp
+        The end of the returns: an episode open then runs to it.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Episodes and placements; unchanged without a step-down rate.
+    """
+    rate = float(service.step_down_rate)
+    if rate <= 0 or episodes.empty:
+        return episodes, placements
+    start = pd.Timestamp(service.start)
+    end = episodes[S.EPISODE_END].fillna(censor)
+    since = episodes[S.EPISODE_START].where(episodes[S.EPISODE_START] > start, start)
+    age = age_at(episodes[S.DATE_OF_BIRTH].to_numpy("datetime64[ns]"), since.to_numpy("datetime64[ns]"))
+    lo, hi = service.ages
+    residential = (
+        (episodes[S.PLACEMENT_COARSE] == "residential").to_numpy()
+        & ~episodes[S.UASC].fillna(False).to_numpy(bool)
+        & (end > start).to_numpy()
+        & (age >= lo)
+        & (age <= hi)
+    )
+    # one uniform per residential episode running on or after the start, in a fixed order, whatever the rate
+    keys = episodes.loc[residential, [S.CHILD_ID, S.EPISODE_START]].sort_values([S.CHILD_ID, S.EPISODE_START])
+    u = np.random.default_rng([seed, 0x5D0]).random(len(keys))
+    wait = pd.to_timedelta(np.ceil(-np.log(np.maximum(u, 1e-300)) / rate * 365.25), unit="D")
+    when = pd.Series(since[keys.index].to_numpy() + wait.to_numpy(), index=keys.index)
+    when = when[when < end[keys.index]]
+    if when.empty:
+        return episodes, placements
+    # a period steps down once, at its first step-down
+    first = (
+        pd.DataFrame(
+            {
+                S.CHILD_ID: episodes.loc[when.index, S.CHILD_ID],
+                S.PERIOD_OF_CARE: episodes.loc[when.index, S.PERIOD_OF_CARE],
+                "when": when,
+            }
+        )
+        .sort_values("when")
+        .drop_duplicates([S.CHILD_ID, S.PERIOD_OF_CARE])
+    )
+    at = pd.Series(
+        first["when"].to_numpy(), index=pd.MultiIndex.from_arrays([first[S.CHILD_ID], first[S.PERIOD_OF_CARE]])
+    )
+    return _step_episodes(episodes, at, seed=seed), _step_placements(placements, at)
+
+
+def _when(frame: pd.DataFrame, at: pd.Series) -> pd.Series:
+    """Each row's period's step-down date (NaT where its period has none)."""
+    keys = pd.MultiIndex.from_arrays([frame[S.CHILD_ID], frame[S.PERIOD_OF_CARE]])
+    return pd.Series(at.reindex(keys).to_numpy(), index=frame.index)
+
+
+def _step_episodes(episodes: pd.DataFrame, at: pd.Series, *, seed: int) -> pd.DataFrame:
+    """Episodes cut at each period's step-down, and a foster episode from it to the period's own end."""
+    when = _when(episodes, at)
+    hit = when.notna()
+    ending = (episodes[hit].sort_values(S.EPISODE_START).groupby([S.CHILD_ID, S.PERIOD_OF_CARE]).tail(1)).set_index(
+        [S.CHILD_ID, S.PERIOD_OF_CARE]
+    )
+    out = episodes[~(hit & (episodes[S.EPISODE_START] >= when))].copy()
+    when, hit = when[out.index], hit[out.index]
+    running = hit & (out[S.EPISODE_END].isna() | (out[S.EPISODE_END] > when))
+    foster = out[running].copy()
+    day = when[running]
+    out.loc[running, S.EPISODE_END] = day
+    out.loc[running, S.REASON_CEASED] = "X1"
+    out.loc[running, S.IS_EXIT] = False
+    out.loc[running, S.EXIT_REASON] = ""
+    out.loc[running, S.RETURN_YEAR] = (day.dt.year + (day.dt.month >= 4).astype(int)).astype("Int64")
+    # the foster episode: from the step-down to the period's own end, with that end's reason
+    keys = pd.MultiIndex.from_arrays([foster[S.CHILD_ID], foster[S.PERIOD_OF_CARE]])
+    foster[S.EPISODE_START] = day.to_numpy()
+    for column in (S.EPISODE_END, S.REASON_CEASED, S.IS_EXIT, S.EXIT_REASON, S.RETURN_YEAR):
+        foster[column] = ending[column].reindex(keys).to_numpy()
+    for column, value in _FOSTER_EPISODE.items():
+        foster[column] = value
+    foster[S.IS_ENTRY] = False
+    urn = np.random.default_rng([seed, 0x5D1]).integers(100_000, 1_000_000, len(foster))
+    foster[S.URN] = [f"SC{n}" for n in urn]
+    return _after_their_own(out, foster)
+
+
+def _step_placements(placements: pd.DataFrame, at: pd.Series) -> pd.DataFrame:
+    """True placements cut at each period's step-down, then in-house foster care to the period's end."""
+    when = _when(placements, at)
+    hit = when.notna()
+    spells = placements[hit].groupby([S.CHILD_ID, S.PERIOD_OF_CARE])["end"]
+    period_end = spells.max().where(~spells.apply(lambda e: e.isna().any()))
+    out = placements[~(hit & (placements["start"] >= when))].copy()
+    when, hit = when[out.index], hit[out.index]
+    running = hit & (out["end"].isna() | (out["end"] > when))
+    foster = out[running].copy()
+    out.loc[running, "end"] = when[running]
+    keys = pd.MultiIndex.from_arrays([foster[S.CHILD_ID], foster[S.PERIOD_OF_CARE]])
+    foster["start"] = when[running].to_numpy()
+    foster["end"] = period_end.reindex(keys).to_numpy()
+    foster[S.PLACEMENT] = "inhouse_fostering"
+    return _after_their_own(out, foster)
+
+
+def _after_their_own(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` in its own order, each row of ``added`` just after the row it was made from (same index)."""
+    order = np.r_[frame.index.to_numpy(float), added.index.to_numpy(float) + 0.5]
+    out = pd.concat([frame, added], ignore_index=True)
+    return out.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)

@@ -40,7 +40,7 @@ from ..ingest.taxonomy import ordered_categories
 from .episodes import child_id_of, children_of, episodes_of, placement_spells, true_placements, truncate_returns
 from .journeys import first_entries, re_entries
 from .parameters import CountyParameters
-from .service import Service, end_sooner, prevented_periods, sooner_ends
+from .service import Service, end_sooner, prevented_periods, sooner_ends, stepped_down
 
 __all__ = ["CountyParameters", "Service", "SimulatedCounty", "simulate_county"]
 
@@ -141,7 +141,8 @@ def simulate_county(
         Settings; defaults give roughly 500 children in care at 31 March
         2016 rising to about 750 by 2025.
     service : Service, optional
-        A service from a date that keeps some children out of care (see
+        A service from a date that keeps some children out of care, brings them home sooner or steps them down
+        from residential care (see
         :mod:`sufficiency.datasets.service`): the county is the same until
         its start, and ``simulate_county(seed=seed)`` is what would have
         happened without it.
@@ -191,6 +192,7 @@ def simulate_county(
         )
         episodes = end_sooner(episodes, new_end, start=S.EPISODE_START, end=S.EPISODE_END, episodes=True)
         placements = end_sooner(placements, new_end, start="start", end="end", episodes=False)
+        episodes, placements = stepped_down(episodes, placements, service, seed=seed, censor=censor)
     return SimulatedCounty(
         episodes=episodes,
         children=children,
