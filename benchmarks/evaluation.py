@@ -29,6 +29,9 @@ ones out of care from 1 April 2022 in a third of the councils of each world,
 and none in the others; each is
 evaluated from 31 March 2022 to 31 March 2025 with the learned widening and
 six in-time placebos, against the truth: the same seed without the service.
+Another third of each world's councils has a service that steps children
+down from residential care to in-house foster care; the moves from
+residential care to fostering are judged the same way.
 
 Writes ``benchmarks/results/evaluation.md`` and, with ``--ship``,
 ``src/sufficiency/data/evaluation_widening.csv``.
@@ -57,6 +60,10 @@ START = "2022-03-31"
 ORIGINS = ("2019-03-31", "2020-03-31", "2021-03-31", "2022-03-31")
 HORIZONS = (12, 24, 36)
 SERVICE = Service(start="2022-04-01", entry_factor=0.75)
+#: A second service, in another third of the held-out councils: step-downs from residential care to in-house
+#: foster care at an extra half a year (its truth is the generator's own count of those moves).
+STEP_DOWN = Service(start="2022-04-01", step_down_rate=0.5)
+MOVE = "residential→fostering"
 OUTCOMES = ("entries", "exits", "moves", "stock", "child_days")
 _TREND = {"entry_trend": True, "entry_years": 5.0, "trend_damping": 1.0}
 SETTINGS = {
@@ -92,6 +99,17 @@ def _other_entries(county: sf.datasets.SimulatedCounty) -> int:
     e = county.episodes
     after = e["is_entry"].astype(bool) & (e["episode_start"] > pd.Timestamp(START))
     return int((after & ~e["uasc"].fillna(False).astype(bool)).sum())
+
+
+def _step_downs(county: sf.datasets.SimulatedCounty) -> int:
+    """Moves from residential care to fostering of children other than unaccompanied ones after the start, from the
+    generator's own episodes (consecutive episodes of a period of care, as the evaluation counts moves)."""
+    e = county.episodes.sort_values(["child_id", "episode_start"], kind="stable")
+    before = e.groupby(["child_id", "period_of_care"])["placement_coarse"].shift()
+    when = e["episode_start"]
+    hit = (before == "residential") & (e["placement_coarse"] == "fostering") & (when > pd.Timestamp(START))
+    hit &= (when <= pd.Timestamp("2025-03-31")) & ~e["uasc"].fillna(False).astype(bool)
+    return int(hit.sum())
 
 
 def _needed(frame: pd.DataFrame) -> np.ndarray:
@@ -179,7 +197,8 @@ def main() -> None:
         widening = Widening.from_frame(factors)
         for i, seed in enumerate(judge):
             world = _world(i, HELD_OUT_WORLDS)
-            service = SERVICE if (i // len(HELD_OUT_WORLDS)) % 3 == 0 else None
+            turn = (i // len(HELD_OUT_WORLDS)) % 3
+            service = SERVICE if turn == 0 else STEP_DOWN if turn == 1 else None
             county = sf.simulate_county(seed=seed, parameters=HELD_OUT_WORLDS[world], service=service)
             truth = sf.simulate_county(seed=seed, parameters=HELD_OUT_WORLDS[world])
             data = _returns(county, f"{tmp}/j{seed}")
@@ -188,13 +207,16 @@ def main() -> None:
             s = ev.summary()
             r = s[(s["outcome"] == "entries") & (s["group"] == "stream") & (s["value"] == "other")].iloc[0]
             true_ratio = _other_entries(county) / _other_entries(truth)
+            m = s[(s["outcome"] == "moves") & (s["group"] == "move") & (s["value"] == MOVE)].iloc[0]
+            true_moves = _step_downs(county) / max(_step_downs(truth), 1)
             fa = ev.false_alarms()
             fa = fa[fa["group"].isin(["total", "stream"])]
             rows.append(
                 {
                     "council": seed,
                     "world": world,
-                    "service": "yes" if service else "no",
+                    "service": "yes" if service is SERVICE else "no",
+                    "step-down service": "yes" if service is STEP_DOWN else "no",
                     "true ratio": true_ratio,
                     "ratio": r["ratio"],
                     "ratio lower 90": r["ratio_lower_90"],
@@ -205,6 +227,10 @@ def main() -> None:
                     "Bayes factor": r["bayes_factor"],
                     "placebo false alarms %": 100
                     * float((fa["false_alarm_rate"] * fa["placebos"]).sum() / fa["placebos"].sum()),
+                    "moves true ratio": true_moves,
+                    "moves ratio": m["ratio"],
+                    "moves holds truth": bool(m["ratio_lower_90"] <= true_moves <= m["ratio_upper_90"]),
+                    "moves p": m["p_value"],
                 }
             )
     table = pd.DataFrame(rows)
@@ -224,6 +250,8 @@ def main() -> None:
     widths.columns = [f"{m} months" for m in widths.columns]
     with_service = table[table["service"] == "yes"]
     without = table[table["service"] == "no"]
+    stepped = table[table["step-down service"] == "yes"]
+    unstepped = table[table["step-down service"] == "no"]
     lines = [
         "# Evaluating a service on generated councils with a known effect",
         "",
@@ -265,6 +293,16 @@ def main() -> None:
         f"{int(without['in brief band'].sum())} of {len(without)} without.",
         f"- In-time placebos outside their 90% band (totals and streams of every outcome): "
         f"{table['placebo false alarms %'].mean():.1f}% on average (10% is what the band claims).",
+        "",
+        f"A second service, in another third of each world's councils, steps children down from residential "
+        f"care to in-house foster care at an extra {STEP_DOWN.step_down_rate} a year from the same date; on the "
+        f"`move`/`{MOVE}` row of `moves` (true ratio: the generator's own count of those moves ÷ the same seed's "
+        "without the service):",
+        "",
+        f"- 90% interval holds the true ratio: {int(table['moves holds truth'].sum())} of {len(table)} councils.",
+        f"- Effect found (p < 0.05) where there was a step-down service: "
+        f"{int((stepped['moves p'] < 0.05).sum())} of {len(stepped)}; false alarms where there was none: "
+        f"{int((unstepped['moves p'] < 0.05).sum())} of {len(unstepped)}.",
         "",
         "By world:",
         "",
