@@ -98,16 +98,20 @@ def _other_exits(county, start=START, end="2025-03-31"):
     return int((out & ~e["uasc"].fillna(False).astype(bool)).sum())
 
 
-def test_a_service_that_brings_children_home_sooner(sooner, plain):
-    county = sooner[0]
-    # the county before the start is as it was: the same episodes began, in the same placements
+def _same_before_the_start(plain, county):
+    """The county before the service's start is as it was: the same episodes began, in the same placements."""
     cols = ["child_id", "episode_start", "placement", "legal_status", "placement_code"]
     before = pd.Timestamp("2022-04-01")
-    a, b = plain[0].episodes, county.episodes
+    a, b = plain.episodes, county.episodes
     pd.testing.assert_frame_equal(
         a.loc[a["episode_start"] < before, cols].reset_index(drop=True),
         b.loc[b["episode_start"] < before, cols].reset_index(drop=True),
     )
+
+
+def test_a_service_that_brings_children_home_sooner(sooner, plain):
+    county = sooner[0]
+    _same_before_the_start(plain[0], county)
     assert _other_exits(county, "2019-03-31", START) == _other_exits(plain[0], "2019-03-31", START)
     # more children leave after the start, and fewer are in care at the end
     assert _other_exits(county) > _other_exits(plain[0])
@@ -433,13 +437,7 @@ def _step_downs(county, start=START, end="2025-03-31"):
 
 def test_a_service_that_steps_children_down_from_residential_care(stepped, plain):
     county = stepped[0]
-    cols = ["child_id", "episode_start", "placement", "legal_status", "placement_code"]
-    before = pd.Timestamp("2022-04-01")
-    a, b = plain[0].episodes, county.episodes
-    pd.testing.assert_frame_equal(
-        a.loc[a["episode_start"] < before, cols].reset_index(drop=True),
-        b.loc[b["episode_start"] < before, cols].reset_index(drop=True),
-    )
+    _same_before_the_start(plain[0], county)
     # entries and the ends of periods are the county's own; step-downs are more than without the service
     assert _other_entries(county) == _other_entries(plain[0]) and _other_exits(county) == _other_exits(plain[0])
     assert _step_downs(county) > 1.5 * _step_downs(plain[0])

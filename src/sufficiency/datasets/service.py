@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
-from ..common.dates import DateLike, age_at
+from ..common.dates import DateLike, age_at, financial_year_of
 from ..ingest.codes import code_groups
 
 __all__ = ["Service", "end_sooner", "prevented_periods", "sooner_ends", "stepped_down"]
@@ -186,8 +186,7 @@ def end_sooner(frame: pd.DataFrame, new_end: pd.Series, *, start: str, end: str,
     -------
     pandas.DataFrame
     """
-    keys = pd.MultiIndex.from_arrays([frame[S.CHILD_ID], frame[S.PERIOD_OF_CARE]])
-    cut = pd.Series(new_end.reindex(keys).to_numpy(), index=frame.index)
+    cut = _when(frame, new_end)
     hit = cut.notna()
     if not hit.any():
         return frame
@@ -207,8 +206,7 @@ def end_sooner(frame: pd.DataFrame, new_end: pd.Series, *, start: str, end: str,
         out.loc[running, S.REASON_PLACE_CHANGE] = ""
         out.loc[running, S.IS_EXIT] = True
         out.loc[running, S.EXIT_REASON] = "returned_home"
-        last_day = out.loc[running, end]
-        out.loc[running, S.RETURN_YEAR] = (last_day.dt.year + (last_day.dt.month >= 4).astype(int)).astype("Int64")
+        out.loc[running, S.RETURN_YEAR] = pd.array(financial_year_of(out.loc[running, end]), dtype="Int64")
     return out.reset_index(drop=True)
 
 
@@ -288,7 +286,7 @@ def stepped_down(
 
 
 def _when(frame: pd.DataFrame, at: pd.Series) -> pd.Series:
-    """Each row's period's step-down date (NaT where its period has none)."""
+    """Each row's period's date in ``at`` (indexed by child id and period of care), NaT where its period has none."""
     keys = pd.MultiIndex.from_arrays([frame[S.CHILD_ID], frame[S.PERIOD_OF_CARE]])
     return pd.Series(at.reindex(keys).to_numpy(), index=frame.index)
 
@@ -309,7 +307,7 @@ def _step_episodes(episodes: pd.DataFrame, at: pd.Series, *, seed: int) -> pd.Da
     out.loc[running, S.REASON_CEASED] = "X1"
     out.loc[running, S.IS_EXIT] = False
     out.loc[running, S.EXIT_REASON] = ""
-    out.loc[running, S.RETURN_YEAR] = (day.dt.year + (day.dt.month >= 4).astype(int)).astype("Int64")
+    out.loc[running, S.RETURN_YEAR] = pd.array(financial_year_of(day), dtype="Int64")
     # the foster episode: from the step-down to the period's own end, with that end's reason
     keys = pd.MultiIndex.from_arrays([foster[S.CHILD_ID], foster[S.PERIOD_OF_CARE]])
     foster[S.EPISODE_START] = day.to_numpy()

@@ -25,7 +25,7 @@ import pandas as pd
 from ..common import schema as S
 from ..common.intervals import summarise_draws
 from ..projection.result import Projection
-from .fee_draws import FeeDraws, fee_factors
+from .fee_draws import fee_factors
 from .fees import PlacementFees
 from .history import anchored_pricing
 from .months import DAYS_PER_WEEK, Months, monthly_child_days, months_of
@@ -218,7 +218,7 @@ def priced_part(
     price: np.ndarray,
     varied: bool | np.ndarray,
     *,
-    seed: int | None | FeeDraws,
+    seed: int | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One part's child-days and cost by (simulation, financial year, category, route).
 
@@ -234,9 +234,9 @@ def priced_part(
         Apply the fee factors to cells priced from fees: ``True``,
         ``False``, or the part of each (month, category, route) price that
         is the fees' (a price agreed by a scenario is not) [fraction].
-    seed : int, None or FeeDraws
-        Seed of the fee draws, or the draws of a seed (shared by a
-        baseline and its scenarios).
+    seed : int or None
+        Seed of the fee draws (drawn once per seed for the prices they
+        come from: see :class:`~sufficiency.finance.fee_draws.FeeDraws`).
 
     Returns
     -------
@@ -271,7 +271,7 @@ def assemble(
     months: Months,
     parts: Sequence[tuple[np.ndarray, np.ndarray, bool | np.ndarray]],
     *,
-    seed: int | None | FeeDraws,
+    seed: int | None,
     idle: np.ndarray | None = None,
     priced: Sequence[tuple[np.ndarray, np.ndarray]] = (),
 ) -> CostProjection:
@@ -283,9 +283,9 @@ def assemble(
     months : Months
     parts : sequence of (child_days, price, fee_varied)
         Each as :func:`priced_part` takes them.
-    seed : int, None or FeeDraws
-        Seed of the fee draws, or the draws of a seed (shared by a
-        baseline and its scenarios).
+    seed : int or None
+        Seed of the fee draws (drawn once per seed for the prices they
+        come from: see :class:`~sufficiency.finance.fee_draws.FeeDraws`).
     idle : numpy.ndarray, optional
         (simulation, month, category, route) paid for places left empty
         (a block contract's) [£]: cost without child-days.

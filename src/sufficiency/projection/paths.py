@@ -102,7 +102,25 @@ class StreamDraws:
 def draw_stream(
     fitted: FittedModel, dates: pd.DatetimeIndex, *, n_sims: int, rng: np.random.Generator, parameter_uncertainty: bool
 ) -> StreamDraws:
-    """The draws of one stream that come before its paths (see :class:`StreamDraws`); ``rng`` moves on past them."""
+    """The draws of one stream that come before its paths (see :class:`StreamDraws`).
+
+    Parameters
+    ----------
+    fitted : FittedModel
+        The stream's model.
+    dates : pandas.DatetimeIndex
+        The projection's count dates (:func:`~sufficiency.projection.run.projection_dates`).
+    n_sims : int
+        Paths; they share at most :data:`RATE_DRAWS` draws of the rates.
+    rng : numpy.random.Generator
+        Moves on past these draws.
+    parameter_uncertainty : bool
+        Draw the rates from their posterior (else their posterior means).
+
+    Returns
+    -------
+    StreamDraws
+    """
     n_steps = len(dates) - 1
     w = months_followed(fitted)
     step_of_month, bands_of_step = month_steps(fitted.durations, w)
@@ -130,31 +148,45 @@ def run_stream(
     fitted: FittedModel,
     dates: pd.DatetimeIndex,
     *,
-    n_sims: int,
-    rng: np.random.Generator,
+    drawn: StreamDraws,
     parameter_uncertainty: bool,
     levers: DemandLevers | None,
     events: bool = False,
     into: np.ndarray | None = None,
     expected: bool = True,
     ages: bool = True,
-    drawn: StreamDraws | None = None,
 ) -> Projection:
-    """Project one stream of children; with ``events``, keep its entries, exits and moves (:class:`PathEvents`).
+    """Project one stream of children from its draws (:func:`draw_stream`).
 
-    With ``into`` (another stream's int32 paths), the stream's children are
-    added to that array, which becomes the result's ``draws``. Without
-    ``expected``, the expected path is not worked out (NaN), for a caller
-    that reads the paths only; the paths are the same. Without ``ages``,
-    ``draws`` hold one age column, each category's children of all ages.
-    With ``drawn`` (:func:`draw_stream` of this model, dates, paths and a
-    generator seeded as ``rng``), the rates are not drawn again and ``rng``
-    is not used: the paths are the same.
+    With ``events``, the result keeps the stream's entries, exits and moves
+    (:class:`PathEvents`). The paths draw their random numbers from the generator's state after
+    ``drawn``, so runs given the same draws (a baseline and its scenarios)
+    have the same paths until their levers differ. With ``into`` (another
+    stream's int32 paths), the stream's children are added to that array,
+    which becomes the result's ``draws``. Without ``expected``, the expected
+    path is not worked out (NaN), for a caller that reads the paths only.
+    Without ``ages``, ``draws`` hold one age column, each category's children
+    of all ages.
+
+    Parameters
+    ----------
+    fitted : FittedModel
+        The stream's model (the one ``drawn`` was made for).
+    dates : pandas.DatetimeIndex
+        The projection's count dates.
+    drawn : StreamDraws
+    parameter_uncertainty : bool
+        As for :func:`draw_stream` (the entry mix's drift is drawn only with it).
+    levers : DemandLevers or None
+        A scenario's changes to hazards and entries.
+    events, into, expected, ages
+        See above.
+
+    Returns
+    -------
+    Projection
+        One stream's paths [children].
     """
-    if drawn is None:
-        drawn = draw_stream(fitted, dates, n_sims=n_sims, rng=rng, parameter_uncertainty=parameter_uncertainty)
-    elif drawn.n_sims != n_sims or not drawn.dates.equals(dates):
-        raise ValueError("the stream's draws were made for other paths or dates")
     rng = drawn.generator()
     x0, step_of_month, bands_of_step = drawn.x0, drawn.step_of_month, drawn.bands_of_step
     mean_path = (

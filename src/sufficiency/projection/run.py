@@ -213,7 +213,7 @@ def run_projection(
         streams=streams,
         expected=expected,
         ages=ages,
-        drawn=_checked(drawn, fitted, seed, parameter_uncertainty, uasc_arrivals),
+        drawn=_checked(drawn, fitted, dates, n_sims, seed, parameter_uncertainty, uasc_arrivals),
     )
     settings = {
         "n_sims": int(n_sims),
@@ -262,16 +262,20 @@ class RunDraws:
 def _checked(
     drawn: RunDraws | None,
     fitted: FittedModel,
+    dates: pd.DatetimeIndex,
+    n_sims: int,
     seed: int | None,
     parameter_uncertainty: bool,
     uasc_arrivals: float | None,
 ) -> RunDraws | None:
-    """``drawn``, once it is the draws of this run (its paths and dates are checked by each stream)."""
+    """``drawn``, once it is the draws of this run."""
     if drawn is None:
         return None
     asked = (seed, bool(parameter_uncertainty), uasc_arrivals)
     if drawn.model is not fitted or (drawn.seed, drawn.parameter_uncertainty, drawn.uasc_arrivals) != asked:
         raise ValueError("the draws given were made for another model, seed or arrivals than this projection's")
+    if drawn.main.n_sims != n_sims or not drawn.main.dates.equals(dates):
+        raise ValueError("the draws given were made for other paths or dates than this projection's")
     if seed is None:
         raise ValueError("draws can be shared only by runs with a seed")
     return drawn
@@ -335,33 +339,38 @@ def _run_streams(
     drawn: RunDraws | None = None,
 ) -> Projection:
     """The simulated paths of both streams, added (and the unaccompanied children's kept apart with ``streams``)."""
+    if drawn is None:
+        drawn = draw_run(
+            fitted,
+            dates,
+            n_sims=n_sims,
+            seed=seed,
+            parameter_uncertainty=parameter_uncertainty,
+            uasc_arrivals=uasc_arrivals,
+        )
     main = run_stream(
         fitted,
         dates,
-        n_sims=n_sims,
-        rng=np.random.default_rng(seed),
+        drawn=drawn.main,
         parameter_uncertainty=parameter_uncertainty,
         levers=levers,
         events=events,
         expected=expected,
         ages=ages,
-        drawn=None if drawn is None else drawn.main,
     )
-    if fitted.uasc is None:
+    if drawn.uasc is None:
         return replace(main, seed=seed)
     sub_levers = None if levers is None else replace(levers, entry_factor=None)
     sub = run_stream(
         _uasc_model(fitted, uasc_arrivals),
         dates,
-        n_sims=n_sims,
-        rng=np.random.default_rng(None if seed is None else [seed, 1]),
+        drawn=drawn.uasc,
         parameter_uncertainty=parameter_uncertainty,
         levers=sub_levers,
         events=events,
         into=None if streams else main.draws,
         expected=expected,
         ages=ages,
-        drawn=None if drawn is None else drawn.uasc,
     )
     return Projection(
         dates=dates,

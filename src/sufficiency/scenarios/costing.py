@@ -15,7 +15,6 @@ import pandas as pd
 
 from ..common.ages import AGES
 from ..finance.costs import CostProjection, assemble
-from ..finance.fee_draws import FeeDraws
 from ..finance.months import DAYS_PER_WEEK, Months, monthly_child_days
 from ..finance.pricing import Pricing
 from ..projection.levers import DemandLevers
@@ -75,7 +74,7 @@ class ScenarioCost:
 
 
 def scenario_cost(
-    pricing: Pricing, months: Months, stock: np.ndarray, levers: Sequence[Lever], seed: int | None | FeeDraws
+    pricing: Pricing, months: Months, stock: np.ndarray, levers: Sequence[Lever], seed: int | None
 ) -> ScenarioCost:
     """Cost a projection under a scenario's price, route and shift levers.
 
@@ -93,9 +92,10 @@ def scenario_cost(
         Children in care by (path, date, category) [children]: a
         projection's paths added up over ages.
     levers : sequence of Lever
-    seed : int, None or FeeDraws
-        Seed of the fee draws (the baseline's, for common random numbers),
-        or the draws of that seed, shared by the baseline and every scenario.
+    seed : int or None
+        Seed of the fee draws (the baseline's, for common random numbers:
+        the prices keep the picks of a seed, so every scenario pays the
+        baseline's).
 
     Returns
     -------

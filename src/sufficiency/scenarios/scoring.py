@@ -32,7 +32,6 @@ import pandas as pd
 from ..common import schema as S
 from ..common.dates import DateLike
 from ..common.errors import DataQualityWarning, SchemaError
-from ..finance.fee_draws import FeeDraws
 from ..finance.fees import PlacementFees
 from ..finance.history import anchored_pricing
 from ..finance.months import Months, months_of
@@ -212,8 +211,7 @@ def score(
     projections = {"baseline": blend(simulated, weight)} if keep_paths else {}
     reference = simulated if keep_paths else None
     del simulated  # without keep_paths, the baseline's paths are done with once added up by category
-    fee_draws = pricing.fee_draws.setdefault(seed, FeeDraws(seed))  # every scenario pays the baseline's fee picks
-    base = scenario_cost(pricing, months, base_stock, (), fee_draws)
+    base = scenario_cost(pricing, months, base_stock, (), seed)
     labels = list(base.costs.financial_years)
     complete = [y for y, ok in zip(labels, base.costs.complete) if ok]
     if target_year is None:
@@ -269,7 +267,7 @@ def score(
     del drawn
     for s in chosen:
         stock, entries = projected.pop(s.name, (base_stock, base_entries))
-        scen = scenario_cost(pricing, months, stock, s.levers, fee_draws)
+        scen = scenario_cost(pricing, months, stock, s.levers, seed)
         shifted[s.name] = scen.shifted
         running = running_costs(s.levers, months)
         costs[s.name] = scen.costs
