@@ -15,11 +15,11 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..common import schema as S
 from ..common.errors import DataQualityWarning, SchemaError
-from ..common.text import map_unique
 from .quality import QualityLog
 
 __all__ = ["NULL_TOKENS", "read_named_table", "read_table"]
@@ -211,18 +211,24 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
     if frame.shape[1] == 0:
         raise SchemaError("no columns found", file=name, rule="not_a_table")
     frame = frame.astype(str)
-    for col in frame.columns:
-        nulls = map_unique(frame[col], lambda u: u.str.strip().str.upper().isin(NULL_TOKENS)).astype(bool)
-        if nulls.any():
-            frame.loc[nulls, col] = ""
-            log.summary(
-                file=name,
-                column=str(col).strip().upper(),
-                rule="null_token",
-                action="NULL / N/A style values read as blank",
-                n_rows=int(nulls.sum()),
-            )
+    # each distinct cell value is looked at once, over the whole table: codes and dates repeat a great deal
+    cells = frame.to_numpy(dtype=object)
+    codes, distinct = pd.factorize(cells.ravel(), use_na_sentinel=False)
+    stripped = pd.Series(np.asarray(distinct, dtype=object), dtype=object).str.strip()
+    null_distinct = stripped.str.upper().isin(NULL_TOKENS).to_numpy()
+    nulls = null_distinct[codes].reshape(cells.shape)
+    empty = (null_distinct | (stripped == "").to_numpy())[codes].reshape(cells.shape)
+    for j in np.flatnonzero(nulls.any(axis=0)):
+        frame.iloc[np.flatnonzero(nulls[:, j]), j] = ""
+        log.summary(
+            file=name,
+            column=str(frame.columns[j]).strip().upper(),
+            rule="null_token",
+            action="NULL / N/A style values read as blank",
+            n_rows=int(nulls[:, j].sum()),
+        )
     frame.columns = [str(c).replace("\ufeff", "").strip().upper() for c in frame.columns]
+    upper = list(frame.columns)
     frame[S.SOURCE_ROW] = rows
     unnamed = [c for c in frame.columns if c == "" or c.startswith("UNNAMED:")]
     for col in unnamed:
@@ -241,10 +247,8 @@ def read_table(path: Path, *, log: QualityLog) -> pd.DataFrame:
     if frame.columns.duplicated().any() or mangled:
         dup = mangled[0].rsplit(".", 1)[0] if mangled else frame.columns[frame.columns.duplicated()][0]
         raise SchemaError("the column appears more than once", file=name, column=dup, rule="duplicate_column")
-    data_cols = [c for c in frame.columns if c != S.SOURCE_ROW]
-    blank = pd.Series(True, index=frame.index)
-    for col in data_cols:
-        blank &= map_unique(frame[col], lambda u: u.str.strip() == "").astype(bool)
+    kept = [j for j, c in enumerate(upper) if c not in unnamed]
+    blank = pd.Series(empty[:, kept].all(axis=1) if kept else True, index=frame.index)
     if blank.any():
         log.summary(file=name, column="", rule="blank_row", action="dropped", n_rows=int(blank.sum()), removed=True)
         frame = frame[~blank]
