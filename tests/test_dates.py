@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sufficiency.common.dates import age_at, birthday, financial_year_label, parse_dates, year_ending_march
+from sufficiency.common.dates import (
+    age_at,
+    birthday,
+    financial_year_label,
+    parse_dates,
+    times_of_day,
+    year_ending_march,
+)
 
 
 def test_parse_accepts_council_formats_and_rejects_guesses():
@@ -29,6 +36,16 @@ def test_parse_accepts_council_formats_and_rejects_guesses():
     assert (dates[:6] == pd.Timestamp("2016-02-01")).all()
     assert pd.isna(dates[6]) and not invalid[6]  # blank is missing, not invalid
     assert invalid[7:].all() and dates[7:].isna().all()
+
+
+def test_parse_reads_years_at_the_edges_and_drops_only_midnight_as_a_time():
+    values = pd.Series(["01/01/1900", "31/12/2100", "31/12/1899", "01/01/2101", "29/02/2024", "29/02/2023", None])
+    dates, invalid = parse_dates(values)
+    assert dates[0] == pd.Timestamp("1900-01-01") and dates[1] == pd.Timestamp("2100-12-31")
+    assert dates[4] == pd.Timestamp("2024-02-29")
+    assert invalid.tolist() == [False, False, True, True, False, True, False]  # a missing value is not invalid
+    timed = times_of_day(pd.Series(["2016-02-01 00:00", "2016-02-01T00:00:00.000", "2016-02-01 09:30", "01/02/2016"]))
+    assert timed.tolist() == [False, False, True, False]
 
 
 def test_age_changes_on_the_birthday_and_leap_day_births():

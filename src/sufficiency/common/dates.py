@@ -38,6 +38,7 @@ _TIME = r"(?:[ T](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?"
 _DMY = r"^(?P<d>\d{1,2})[/\-.](?P<m>\d{1,2})[/\-.](?P<y>\d{4})" + _TIME + "$"
 _YMD = r"^(?P<y>\d{4})[/\-](?P<m>\d{1,2})[/\-](?P<d>\d{1,2})" + _TIME + "$"
 _MIDNIGHT = r"^0{1,2}:00(?::00(?:\.0+)?)?$"
+_DMY_RE, _YMD_RE, _MIDNIGHT_RE = re.compile(_DMY), re.compile(_YMD), re.compile(_MIDNIGHT)
 #: Years a date may fall in; outside them a date is not a plausible SSDA903 date (and beyond what pandas holds).
 DATE_YEARS = (1900, 2100)
 
@@ -67,8 +68,8 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
     dates, invalid, _ = _parse_distinct(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
     return (
-        pd.Series(dates.to_numpy()[codes], index=values.index, dtype="datetime64[ns]"),
-        pd.Series(invalid.to_numpy()[codes], index=values.index, dtype=bool),
+        pd.Series(dates[codes], index=values.index, dtype="datetime64[ns]"),
+        pd.Series(invalid[codes], index=values.index, dtype=bool),
     )
 
 
@@ -112,27 +113,33 @@ def times_of_day(values: pd.Series) -> pd.Series:
     """
     codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
     _, _, timed = _parse_distinct(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
-    return pd.Series(timed.to_numpy()[codes], index=values.index, dtype=bool)
+    return pd.Series(timed[codes], index=values.index, dtype=bool)
 
 
-def _parse_distinct(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    text = values.astype(str).str.strip()
-    parts = text.str.extract(_DMY)
-    iso = text.str.extract(_YMD)
-    use_iso = parts["y"].isna()
-    for key in ("y", "m", "d", "time"):
-        parts.loc[use_iso, key] = iso.loc[use_iso, key]
-    years = pd.to_numeric(parts["y"], errors="coerce")
-    ok = years.between(*DATE_YEARS)
-    dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    if ok.any():
-        sub = parts.loc[ok, ["y", "m", "d"]].astype(int)
-        parsed = pd.to_datetime(pd.DataFrame({"year": sub["y"], "month": sub["m"], "day": sub["d"]}), errors="coerce")
-        dates.loc[ok] = parsed.to_numpy()
-    invalid = (text != "") & (text.str.lower() != "nan") & dates.isna()
-    time = parts["time"].fillna("")
-    timed = dates.notna() & (time != "") & ~time.str.match(_MIDNIGHT)
-    return dates, invalid, timed
+def _parse_distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dates, invalid flags and time-of-day flags of distinct text values, one value at a time.
+
+    A plain loop: the distinct values of a return's date column are a few thousand at most, and pandas' string
+    methods cost more to set up than the loop takes.
+    """
+    n = len(values)
+    days = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    invalid = np.zeros(n, dtype=bool)
+    timed = np.zeros(n, dtype=bool)
+    for i, value in enumerate(values):
+        text = str(value).strip()
+        found = _DMY_RE.search(text) or _YMD_RE.search(text)
+        if found is not None and found["y"].isascii() and DATE_YEARS[0] <= int(found["y"]) <= DATE_YEARS[1]:
+            try:
+                days[i] = np.datetime64(date(int(found["y"]), int(found["m"]), int(found["d"])), "D")
+            except ValueError:
+                found = None  # an impossible date: 31/02, month 13
+            else:
+                time = found["time"] or ""
+                timed[i] = time != "" and _MIDNIGHT_RE.search(time) is None
+                continue
+        invalid[i] = text != "" and text.lower() != "nan"
+    return days.astype("datetime64[ns]"), invalid, timed
 
 
 def age_at(dob: pd.Series | np.ndarray, when: pd.Series | np.ndarray | pd.Timestamp) -> np.ndarray:
