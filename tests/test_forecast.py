@@ -437,18 +437,49 @@ def test_entrants_age_on_their_own_birthdays(sample, time_in_care):
     assert np.allclose(proj.expected[12:, :, 0].sum(axis=1), zero.entry_rates.sum() * 365.25, rtol=1e-9)
 
 
-def test_entry_level_drift_widens_intervals_not_the_mean(sample):
+def test_entry_level_spread_widens_intervals_not_the_mean(sample):
     fitted = suf.fit(sample, uasc="together")
-    assert 0 < fitted.entry_level_drift < 1
+    # the council's own entries stray and come back (no walk)
+    assert fitted.entry_level_drift == 0 and 0 < fitted.entry_level_spread < 1
     calm = suf.project(
-        dataclasses.replace(fitted, entry_level_drift=0.0), horizon=24, n_sims=2000, seed=4, calibrate=False
+        dataclasses.replace(fitted, entry_level_spread=0.0), horizon=24, n_sims=2000, seed=4, calibrate=False
     ).totals()[:, -1]
     wild = suf.project(
-        dataclasses.replace(fitted, entry_level_drift=0.4), horizon=24, n_sims=2000, seed=4, calibrate=False
+        dataclasses.replace(fitted, entry_level_spread=0.4), horizon=24, n_sims=2000, seed=4, calibrate=False
     ).totals()[:, -1]
     assert wild.std() > 1.3 * calm.std()
-    # the walk is mean-preserving: means agree within four standard errors
+    # the level's multipliers have mean one: means agree within four standard errors
     assert abs(wild.mean() - calm.mean()) < 4 * np.hypot(wild.std(), calm.std()) / np.sqrt(2000)
+
+
+def test_level_spread_by_hand():
+    from sufficiency.rates.drift import LEVEL_PERSISTENCE, LEVEL_SPREAD_PRIOR, level_spread
+
+    assert (LEVEL_SPREAD_PRIOR, LEVEL_PERSISTENCE) == (0.177, 0.46)
+    # entries 100, 121, 100, 121: log changes +0.19062, -0.19062, +0.19062 about their mean 0.06354; squared
+    # deviations sum to 0.096896, times k / (k - 1) = 3 / 2: 0.145344; Poisson noise 3 x (1/100 + 1/121) = 0.054793;
+    # excess 0.090551 over 2 (1 - 0.46) = 1.08: 0.083844; with the prior's 2 x 0.177^2 = 0.062658 over 2 + 3
+    # changes: 0.029300, whose root is 0.171173
+    assert level_spread(np.array([100.0, 121.0, 100.0, 121.0]), 1.0) == pytest.approx(0.171173, abs=2e-6)
+    # too few years: the prior
+    assert level_spread(np.array([100.0, 130.0]), 1.0) == pytest.approx(LEVEL_SPREAD_PRIOR)
+
+
+def test_the_level_of_entries_strays_and_comes_back():
+    """Yearly entries of the paths vary about as much three and five years out as one year out (a walk would
+    grow as the square root of the years), and each year's spread is the fitted one."""
+    from sufficiency.projection.paths import _level_strays
+
+    years = (np.arange(60) + 0.5) / 12  # months after the window's end
+    m = _level_strays(0.2, years, np.random.default_rng(3), 20_000)
+    assert m.shape == (20_000, 60) and abs(m.mean() - 1) < 0.005
+    yearly = np.log(m.reshape(20_000, 5, 12).mean(axis=2))
+    spread = yearly.std(axis=0)
+    assert np.allclose(spread, 0.2, atol=0.006), spread
+    # a share of about LEVEL_PERSISTENCE (0.46) of a year's deviation is left the next year, 0.46^2 two years on
+    persistence = np.corrcoef(yearly[:, 1], yearly[:, 2])[0, 1]
+    assert abs(np.corrcoef(yearly[:, 1], yearly[:, 3])[0, 1] - 0.46**2) < 0.03
+    assert abs(persistence - 0.46) < 0.05, persistence
 
 
 @pytest.mark.parametrize(

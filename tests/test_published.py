@@ -8,8 +8,8 @@ import pytest
 
 import sufficiency as suf
 from sufficiency.published.empirical import empirical_intervals
-from sufficiency.published.totals import starts_drift
-from sufficiency.rates.drift import LEVEL_DRIFT_PRIOR
+from sufficiency.published.totals import starts_drift, starts_variation
+from sufficiency.rates.drift import LEVEL_DRIFT_PRIOR, LEVEL_PERSISTENCE, LEVEL_SPREAD_PRIOR
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +98,42 @@ def test_backtest_across_councils(table):
 def test_starts_drift_is_the_fit_prior(table):
     # the constant in drift.py is this figure of the bundled DfE table, to 3 decimals
     assert round(starts_drift(table), 3) == LEVEL_DRIFT_PRIOR
+
+
+def test_starts_variation_is_the_fit_prior(table):
+    # the constants in drift.py are these figures of the bundled DfE table (spread to 3 decimals)
+    spread, persistence = starts_variation(table)
+    assert round(spread, 3) == LEVEL_SPREAD_PRIOR and persistence == LEVEL_PERSISTENCE
+    # councils' starts come back towards their level: far from a random walk's persistence of 1
+    assert persistence < 0.7
+
+
+def _councils(rng, level_of_years, n=300):
+    """Poisson starts of ``n`` councils about 400 a year, 2010-2021, with the log level given to each council."""
+    years = np.arange(2010, 2022)
+    shared = rng.normal(0.0, 0.05, len(years))  # a national shock each year, which the estimators take out
+    rows = []
+    for la in range(n):
+        level = np.log(400) + shared + level_of_years(len(years))
+        rows.append(pd.DataFrame({"la_code": f"E{la:08d}", "year": years, "starts": rng.poisson(np.exp(level))}))
+    return pd.concat(rows)
+
+
+def test_starts_variation_recovers_a_known_autoregression():
+    rng = np.random.default_rng(9)
+
+    def autoregression(n_years):  # stationary, spread 0.15, persistence 0.5
+        x = np.empty(n_years)
+        x[0] = rng.normal(0.0, 0.15)
+        for t in range(1, n_years):
+            x[t] = 0.5 * x[t - 1] + rng.normal(0.0, 0.15 * np.sqrt(1 - 0.25))
+        return x
+
+    spread, persistence = starts_variation(_councils(rng, autoregression))
+    assert abs(spread - 0.15) < 0.015 and abs(persistence - 0.5) < 0.1, (spread, persistence)
+    # a random walk keeps every deviation: the persistence found is near 1
+    _, walk = starts_variation(_councils(rng, lambda n_years: np.cumsum(rng.normal(0.0, 0.1, n_years))))
+    assert walk >= 0.9, walk
 
 
 def test_starts_drift_separates_noise_from_drift():

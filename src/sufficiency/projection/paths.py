@@ -10,9 +10,11 @@ then has its own random numbers: moves are multinomial and entries Poisson
 with a monthly Gamma shock that reproduces the over-dispersion of monthly
 entries seen in the window. Rates also drift between years more than
 sampling noise explains: each rate draw scales each category's hazards by a
-log-normal factor, and each path lets the level of all entries and the mix
-of entries by (age band, category) follow log-normal random walks, with
-spreads estimated from the window's year-to-year variation. The paths run in the compiled kernel
+log-normal factor, and each path lets the mix of entries by (age band,
+category) follow log-normal random walks and the level of all entries stray
+from the window's rate year by year and come back (a stationary
+autoregression; for unaccompanied children's arrivals, a walk), with spreads
+estimated from the window's year-to-year variation. The paths run in the compiled kernel
 (:mod:`sufficiency.projection._kernels`), in parallel, each with its own
 random stream.
 """
@@ -27,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..common.ages import AGES, DFE_AGE_BANDS, band_index
+from ..rates.drift import LEVEL_PERSISTENCE
 from ..rates.fitted import MONTH_DAYS, FittedModel
 from ._kernels import simulate_paths
 from ._random import gamma_draws, streams
@@ -285,6 +288,8 @@ def _entry_scale(
         years = years_ahead(fitted, dates)
         walk = np.cumsum(rng.standard_normal((n_sims, n_steps)) * np.sqrt(np.diff(years, prepend=0.0)), axis=1)
         mult = mult * np.exp(sd * walk - sd**2 * years / 2)[:, :, None]
+    if parameter_uncertainty and fitted.entry_level_spread > 0:
+        mult = mult * _level_strays(fitted.entry_level_spread, years_ahead(fitted, dates), rng, n_sims)[:, :, None]
     # clustered entries (sibling groups, surges): a shared monthly Gamma shock
     # with mean 1 gives the total the fitted variance/mean ratio
     monthly_mean = float(fitted.entry_rates.sum() * MONTH_DAYS)
@@ -295,6 +300,33 @@ def _entry_scale(
     else:
         shock = np.ones((n_sims, n_steps))
     return mult * shock[:, :, None]
+
+
+def _level_strays(spread: float, years: np.ndarray, rng: np.random.Generator, n_sims: int) -> np.ndarray:
+    """(simulation, step) mean-one multipliers of entries: the level strays from the window's rate and comes back.
+
+    Each year after the window's end has its own log level, a stationary
+    first-order autoregression from year to year with standard deviation
+    ``spread`` and persistence :data:`~sufficiency.rates.drift.LEVEL_PERSISTENCE`,
+    the model the spread and persistence were measured with on councils'
+    yearly starts.
+
+    Parameters
+    ----------
+    spread : float
+        [log]
+    years : numpy.ndarray
+        Years after the window's end of each step (:func:`years_ahead`).
+    rng : numpy.random.Generator
+    n_sims : int
+    """
+    year = np.floor(years).astype(np.int64)
+    phi = LEVEL_PERSISTENCE
+    level = np.empty((n_sims, int(year.max()) + 1))
+    level[:, 0] = spread * rng.standard_normal(n_sims)
+    for y in range(1, level.shape[1]):
+        level[:, y] = phi * level[:, y - 1] + np.sqrt(1 - phi * phi) * spread * rng.standard_normal(n_sims)
+    return np.exp(level[:, year] - spread**2 / 2)
 
 
 def _simulate(

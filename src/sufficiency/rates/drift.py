@@ -4,6 +4,17 @@ Real councils' rates move from year to year by more than the sampling noise
 of their counts (practice changes, court delays, surges of unaccompanied
 children). The spreads are estimated from the reference window's whole
 years by the method of moments and carried into projections.
+
+The level of a council's own entries strays from its usual level and comes
+back: on the DfE's starts by council (2018-2022) the change over three or
+four years varies about twice as much as the change over one, where a random
+walk would make it three or four times as much
+(:func:`sufficiency.published.totals.starts_variation`). So the level of
+entries is projected as a stationary first-order autoregression about the
+window's rate (``FittedModel.entry_level_spread``, with
+:data:`LEVEL_PERSISTENCE`), not as a walk. Arrivals of unaccompanied children
+follow national events that do not come back of themselves (crossings,
+quotas), and their level is still a random walk (``entry_level_drift``).
 """
 
 from __future__ import annotations
@@ -19,10 +30,13 @@ from .entries import in_states
 __all__ = [
     "LEVEL_DRIFT_PRIOR",
     "LEVEL_DRIFT_PRIOR_WEIGHT",
+    "LEVEL_PERSISTENCE",
+    "LEVEL_SPREAD_PRIOR",
     "NATIONAL_UASC_STARTS",
     "UASC_LEVEL_DRIFT",
     "drifts",
     "level_drift",
+    "level_spread",
 ]
 
 
@@ -40,8 +54,15 @@ def _extra_spread(counts: np.ndarray, expected: np.ndarray) -> float:
 #: ``sufficiency.published.totals.starts_drift(sufficiency.load_published())`` (DfE
 #: starts by council, 2018-2022; checked by the tests).
 LEVEL_DRIFT_PRIOR = 0.212
-#: Weight of that prior [yearly changes].
+#: Weight of that prior, and of :data:`LEVEL_SPREAD_PRIOR` [yearly changes].
 LEVEL_DRIFT_PRIOR_WEIGHT = 2.0
+#: Spread of a year's log starts about a council's own level beyond Poisson noise [log]: the first value of
+#: ``sufficiency.published.totals.starts_variation(sufficiency.load_published())`` (DfE starts by council,
+#: 2018-2022, less each year's national change; checked by the tests).
+LEVEL_SPREAD_PRIOR = 0.177
+#: Share of a year's deviation of starts from the council's level still there a year later [1/year]: the second
+#: value of the same call.
+LEVEL_PERSISTENCE = 0.46
 
 #: Unaccompanied asylum-seeking children who started to be looked after in England in the years ending 31 March
 #: 2020 to 2025 [children] (DfE, Children looked after in England including adoptions, 2024 and 2025 releases:
@@ -66,19 +87,57 @@ def level_drift(totals: np.ndarray, dispersion: float) -> float:
     return float(np.sqrt(max((w * LEVEL_DRIFT_PRIOR**2 + excess) / (w + k), 0.0)))
 
 
-def drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> tuple[float, float, float]:
-    """Yearly drift of entry composition, of the entry level and of hazards (see :class:`sufficiency.FittedModel`)."""
+def level_spread(totals: np.ndarray, dispersion: float) -> float:
+    """Spread of the log level of yearly entry ``totals`` (consecutive years) about their trend, shrunk to the prior.
+
+    With a stationary autoregression of persistence :data:`LEVEL_PERSISTENCE`
+    the change between consecutive years has variance ``2 s² (1 - phi)``
+    beyond the counts' own noise; ``s²`` from the council's changes (centred
+    on their mean, the trend's) is weighed with :data:`LEVEL_SPREAD_PRIOR`
+    as :func:`level_drift` weighs its prior.
+
+    Parameters
+    ----------
+    totals : numpy.ndarray
+        Entries of consecutive whole years, oldest first [children].
+    dispersion : float
+        Variance ÷ mean of the counts (1 for Poisson).
+
+    Returns
+    -------
+    float
+        ``s`` [log].
+    """
+    n = totals[totals > 0]
+    excess, k = 0.0, 0
+    if len(n) >= 3:
+        change = np.diff(np.log(n))
+        k = len(change)
+        excess = float((((change - change.mean()) ** 2) * k / (k - 1) - dispersion * (1 / n[1:] + 1 / n[:-1])).sum())
+    own = max(excess, 0.0) / (2 * (1 - LEVEL_PERSISTENCE))
+    w = LEVEL_DRIFT_PRIOR_WEIGHT
+    return float(np.sqrt((w * LEVEL_SPREAD_PRIOR**2 + own) / (w + k)))
+
+
+def drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> tuple[float, float, float, float]:
+    """Yearly drift of entry composition, the entry level's spread and walk, and the drift of hazards.
+
+    Returns ``(entry_drift, level_spread, level_walk, hazard_drift)`` (see
+    :class:`sufficiency.FittedModel`; ``level_walk`` is :func:`level_drift`'s
+    random-walk spread, which :func:`sufficiency.fit` uses for unaccompanied
+    children's arrivals).
+    """
     band = band_index()
     table = in_states(fl.table, cats)
     if table.empty:
-        return 0.0, LEVEL_DRIFT_PRIOR, 0.0
+        return 0.0, LEVEL_SPREAD_PRIOR, LEVEL_DRIFT_PRIOR, 0.0
     months_back = (end.year - table[S.PERIOD_START].dt.year) * 12 + (end.month - table[S.PERIOD_START].dt.month)
     year = (months_back // 12).to_numpy()
     periods = fl.table[S.PERIOD_START].drop_duplicates()
     per_year = (((end.year - periods.dt.year) * 12 + (end.month - periods.dt.month)) // 12).value_counts()
     full = sorted(int(y) for y, n in per_year.items() if n == 12)
     if len(full) < 2:
-        return 0.0, LEVEL_DRIFT_PRIOR, 0.0
+        return 0.0, LEVEL_SPREAD_PRIOR, LEVEL_DRIFT_PRIOR, 0.0
     c_idx = {c: i for i, c in enumerate(cats)}
     n_years = int(year.max()) + 1
     ci = table[S.PLACEMENT].map(c_idx).to_numpy()
@@ -101,5 +160,7 @@ def drifts(fl: Flows, cats: list[str], end: pd.Timestamp, dispersion: float) -> 
     while len(run) in full:  # years back 0, 1, 2, ... while whole
         run.append(len(run))
     run = run[::-1]
-    level = level_drift(entries.sum(axis=(0, 1))[run], dispersion) if len(run) >= 3 else LEVEL_DRIFT_PRIOR
-    return entry_drift, level, hazard_drift
+    totals = entries.sum(axis=(0, 1))[run]
+    spread = level_spread(totals, dispersion) if len(run) >= 3 else LEVEL_SPREAD_PRIOR
+    walk = level_drift(totals, dispersion) if len(run) >= 3 else LEVEL_DRIFT_PRIOR
+    return entry_drift, spread, walk, hazard_drift

@@ -122,14 +122,24 @@ class FittedModel:
         and estimated from the window's whole years (method of moments).
     entry_level_drift : float
         Spread of a random walk in the log level of all entries
-        [1/sqrt(year)]: entries shift from year to year by more than their
-        trend and Poisson noise explain (surges of unaccompanied children,
-        the pandemic, changes of practice). Estimated from the yearly
-        changes of the window's whole-year entries (method of moments, as
-        :func:`sufficiency.published.totals.starts_drift`), shrunk towards
-        ``LEVEL_DRIFT_PRIOR`` with a weight of ``LEVEL_DRIFT_PRIOR_WEIGHT``
-        yearly changes. For unaccompanied children fitted apart (``uasc``)
-        it is at least ``UASC_LEVEL_DRIFT``, the drift of national arrivals.
+        [1/sqrt(year)], used for unaccompanied children fitted apart
+        (``uasc``): their arrivals follow national events that do not come
+        back of themselves. It is their yearly changes' spread (method of
+        moments, as :func:`sufficiency.published.totals.starts_drift`, shrunk
+        towards ``LEVEL_DRIFT_PRIOR`` with a weight of
+        ``LEVEL_DRIFT_PRIOR_WEIGHT`` yearly changes) and at least
+        ``UASC_LEVEL_DRIFT``, the drift of national arrivals; 0 for the
+        council's own entries.
+    entry_level_spread : float
+        Spread of the log level of entries about the window's rate [log]: a
+        year's entries stray from the council's level by more than their
+        trend and Poisson noise explain (practice, courts, the pandemic) and
+        come back, a share ``LEVEL_PERSISTENCE`` of a year's deviation still
+        there a year later (:mod:`sufficiency.rates.drift`). Estimated from
+        the yearly changes of the window's whole-year entries, shrunk towards
+        ``LEVEL_SPREAD_PRIOR`` (measured on the DfE's starts by council) with
+        a weight of ``LEVEL_DRIFT_PRIOR_WEIGHT`` yearly changes; 0 for
+        unaccompanied children fitted apart.
     hazard_drift : float
         Year-to-year spread of each category's rate of moving or leaving
         beyond Poisson noise: standard deviation of the log rates, pooled
@@ -177,6 +187,7 @@ class FittedModel:
     entry_dispersion: float
     entry_drift: float
     entry_level_drift: float
+    entry_level_spread: float
     hazard_drift: float
     population: pd.Series | None
     data_start: pd.Timestamp

@@ -288,9 +288,8 @@ def fit(
         return replace(_fit_window(episodes, window, pop, require=True), settings=settings)
     main = _fit_window(episodes[~is_uasc], window, pop, require=False)
     # arrivals of unaccompanied children are an assumption held flat, never a trend
-    sub = _fit_window(episodes[is_uasc], replace(window, entry_trend=False), None, require=False)
-    # their level drifts at least as the country's arrivals did (see UASC_LEVEL_DRIFT)
-    sub = replace(sub, entry_level_drift=max(sub.entry_level_drift, UASC_LEVEL_DRIFT))
+    # ... and their level walks, at least as the country's arrivals did (see UASC_LEVEL_DRIFT)
+    sub = _fit_window(episodes[is_uasc], replace(window, entry_trend=False, walk=True), None, require=False)
     if main.exposure.sum() <= 0 and sub.exposure.sum() <= 0:
         _fit_window(episodes, window, pop, require=True)  # raises the no-exposure error
     return replace(main, uasc=sub if sub.exposure.sum() > 0 or sub.entries.sum() > 0 else None, settings=settings)
@@ -336,6 +335,8 @@ class _Window:
     trend_prior: float | None
     data_start: pd.Timestamp
     data_end: pd.Timestamp
+    #: The stream's level of entries walks (unaccompanied children's arrivals) rather than strays and comes back.
+    walk: bool = False
 
 
 def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None, *, require: bool) -> FittedModel:
@@ -371,7 +372,7 @@ def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None
         with_trend=w.entry_trend,
         trend_prior=w.trend_prior,
     )
-    entry_drift, level_drift, hazard_drift = drifts(fl, cats, end, ent.dispersion)
+    entry_drift, level_spread, level_walk, hazard_drift = drifts(fl, cats, end, ent.dispersion)
     return FittedModel(
         categories=tuple(cats),
         reference=(start, end),
@@ -391,7 +392,9 @@ def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None
         entry_birthdays=ent.birthdays,
         entry_dispersion=ent.dispersion,
         entry_drift=entry_drift,
-        entry_level_drift=level_drift,
+        # a council's own entries stray and come back; arrivals of unaccompanied children walk (see drift.py)
+        entry_level_drift=max(level_walk, UASC_LEVEL_DRIFT) if w.walk else 0.0,
+        entry_level_spread=0.0 if w.walk else level_spread,
         hazard_drift=hazard_drift,
         population=population,
         data_start=w.data_start,
