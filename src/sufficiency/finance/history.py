@@ -98,7 +98,7 @@ def returns_of(data: ReturnsLike) -> tuple[pd.DataFrame, pd.Timestamp | None, pd
     return episodes_of(data)
 
 
-def anchored(prices: Prices, returns: ReturnsLike | None) -> Prices:
+def anchored(prices: Prices, returns: ReturnsLike | None, *, history: pd.DataFrame | None = None) -> Prices:
     """The prices with their anchor's ratios worked out once for ``returns`` (unchanged when not anchored).
 
     Reconciling the returns with the outturn prices their whole past; doing
@@ -109,6 +109,10 @@ def anchored(prices: Prices, returns: ReturnsLike | None) -> Prices:
     ----------
     prices : Prices
     returns : SSDA903Data, pandas.DataFrame, FittedModel or None
+    history : pandas.DataFrame, optional
+        ``spend_history(returns, prices.without_anchor())`` when already
+        worked out (it is what the ratios reconcile), so as not to price the
+        past twice.
 
     Returns
     -------
@@ -122,12 +126,13 @@ def anchored(prices: Prices, returns: ReturnsLike | None) -> Prices:
     """
     if prices.anchor is None or prices.anchor_factors is not None:
         return prices
-    if returns is None:
+    if returns is None and history is None:
         raise ValueError(
             "anchoring prices to an outturn needs the returns the forecast was made from: project from a fitted "
             "model (its projection carries them) or pass the returns"
         )
-    _, factors = anchor_factors(spend_history(returns, prices.without_anchor()), prices.anchor)
+    past = spend_history(returns, prices.without_anchor()) if history is None else history
+    _, factors = anchor_factors(past, prices.anchor)
     return replace(prices, anchor_factors=dict(factors))
 
 

@@ -142,6 +142,10 @@ class ReportInputs:
     outturn : pandas.DataFrame or None
         The outturn read (:func:`~sufficiency.read_outturn`); the prices are
         anchored to it.
+    unanchored : pandas.DataFrame or None
+        With an outturn, the past spend priced before anchoring
+        (:func:`~sufficiency.spend_history` with ``prices.without_anchor()``):
+        what the anchor reconciles.
     """
 
     data: SSDA903Data = field(repr=False)
@@ -154,6 +158,7 @@ class ReportInputs:
     sources: Mapping[str, Path | None]
     uasc_arrivals: float | None = None
     outturn: pd.DataFrame | None = field(default=None, repr=False)
+    unanchored: pd.DataFrame | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -267,7 +272,10 @@ def read_inputs(source: str | Path | None, options: ReportOptions) -> ReportInpu
         fees=fees,
         anchor=outturn,
     )
-    prices = anchored(prices, data)  # the ledger is reconciled once; every pound of the report reuses its ratios
+    # the ledger is reconciled once; every pound of the report reuses its ratios, and the reconciliation table its
+    # past spend before anchoring
+    unanchored = spend_history(data, prices.without_anchor()) if outturn is not None else None
+    prices = anchored(prices, data, history=unanchored)
     categories = ordered_categories(data.episodes[S.PLACEMENT])
     return ReportInputs(
         data=data,
@@ -289,6 +297,7 @@ def read_inputs(source: str | Path | None, options: ReportOptions) -> ReportInpu
         },
         uasc_arrivals=options.uasc_arrivals,
         outturn=outturn,
+        unanchored=unanchored,
     )
 
 
@@ -398,7 +407,12 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
         profile=spend_profile(projection, inputs.prices),
         reconciliation=None
         if outturn is None
-        else reconcile(spend_history(inputs.data, inputs.prices.without_anchor()), outturn),
+        else reconcile(
+            inputs.unanchored
+            if inputs.unanchored is not None
+            else spend_history(inputs.data, inputs.prices.without_anchor()),
+            outturn,
+        ),
         budget=None if outturn is None or outturn["budget"].isna().all() else against_budget(costs, outturn),
         shortfall=shortfall,
     )
