@@ -18,8 +18,10 @@ each over up to three years, where the truth is "no effect". They give
 * the widening of each outcome's band by months since the start: the factor
   that puts 90% of the pretend starts' outcomes (children other than
   unaccompanied ones, added up to 12, 24 and 36 months) inside their 90%
-  band. A factor below 1 narrows a band the test bed shows to be wider than
-  it needs. The unaccompanied children's stream is left out: its national
+  band in the worse of the two worlds (a counterfactual that leans in one
+  world, as a trend pulled towards none does where entries grow, is widened
+  until that world's bands hold). A factor below 1 narrows a band the test
+  bed shows to be wider than it needs. The unaccompanied children's stream is left out: its national
   surges are not the local change an evaluation looks for, and they show in
   its own row.
 
@@ -152,7 +154,7 @@ def _learn(datas: dict[int, tuple[str, sf.SSDA903Data]], n_sims: int) -> tuple[p
                 m = m[m["cumulative"] & (m["value"] == "other") & m["outcome"].isin(OUTCOMES)]
                 m = m.assign(months=m.groupby(["outcome", "group", "value"]).cumcount() + 1)
                 m = m[m["months"].isin(HORIZONS)]
-                needs.append(m.assign(needed=_needed(m), council=seed, origin=origin))
+                needs.append(m.assign(needed=_needed(m), council=seed, origin=origin, world=world))
     return pd.DataFrame(errors), pd.concat(needs, ignore_index=True)
 
 
@@ -193,7 +195,16 @@ def main() -> None:
             for i, seed in enumerate(learn)
         }
         errors, needs = _learn(datas, min(args.n_sims, 300))
-        factors = needs.groupby(["outcome", "months"])["needed"].quantile(0.9).rename("factor").reset_index()
+        # the worse learning world decides, as for the forecast's calibration: a counterfactual that leans in one
+        # world (a trend pulled towards none where entries grow) is widened until that world's bands hold
+        factors = (
+            needs.groupby(["outcome", "months", "world"])["needed"]
+            .quantile(0.9)
+            .groupby(["outcome", "months"])
+            .max()
+            .rename("factor")
+            .reset_index()
+        )
         widening = Widening.from_frame(factors)
         for i, seed in enumerate(judge):
             world = _world(i, HELD_OUT_WORLDS)
@@ -270,7 +281,8 @@ def main() -> None:
         + "; ".join(f"{k} {v}%" for k, v in worst.items())
         + ".",
         "",
-        "Widening of the bands (90th percentile of the factor each outcome of children other than unaccompanied "
+        "Widening of the bands (in the worse of the two learning worlds, the 90th percentile of the factor each "
+        "outcome of children other than unaccompanied "
         "ones needed, added up since the start):",
         "",
         markdown_table(widths, digits=2),
@@ -313,7 +325,8 @@ def main() -> None:
     write_result("evaluation", "\n".join(lines))
     if args.ship:
         source = (
-            f"benchmarks/evaluation.py: 90th percentile of the widening needed by {len(needs)} outcomes of children "
+            f"benchmarks/evaluation.py: in the worse learning world, the 90th percentile of the widening needed by "
+            f"{len(needs)} outcomes of children "
             f"other than unaccompanied ones in councils {learn[0]}-{learn[-1]} without a service, pretend starts "
             f"{', '.join(ORIGINS)}"
         )

@@ -2,8 +2,8 @@
 
 In-time placebos (pretend starts where nothing changed) show how often the
 simulated band of an outcome misses what happened. The factors that make
-the 90% bands hold about 90% of placebo outcomes, across the worlds of the
-test bed, are learned by ``benchmarks/evaluation.py`` and ship as
+the 90% bands hold about 90% of placebo outcomes in the worse of the test
+bed's learning worlds are learned by ``benchmarks/evaluation.py`` and ship as
 ``sufficiency/data/evaluation_widening.csv`` (``outcome``, ``months``,
 ``factor``, ``source``). Between the horizons listed the factor is
 interpolated; beyond them it is held; an outcome not listed is not widened.
