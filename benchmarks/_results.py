@@ -8,6 +8,8 @@ files, so a figure in the README is always the one a benchmark script wrote.
 from __future__ import annotations
 
 import platform
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -44,3 +46,23 @@ def write_result(name: str, text: str) -> Path:
     path = RESULTS / f"{name}.md"
     path.write_text(text.rstrip() + "\n", encoding="utf-8")
     return path
+
+
+def generate_returns(work: Path, *, seed: int, scale: float) -> None:
+    """Write a synthetic county's returns (and its tables) into ``work``, in a process of its own.
+
+    A measuring process started later from the calling one would otherwise report the generator's memory as its
+    own peak: Linux carries the peak resident set of the process that starts it across ``exec``.
+    """
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from sufficiency.datasets.build import build_sample; "
+            "build_sample(Path(sys.argv[1]), seed=int(sys.argv[2]), scale=float(sys.argv[3]))",
+            str(work),
+            str(seed),
+            str(scale),
+        ],
+        check=True,
+    )

@@ -26,7 +26,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _results import machine, markdown_table, write_result  # noqa: E402
+from _results import generate_returns, machine, markdown_table, write_result  # noqa: E402
 
 
 def measure(source: str, repeat: int) -> dict:
@@ -83,19 +83,7 @@ def main() -> None:
     if args.national:
         work = args.workdir or Path(tempfile.mkdtemp(prefix="sufficiency-bench-"))
         if not (work / "returns").exists():
-            # generated in a process of its own: a measuring process started from this one would otherwise report
-            # the generator's memory as its own peak (Linux carries the peak resident set across exec)
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-c",
-                    "import sys; from pathlib import Path; from sufficiency.datasets.build import build_sample; "
-                    "build_sample(Path(sys.argv[1]), seed=1, scale=float(sys.argv[2]))",
-                    str(work),
-                    str(args.scale),
-                ],
-                check=True,
-            )
+            generate_returns(work, seed=1, scale=args.scale)
         results["national"] = run(str(work / "returns"), max(1, args.repeat - 2))
     table = pd.DataFrame.from_dict(results, orient="index").rename_axis("data")
     text = (

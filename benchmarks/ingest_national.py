@@ -26,7 +26,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _results import machine, markdown_table, write_result  # noqa: E402
+from _results import generate_returns, machine, markdown_table, write_result  # noqa: E402
 
 
 def measure(folder: Path) -> dict:
@@ -68,13 +68,11 @@ def main() -> None:
     if args.measure_only:
         print(json.dumps(measure(args.measure_only)))
         return
-    from sufficiency.datasets.build import build_sample
-
     work = args.workdir or Path(tempfile.mkdtemp(prefix="sufficiency-bench-"))
     returns = work / "returns"
     if not returns.exists():
         t = time.perf_counter()
-        build_sample(work, seed=args.seed, scale=args.scale)
+        generate_returns(work, seed=args.seed, scale=args.scale)
         print(f"generated returns in {time.perf_counter() - t:.1f} s at {returns}")
     size = sum(p.stat().st_size for p in returns.rglob("*.csv")) / 1e6
     run = subprocess.run(
