@@ -34,11 +34,15 @@ class FeeDraws:
         default_factory=dict, repr=False, compare=False
     )
 
-    def running_means(self, category: str, route: str, pool: FeePool, n_paths: int) -> np.ndarray:
-        """(path, pick) mean of each path's first 1, 2, ... picks from the pool [£/week].
+    def running_means(
+        self, category: str, route: str, pool: FeePool, n_paths: int, *, picks: int = _FEE_DRAWS
+    ) -> np.ndarray:
+        """(path, pick) mean of each path's first 1, 2, ... ``picks`` picks from the pool [£/week].
 
         Which placements are picked depends on the pool's weights only, so
         it is drawn once and serves the pool scaled (to an outturn) as well.
+        A cell whose paths hold few children needs only their first few
+        picks' means (``picks``, at most ``_FEE_DRAWS``).
         """
         key = (category, route, int(n_paths))
         kept = self._picks.get(key)
@@ -47,7 +51,7 @@ class FeeDraws:
             rng = np.random.default_rng([base, zlib.crc32(category.encode()), zlib.crc32(route.encode())])
             kept = (pool.weights, rng.choice(len(pool.fees), size=(n_paths, _FEE_DRAWS), p=pool.weights))
             self._picks[key] = kept
-        return np.cumsum(pool.fees[kept[1]], axis=1) / np.arange(1, _FEE_DRAWS + 1)
+        return np.cumsum(pool.fees[kept[1][:, :picks]], axis=1) / np.arange(1, picks + 1)
 
 
 def fee_factors(pr: Pricing, child_days: np.ndarray, year_days: np.ndarray, seed: int | None | FeeDraws) -> np.ndarray:
@@ -91,8 +95,9 @@ def fee_factors(pr: Pricing, child_days: np.ndarray, year_days: np.ndarray, seed
         mean = pool.mean
         if mean <= 0 or total_days <= 0:
             continue
-        running = draws.running_means(cat, route, pool, child_days.shape[0])
         k = np.maximum(np.ceil(child_days[:, :, i, j].sum(axis=1) / total_days), 1).astype(int)
+        # the means up to the most children any path holds: all the picks only when some path holds more
+        running = draws.running_means(cat, route, pool, child_days.shape[0], picks=min(int(k.max()), _FEE_DRAWS))
         small = running[np.arange(len(k)), np.minimum(k, _FEE_DRAWS) - 1]
         scaled = mean + (running[:, -1] - mean) * np.sqrt(_FEE_DRAWS / k)
         out[:, :, i, j] = (np.where(k <= _FEE_DRAWS, small, scaled) / mean)[:, None]
