@@ -33,6 +33,9 @@ class FeeDraws:
     _picks: dict[tuple[str, str, int], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _means: dict[tuple[str, str, int], tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def running_means(
         self, category: str, route: str, pool: FeePool, n_paths: int, *, picks: int = _FEE_DRAWS
@@ -51,7 +54,14 @@ class FeeDraws:
             rng = np.random.default_rng([base, zlib.crc32(category.encode()), zlib.crc32(route.encode())])
             kept = (pool.weights, rng.choice(len(pool.fees), size=(n_paths, _FEE_DRAWS), p=pool.weights))
             self._picks[key] = kept
-        return np.cumsum(pool.fees[kept[1][:, :picks]], axis=1) / np.arange(1, picks + 1)
+            self._means.pop(key, None)
+        # a baseline and its scenarios price with the same pools: the means are worked out once (the first
+        # picks' means of a longer run are the same numbers)
+        means = self._means.get(key)
+        if means is None or means[1].shape[1] < picks or not np.array_equal(means[0], pool.fees):
+            means = (pool.fees, np.cumsum(pool.fees[kept[1][:, :picks]], axis=1) / np.arange(1, picks + 1))
+            self._means[key] = means
+        return means[1][:, :picks]
 
 
 def fee_factors(pr: Pricing, child_days: np.ndarray, year_days: np.ndarray, seed: int | None | FeeDraws) -> np.ndarray:
