@@ -75,14 +75,19 @@ NATIONAL_UASC_STARTS = (3490, 2800, 5400, 7210, 7270, 6950)
 UASC_LEVEL_DRIFT = float(np.std(np.diff(np.log(np.asarray(NATIONAL_UASC_STARTS, dtype=float))), ddof=1))
 
 
+def _yearly_excess(totals: np.ndarray, dispersion: float) -> tuple[float, int]:
+    """Squared yearly changes of log ``totals`` about their mean beyond the counts' noise, summed, and how many."""
+    n = totals[totals > 0]
+    if len(n) < 3:
+        return 0.0, 0
+    change = np.diff(np.log(n))
+    k = len(change)
+    return float((((change - change.mean()) ** 2) * k / (k - 1) - dispersion * (1 / n[1:] + 1 / n[:-1])).sum()), k
+
+
 def level_drift(totals: np.ndarray, dispersion: float) -> float:
     """Random-walk spread of the log level of yearly entry ``totals`` (consecutive years), shrunk to the prior."""
-    n = totals[totals > 0]
-    excess, k = 0.0, 0
-    if len(n) >= 3:
-        change = np.diff(np.log(n))
-        k = len(change)
-        excess = float((((change - change.mean()) ** 2) * k / (k - 1) - dispersion * (1 / n[1:] + 1 / n[:-1])).sum())
+    excess, k = _yearly_excess(totals, dispersion)
     w = LEVEL_DRIFT_PRIOR_WEIGHT
     return float(np.sqrt(max((w * LEVEL_DRIFT_PRIOR**2 + excess) / (w + k), 0.0)))
 
@@ -108,12 +113,7 @@ def level_spread(totals: np.ndarray, dispersion: float) -> float:
     float
         ``s`` [log].
     """
-    n = totals[totals > 0]
-    excess, k = 0.0, 0
-    if len(n) >= 3:
-        change = np.diff(np.log(n))
-        k = len(change)
-        excess = float((((change - change.mean()) ** 2) * k / (k - 1) - dispersion * (1 / n[1:] + 1 / n[:-1])).sum())
+    excess, k = _yearly_excess(totals, dispersion)
     own = max(excess, 0.0) / (2 * (1 - LEVEL_PERSISTENCE))
     w = LEVEL_DRIFT_PRIOR_WEIGHT
     return float(np.sqrt((w * LEVEL_SPREAD_PRIOR**2 + own) / (w + k)))

@@ -405,14 +405,7 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
         accuracy=_quick_backtest(inputs.data, options.seed),
         plan=financial_plan(costs, recent),
         profile=spend_profile(projection, inputs.prices),
-        reconciliation=None
-        if outturn is None
-        else reconcile(
-            inputs.unanchored
-            if inputs.unanchored is not None
-            else spend_history(inputs.data, inputs.prices.without_anchor()),
-            outturn,
-        ),
+        reconciliation=None if outturn is None or inputs.unanchored is None else reconcile(inputs.unanchored, outturn),
         budget=None if outturn is None or outturn["budget"].isna().all() else against_budget(costs, outturn),
         shortfall=shortfall,
     )
