@@ -21,7 +21,7 @@ def test_report_on_sample(tmp_path, capsys):
     for name in (
         "report.html",
         "report.xlsx",
-        "forecast.png",
+        "forecast.svg",
         "flows_by_year.csv",
         "data_quality.csv",
         "forecast_by_year.csv",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -33,14 +34,14 @@ def test_writes_the_page_workbook_charts_and_tables(report):
     names = {p.name for p in report.iterdir()}
     assert {"report.html", "report.xlsx"} <= names
     assert {
-        "forecast.png",
-        "demand_by_placement.png",
-        "demand_by_age.png",
-        "sufficiency_gap.png",
-        "spend_by_year.png",
-        "cost_pressure.png",
-        "scenarios.png",
-        "accuracy.png",
+        "forecast.svg",
+        "demand_by_placement.svg",
+        "demand_by_age.svg",
+        "sufficiency_gap.svg",
+        "spend_by_year.svg",
+        "cost_pressure.svg",
+        "scenarios.svg",
+        "accuracy.svg",
     } <= names
     assert {
         "forecast.csv",
@@ -58,8 +59,14 @@ def test_writes_the_page_workbook_charts_and_tables(report):
     assert "episodes.csv" not in names
     # the sample's ledger: the model reconciled with it, and the budgets of the first forecast year
     assert {"reconciliation.csv", "budget.csv"} <= names
-    for png in report.glob("*.png"):
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    charts = sorted(report.glob("*.svg"))
+    assert len(charts) >= 8 and not list(report.glob("*.png"))
+    for chart in charts:
+        root = ElementTree.parse(chart).getroot()
+        assert root.tag == "{http://www.w3.org/2000/svg}svg" and chart.stat().st_size > 10_000
+        # text stays text (a reader can select it), and no date: the same figures give the same file
+        assert root.find(".//{http://www.w3.org/2000/svg}text") is not None, chart.name
+        assert "dc:date" not in chart.read_text(encoding="utf-8"), chart.name
 
 
 def test_no_child_level_data_anywhere(report, sample):
@@ -69,7 +76,7 @@ def test_no_child_level_data_anywhere(report, sample):
     # in ISO form too, leaving out month ends and 1 April: the report's own dates fall on those
     ordinary = born[~born.dt.is_month_end & ~((born.dt.month == 4) & (born.dt.day == 1))]
     dobs |= set(ordinary.dt.strftime("%Y-%m-%d"))
-    texts = [p.read_text(encoding="utf-8") for p in report.iterdir() if p.suffix in (".csv", ".html")]
+    texts = [p.read_text(encoding="utf-8") for p in report.iterdir() if p.suffix in (".csv", ".html", ".svg")]
     book = load_workbook(report / "report.xlsx")
     texts += [
         " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None) for ws in book.worksheets
@@ -221,7 +228,7 @@ def test_no_folder_of_the_machine_is_published(report, tmp_path):
     # the sample's inputs live in the package's folder, a council's in its own: only file names are written
     folders = {str(suf.sample_path()), str(suf.sample_path().resolve()), str(report), str(report.resolve())}
     for path in report.iterdir():
-        if path.suffix in (".csv", ".html"):
+        if path.suffix in (".csv", ".html", ".svg"):
             text = path.read_text(encoding="utf-8")
             assert not [f for f in folders if f in text], path.name
     workbook = load_workbook(report / "report.xlsx", read_only=True)
@@ -266,8 +273,8 @@ def test_report_on_another_councils_returns(tmp_path):
     )
     names = {p.name for p in out.iterdir()}
     # no places or scenarios were given, so those parts are left out, and the rest is there
-    assert "scenarios.png" not in names and "sufficiency_gap.png" not in names
-    assert {"report.html", "report.xlsx", "forecast.png", "spend_by_year.png", "data_quality.csv"} <= names
+    assert "scenarios.svg" not in names and "sufficiency_gap.svg" not in names
+    assert {"report.html", "report.xlsx", "forecast.svg", "spend_by_year.svg", "data_quality.csv"} <= names
 
 
 @pytest.mark.parametrize(

@@ -131,7 +131,7 @@ def html_page(
     all_tables : list of Table
         The report's tables, already suppressed where asked.
     images : dict of str to bytes
-        The charts as PNG, by name.
+        The charts as SVG, by name.
     stamp : list of (str, str), optional
         The run stamp (:func:`sufficiency.report.stamp.run_stamp`), shown
         under the title.
@@ -150,7 +150,7 @@ def html_page(
             return ""
         data = base64.b64encode(images[name]).decode("ascii")
         caption = _CAPTIONS.get(name, "")
-        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" id="chart-{name}">' + (
+        return f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt)}" id="chart-{name}">' + (
             f"<p class='note'>{html.escape(caption)}</p>" if caption else ""
         )
 

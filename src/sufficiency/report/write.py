@@ -1,4 +1,4 @@
-"""Write a report a council can send round: one HTML page, an Excel workbook for finance, PNG charts, CSV tables.
+"""Write a report a council can send round: one HTML page, an Excel workbook for finance, SVG charts, CSV tables.
 
 The analysis (:mod:`sufficiency.report.analysis`) runs the library; the
 headline, tables and charts choose and format its results; the page is made
@@ -75,7 +75,7 @@ def write_report(
     Returns
     -------
     Report
-        ``report.html``, ``report.xlsx``, a PNG per chart and a CSV per
+        ``report.html``, ``report.xlsx``, an SVG per chart and a CSV per
         table (``episodes.csv`` only with ``include_episodes``).
     """
     options = options or ReportOptions()
@@ -91,9 +91,9 @@ def write_report(
     images = charts(a, suppress_below=options.suppress_below)
     progress.step("writing the report")
     files = []
-    for name, png in images.items():
-        (folder / f"{name}.png").write_bytes(png)
-        files.append(folder / f"{name}.png")
+    for name, svg in images.items():
+        (folder / f"{name}.svg").write_bytes(svg)
+        files.append(folder / f"{name}.svg")
     for t in all_tables:
         t.frame.to_csv(folder / f"{t.name}.csv", index=False, date_format="%Y-%m-%d")
         files.append(folder / f"{t.name}.csv")
