@@ -33,8 +33,7 @@ def charts(a: Analysis, *, suppress_below: int | None = None) -> dict[str, bytes
 
     # titles sit just above their axes: none of the report's charts has ticks along its top, so matplotlib need not
     # measure every axis on every draw to lift them clear (a third of the time of drawing)
-    settings = {"axes.titley": 1.0, "svg.fonttype": "none", "svg.hashsalt": "sufficiency"}
-    with rc_context(settings):
+    with rc_context({"axes.titley": 1.0, "svg.fonttype": "none", "svg.hashsalt": "sufficiency"}):
         return _charts(a, suppress_below=suppress_below)
 
 

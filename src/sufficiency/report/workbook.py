@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +35,9 @@ def write_workbook(path: Path, all_tables: list[Table], stamp: list[tuple[str, s
     sheet, its title and the units of its money columns. Each table's sheet
     is named in words (``spend by year``), has the table's title in its
     first row and a frozen bold header with filters in its second, and £,
-    count, share and date formats. Cells hold values only (no formulas).
+    count, share and date formats. Cells hold values only (no formulas:
+    text is always written as text); a missing value is an empty cell and
+    an infinite one Excel's ``#NUM!``. Written with XlsxWriter.
 
     Parameters
     ----------
@@ -44,65 +48,76 @@ def write_workbook(path: Path, all_tables: list[Table], stamp: list[tuple[str, s
     stamp : list of (str, str), optional
         The run stamp (:func:`sufficiency.report.stamp.run_stamp`).
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
-    formats = {MONEY: '"£"#,##0;-"£"#,##0', COUNT: "#,##0", INTEGER: "#,##0", SHARE: "0.0%", NUMBER: "#,##0.0"}
-    book = Workbook()
-    contents = book.active
-    contents.title = "contents"
-    for label, value in stamp or []:
-        contents.append([label, value])
-    contents.append([])
-    contents.append(["sheet", "what it holds", "units"])
-    for cell in contents[contents.max_row]:
-        cell.font = Font(bold=True)
-    for table in all_tables:
-        money = [str(c) for c in table.frame.columns if table.kinds.get(c) == MONEY]
-        contents.append([sheet_name(table), table.title, _money_columns(money)])
-    contents.column_dimensions["A"].width = 28
-    contents.column_dimensions["B"].width = 100
-    contents.column_dimensions["C"].width = 40
-    for table in all_tables:
-        sheet = book.create_sheet(sheet_name(table))
-        columns = list(table.frame.columns)
-        sheet.append([table.title])
-        sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append([str(c).replace("_", " ") for c in columns])
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="EEF3F8")
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in table.frame.itertuples(index=False):
-            values: list[object] = []
-            for v in row:
-                if isinstance(v, (np.bool_, bool)):
-                    values.append(bool(v))
-                elif isinstance(v, (np.integer,)):
-                    values.append(int(v))
-                elif isinstance(v, (np.floating, float)):
-                    values.append(None if np.isnan(v) else float(v))
-                elif isinstance(v, pd.Timestamp):
-                    values.append(None if pd.isna(v) else v.to_pydatetime().date())
-                else:
-                    values.append(None if v is None else str(v) if not isinstance(v, (int, float)) else v)
-            sheet.append(values)
-        for j, col in enumerate(columns, start=1):
-            kind = table.kinds.get(col)
-            letter = get_column_letter(j)
-            if kind in formats:
-                for cell in sheet[letter][2:]:
-                    cell.number_format = formats[kind]
-            elif pd.api.types.is_datetime64_any_dtype(table.frame[col]):
-                for cell in sheet[letter][2:]:
-                    cell.number_format = "dd/mm/yyyy"
-            width = max([len(str(col))] + [len(format_value(v, kind or "")) for v in table.frame[col].head(200)])
-            sheet.column_dimensions[letter].width = min(max(10, width + 2), 60)
-        sheet.freeze_panes = "A3"
-        if len(columns):
-            sheet.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{max(sheet.max_row, 2)}"
-    book.save(path)
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
+    with xlsxwriter.Workbook(str(path), options) as book:
+        bold = book.add_format({"bold": True})
+        title = book.add_format({"bold": True, "font_size": 12})
+        header = book.add_format({"bold": True, "bg_color": "#EEF3F8", "text_wrap": True, "valign": "top"})
+        formats = {kind: book.add_format({"num_format": code}) for kind, code in _NUMBER_FORMATS.items()}
+        day = book.add_format({"num_format": "dd/mm/yyyy"})
+        contents = book.add_worksheet("contents")
+        row = 0
+        for label, value in stamp or []:
+            contents.write_string(row, 0, str(label))
+            contents.write_string(row, 1, str(value))
+            row += 1
+        row += 1
+        for j, name in enumerate(["sheet", "what it holds", "units"]):
+            contents.write_string(row, j, name, bold)
+        for table in all_tables:
+            row += 1
+            money = [str(c) for c in table.frame.columns if table.kinds.get(c) == MONEY]
+            for j, text in enumerate([sheet_name(table), table.title, _money_columns(money)]):
+                contents.write_string(row, j, text)
+        for j, width in enumerate((28, 100, 40)):
+            contents.set_column(j, j, width)
+        for table in all_tables:
+            sheet = book.add_worksheet(sheet_name(table))
+            frame = table.frame
+            columns = list(frame.columns)
+            sheet.write_string(0, 0, table.title, title)
+            for j, col in enumerate(columns):
+                kind = table.kinds.get(col)
+                sheet.write_string(1, j, str(col).replace("_", " "), header)
+                dated = pd.api.types.is_datetime64_any_dtype(frame[col])
+                chosen = formats.get(kind or "", day if dated else None)
+                for i, value in enumerate(frame[col].tolist(), start=2):
+                    _write_value(sheet, i, j, value, chosen, day)
+                width = max([len(str(col))] + [len(format_value(v, kind or "")) for v in frame[col].head(200)])
+                sheet.set_column(j, j, min(max(10, width + 2), 60))
+            sheet.freeze_panes(2, 0)
+            if columns:
+                sheet.autofilter(1, 0, max(len(frame) + 1, 1), len(columns) - 1)
+
+
+#: Excel number formats of the table column kinds.
+_NUMBER_FORMATS = {
+    MONEY: '"£"#,##0;-"£"#,##0',
+    COUNT: "#,##0",
+    INTEGER: "#,##0",
+    SHARE: "0.0%",
+    NUMBER: "#,##0.0",
+}
+
+
+def _write_value(sheet: Any, row: int, col: int, value: object, number: Any, day: Any) -> None:
+    """Write one value with its type: numbers as numbers, days as dates, the rest as text; missing values not at all."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return
+    if isinstance(value, (bool, np.bool_)):
+        sheet.write_boolean(row, col, bool(value), number)
+    elif isinstance(value, (int, np.integer)):
+        sheet.write_number(row, col, int(value), number)
+    elif isinstance(value, (float, np.floating)):
+        if not np.isnan(value):
+            sheet.write_number(row, col, float(value), number)
+    elif isinstance(value, (pd.Timestamp, datetime.datetime, datetime.date)):
+        stamp = pd.Timestamp(value)
+        sheet.write_datetime(row, col, stamp.to_pydatetime().replace(tzinfo=None), number or day)
+    else:
+        sheet.write_string(row, col, str(value), number)
 
 
 def _money_columns(names: list[str], width: int = 200) -> str:
