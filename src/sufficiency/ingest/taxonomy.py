@@ -73,7 +73,7 @@ def ordered_categories(values: pd.Series) -> list[str]:
     list of str
     """
     order = list(categories()["category"])
-    seen = set(values.dropna().astype(str))
+    seen = {str(v) for v in pd.unique(values.dropna())}  # each distinct value once, not every row
     return [c for c in order if c in seen] + sorted(seen - set(order))
 
 
