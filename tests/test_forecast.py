@@ -437,6 +437,37 @@ def test_entrants_age_on_their_own_birthdays(sample, time_in_care):
     assert np.allclose(proj.expected[12:, :, 0].sum(axis=1), zero.entry_rates.sum() * 365.25, rtol=1e-9)
 
 
+def test_entry_skip_leaves_its_months_out_of_the_entries(sample):
+    span = ("2023-04-01", "2024-03-31")  # inside the default entry window (the three years to March 2025)
+    plain = suf.fit(sample)
+    skipped = suf.fit(sample, entry_skip=[span])
+    # the year to March 2024 has 366 days (29 February 2024)
+    assert plain.entry_days - skipped.entry_days == pytest.approx(366.0)
+    # truth: the episodes themselves, entries of children other than unaccompanied ones aged under 18 in that year
+    e = sample.episodes
+    child = sample.children.set_index(S.CHILD_ID)[S.DATE_OF_BIRTH]
+    inside = e[S.IS_ENTRY] & e[S.EPISODE_START].between(*map(pd.Timestamp, span)) & ~e[S.UASC].fillna(False)
+    born = e.loc[inside, S.CHILD_ID].map(child)
+    under_18 = (born + pd.DateOffset(years=18)) > e.loc[inside, S.EPISODE_START]
+    assert plain.entries.sum() - skipped.entries.sum() == pytest.approx(float(under_18.sum()))
+    # hazards do not move, and the fit says what it left out
+    np.testing.assert_array_equal(plain.exposure, skipped.exposure)
+    assert skipped.settings["entry_skip"] == [["2023-04-01", "2024-03-31"]] and plain.settings["entry_skip"] is None
+
+
+@pytest.mark.parametrize(
+    "span, message",
+    [
+        (("2024-03-31", "2023-04-01"), "on or before its last"),
+        (("not a day", "2024-03-31"), "pair of dates"),
+        (("2022-01-01", "2025-03-31"), "leaves no month"),
+    ],
+)
+def test_entry_skip_refuses_spans_that_cannot_be_used(sample, span, message):
+    with pytest.raises(ValueError, match=message):
+        suf.fit(sample, entry_skip=[span])
+
+
 def test_entry_level_spread_widens_intervals_not_the_mean(sample):
     fitted = suf.fit(sample, uasc="together")
     # the council's own entries stray and come back (no walk)

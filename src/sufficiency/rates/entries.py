@@ -13,7 +13,20 @@ from ..common.dates import age_at, birthday
 from ..counts.flows import Flows
 from .poisson import poisson_glm
 
-__all__ = ["BIRTHDAY_PRIOR", "EntryFit", "entry_birthdays", "fit_entries", "in_states", "shrink_to_prior"]
+__all__ = [
+    "BIRTHDAY_PRIOR",
+    "PANDEMIC_YEAR",
+    "EntryFit",
+    "entry_birthdays",
+    "fit_entries",
+    "in_states",
+    "shrink_to_prior",
+]
+
+#: The pandemic's first year (first and last day), which :func:`sufficiency.fit`'s ``entry_skip`` can leave out of
+#: the entries: England's starts fell from 31,010 in the year to March 2020 to 28,480 in the year to March 2021 (8%)
+#: and came back to 31,100 the next year (DfE, Children looked after in England including adoptions, 2024 release).
+PANDEMIC_YEAR = ("2020-04-01", "2021-03-31")
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,7 @@ def fit(
     population: pd.Series | None = None,
     time_in_care: Sequence[int] | None = DEFAULT_TIME_IN_CARE,
     uasc: str = "separate",
+    entry_skip: Sequence[tuple[DateLike, DateLike]] | None = None,
 ) -> FittedModel:
     """Fit hazards and entry rates over a reference window.
 
@@ -184,6 +185,13 @@ def fit(
         as an assumption (:func:`sufficiency.project`'s ``uasc_arrivals``)
         rather than a trend, and their entries are never trended (even with
         ``entry_trend=True``). ``"together"`` fits every child in one model.
+    entry_skip : sequence of (date, date), optional
+        Spans of time (first and last day) whose months are left out of the
+        entries' rates and trend, as though they were not in the window: a
+        month counts as in a span when its first day is. For example
+        :data:`sufficiency.rates.entries.PANDEMIC_YEAR`, the year to March
+        2021, when England's starts fell 8% and came back the next year.
+        Default ``None`` keeps every month; hazards always use every month.
 
     Warns
     -----
@@ -246,6 +254,7 @@ def fit(
             rule="too_little_data",
         )
     _check_dates_of_birth(episodes, end)
+    skip = _check_skip(entry_skip)
     entry_start = start if entry_years is None else max(start, default_reference(end, years=entry_years)[0])
     window = _Window(
         start=start,
@@ -260,6 +269,7 @@ def fit(
         trend_prior=None if trend_prior is None else float(trend_prior),
         data_start=data_start,
         data_end=data_end,
+        entry_skip=skip,
     )
     pop = None
     if population is not None:
@@ -283,6 +293,7 @@ def fit(
         "time_in_care": list(window.durations),
         "uasc": uasc,
         "population": population is not None,
+        "entry_skip": [[str(a.date()), str(b.date())] for a, b in skip] or None,
     }
     if not is_uasc.any():
         return replace(_fit_window(episodes, window, pop, require=True), settings=settings)
@@ -293,6 +304,20 @@ def fit(
     if main.exposure.sum() <= 0 and sub.exposure.sum() <= 0:
         _fit_window(episodes, window, pop, require=True)  # raises the no-exposure error
     return replace(main, uasc=sub if sub.exposure.sum() > 0 or sub.entries.sum() > 0 else None, settings=settings)
+
+
+def _check_skip(spans: Sequence[tuple[DateLike, DateLike]] | None) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
+    """``entry_skip`` as pairs of days, each a first day on or before its last (see :func:`fit`)."""
+    out = []
+    for span in spans or ():
+        try:
+            first, last = (pd.Timestamp(d) for d in span)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"entry_skip: {span!r} is not a (first day, last day) pair of dates") from error
+        if pd.isna(first) or pd.isna(last) or last < first:
+            raise ValueError(f"entry_skip: {span!r} must give a first day on or before its last")
+        out.append((first, last))
+    return tuple(out)
 
 
 def _check_dates_of_birth(episodes: pd.DataFrame, end: pd.Timestamp) -> None:
@@ -337,6 +362,8 @@ class _Window:
     data_end: pd.Timestamp
     #: The stream's level of entries walks (unaccompanied children's arrivals) rather than strays and comes back.
     walk: bool = False
+    #: Spans whose months are left out of the entries (first day, last day).
+    entry_skip: tuple[tuple[pd.Timestamp, pd.Timestamp], ...] = ()
 
 
 def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None, *, require: bool) -> FittedModel:
@@ -363,6 +390,12 @@ def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None
             rule="too_little_data",
         )
     entry_weight = weight_of.where(periods >= w.entry_start.to_period("M").to_timestamp(), 0.0)
+    for first, last in w.entry_skip:
+        entry_weight = entry_weight.where((periods < first.to_period("M").to_timestamp()) | (periods > last), 0.0)
+    if (entry_weight > 0).sum() == 0 < len(w.entry_skip):
+        raise ValueError(
+            f"entry_skip leaves no month of the entry window {w.entry_start.date()} to {end.date()} to count entries in"
+        )
     ent = fit_entries(
         fl,
         episodes,
