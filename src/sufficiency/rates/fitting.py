@@ -391,7 +391,7 @@ def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None
         )
     entry_weight = weight_of.where(periods >= w.entry_start.to_period("M").to_timestamp(), 0.0)
     for first, last in w.entry_skip:
-        entry_weight = entry_weight.where((periods < first.to_period("M").to_timestamp()) | (periods > last), 0.0)
+        entry_weight = entry_weight.where((periods < first) | (periods > last), 0.0)  # a month's first day
     if (entry_weight > 0).sum() == 0 < len(w.entry_skip):
         raise ValueError(
             f"entry_skip leaves no month of the entry window {w.entry_start.date()} to {end.date()} to count entries in"
