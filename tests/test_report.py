@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import subprocess
 import sys
@@ -18,7 +19,8 @@ from sufficiency.cli import main
 from sufficiency.common.money import pounds
 from sufficiency.report import Progress
 from sufficiency.report.analysis import SAMPLE_TARGET
-from sufficiency.report.formats import suppress
+from sufficiency.report.formats import MONEY, Table, suppress
+from sufficiency.report.workbook import write_workbook
 
 SIMS = 200
 
@@ -388,3 +390,20 @@ def test_figures_stay_on_one_line(report):
     page = (report / "report.html").read_text(encoding="utf-8")
     assert "td.text,td.num{white-space:nowrap}" in page
     assert '<td class="num">-£' in page and '<td class="">' not in page
+
+
+def test_the_workbook_of_a_run_is_the_same_bytes_each_time(tmp_path):
+    # the workbook's properties carry the run's date, not the moment it was written
+    frame = pd.DataFrame({"financial_year": ["2025-26"], "total": [1_234_567.8], "date": [pd.Timestamp("2026-03-31")]})
+    table = Table("spend_by_year", "Spend by financial year", frame, {"total": MONEY})
+    day = datetime.date(2026, 12, 6)
+    write_workbook(tmp_path / "a.xlsx", [table], [("run on", "2026-12-06")], created=day)
+    write_workbook(tmp_path / "b.xlsx", [table], [("run on", "2026-12-06")], created=day)
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert load_workbook(tmp_path / "a.xlsx").properties.created.date() == day
+
+
+def test_a_run_date_that_is_not_a_day_is_refused_before_any_work(tmp_path):
+    with pytest.raises(ValueError, match="run_date='06/12/2026'"):
+        suf.write_report(None, tmp_path, suf.ReportOptions(run_date="06/12/2026"))
+    assert not any(tmp_path.iterdir())

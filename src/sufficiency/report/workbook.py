@@ -28,7 +28,13 @@ def sheet_name(table: Table) -> str:
     return table.name.replace("_", " ")[:31]
 
 
-def write_workbook(path: Path, all_tables: list[Table], stamp: list[tuple[str, str]] | None = None) -> None:
+def write_workbook(
+    path: Path,
+    all_tables: list[Table],
+    stamp: list[tuple[str, str]] | None = None,
+    *,
+    created: datetime.date | None = None,
+) -> None:
     """Write the tables as an Excel workbook: a contents sheet, then a sheet per table with formats and filters.
 
     The first sheet (``contents``) holds the run stamp and, for every other
@@ -47,11 +53,16 @@ def write_workbook(path: Path, all_tables: list[Table], stamp: list[tuple[str, s
         Each becomes a sheet named after it in words (first 31 characters).
     stamp : list of (str, str), optional
         The run stamp (:func:`sufficiency.report.stamp.run_stamp`).
+    created : datetime.date, optional
+        The day the workbook's properties say it was made (the run's date):
+        with it, the same tables give the same bytes. Default: now.
     """
     import xlsxwriter
 
     options = {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
     with xlsxwriter.Workbook(str(path), options) as book:
+        if created is not None:
+            book.set_properties({"created": datetime.datetime.combine(created, datetime.time())})
         bold = book.add_format({"bold": True})
         title = book.add_format({"bold": True, "font_size": 12})
         header = book.add_format({"bold": True, "bg_color": "#EEF3F8", "text_wrap": True, "valign": "top"})

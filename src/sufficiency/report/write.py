@@ -77,15 +77,25 @@ def write_report(
     Report
         ``report.html``, ``report.xlsx``, an SVG per chart and a CSV per
         table (``episodes.csv`` only with ``include_episodes``).
+
+    Raises
+    ------
+    ValueError
+        If ``options.run_date`` is not a day written ``YYYY-MM-DD``.
     """
     options = options or ReportOptions()
+    run_on = options.run_date or date.today().isoformat()
+    try:
+        created = date.fromisoformat(run_on)
+    except ValueError as error:
+        raise ValueError(f"run_date={run_on!r}: give the day as YYYY-MM-DD") from error
     progress = progress or Progress(8, quiet=True)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     a = analyse(source, options, progress)
     progress.step("drawing the charts")
     folders = input_folders(a.inputs.sources)  # a council's folders are not published: files are named
-    stamp = run_stamp(a, options, options.run_date or date.today().isoformat())
+    stamp = run_stamp(a, options, run_on)
     heads = {k: without_folders(v, folders) for k, v in headline(a).items()}
     all_tables = [named_files(suppressed(t, options.suppress_below), folders) for t in tables(a)]
     images = charts(a, suppress_below=options.suppress_below)
@@ -101,7 +111,7 @@ def write_report(
         a.inputs.data.episodes.to_csv(folder / "episodes.csv", index=False, date_format="%Y-%m-%d")
         files.append(folder / "episodes.csv")
     (folder / "report.html").write_text(html_page(a, heads, all_tables, images, stamp), encoding="utf-8")
-    write_workbook(folder / "report.xlsx", all_tables, stamp)
+    write_workbook(folder / "report.xlsx", all_tables, stamp, created=created)
     files += [folder / "report.html", folder / "report.xlsx"]
     progress.close()
     text = "\n".join(f"{k}: {v}" for k, v in heads.items())
