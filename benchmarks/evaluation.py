@@ -15,15 +15,15 @@ each over up to three years, where the truth is "no effect". They give
   the one with the sharpest calibrated band for three years of entries in
   its worse world (its simulated band times the widening it needs to hold),
   since a band that must be wide to be honest is what hides an effect;
-* the widening of each outcome's band (for the chosen setting) by months since the start: the factor
-  that puts 90% of the pretend starts' outcomes (children other than
-  unaccompanied ones, added up to 12, 24 and 36 months) inside their 90%
-  band in the worse of the two worlds (a counterfactual that leans in one
-  world, as a trend pulled towards none does where entries grow, is widened
-  until that world's bands hold). A factor below 1 narrows a band the test
-  bed shows to be wider than it needs. The unaccompanied children's stream is left out: its national
-  surges are not the local change an evaluation looks for, and they show in
-  its own row.
+* the widening of each outcome's band for the chosen setting, by months
+  since the start: the factor that puts 90% of the pretend starts' outcomes
+  (children other than unaccompanied ones, added up to 12, 24 and 36 months)
+  inside their 90% band in the worse of the two worlds (a counterfactual that
+  leans in one world, as a trend pulled towards none does where entries
+  grow, is widened until that world's bands hold). A factor below 1 narrows
+  a band the test bed shows to be wider than it needs. The unaccompanied
+  children's stream is left out: its national surges are not the local
+  change an evaluation looks for, and they show in its own row.
 
 Held-out councils (the next seeds, the four worlds in turn) have a service
 that keeps a quarter of the entries of children other than unaccompanied
@@ -36,7 +36,9 @@ down from residential care to in-house foster care; the moves from
 residential care to fostering are judged the same way.
 
 Writes ``benchmarks/results/evaluation.md`` and, with ``--ship``,
-``src/sufficiency/data/evaluation_widening.csv``.
+``src/sufficiency/data/evaluation_widening.csv`` (refused when the rule
+chooses a setting other than ``EVALUATION_FIT``: the package's default and
+its widening must be the same setting's).
 
     python benchmarks/evaluation.py --ship
 """
@@ -218,13 +220,13 @@ def main() -> None:
             for i, seed in enumerate(learn)
         }
         errors, needs = _learn(datas, min(args.n_sims, 300))
-        # the worse learning world decides, as for the forecast's calibration: a counterfactual that leans in one
-        # world (a trend pulled towards none where entries grow) is widened until that world's bands hold
         # the setting: the sharpest band for three years of entries once calibrated, in its worse learning world
         sharp = _sharpness(needs)
         ranked = sharp.groupby(level="setting", sort=False)["honest half-width %"].max().sort_values()
         chosen = str(ranked.index[0])
         needs = needs[needs["setting"] == chosen]
+        # its widening: the worse learning world decides, as for the forecast's calibration: a counterfactual that
+        # leans in one world (a trend pulled towards none where entries grow) is widened until that world's bands hold
         factors = (
             needs.groupby(["outcome", "months", "world"])["needed"]
             .quantile(0.9)

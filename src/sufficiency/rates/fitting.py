@@ -191,7 +191,10 @@ def fit(
         month counts as in a span when its first day is. For example
         :data:`sufficiency.rates.entries.PANDEMIC_YEAR`, the year to March
         2021, when England's starts fell 8% and came back the next year.
-        Default ``None`` keeps every month; hazards always use every month.
+        Default ``None`` keeps every month. Hazards use every month, and so
+        does the spread of the entries' level from year to year
+        (:attr:`FittedModel.entry_level_spread`), which is measured on
+        consecutive whole years.
 
     Warns
     -----
@@ -392,7 +395,7 @@ def _fit_window(episodes: pd.DataFrame, w: _Window, population: pd.Series | None
     entry_weight = weight_of.where(periods >= w.entry_start.to_period("M").to_timestamp(), 0.0)
     for first, last in w.entry_skip:
         entry_weight = entry_weight.where((periods < first) | (periods > last), 0.0)  # a month's first day
-    if (entry_weight > 0).sum() == 0 < len(w.entry_skip):
+    if w.entry_skip and not (entry_weight > 0).any():
         raise ValueError(
             f"entry_skip leaves no month of the entry window {w.entry_start.date()} to {end.date()} to count entries in"
         )

@@ -124,7 +124,7 @@ def _write_value(sheet: Any, row: int, col: int, value: object, number: Any, day
     elif isinstance(value, (float, np.floating)):
         if not np.isnan(value):
             sheet.write_number(row, col, float(value), number)
-    elif isinstance(value, (pd.Timestamp, datetime.datetime, datetime.date)):
+    elif isinstance(value, datetime.date):  # and so datetime and pandas' Timestamp
         stamp = pd.Timestamp(value)
         sheet.write_datetime(row, col, stamp.to_pydatetime().replace(tzinfo=None), number or day)
     else:
