@@ -5,7 +5,7 @@ The exponential uses scaling and squaring with a degree-8 Taylor polynomial
 is at most 1/8, where the truncation error is below ``(1/8)**9 / 9!``
 (about 4e-14), then squared ``s`` times. It agrees with
 :func:`scipy.linalg.expm` to about 1e-12 on the generators met here.
-Matrices are processed in parallel.
+Matrices are processed in parallel, in threads (:mod:`sufficiency.common.threads`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
+
+from ..common.threads import in_chunks
 
 __all__ = ["expm_many", "products"]
 
@@ -60,32 +62,46 @@ def _expm_into(
                 out[i, j] = (1.0 if i == j else 0.0) + work[i, j] / degree
     for _ in range(squarings):
         _matmul(out, out, work)
-        out[:, :] = work
+        for i in range(k):  # element by element: an array assignment would compile numba's shape-error messages
+            for j in range(k):
+                out[i, j] = work[i, j]
 
 
-@njit(cache=True, parallel=True)
-def expm_many(a: np.ndarray, scale: float) -> np.ndarray:  # pragma: no cover - compiled
-    """``expm(scale * a[i])`` for a stack ``a`` of shape (n, K, K)."""
-    n, k = a.shape[0], a.shape[1]
+def expm_many(a: np.ndarray, scale: float) -> np.ndarray:
+    """``expm(scale * a[i])`` for a stack ``a`` of shape (n, K, K), in threads."""
     out = np.empty_like(a)
-    for i in prange(n):
-        x = np.empty((k, k))
-        work = np.empty((k, k))
-        _expm_into(a[i], scale, out[i], x, work)
+    in_chunks(a.shape[0], lambda first, last: _expm_range(a, scale, out, first, last))
     return out
 
 
-@njit(cache=True, parallel=True)
-def products(half: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    """``half[i, first[j], a] @ half[i, second[j], a]`` for every i, j, a.
+@njit(cache=True, nogil=True)
+def _expm_range(
+    a: np.ndarray, scale: float, out: np.ndarray, first: int, last: int
+) -> None:  # pragma: no cover - compiled
+    k = a.shape[1]
+    x = np.empty((k, k))
+    work = np.empty((k, k))
+    for i in range(first, last):
+        _expm_into(a[i], scale, out[i], x, work)
+
+
+def products(half: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``half[i, first[j], a] @ half[i, second[j], a]`` for every i, j, a, in threads.
 
     ``half`` has shape (n, bands, ages, K, K); the result (n, len(first), ages, K, K).
     """
     n, _, n_a, k, _ = half.shape
-    n_j = first.shape[0]
-    out = np.empty((n, n_j, n_a, k, k))
-    for i in prange(n):
-        for j in range(n_j):
+    out = np.empty((n, first.shape[0], n_a, k, k))
+    in_chunks(n, lambda lo, hi: _products_range(half, first, second, out, lo, hi))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _products_range(
+    half: np.ndarray, first: np.ndarray, second: np.ndarray, out: np.ndarray, lo: int, hi: int
+) -> None:  # pragma: no cover - compiled
+    n_a = half.shape[2]
+    for i in range(lo, hi):
+        for j in range(first.shape[0]):
             for a in range(n_a):
                 _matmul(half[i, first[j], a], half[i, second[j], a], out[i, j, a])
-    return out

@@ -25,7 +25,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
+
+from ..common.threads import in_chunks
 
 __all__ = ["binomial", "gamma", "gamma_draws", "integer", "normal", "poisson", "streams", "substream", "uniform"]
 
@@ -219,16 +221,21 @@ def poisson(state: np.ndarray, mean: float) -> int:  # pragma: no cover - compil
             return k + x
 
 
-@njit(cache=True, parallel=True)
-def gamma_draws(shape: np.ndarray, rate: np.ndarray, states: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    """Gamma(shape, rate) draws of every cell for each stream: (streams, cells).
+def gamma_draws(shape: np.ndarray, rate: np.ndarray, states: np.ndarray) -> np.ndarray:
+    """Gamma(shape, rate) draws of every cell for each stream: (streams, cells), in threads.
 
     ``shape`` and ``rate`` are flat (cells,); a cell with shape 0 gives 0.
     """
-    n_s, n = states.shape[0], shape.shape[0]
-    out = np.empty((n_s, n))
-    for s in prange(n_s):
-        state = states[s]
-        for i in range(n):
-            out[s, i] = gamma(state, shape[i]) / rate[i] if shape[i] > 0.0 else 0.0
+    out = np.empty((states.shape[0], shape.shape[0]))
+    in_chunks(states.shape[0], lambda first, last: _gamma_range(shape, rate, states, out, first, last))
     return out
+
+
+@njit(cache=True, nogil=True)
+def _gamma_range(
+    shape: np.ndarray, rate: np.ndarray, states: np.ndarray, out: np.ndarray, first: int, last: int
+) -> None:  # pragma: no cover - compiled
+    for s in range(first, last):
+        state = states[s]
+        for i in range(shape.shape[0]):
+            out[s, i] = gamma(state, shape[i]) / rate[i] if shape[i] > 0.0 else 0.0
