@@ -2,7 +2,7 @@
 
 In: a :class:`~sufficiency.FittedModel` (and, for scenarios,
 :class:`~sufficiency.projection.levers.DemandLevers`). Out: :class:`Projection`.
-The compiled code (``_kernels``, ``_matrices``, ``_random``) sits behind
+The compiled code (``_kernels``, ``_steps``, ``_matrices``, ``_random``) sits behind
 :mod:`~sufficiency.projection.paths` and :mod:`~sufficiency.projection.state`;
 the corrections applied to every projection (a blend towards no change and
 the stretch of every group's band) are data read here and learned in
