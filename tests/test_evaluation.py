@@ -8,6 +8,7 @@ entries and the stock the evaluation must count.
 from __future__ import annotations
 
 import warnings
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -383,9 +384,12 @@ def test_command_line_writes_a_page_tables_and_charts_without_child_level_data(h
     said = capsys.readouterr().out
     assert "halve entries" in said and "p = " in said
     names = {p.name for p in out.iterdir()}
-    assert {"evaluation.html", "evaluation_halve_entries_summary.csv", "evaluation_halve_entries_entries.png"} <= names
+    assert {"evaluation.html", "evaluation_halve_entries_summary.csv", "evaluation_halve_entries_entries.svg"} <= names
     assert not any("no_change" in n for n in names)
-    text = "".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".html", ".csv"))
+    chart = ElementTree.parse(out / "evaluation_halve_entries_entries.svg").getroot()
+    assert chart.tag.endswith("svg") and any(e.tag.endswith("text") for e in chart.iter())  # text kept as text
+    assert "dc:date" not in (out / "evaluation_halve_entries_entries.svg").read_text(encoding="utf-8")
+    text = "".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".html", ".csv", ".svg"))
     ids = set(county.children["child_id"])
     assert not any(i in text for i in list(ids)[:200])
     births = county.children["date_of_birth"].dt.strftime("%Y-%m-%d")

@@ -116,7 +116,7 @@ def _monthly(ax: Any, s: Any, level: int, outcome: str, what: str, unit: str, co
     ax.plot(s[S.DATE], s["observed"], **{"color": colour, "linewidth": 2, "label": "observed", **kwargs})
     per = "at each month end" if outcome == "stock" else "in each month"
     ax.set_ylabel(f"{per.capitalize()} [{unit}]")
-    ax.set_title(f"{what}: what happened against what would have happened without the service")
+    ax.set_title(f"{what}\nwhat happened against what would have happened without the service")
     if outcome == "cost":
         money_axis(ax)
     handles, labels = ax.get_legend_handles_labels()
@@ -137,7 +137,7 @@ def _effect(ax: Any, s: Any, level: int, outcome: str, what: str, unit: str) -> 
     ax.plot(s[S.DATE], s["effect"], color="#1f4e79", linewidth=2, label="effect")
     since = "at each month end" if outcome == "stock" else "added up since the start"
     ax.set_ylabel(f"Effect, {since} [{unit}]")
-    ax.set_title(f"{what}: what happened minus what would have happened ({level}% band)")
+    ax.set_title(f"{what}\nwhat happened minus what would have happened ({level}% band)")
     ax.set_xlabel("Month end")
     if outcome == "cost":
         money_axis(ax)

@@ -181,18 +181,21 @@ def _headline(name: str, ev: Evaluation) -> str:
 
 
 def _charts(ev: Evaluation, out_dir: Path, stem: str) -> list[Path]:
+    """The entries and stock charts as SVG, as the report writes its charts: text as text, no date, fixed ids."""
+    from matplotlib import rc_context
     from matplotlib.figure import Figure
 
     from ..plotting.evaluation import evaluation as chart
 
     paths = []
-    for outcome in ("entries", "stock"):
-        fig = Figure(figsize=(8, 7), layout="constrained")
-        axes = fig.subplots(2, 1, sharex=True)
-        chart(ev, outcome=outcome, ax=axes)
-        path = out_dir / f"evaluation_{stem}_{outcome}.png"
-        fig.savefig(path, dpi=110)
-        paths.append(path)
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "sufficiency"}):
+        for outcome in ("entries", "stock"):
+            fig = Figure(figsize=(8, 7), layout="constrained")
+            axes = fig.subplots(2, 1, sharex=True)
+            chart(ev, outcome=outcome, ax=axes)
+            path = out_dir / f"evaluation_{stem}_{outcome}.svg"
+            fig.savefig(path, format="svg", metadata={"Date": None})
+            paths.append(path)
     return paths
 
 
@@ -218,7 +221,7 @@ def _page(evaluations: dict[str, Evaluation], text: str, source: str, run_date: 
         parts.append(_table(s, below))
         for outcome in ("entries", "stock"):
             parts.append(
-                f"<figure><img src='evaluation_{stem}_{outcome}.png' alt='{label(outcome)}: what happened against "
+                f"<figure><img src='evaluation_{stem}_{outcome}.svg' alt='{label(outcome)}: what happened against "
                 f"the counterfactual'><figcaption>{label(outcome).capitalize()}: above, month by month against the "
                 "band without the service; below, the effect added up since the start with its band.</figcaption>"
                 "</figure>"
