@@ -3,8 +3,9 @@
 The compiled kernels release the interpreter lock (``nogil``), so threads
 run them in parallel. This takes the place of numba's ``parallel=True``
 loops, whose compilation took most of a first projection's time (37 s on
-the sample, against 16 s this way); later runs load the compiled code from
-numba's cache either way. Each item draws from its own random stream, so
+the sample, against about 15 s this way: ``first_run_s`` of
+``benchmarks/forecast.py``); later runs load the compiled code from numba's
+cache either way. Each item draws from its own random stream, so
 results do not depend on the number of threads or chunks.
 """
 

@@ -1,8 +1,8 @@
 """Compiled inner loop of the Monte Carlo projection (numba).
 
-Simulations run in parallel, in threads (:mod:`sufficiency.common.threads`); each draws from its own random
-stream (:mod:`._random`), so the paths for a seed do not depend on the number
-of threads. Within a simulation every decision draws from a sub-stream keyed
+Simulations run in parallel threads (:mod:`sufficiency.common.threads`);
+each draws from its own random stream (:mod:`._random`), so the paths for a
+seed do not depend on the number of threads. Within a simulation every decision draws from a sub-stream keyed
 by what it decides: a month's moves of one (category, age) cell, one child's
 fate in a month, a month's number of entries, one entrant's placement and
 birthday. A scenario that changes some decisions therefore leaves the random
