@@ -13,8 +13,10 @@ each over up to three years, where the truth is "no effect". They give
   misses the three-year totals of entries, exits, moves and stock of
   children other than unaccompanied ones), world by world; the setting is
   the one with the sharpest calibrated band for three years of entries in
-  its worse world (its simulated band times the widening it needs to hold),
-  since a band that must be wide to be honest is what hides an effect;
+  its worse world (its simulated band times the widening it needs to hold,
+  over the 2021 and 2022 starts, whose windows hold the pandemic's first
+  year as a window does today: ``CHOICE_ORIGINS``), since a band that must be
+  wide to be honest is what hides an effect;
 * the widening of each outcome's band for the chosen setting, by months
   since the start: the factor that puts 90% of the pretend starts' outcomes
   (children other than unaccompanied ones, added up to 12, 24 and 36 months)
