@@ -302,3 +302,21 @@ def test_shipped_bands_hold_on_held_out_generated_councils(held_out):
     # the calibration widens what the simulation alone holds too rarely
     raw = simulated[(simulated["step"] == "placement_group") & (simulated["months"] <= 36)]
     assert groups["inside"].mean() > raw[raw["group"].isin(["fostering", "residential", "supported"])]["inside"].mean()
+
+
+def test_atoms_and_band_scaling_match_numpy_to_the_bit():
+    # the compiled passes of the stretch against numpy's own float32 sums and products on random paths
+    from sufficiency.common.ages import DFE_AGE_BANDS, band_index
+    from sufficiency.projection._kernels import scale_by_band
+    from sufficiency.projection.stretch import _atoms
+
+    rng = np.random.default_rng(3)
+    parts = [(rng.integers(0, 6, (37, 13, 4, 18)) * rng.random((37, 13, 4, 18))).astype(np.float32) for _ in range(2)]
+    atoms, _ = _atoms(parts, ("a", "b", "c", "d"))
+    for i, part in enumerate(parts):
+        for b, (lo, hi) in enumerate(DFE_AGE_BANDS.values()):
+            np.testing.assert_array_equal(atoms[:, :, i, :, b], part[..., lo : hi + 1].sum(axis=-1, dtype=np.float32))
+    scale = rng.random(atoms.shape).astype(np.float32)
+    expected = parts[1] * scale[:, :, 1][..., band_index()]
+    scale_by_band(parts[1], scale, band_index(), 1, 0, len(parts[1]))
+    np.testing.assert_array_equal(parts[1], expected)

@@ -33,7 +33,7 @@ from ._steps import (
     transition,
 )
 
-__all__ = ["simulate_paths"]
+__all__ = ["band_sums", "scale_by_band", "simulate_paths"]
 
 
 def simulate_paths(
@@ -333,3 +333,36 @@ def _simulate_range(
                 copy_rows(by_age, by_age.shape[0], events[s, m + 1])
             if keep_moves:
                 copy_rows(moved, moved.shape[0], moves[s, m + 1])
+
+
+@njit(cache=True, nogil=True)
+def band_sums(
+    part: np.ndarray, lows: np.ndarray, highs: np.ndarray, atoms: np.ndarray, stream: int, first: int, last: int
+) -> None:  # pragma: no cover - compiled
+    """Children of each age band, for the calibration's stretch: paths ``first`` to ``last - 1``.
+
+    ``atoms[s, t, stream, c, b]`` becomes the sum of ``part[s, t, c, a]``
+    over the band's ages ``lows[b]`` to ``highs[b]``, added in float32 age
+    by age in order (as numpy adds so few numbers, so the sums are the same
+    to the bit).
+    """
+    for s in range(first, last):
+        for t in range(part.shape[1]):
+            for c in range(part.shape[2]):
+                for b in range(lows.shape[0]):
+                    total = part[s, t, c, lows[b]]
+                    for a in range(lows[b] + 1, highs[b] + 1):
+                        total += part[s, t, c, a]
+                    atoms[s, t, stream, c, b] = total
+
+
+@njit(cache=True, nogil=True)
+def scale_by_band(
+    part: np.ndarray, scale: np.ndarray, band_of_age: np.ndarray, stream: int, first: int, last: int
+) -> None:  # pragma: no cover - compiled
+    """``part[s, t, c, a] *= scale[s, t, stream, c, band_of_age[a]]`` in place, for paths ``first`` to ``last - 1``."""
+    for s in range(first, last):
+        for t in range(part.shape[1]):
+            for c in range(part.shape[2]):
+                for a in range(part.shape[3]):
+                    part[s, t, c, a] *= scale[s, t, stream, c, band_of_age[a]]

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
-from ..common.ages import DFE_AGE_BANDS
+from ..common.ages import DFE_AGE_BANDS, band_index
+from ..common.threads import in_chunks
 from ..ingest.taxonomy import coarse_map
+from ._kernels import band_sums, scale_by_band
 from .result import Projection
 
 __all__ = [
@@ -267,15 +270,11 @@ def _atoms(parts: list[np.ndarray], categories: tuple[str, ...]) -> tuple[np.nda
     """Children by (path, date, stream, category, band), summed band by band (no copy of the paths)."""
     n_s, n_t, n_c = parts[0].shape[:3]
     atoms = np.empty((n_s, n_t, len(parts), n_c, len(DFE_AGE_BANDS)), dtype=np.float32)  # as the paths are kept
+    lows = np.array([lo for lo, _ in DFE_AGE_BANDS.values()])
+    highs = np.array([hi for _, hi in DFE_AGE_BANDS.values()])
     for i, part in enumerate(parts):
-        for b, ages in enumerate(_band_ages()):
-            part[..., ages].sum(axis=-1, dtype=np.float32, out=atoms[:, :, i, :, b])
+        in_chunks(n_s, partial(band_sums, part, lows, highs, atoms, i))
     return atoms, AtomLayout(categories=tuple(categories), streams=len(parts))
-
-
-def _band_ages() -> list[slice]:
-    """The ages of each DfE age band, as slices of the age axis."""
-    return [slice(lo, hi + 1) for lo, hi in DFE_AGE_BANDS.values()]
 
 
 def atoms_of(projection: Projection) -> tuple[np.ndarray, AtomLayout]:
@@ -320,9 +319,9 @@ def stretch_parts(parts: list[np.ndarray], categories: tuple[str, ...], factor: 
     np.divide(scale, atoms, out=scale, where=atoms > 0)  # each atom's factor, in place of its stretched count
     scale[atoms <= 0] = 1.0
     del atoms
-    for i, part in enumerate(parts):
-        for b, ages in enumerate(_band_ages()):  # band by band, in place: no copy of the paths
-            part[..., ages] *= scale[:, :, i, :, b, None]
+    bands = band_index()
+    for i, part in enumerate(parts):  # in place: no copy of the paths
+        in_chunks(len(part), partial(scale_by_band, part, scale, bands, i))
 
 
 def with_parts(projection: Projection, parts: list[np.ndarray]) -> Projection:
