@@ -320,3 +320,11 @@ def test_atoms_and_band_scaling_match_numpy_to_the_bit():
     expected = parts[1] * scale[:, :, 1][..., band_index()]
     scale_by_band(parts[1], scale, band_index(), 1, 0, len(parts[1]))
     np.testing.assert_array_equal(parts[1], expected)
+
+
+def test_atoms_need_paths_by_single_year_of_age():
+    # the compiled sums read ages 0 to 17 by index: paths with fewer ages are refused, not read past their end
+    from sufficiency.projection.stretch import _atoms
+
+    with pytest.raises(ValueError, match="single year of age"):
+        _atoms([np.zeros((2, 3, 4, 1), dtype=np.float32)], ("a", "b", "c", "d"))

@@ -272,6 +272,8 @@ def _atoms(parts: list[np.ndarray], categories: tuple[str, ...]) -> tuple[np.nda
     atoms = np.empty((n_s, n_t, len(parts), n_c, len(DFE_AGE_BANDS)), dtype=np.float32)  # as the paths are kept
     lows = np.array([lo for lo, _ in DFE_AGE_BANDS.values()])
     highs = np.array([hi for _, hi in DFE_AGE_BANDS.values()])
+    if any(part.shape != parts[0].shape or part.shape[-1] != highs[-1] + 1 for part in parts):
+        raise ValueError(f"paths by single year of age 0 to {highs[-1]} are needed, not {[p.shape for p in parts]}")
     for i, part in enumerate(parts):
         in_chunks(n_s, partial(band_sums, part, lows, highs, atoms, i))
     return atoms, AtomLayout(categories=tuple(categories), streams=len(parts))
