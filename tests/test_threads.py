@@ -39,6 +39,8 @@ def test_paths_do_not_depend_on_the_number_of_threads(sample):
         warnings.simplefilter("ignore")
         fitted = suf.fit(sample)
     threads = numba.get_num_threads()
+    if threads == 1:
+        pytest.skip("one thread only: nothing to compare one thread with")
     try:
         numba.set_num_threads(1)
         one = suf.project(fitted, horizon=24, n_sims=60, seed=5, calibrate=False)

@@ -195,15 +195,15 @@ def _simulate_range(
     moves: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Paths ``first`` to ``last - 1`` of :func:`simulate_paths`, without the interpreter lock."""
+    keep_events = events.shape[0] > 0
+    keep_moves = moves.shape[0] > 0
+    n_c, n_a, n_b = grid0.shape
+    followed = step_of_month.shape[0] - 1
+    joins = max(followed, 1)  # whole months in care after which a child joins the grid
+    n_steps = scale.shape[1]
+    n_l = live_c.shape[0]
+    cat, age, slot_col, months_col, aged_col, key_col = 0, 1, 2, 3, 4, 5  # RECENT_COLUMNS
     for s in range(first, last):
-        keep_events = events.shape[0] > 0
-        keep_moves = moves.shape[0] > 0
-        n_c, n_a, n_b = grid0.shape
-        followed = step_of_month.shape[0] - 1
-        joins = max(followed, 1)  # whole months in care after which a child joins the grid
-        n_steps = scale.shape[1]
-        n_l = live_c.shape[0]
-        cat, age, slot_col, months_col, aged_col, key_col = 0, 1, 2, 3, 4, 5  # RECENT_COLUMNS
         base = states[s, 0]
         ps = s % step.shape[0]  # the path's draw of the rates (paths share draws in turn)
         state = np.empty(1, dtype=np.uint64)
