@@ -329,6 +329,51 @@ def test_bayes_factor_by_hand():
     assert bayes_factor(hyp, null, np.asarray(6.0)) == pytest.approx(np.exp(7.5))
 
 
+def _counterfactual_totals(rng: np.random.Generator, n: int) -> np.ndarray:
+    """(n, 36) monthly entries of a council whose level strays: Poisson about 14 a month times a log-normal level."""
+    level = 14.0 * np.exp(0.1 * rng.standard_normal(n) - 0.005)
+    return rng.poisson(level[:, None] * np.ones(36))
+
+
+@pytest.mark.parametrize("side", ["smallest_fall", "smallest_rise"])
+def test_the_smallest_change_it_reports_is_found_four_times_in_five(side):
+    # truth: services of that size acting on fresh councils drawn from the same process as the counterfactual's
+    # paths, each judged by the evaluation's own p-value
+    rng = np.random.default_rng(8)
+    sims = _counterfactual_totals(rng, 2000)
+    dates = pd.date_range("2022-03-31", periods=37, freq="ME")
+    ev = sf.evaluation.Evaluation(
+        start=dates[0],
+        end=dates[-1],
+        dates=dates,
+        keys=(("entries", "total", "total"),),
+        observed=sims[:1].astype(float),
+        simulated=sims[None].astype(float),
+    )
+    row = ev.detectable().iloc[0]
+    assert row["smallest_fall"] < 1 < row["smallest_rise"]
+    assert row["expected"] == pytest.approx(sims.sum(axis=1).mean())
+    outcomes = row[side] * _counterfactual_totals(rng, 4000).sum(axis=1)
+    found = p_value(sims.sum(axis=1)[:, None].astype(float), outcomes) < 0.05
+    assert found.mean() == pytest.approx(0.8, abs=0.04)
+    # a test made to find more often must be told of a larger change
+    assert abs(np.log(ev.detectable(power=0.95).iloc[0][side])) > abs(np.log(row[side]))
+    for bad in ({"power": 1.0}, {"alpha": 0.0}, {"power": 0.01, "alpha": 0.05}):
+        with pytest.raises(ValueError, match="power"):
+            ev.detectable(**bad)
+
+
+def test_detectable_is_reported_for_every_series(evaluated):
+    d = evaluated.detectable()
+    s = evaluated.summary()
+    assert list(d[["outcome", "group", "value"]].itertuples(index=False)) == list(
+        s[["outcome", "group", "value"]].itertuples(index=False)
+    )
+    np.testing.assert_allclose(d["expected"], s["expected"])
+    entries = d[(d["outcome"] == "entries") & (d["value"] == "other")].iloc[0]
+    assert 0 < entries["smallest_fall"] < 1 < entries["smallest_rise"]
+
+
 def test_widening_keeps_the_mean_and_stretches_the_spread():
     draws = np.array([8.0, 10.0, 12.0])
     np.testing.assert_allclose(widened(draws, 2.0), [6.0, 10.0, 14.0])
@@ -384,7 +429,12 @@ def test_command_line_writes_a_page_tables_and_charts_without_child_level_data(h
     said = capsys.readouterr().out
     assert "halve entries" in said and "p = " in said
     names = {p.name for p in out.iterdir()}
-    assert {"evaluation.html", "evaluation_halve_entries_summary.csv", "evaluation_halve_entries_entries.svg"} <= names
+    assert {
+        "evaluation.html",
+        "evaluation_halve_entries_summary.csv",
+        "evaluation_halve_entries_detectable.csv",
+        "evaluation_halve_entries_entries.svg",
+    } <= names
     assert not any("no_change" in n for n in names)
     chart = ElementTree.parse(out / "evaluation_halve_entries_entries.svg").getroot()
     assert chart.tag.endswith("svg") and any(e.tag.endswith("text") for e in chart.iter())  # text kept as text
@@ -399,6 +449,7 @@ def test_command_line_writes_a_page_tables_and_charts_without_child_level_data(h
     assert str(returns) not in text and str(tmp_path) not in text
     page = (out / "evaluation.html").read_text(encoding="utf-8")
     assert "seed 1" in page and "100 simulated paths" in page and "1 placebo starts" in page
+    assert "four times in five" in said and "four times in five" in page
 
 
 def test_command_line_names_a_missing_scenario(halved, tmp_path, capsys):

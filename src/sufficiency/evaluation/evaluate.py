@@ -333,15 +333,14 @@ def _placebo(
 
 def _warn_power(result: Evaluation) -> None:
     """Warn that a short evaluation has little power, giving the smallest change in entries it could find."""
-    summary = result.summary(level=90)
-    key = "other" if ((summary["group"] == "stream") & (summary["value"] == "other")).any() else "total"
-    row = summary[(summary["outcome"] == "entries") & (summary["value"] == key)].iloc[0]
-    half = (row["upper_90"] - row["lower_90"]) / 2
-    share = half / row["expected"] if row["expected"] > 0 else float("nan")
+    found = result.detectable()
+    key = "other" if ((found["group"] == "stream") & (found["value"] == "other")).any() else "total"
+    row = found[(found["outcome"] == "entries") & (found["value"] == key)].iloc[0]
     warnings.warn(
-        f"only {result.months} month(s) follow the start {result.start.date()}: the test has little power; a change "
-        f"in entries smaller than about {half:.0f} children ({share:.0%} of the {row['expected']:.0f} expected) "
-        "could not be told from chance",
+        f"only {result.months} month(s) follow the start {result.start.date()}: the test has little power; of the "
+        f"{row['expected']:.0f} entries expected, it finds a fall to {row['smallest_fall']:.0%} of them or a rise to "
+        f"{row['smallest_rise']:.0%} four times in five, and a smaller change could not be told from chance "
+        "(Evaluation.detectable)",
         EvaluationWarning,
         stacklevel=3,
     )

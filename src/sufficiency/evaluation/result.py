@@ -171,6 +171,63 @@ class Evaluation:
             raise ValueError(f"no outcome {outcome!r} in the evaluation (it has {sorted({k[0] for k in self.keys})})")
         return pd.concat(parts, ignore_index=True)
 
+    def detectable(self, *, power: float = 0.8, alpha: float = 0.05) -> pd.DataFrame:
+        """The smallest change over the whole period each series' test would find.
+
+        A service that multiplies an outcome by ``r`` makes the observed
+        value ``r × Y``, ``Y`` being what would have happened without it,
+        which the counterfactual's (widened) paths describe. The test finds
+        it (two-sided ``p_value`` below ``alpha``) when ``r × Y`` falls
+        beyond the paths' ``alpha / 2`` or ``1 - alpha / 2`` quantile, so it
+        finds a fall with chance ``power`` from ``r = q(alpha / 2) ÷ q(power)``
+        down, and a rise from ``r = q(1 - alpha / 2) ÷ q(1 - power)`` up (``q``
+        the paths' quantiles). What a board can be told before the results
+        are in: a service smaller than this would most likely pass unseen.
+
+        Parameters
+        ----------
+        power : float
+            Chance of finding the change [fraction, 0-1], default four times
+            in five.
+        alpha : float
+            Two-sided significance level of the test [fraction, 0-1].
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per series, as :meth:`summary`: ``outcome``, ``group``,
+            ``value``, ``expected`` (the counterfactual's mean, in the
+            outcome's units), ``smallest_fall`` and ``smallest_rise``
+            (multipliers of the outcome [ratio]; NaN where the paths leave
+            none, as for an outcome that is zero in most paths).
+
+        Raises
+        ------
+        ValueError
+            If ``power`` or ``alpha`` is not in (0, 1), or ``power`` is not
+            above ``1 - alpha / 2`` (a test cannot find a change with less
+            chance than it raises a false alarm on that side).
+        """
+        if not (0.0 < alpha < 1.0 and 0.0 < power < 1.0):
+            raise ValueError(f"power={power!r} and alpha={alpha!r} must both be in (0, 1)")
+        if not power > alpha / 2:
+            raise ValueError(f"power={power!r} must be above alpha / 2 = {alpha / 2!r}")
+        rows = []
+        for i, (outcome, group, value) in enumerate(self.keys):
+            sims = self._widened(_period(self.simulated[i], outcome), outcome, self.months)
+            low, high, finds_fall, finds_rise = np.quantile(sims, [alpha / 2, 1 - alpha / 2, power, 1 - power])
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "group": group,
+                    "value": value,
+                    "expected": float(sims.mean()),
+                    "smallest_fall": float(_ratio(low, finds_fall)) if low > 0 else np.nan,
+                    "smallest_rise": float(_ratio(high, finds_rise)),
+                }
+            )
+        return pd.DataFrame(rows)
+
     def false_alarms(self) -> pd.DataFrame:
         """How often the placebos' 90% bands missed, by series.
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..common.money import pounds
@@ -109,7 +110,7 @@ def write_evaluation(
         stem = _slug(name)
         summary = ev.summary()
         monthly = ev.monthly()
-        for frame, kind in ((summary, "summary"), (monthly, "monthly")):
+        for frame, kind in ((summary, "summary"), (monthly, "monthly"), (ev.detectable(), "detectable")):
             path = out_dir / f"evaluation_{stem}_{kind}.csv"
             _children_suppressed(frame, suppress_below).to_csv(path, index=False)
             files.append(path)
@@ -133,8 +134,9 @@ def _slug(name: str) -> str:
 
 
 def _children_suppressed(frame: pd.DataFrame, below: int | None) -> pd.DataFrame:
-    """Counts of children under ``below`` written as ``c`` (outcomes in children only)."""
-    if below is None:
+    """Counts of children under ``below`` written as ``c`` (outcomes in children only; a table of the model's own
+    figures, with no ``observed`` column, has none to hide)."""
+    if below is None or "observed" not in frame.columns:
         return frame
     counts = frame[frame["outcome"].isin(_CHILDREN)]
     done = suppress(counts, ["observed"], below)
@@ -159,6 +161,14 @@ def _headline(name: str, ev: Evaluation) -> str:
         f"{r['ratio']:.2f} times as many (90% band {r['ratio_lower_90']:.2f} to {r['ratio_upper_90']:.2f}), "
         f"p = {r['p_value']:.3f}."
     )
+    d = ev.detectable()
+    d = d[(d["outcome"] == "entries") & (d["group"] == r["group"]) & (d["value"] == r["value"])].iloc[0]
+    if np.isfinite(d["smallest_fall"]) and np.isfinite(d["smallest_rise"]):
+        text += (
+            f" Over this period the test finds a fall to {d['smallest_fall']:.2f} times the expected entries, or a "
+            f"rise to {d['smallest_rise']:.2f} times, four times in five; a smaller change would most likely pass "
+            "unseen."
+        )
     if "bayes_factor" in r:
         bf = float(r["bayes_factor"])
         odds = (
