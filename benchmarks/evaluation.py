@@ -295,6 +295,8 @@ def main() -> None:
             s = ev.summary()
             r = s[(s["outcome"] == "entries") & (s["group"] == "stream") & (s["value"] == "other")].iloc[0]
             true_ratio = _other_entries(county) / _other_entries(truth)
+            found = ev.detectable()
+            found = found[(found["outcome"] == "entries") & (found["group"] == "stream") & (found["value"] == "other")]
             clean = monthly_entries(county, "2017-04", "2025-03")
             for peer, level_sd in PEERS.items():
                 test = local_level(clean, "2022-04", months=36, level_sd=level_sd)
@@ -334,6 +336,7 @@ def main() -> None:
                     "ratio upper 90": r["ratio_upper_90"],
                     "holds truth": bool(r["ratio_lower_90"] <= true_ratio <= r["ratio_upper_90"]),
                     "p": r["p_value"],
+                    "smallest fall found 4 in 5": float(found["smallest_fall"].iloc[0]),
                     "in brief band": bool(r["hypothesis_lower_90"] <= r["observed"] <= r["hypothesis_upper_90"]),
                     "Bayes factor": r["bayes_factor"],
                     "placebo false alarms %": 100
@@ -417,6 +420,11 @@ def main() -> None:
         f"- Effect found (p < 0.05) where there was a service: {int((with_service['p'] < 0.05).sum())} of "
         f"{len(with_service)}; false alarms (p < 0.05) where there was none: "
         f"{int((without['p'] < 0.05).sum())} of {len(without)}.",
+        f"- The smallest fall the test finds four times in five (`Evaluation.detectable`), as a multiple of the "
+        f"expected entries: median {table['smallest fall found 4 in 5'].median():.2f} (from "
+        f"{table['smallest fall found 4 in 5'].min():.2f} to {table['smallest fall found 4 in 5'].max():.2f}), so "
+        f"the service's cut to {SERVICE.entry_factor} is too small to be found four times in five in "
+        f"{int((table['smallest fall found 4 in 5'] < SERVICE.entry_factor).sum())} of {len(table)} councils.",
         f"- Observed count inside the brief's band (`change_entries(factor=0.75)`): "
         f"{int(with_service['in brief band'].sum())} of {len(with_service)} with the service, "
         f"{int(without['in brief band'].sum())} of {len(without)} without.",
