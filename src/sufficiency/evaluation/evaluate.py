@@ -336,11 +336,12 @@ def _warn_power(result: Evaluation) -> None:
     found = result.detectable()
     key = "other" if ((found["group"] == "stream") & (found["value"] == "other")).any() else "total"
     row = found[(found["outcome"] == "entries") & (found["value"] == key)].iloc[0]
+    fall = f"a fall to {row['smallest_fall']:.0%} of them" if np.isfinite(row["smallest_fall"]) else "no fall"
+    rise = f"a rise to {row['smallest_rise']:.0%}" if np.isfinite(row["smallest_rise"]) else "no rise"
     warnings.warn(
         f"only {result.months} month(s) follow the start {result.start.date()}: the test has little power; of the "
-        f"{row['expected']:.0f} entries expected, it finds a fall to {row['smallest_fall']:.0%} of them or a rise to "
-        f"{row['smallest_rise']:.0%} four times in five, and a smaller change could not be told from chance "
-        "(Evaluation.detectable)",
+        f"{row['expected']:.0f} entries expected, it finds {fall} or {rise} four times in five, and a smaller change "
+        "could not be told from chance (Evaluation.detectable)",
         EvaluationWarning,
         stacklevel=3,
     )

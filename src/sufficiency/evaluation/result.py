@@ -198,14 +198,15 @@ class Evaluation:
             One row per series, as :meth:`summary`: ``outcome``, ``group``,
             ``value``, ``expected`` (the counterfactual's mean, in the
             outcome's units), ``smallest_fall`` and ``smallest_rise``
-            (multipliers of the outcome [ratio]; NaN where the paths leave
-            none, as for an outcome that is zero in most paths).
+            (multipliers of the outcome [ratio]; NaN where no change of
+            that direction would be found, as for a fall in an outcome that
+            is zero in many paths).
 
         Raises
         ------
         ValueError
             If ``power`` or ``alpha`` is not in (0, 1), or ``power`` is not
-            above ``1 - alpha / 2`` (a test cannot find a change with less
+            above ``alpha / 2`` (a test cannot find a change with less
             chance than it raises a false alarm on that side).
         """
         if not (0.0 < alpha < 1.0 and 0.0 < power < 1.0):
