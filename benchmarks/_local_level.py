@@ -69,7 +69,8 @@ def local_level(series: pd.Series, start: str, *, months: int, level_sd: float |
         else:
             with model.fix_params({"sigma2.level": (level_sd * before.std()) ** 2}):
                 result = model.fit(disp=False)
-    noise, walk = (float(result.params[i]) for i in range(2))
+    params = dict(zip(model.param_names, np.asarray(result.params, dtype=float)))
+    noise, walk = params["sigma2.irregular"], params["sigma2.level"]
     end_level = float(result.filtered_state[0, -1])
     end_var = float(result.filtered_state_cov[0, 0, -1])
     carried = np.arange(months, 0, -1, dtype=float)  # the walk's step h reaches months - h + 1 of the months

@@ -102,6 +102,7 @@ def write_evaluation(
                 raise ValueError(f"no scenario {scenario!r} in {Path(brief).name} (it has {names})")
         hypotheses = list(chosen)
     evaluations: dict[str, Evaluation] = {}
+    found: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
     for hyp in hypotheses:
         name = "no hypothesis" if hyp is None else hyp.name
@@ -110,7 +111,8 @@ def write_evaluation(
         stem = _slug(name)
         summary = ev.summary()
         monthly = ev.monthly()
-        for frame, kind in ((summary, "summary"), (monthly, "monthly"), (ev.detectable(), "detectable")):
+        found[name] = ev.detectable()
+        for frame, kind in ((summary, "summary"), (monthly, "monthly"), (found[name], "detectable")):
             path = out_dir / f"evaluation_{stem}_{kind}.csv"
             _children_suppressed(frame, suppress_below).to_csv(path, index=False)
             files.append(path)
@@ -119,7 +121,7 @@ def write_evaluation(
             _children_suppressed(ev.placebos, suppress_below).to_csv(path, index=False)
             files.append(path)
         files += _charts(ev, out_dir, stem)
-    text = "\n".join(_headline(name, ev) for name, ev in evaluations.items())
+    text = "\n".join(_headline(name, ev, found[name]) for name, ev in evaluations.items())
     page = out_dir / "evaluation.html"
     page.write_text(
         _page(evaluations, text, Path(source).name, run_date or date.today().isoformat(), suppress_below),
@@ -152,7 +154,8 @@ def _key_row(ev: Evaluation) -> pd.Series:
     return s[pick].iloc[0]
 
 
-def _headline(name: str, ev: Evaluation) -> str:
+def _headline(name: str, ev: Evaluation, found: pd.DataFrame) -> str:
+    """The evaluation in a few sentences; ``found`` is its :meth:`Evaluation.detectable`."""
     r = _key_row(ev)
     who = "children other than unaccompanied ones" if r["group"] == "stream" else "children"
     text = (
@@ -161,8 +164,7 @@ def _headline(name: str, ev: Evaluation) -> str:
         f"{r['ratio']:.2f} times as many (90% band {r['ratio_lower_90']:.2f} to {r['ratio_upper_90']:.2f}), "
         f"p = {r['p_value']:.3f}."
     )
-    d = ev.detectable()
-    d = d[(d["outcome"] == "entries") & (d["group"] == r["group"]) & (d["value"] == r["value"])].iloc[0]
+    d = found[(found["outcome"] == "entries") & (found["group"] == r["group"]) & (found["value"] == r["value"])].iloc[0]
     if np.isfinite(d["smallest_fall"]) and np.isfinite(d["smallest_rise"]):
         text += (
             f" Over this period the test finds a fall to {d['smallest_fall']:.2f} times the expected entries, or a "
