@@ -25,6 +25,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _forecasts import world_forecasts  # noqa: E402
+from _moves import MIN_CHILDREN, moves_table, real_moves, world_moves  # noqa: E402
 from _results import markdown_table, write_result  # noqa: E402
 from _worlds import WORLDS  # noqa: E402
 from calibrate import COVERAGE  # noqa: E402
@@ -135,6 +136,27 @@ def group_tables(frame: pd.DataFrame, world: str) -> str:
     )
 
 
+def moves_section(frame: pd.DataFrame) -> str:
+    """How far each placement group moved in real councils (DfE tables) and in each world, beside the default bands."""
+    default = frame[(frame["method"] == "default") & (frame["months"] <= 36)]
+    table = moves_table(real_moves(), world_moves(default, GROUPS))
+    table = table.rename(columns={"councils": "moves"}).astype({"moves": int, "median_start": int})
+    return "\n\n".join(
+        [
+            "### How far placement groups move: real councils and each world's councils",
+            "Each council's group some years on ÷ the group at the start (`benchmarks/_moves.py`): real councils "
+            "from the DfE's tables of children looked after by placement type (foster placements 2011-2017 and "
+            "2021-2022; children's homes with other residential settings, and supported accommodation, only "
+            "2021 to 2022, the year England's arrivals of unaccompanied children nearly doubled), the worlds' "
+            f"councils from their backtests' origins; groups of at least {MIN_CHILDREN} children at the start. "
+            "`p10`, `median`, `p90`: percentiles of the move; `beyond_1_5x`: % of moves above 1.5 times or below "
+            "two thirds; `default_band_width`: the median default 80% band's upper end ÷ its lower end (calibrated "
+            "without the world).",
+            markdown_table(table, digits=2),
+        ]
+    )
+
+
 def text(frame: pd.DataFrame, sims: int, seeds: range) -> str:
     parts = [
         f"{len(seeds)} councils per world (seeds {seeds.start}-{seeds.stop - 1}), origins 31 March 2019 and 2021, "
@@ -148,6 +170,7 @@ def text(frame: pd.DataFrame, sims: int, seeds: range) -> str:
     ]
     for world in WORLDS:
         parts += [f"### {world}", total_tables(frame, world), group_tables(frame, world)]
+    parts.append(moves_section(frame))
     return "\n\n".join(parts)
 
 
