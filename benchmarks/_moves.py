@@ -7,10 +7,10 @@ from their returns at the backtests' origins and one to three years on. Comparin
 world asks a band to hold moves real councils made, and how wide the default bands are against them.
 
 The DfE's types match the model's placement groups only in some years: foster placements in every year;
-children's homes and secure homes (with other residential settings: the model's residential group) and
-supported accommodation (independent and semi-independent living) apart only in 2021 and 2022, so those
-two groups have one year's move, from 31 March 2021 to 2022 (the year unaccompanied children's arrivals
-nearly doubled in England).
+children's homes and secure homes (most of the model's residential group; its other residential settings are
+mostly suppressed as fewer than six children) and supported accommodation (independent and semi-independent
+living) apart only in 2021 and 2022, so those two groups have one year's move, from 31 March 2021 to 2022
+(the year unaccompanied children's arrivals nearly doubled in England).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pandas as pd
 #: The DfE placement types summed into each placement group.
 REAL_TYPES = {
     "fostering": ("Foster placements",),
-    "residential": ("Secure homes and children's homes", "Other residential settings"),
+    "residential": ("Secure homes and children's homes",),
     "supported": ("Independent and semi-independent living arrangements/supported accommodation",),
 }
 #: Councils whose group held fewer children at the start are left out (their moves are mostly counting noise).

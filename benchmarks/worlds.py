@@ -146,7 +146,7 @@ def moves_section(frame: pd.DataFrame) -> str:
             "### How far placement groups move: real councils and each world's councils",
             "Each council's group some years on ÷ the group at the start (`benchmarks/_moves.py`): real councils "
             "from the DfE's tables of children looked after by placement type (foster placements 2011-2017 and "
-            "2021-2022; children's homes with other residential settings, and supported accommodation, only "
+            "2021-2022; children's homes and secure homes, and supported accommodation, only "
             "2021 to 2022, the year England's arrivals of unaccompanied children nearly doubled), the worlds' "
             f"councils from their backtests' origins; groups of at least {MIN_CHILDREN} children at the start. "
             "`p10`, `median`, `p90`: percentiles of the move; `beyond_1_5x`: % of moves above 1.5 times or below "
