@@ -59,6 +59,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from _local_level import PEERS, local_level, monthly_entries
+from _real_starts import section as real_councils
 from _results import machine, markdown_table, write_result
 
 import sufficiency as sf
@@ -452,6 +453,10 @@ def main() -> None:
         "fitted, or held at CausalImpact's default prior (a standard deviation of 0.01 of the series'):",
         "",
         markdown_table(_methods(pd.DataFrame(peers)), index=False),
+        "",
+        real_councils(),
+        "",
+        "## Every held-out council",
         "",
         markdown_table(table, digits=3, index=False),
     ]
