@@ -19,7 +19,7 @@ from .datasets import (
     simulate_county,
     write_returns,
 )
-from .evaluation import Evaluation, EvaluationWarning, evaluate
+from .evaluation import Evaluation, EvaluationWarning, evaluate, plan_evaluation
 from .finance import (
     CostProjection,
     PlacementFees,
@@ -110,6 +110,7 @@ __all__ = [
     "forecast_published",
     "forecast_published_placements",
     "implementation_cost",
+    "plan_evaluation",
     "programme",
     "load_published",
     "load_published_placements",

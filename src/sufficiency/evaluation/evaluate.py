@@ -162,18 +162,11 @@ def evaluate(
     if not isinstance(data, SSDA903Data):
         raise TypeError("evaluate needs the returns as read by sufficiency.read_ssda903 (an SSDA903Data)")
     start_ts, end_ts = _check_period(data, start, end)
-    popts = dict(project_options or {})
-    unknown = sorted(set(popts) - set(_PROJECT_OPTIONS))
-    if unknown:
-        raise ValueError(f"project_options {unknown} are not used by an evaluation; use {list(_PROJECT_OPTIONS)}")
-    if hypothesis is not None and not isinstance(hypothesis, Scenario):
-        raise ValueError(f"hypothesis must be a Scenario (the brief's levers), not {type(hypothesis).__name__}")
-    fopts: dict[str, Any] = {"categories": ordered_categories(data.episodes["placement"])}
-    fopts.update(EVALUATION_FIT if fit_options is None else fit_options)
+    fopts, popts = options(data, hypothesis, fit_options, project_options)
     widening = default_widening() if widening is None else widening
-    fitted, proj, hyp = _counterfactual(data, start_ts, end_ts, hypothesis, n_sims, seed, fopts, popts)
-    price = None if prices is None else _monthly_price(prices, proj)
-    keys, observed, simulated, hypothesised = _series(data, proj, hyp, price)
+    fitted, proj, hyp = counterfactual(data, start_ts, end_ts, hypothesis, n_sims, seed, fopts, popts)
+    price = None if prices is None else monthly_price(prices, proj)
+    keys, observed, simulated, hypothesised = series_of(data, proj, hyp, price)
     notes = []
     if fitted.uasc is None:
         notes.append(
@@ -208,7 +201,25 @@ def evaluate(
     return result
 
 
-def _day(value: DateLike, name: str) -> pd.Timestamp:
+def options(
+    data: SSDA903Data,
+    hypothesis: Scenario | None,
+    fit_options: Mapping[str, Any] | None,
+    project_options: Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The counterfactual's ``fit`` and projection options, after checking them and the hypothesis."""
+    popts = dict(project_options or {})
+    unknown = sorted(set(popts) - set(_PROJECT_OPTIONS))
+    if unknown:
+        raise ValueError(f"project_options {unknown} are not used by an evaluation; use {list(_PROJECT_OPTIONS)}")
+    if hypothesis is not None and not isinstance(hypothesis, Scenario):
+        raise ValueError(f"hypothesis must be a Scenario (the brief's levers), not {type(hypothesis).__name__}")
+    fopts: dict[str, Any] = {"categories": ordered_categories(data.episodes["placement"])}
+    fopts.update(EVALUATION_FIT if fit_options is None else fit_options)
+    return fopts, popts
+
+
+def day(value: DateLike, name: str) -> pd.Timestamp:
     """A date given as a date, or as text the way the returns write dates (``2022-03-31`` or ``31/03/2022``)."""
     day = day_of(value)
     if day is None:
@@ -216,10 +227,24 @@ def _day(value: DateLike, name: str) -> pd.Timestamp:
     return day
 
 
+def check_history(data: SSDA903Data, start: pd.Timestamp) -> None:
+    """Refuse a start with fewer than :data:`MIN_HISTORY_YEARS` years of returns before it (a ``SchemaError``)."""
+    first = data.coverage_start
+    needed = first + pd.DateOffset(years=MIN_HISTORY_YEARS) - pd.Timedelta(days=1)
+    if start < needed:
+        raise SchemaError(
+            f"start {start.date()} leaves less than {MIN_HISTORY_YEARS} years of returns before it (they begin "
+            f"{first.date()}): the counterfactual needs {MIN_HISTORY_YEARS} years to fit; the earliest start is "
+            f"{needed.date()}",
+            file="<returns>",
+            rule="too_little_history",
+        )
+
+
 def _check_period(data: SSDA903Data, start: DateLike, end: DateLike | None) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The start and last day evaluated, refused when the returns cannot support them."""
-    start_ts = _day(start, "start")
-    first, last = data.coverage_start, data.censor_date
+    start_ts = day(start, "start")
+    last = data.censor_date
     if start_ts >= last:
         raise SchemaError(
             f"start {start_ts.date()} is not before the end of the returns ({last.date()}): nothing after the start "
@@ -227,16 +252,8 @@ def _check_period(data: SSDA903Data, start: DateLike, end: DateLike | None) -> t
             file="<returns>",
             rule="start_after_data",
         )
-    needed = first + pd.DateOffset(years=MIN_HISTORY_YEARS) - pd.Timedelta(days=1)
-    if start_ts < needed:
-        raise SchemaError(
-            f"start {start_ts.date()} leaves less than {MIN_HISTORY_YEARS} years of returns before it (they begin "
-            f"{first.date()}): the counterfactual needs {MIN_HISTORY_YEARS} years to fit; the earliest start is "
-            f"{needed.date()}",
-            file="<returns>",
-            rule="too_little_history",
-        )
-    end_ts = last if end is None else _day(end, "end")
+    check_history(data, start_ts)
+    end_ts = last if end is None else day(end, "end")
     if end_ts > last:
         raise SchemaError(
             f"end {end_ts.date()} is after the end of the returns ({last.date()})",
@@ -253,7 +270,7 @@ def _check_period(data: SSDA903Data, start: DateLike, end: DateLike | None) -> t
     return start_ts, last_month_end
 
 
-def _counterfactual(
+def counterfactual(
     data: SSDA903Data,
     start: pd.Timestamp,
     end: pd.Timestamp,
@@ -279,7 +296,7 @@ def _counterfactual(
     return fitted, proj, hyp
 
 
-def _monthly_price(prices: Prices | pd.DataFrame, proj: Projection) -> np.ndarray:
+def monthly_price(prices: Prices | pd.DataFrame, proj: Projection) -> np.ndarray:
     """(month, category) weekly price of the projection's months, averaged over routes [£/week]."""
     pr = as_prices(prices).without_fees().resolve(proj.categories)
     months = months_of(proj.dates)
@@ -287,7 +304,7 @@ def _monthly_price(prices: Prices | pd.DataFrame, proj: Projection) -> np.ndarra
     return np.where(pr.shares[None] > 0, weekly * pr.shares[None], 0.0).sum(axis=2)
 
 
-def _series(
+def series_of(
     data: SSDA903Data, proj: Projection, hyp: Projection | None, price: np.ndarray | None
 ) -> tuple[tuple[SeriesKey, ...], np.ndarray, np.ndarray, np.ndarray | None]:
     """Observed and simulated series, stacked, with the moves no one made dropped."""
@@ -322,9 +339,9 @@ def _placebo(
     widening: Widening,
 ) -> pd.DataFrame:
     """The summary of an evaluation from a pretend start where nothing changed."""
-    _, proj, _ = _counterfactual(data, start, end, None, n_sims, seed, fit_options, project_options)
-    price = None if prices is None else _monthly_price(prices, proj)
-    keys, observed, simulated, _ = _series(data, proj, None, price)
+    _, proj, _ = counterfactual(data, start, end, None, n_sims, seed, fit_options, project_options)
+    price = None if prices is None else monthly_price(prices, proj)
+    keys, observed, simulated, _ = series_of(data, proj, None, price)
     ev = Evaluation(
         start=start, end=end, dates=proj.dates, keys=keys, observed=observed, simulated=simulated, widening=widening
     )

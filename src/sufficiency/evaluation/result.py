@@ -12,7 +12,7 @@ from .bands import bayes_factor, p_value, quantile_band, widened
 from .series import FLOWS, SeriesKey
 from .widening import Widening
 
-__all__ = ["Evaluation"]
+__all__ = ["Evaluation", "period_values"]
 
 
 def _period(values: np.ndarray, outcome: str) -> np.ndarray:
@@ -215,7 +215,7 @@ class Evaluation:
             raise ValueError(f"power={power!r} must be above alpha / 2 = {alpha / 2!r}")
         rows = []
         for i, (outcome, group, value) in enumerate(self.keys):
-            sims = self._widened(_period(self.simulated[i], outcome), outcome, self.months)
+            sims = period_values(self, self.simulated[i], outcome)
             low, high, finds_fall, finds_rise = np.quantile(sims, [alpha / 2, 1 - alpha / 2, power, 1 - power])
             rows.append(
                 {
@@ -243,6 +243,25 @@ class Evaluation:
             return pd.DataFrame(columns=["outcome", "group", "value", "placebos", "false_alarm_rate"])
         g = self.placebos.groupby(["outcome", "group", "value"], sort=False)["false_alarm"]
         return pd.DataFrame({"placebos": g.size(), "false_alarm_rate": g.mean()}).reset_index()
+
+
+def period_values(evaluation: Evaluation, paths: np.ndarray, outcome: str) -> np.ndarray:
+    """One series' value over the whole period on each path, widened as the evaluation widens its bands.
+
+    Parameters
+    ----------
+    evaluation : Evaluation
+    paths : numpy.ndarray
+        (path, month) the series' monthly values (counterfactual or hypothesis).
+    outcome : str
+        The series' outcome (flows are added up, stock is its last month).
+
+    Returns
+    -------
+    numpy.ndarray
+        (path,) in the outcome's units.
+    """
+    return evaluation._widened(_period(paths, outcome), outcome, evaluation.months)
 
 
 def _compared(obs: np.ndarray, sims: np.ndarray, hyp: np.ndarray | None, level: int) -> dict[str, np.ndarray]:
