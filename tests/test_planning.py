@@ -86,3 +86,38 @@ def test_a_plan_refuses_what_an_evaluation_would(sample):
         sf.plan_evaluation(sample, power=1.5, n_sims=20)
     with pytest.raises(TypeError, match="SSDA903Data"):
         sf.plan_evaluation(sample.episodes)  # type: ignore[arg-type]
+
+
+def test_command_line_plans_each_scenario_of_a_brief(tmp_path, capsys):
+    from sufficiency.cli import main
+
+    returns = sf.sample_path() / "returns"
+    brief = sf.sample_path() / "scenarios.json"
+    out = tmp_path / "plan"
+    code = main(["plan", str(returns), "--brief", str(brief), "--months", "24", "--out", str(out), "--n-sims", "100"])
+    assert code == 0
+    said = capsys.readouterr().out
+    names = {s.name for s in sf.read_scenarios(brief)}
+    assert {p.name for p in out.iterdir()} == {
+        "plan_" + "".join(ch if ch.isalnum() else "_" for ch in n.lower()).strip("_") + ".csv" for n in names
+    }
+    assert "24 months after 31 March 2025" in said
+    # a step-down brief moves children between placements; a brief of prices and routes moves no count of children
+    assert "moves residential→fostering" in said and "confirms it with a chance of" in said
+    assert "change no count of children" in said
+    plan = pd.read_csv(out / "plan_step_down_to_foster_care.csv")
+    assert list(plan.columns) == [
+        "outcome",
+        "group",
+        "value",
+        "expected",
+        "smallest_fall",
+        "smallest_rise",
+        "hypothesis_expected",
+        "hypothesis_ratio",
+        "chance_found",
+    ]
+    assert plan["chance_found"].between(0, 1).all()
+    code = main(["plan", str(returns), "--brief", str(brief), "--scenario", "nowhere", "--out", str(out)])
+    assert code == 2
+    assert "no scenario 'nowhere'" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Command line: ``sufficiency report``, ``sufficiency evaluate`` and ``sufficiency simulate``.
+"""Command line: ``sufficiency report``, ``sufficiency evaluate``, ``sufficiency plan`` and ``sufficiency simulate``.
 
 This module and the report (:mod:`sufficiency.report`) are the only places that write files.
 """
@@ -113,6 +113,28 @@ def _evaluate(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(run.text)
         print(f"\nWrote {len(run.files)} files to {Path(args.out).resolve()} (open evaluation.html)")
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from .report.evaluation_plan import write_plan
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        run = write_plan(
+            args.source,
+            args.out,
+            months=args.months,
+            start=args.start,
+            brief=args.brief,
+            scenario=args.scenario,
+            costs=args.costs,
+            n_sims=args.n_sims,
+            seed=args.seed,
+        )
+    if not args.quiet:
+        print(run.text)
+        print(f"\nWrote {len(run.files)} files to {Path(args.out).resolve()}")
     return 0
 
 
@@ -250,6 +272,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     _suppress_option(ev)
     ev.add_argument("--quiet", action="store_true", help="no summary")
     ev.set_defaults(func=_evaluate)
+    pl = sub.add_parser(
+        "plan",
+        parents=[common],
+        help="before a service starts: how large a change an evaluation could find, and its chance of confirming "
+        "the brief",
+    )
+    pl.add_argument("source", help="folder of yearly SSDA903 returns, up to the service's start")
+    pl.add_argument("--brief", type=Path, help="the brief's scenarios (JSON): each is planned as a hypothesis")
+    pl.add_argument("--scenario", default=None, help="plan only this scenario of the brief")
+    pl.add_argument("--months", type=_positive, default=36, help="months the evaluation will cover (default 36)")
+    pl.add_argument("--start", default=None, help="the service's start (default: the end of the returns)")
+    pl.add_argument("--costs", type=Path, help="unit costs (CSV or xlsx) for the cost outcome; default the package's")
+    pl.add_argument("--out", default="sufficiency-plan", help="output folder (default: ./sufficiency-plan)")
+    pl.add_argument("--n-sims", type=_positive, default=1000, help="simulated paths (default 1000)")
+    pl.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    pl.add_argument("--quiet", action="store_true", help="no summary")
+    pl.set_defaults(func=_plan)
     sim = sub.add_parser(
         "simulate", parents=[common], help="write a synthetic county's SSDA903 returns with their ground truth"
     )

@@ -20,7 +20,7 @@ from ..scenarios.scenario import Scenario, read_scenarios
 from .formats import label, suppress
 from .stamp import package_version
 
-__all__ = ["EvaluationRun", "write_evaluation"]
+__all__ = ["EvaluationRun", "brief_hypotheses", "slug", "write_evaluation"]
 
 _CHILDREN = ("entries", "exits", "moves", "stock")
 _HEADLINE = ("entries", "exits", "moves", "stock", "child_days", "cost")
@@ -92,15 +92,7 @@ def write_evaluation(
     out_dir.mkdir(parents=True, exist_ok=True)
     data = read_ssda903(source)
     prices = Prices(unit_costs=None if costs is None else read_unit_costs(costs))
-    hypotheses: list[Scenario | None] = [None]
-    if brief is not None:
-        chosen = read_scenarios(brief)
-        if scenario is not None:
-            chosen = [s for s in chosen if s.name == scenario]
-            if not chosen:
-                names = [s.name for s in read_scenarios(brief)]
-                raise ValueError(f"no scenario {scenario!r} in {Path(brief).name} (it has {names})")
-        hypotheses = list(chosen)
+    hypotheses = brief_hypotheses(brief, scenario)
     evaluations: dict[str, Evaluation] = {}
     found: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
@@ -108,7 +100,7 @@ def write_evaluation(
         name = "no hypothesis" if hyp is None else hyp.name
         ev = evaluate(data, start, end=end, hypothesis=hyp, n_sims=n_sims, seed=seed, prices=prices, placebos=placebos)
         evaluations[name] = ev
-        stem = _slug(name)
+        stem = slug(name)
         summary = ev.summary()
         monthly = ev.monthly()
         found[name] = ev.detectable()
@@ -131,7 +123,26 @@ def write_evaluation(
     return EvaluationRun(files=tuple(files), text=text, evaluations=evaluations)
 
 
-def _slug(name: str) -> str:
+def brief_hypotheses(brief: str | Path | None, scenario: str | None) -> list[Scenario | None]:
+    """The brief's scenarios to test (only ``scenario`` when named), or ``[None]`` without a brief.
+
+    Raises
+    ------
+    ValueError
+        If the brief has no scenario of that name (the message lists its scenarios).
+    """
+    if brief is None:
+        return [None]
+    chosen = read_scenarios(brief)
+    if scenario is not None:
+        chosen = [s for s in chosen if s.name == scenario]
+        if not chosen:
+            names = [s.name for s in read_scenarios(brief)]
+            raise ValueError(f"no scenario {scenario!r} in {Path(brief).name} (it has {names})")
+    return list(chosen)
+
+
+def slug(name: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_") or "brief"
 
 
@@ -226,7 +237,7 @@ def _page(evaluations: dict[str, Evaluation], text: str, source: str, run_date: 
     ]
     parts += [f"<p><strong>{html.escape(line)}</strong></p>" for line in text.splitlines()]
     for name, ev in evaluations.items():
-        stem = _slug(name)
+        stem = slug(name)
         parts.append(f"<h2>{html.escape(name)}</h2>")
         s = ev.summary()
         s = s[s["group"].isin(["total", "stream"])]
