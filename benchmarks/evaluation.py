@@ -295,6 +295,17 @@ def main() -> None:
             )
             s = ev.summary()
             r = s[(s["outcome"] == "entries") & (s["group"] == "stream") & (s["value"] == "other")].iloc[0]
+            # what a design team would have been told at the start, from the returns up to then only
+            plan = sf.plan_evaluation(
+                data,
+                start=START,
+                hypothesis=hyp,
+                n_sims=args.n_sims,
+                seed=seed,
+                widening=widening,
+                fit_options=SETTINGS[chosen],
+            )
+            planned = plan[(plan["outcome"] == "entries") & (plan["group"] == "stream") & (plan["value"] == "other")]
             true_ratio = _other_entries(county) / _other_entries(truth)
             found = ev.detectable()
             found = found[(found["outcome"] == "entries") & (found["group"] == "stream") & (found["value"] == "other")]
@@ -338,6 +349,7 @@ def main() -> None:
                     "holds truth": bool(r["ratio_lower_90"] <= true_ratio <= r["ratio_upper_90"]),
                     "p": r["p_value"],
                     "smallest fall found 4 in 5": float(found["smallest_fall"].iloc[0]),
+                    "chance found, planned": float(planned["chance_found"].iloc[0]),
                     "in brief band": bool(r["hypothesis_lower_90"] <= r["observed"] <= r["hypothesis_upper_90"]),
                     "Bayes factor": r["bayes_factor"],
                     "placebo false alarms %": 100
@@ -426,6 +438,12 @@ def main() -> None:
         f"{table['smallest fall found 4 in 5'].min():.2f} to {table['smallest fall found 4 in 5'].max():.2f}), so "
         f"the service's cut to {SERVICE.entry_factor} is too small to be found four times in five in "
         f"{int((table['smallest fall found 4 in 5'] < SERVICE.entry_factor).sum())} of {len(table)} councils.",
+        f"- Planned at the start (`plan_evaluation` with the brief, from the returns up to the start only): "
+        f"chance of finding the brief's cut {100 * table['chance found, planned'].mean():.0f}% on average (from "
+        f"{100 * table['chance found, planned'].min():.0f}% to {100 * table['chance found, planned'].max():.0f}%). "
+        f"Over the {len(with_service)} councils that had the service the chances add up to "
+        f"{with_service['chance found, planned'].sum():.1f} expected finds; "
+        f"{int((with_service['p'] < 0.05).sum())} were found.",
         f"- Observed count inside the brief's band (`change_entries(factor=0.75)`): "
         f"{int(with_service['in brief band'].sum())} of {len(with_service)} with the service, "
         f"{int(without['in brief band'].sum())} of {len(without)} without.",
