@@ -7,7 +7,8 @@ placement cost file); and ``score`` of five scenarios, one of each kind of
 lever (a route shift to a partner, a step-down of hazards, fewer entries,
 a unit-cost change, added places), whose baseline is the same projection;
 and ``evaluate`` of a brief (fewer entries) from 31 March 2022 to the end of
-the data, with prices, without placebos and with the default six.
+the data, with prices, without placebos and with the default six; and
+``plan_evaluation`` of the same brief over the 36 months after the data end.
 Writes ``results/speed_scenarios.md``.
 
 Usage::
@@ -106,7 +107,9 @@ def main() -> None:
         )
 
     t_eval, t_placebos = evaluation(0), evaluation(6)
-    seconds = [t_project, t_cost, t_cost_fees, t_score, t_eval, t_placebos]
+    later = suf.Scenario("brief", (suf.change_entries(factor=0.8, start="2025-04-01"),))  # starts after the data
+    t_plan = best(lambda: suf.plan_evaluation(data, months=36, hypothesis=later, prices=prices, seed=1), args.repeat)
+    seconds = [t_project, t_cost, t_cost_fees, t_score, t_eval, t_placebos, t_plan]
     table = pd.DataFrame(
         {"seconds": seconds, "times one projection": [t / t_project for t in seconds]},
         index=pd.Index(
@@ -117,6 +120,7 @@ def main() -> None:
                 "score, five scenarios (with places)",
                 "evaluate a brief from 2022-03-31 (1,000 paths, 36 months)",
                 "evaluate a brief with six placebos (300 paths each)",
+                "plan the evaluation of a brief (1,000 paths, 36 months)",
             ],
             name="step",
         ),

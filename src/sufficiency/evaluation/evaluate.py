@@ -44,7 +44,19 @@ from .series import SeriesKey, outcome_series
 from .simulated import simulated_events
 from .widening import Widening, default_widening
 
-__all__ = ["EVALUATION_FIT", "MIN_HISTORY_YEARS", "POWER_MONTHS", "EvaluationWarning", "evaluate"]
+__all__ = [
+    "EVALUATION_FIT",
+    "MIN_HISTORY_YEARS",
+    "POWER_MONTHS",
+    "EvaluationWarning",
+    "check_history",
+    "counterfactual",
+    "day",
+    "evaluate",
+    "monthly_price",
+    "options",
+    "series_of",
+]
 
 #: Settings of :func:`sufficiency.fit` an evaluation uses unless told otherwise: entries over the five years before
 #: the start with a log-linear trend carried forward undamped but pulled towards no trend by a normal prior of
