@@ -26,7 +26,7 @@ from ..ingest.returns import SSDA903Data
 from ..scenarios.scenario import Scenario
 from .bands import p_value
 from .evaluate import check_history, counterfactual, day, monthly_price, options, series_of
-from .result import Evaluation, period_values
+from .result import Evaluation, check_power, period_values
 from .widening import Widening, default_widening
 
 __all__ = ["plan_evaluation"]
@@ -115,6 +115,7 @@ def plan_evaluation(
         raise TypeError("plan_evaluation needs the returns as read by sufficiency.read_ssda903 (an SSDA903Data)")
     if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or months < 1:
         raise ValueError(f"months must be a whole number of months, 1 or more, not {months!r}")
+    check_power(power, alpha)
     start_ts = data.censor_date if start is None else day(start, "start")
     if start_ts > data.censor_date:
         raise SchemaError(

@@ -12,7 +12,7 @@ from .bands import bayes_factor, p_value, quantile_band, widened
 from .series import FLOWS, SeriesKey
 from .widening import Widening
 
-__all__ = ["Evaluation", "period_values"]
+__all__ = ["Evaluation", "check_power", "period_values"]
 
 
 def _period(values: np.ndarray, outcome: str) -> np.ndarray:
@@ -209,10 +209,7 @@ class Evaluation:
             above ``alpha / 2`` (a test cannot find a change with less
             chance than it raises a false alarm on that side).
         """
-        if not (0.0 < alpha < 1.0 and 0.0 < power < 1.0):
-            raise ValueError(f"power={power!r} and alpha={alpha!r} must both be in (0, 1)")
-        if not power > alpha / 2:
-            raise ValueError(f"power={power!r} must be above alpha / 2 = {alpha / 2!r}")
+        check_power(power, alpha)
         rows = []
         for i, (outcome, group, value) in enumerate(self.keys):
             sims = period_values(self, self.simulated[i], outcome)
@@ -243,6 +240,14 @@ class Evaluation:
             return pd.DataFrame(columns=["outcome", "group", "value", "placebos", "false_alarm_rate"])
         g = self.placebos.groupby(["outcome", "group", "value"], sort=False)["false_alarm"]
         return pd.DataFrame({"placebos": g.size(), "false_alarm_rate": g.mean()}).reset_index()
+
+
+def check_power(power: float, alpha: float) -> None:
+    """Refuse a ``power`` or ``alpha`` outside (0, 1), or a power not above ``alpha / 2`` (a ``ValueError``)."""
+    if not (0.0 < alpha < 1.0 and 0.0 < power < 1.0):
+        raise ValueError(f"power={power!r} and alpha={alpha!r} must both be in (0, 1)")
+    if not power > alpha / 2:
+        raise ValueError(f"power={power!r} must be above alpha / 2 = {alpha / 2!r}")
 
 
 def period_values(evaluation: Evaluation, paths: np.ndarray, outcome: str) -> np.ndarray:
