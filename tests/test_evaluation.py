@@ -17,7 +17,7 @@ import pytest
 import sufficiency as sf
 from sufficiency.datasets import Service
 from sufficiency.evaluation import EvaluationWarning, Widening
-from sufficiency.evaluation.bands import bayes_factor, p_value, widened
+from sufficiency.evaluation.bands import bayes_factor, p_value, p_values, widened
 from sufficiency.evaluation.placebos import placebo_starts
 
 START = "2022-03-31"
@@ -320,6 +320,15 @@ def test_p_value_by_hand():
     # P(X <= 4) with the observation as a fifth draw = 5/5; P(X >= 4) = 2/5; two-sided = 2 × 2/5
     assert p_value(draws, np.asarray(4.0)) == pytest.approx(0.8)
     assert p_value(draws, np.asarray(10.0)) == pytest.approx(0.4)
+
+
+def test_p_values_of_many_values_are_p_value_of_each():
+    rng = np.random.default_rng(4)
+    draws = rng.poisson(20, size=301).astype(float)  # ties, as counts have
+    values = np.r_[rng.poisson(20, size=200).astype(float), -1.0, 100.0, draws[:5]]
+    np.testing.assert_array_equal(p_values(draws, values), p_value(draws[:, None], values[None, :]))
+    # the hand calculation of test_p_value_by_hand
+    assert p_values(np.array([1.0, 2.0, 3.0, 4.0]), np.array([4.0, 10.0])) == pytest.approx([0.8, 0.4])
 
 
 def test_bayes_factor_by_hand():

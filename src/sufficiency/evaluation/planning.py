@@ -24,7 +24,7 @@ from ..common.errors import SchemaError
 from ..finance.prices import Prices
 from ..ingest.returns import SSDA903Data
 from ..scenarios.scenario import Scenario
-from .bands import p_value
+from .bands import p_values
 from .evaluate import check_history, counterfactual, day, monthly_price, options, series_of
 from .result import Evaluation, check_power, period_values
 from .widening import Widening, default_widening
@@ -149,7 +149,7 @@ def plan_evaluation(
     for i, (outcome, _, _) in enumerate(keys):
         null = period_values(ev, ev.simulated[i], outcome)
         brief = period_values(ev, hypothesised[i], outcome)
-        found.append(float((p_value(null[:, None], brief[None, :]) < alpha).mean()))
+        found.append(float((p_values(null, brief) < alpha).mean()))
         means.append(float(brief.mean()))
     out["hypothesis_expected"] = means
     out["hypothesis_ratio"] = np.divide(
