@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -50,12 +51,10 @@ __all__ = [
     "POWER_MONTHS",
     "EvaluationWarning",
     "check_history",
-    "counterfactual",
+    "counterfactual_evaluation",
     "day",
     "evaluate",
-    "monthly_price",
     "options",
-    "series_of",
 ]
 
 #: Settings of :func:`sufficiency.fit` an evaluation uses unless told otherwise: entries over the five years before
@@ -176,16 +175,25 @@ def evaluate(
     start_ts, end_ts = _check_period(data, start, end)
     fopts, popts = options(data, hypothesis, fit_options, project_options)
     widening = default_widening() if widening is None else widening
-    fitted, proj, hyp = counterfactual(data, start_ts, end_ts, hypothesis, n_sims, seed, fopts, popts)
-    price = None if prices is None else monthly_price(prices, proj)
-    keys, observed, simulated, hypothesised = series_of(data, proj, hyp, price)
+    fitted, result = counterfactual_evaluation(
+        data,
+        start_ts,
+        end_ts,
+        hypothesis,
+        n_sims=n_sims,
+        seed=seed,
+        fit_options=fopts,
+        project_options=popts,
+        prices=prices,
+        widening=widening,
+    )
     notes = []
     if fitted.uasc is None:
         notes.append(
             "unaccompanied children are not a stream of their own (none flagged before the start, or fitted with "
             "uasc='together'): every child was projected together"
         )
-    starts = placebo_starts(data.coverage_start, start_ts, len(proj.dates) - 1, count=placebos)
+    starts = placebo_starts(data.coverage_start, start_ts, result.months, count=placebos)
     table = pd.DataFrame()
     if placebos > 0 and not starts:
         notes.append("too little history before the start for a placebo (two years plus a period) to fit")
@@ -194,20 +202,7 @@ def evaluate(
             starts,
             lambda s, e: _placebo(data, s, e, min(n_sims, 300), seed, fopts, popts, prices, widening),
         )
-    result = Evaluation(
-        start=start_ts,
-        end=proj.dates[-1],
-        dates=proj.dates,
-        keys=keys,
-        observed=observed,
-        simulated=simulated,
-        hypothesis=hypothesised,
-        hypothesis_name=None if hypothesis is None else hypothesis.name,
-        widening=widening,
-        placebos=table,
-        notes=tuple(notes),
-        seed=seed,
-    )
+    result = replace(result, placebos=table, notes=tuple(notes))
     if result.months < POWER_MONTHS:
         _warn_power(result)
     return result
@@ -219,7 +214,28 @@ def options(
     fit_options: Mapping[str, Any] | None,
     project_options: Mapping[str, Any] | None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The counterfactual's ``fit`` and projection options, after checking them and the hypothesis."""
+    """The counterfactual's ``fit`` and projection options, after checking them and the hypothesis.
+
+    Parameters
+    ----------
+    data : SSDA903Data
+        The returns (their placement categories are the model's, so a category first used after the start is
+        still counted).
+    hypothesis : Scenario or None
+    fit_options : mapping or None
+        ``fit`` settings (default :data:`EVALUATION_FIT`).
+    project_options : mapping or None
+        Only ``parameter_uncertainty`` and ``uasc_arrivals``.
+
+    Returns
+    -------
+    fit_options, project_options : dict
+
+    Raises
+    ------
+    ValueError
+        For unknown project options or a hypothesis that is not a :class:`Scenario`.
+    """
     popts = dict(project_options or {})
     unknown = sorted(set(popts) - set(_PROJECT_OPTIONS))
     if unknown:
@@ -232,7 +248,23 @@ def options(
 
 
 def day(value: DateLike, name: str) -> pd.Timestamp:
-    """A date given as a date, or as text the way the returns write dates (``2022-03-31`` or ``31/03/2022``)."""
+    """A date given as a date, or as text the way the returns write dates (``2022-03-31`` or ``31/03/2022``).
+
+    Parameters
+    ----------
+    value : date or str
+    name : str
+        What the date is, for the error message.
+
+    Returns
+    -------
+    pandas.Timestamp
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a date.
+    """
     day = day_of(value)
     if day is None:
         raise ValueError(f"{name} {value!r} is not a date: write it as 2022-03-31 or 31/03/2022")
@@ -240,7 +272,18 @@ def day(value: DateLike, name: str) -> pd.Timestamp:
 
 
 def check_history(data: SSDA903Data, start: pd.Timestamp) -> None:
-    """Refuse a start with fewer than :data:`MIN_HISTORY_YEARS` years of returns before it (a ``SchemaError``)."""
+    """Refuse a start with fewer than :data:`MIN_HISTORY_YEARS` years of returns before it.
+
+    Parameters
+    ----------
+    data : SSDA903Data
+    start : pandas.Timestamp
+
+    Raises
+    ------
+    SchemaError
+        Naming the earliest start the returns allow.
+    """
     first = data.coverage_start
     needed = first + pd.DateOffset(years=MIN_HISTORY_YEARS) - pd.Timedelta(days=1)
     if start < needed:
@@ -282,7 +325,64 @@ def _check_period(data: SSDA903Data, start: DateLike, end: DateLike | None) -> t
     return start_ts, last_month_end
 
 
-def counterfactual(
+def counterfactual_evaluation(
+    data: SSDA903Data,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    hypothesis: Scenario | None,
+    *,
+    n_sims: int,
+    seed: int | None,
+    fit_options: Mapping[str, Any],
+    project_options: Mapping[str, Any],
+    prices: Prices | pd.DataFrame | None,
+    widening: Widening,
+) -> tuple[FittedModel, Evaluation]:
+    """The counterfactual from ``start`` to ``end`` and what the returns hold of that period, without placebos.
+
+    Parameters
+    ----------
+    data : SSDA903Data
+        The returns (the model is fitted on them as they stood at ``start``;
+        what happened after it is counted from them, zero past their end).
+    start, end : pandas.Timestamp
+        The start and the last month end of the period.
+    hypothesis : Scenario or None
+        The brief's levers, projected paired with the counterfactual.
+    n_sims : int
+    seed : int or None
+    fit_options, project_options : mapping
+        As checked by :func:`options`.
+    prices : Prices or pandas.DataFrame or None
+        For the ``cost`` outcome.
+    widening : Widening
+
+    Returns
+    -------
+    fitted : FittedModel
+        The counterfactual's model.
+    evaluation : Evaluation
+        With no placebos and no notes.
+    """
+    fitted, proj, hyp = _counterfactual(data, start, end, hypothesis, n_sims, seed, fit_options, project_options)
+    price = None if prices is None else _monthly_price(prices, proj)
+    keys, observed, simulated, hypothesised = _series(data, proj, hyp, price)
+    evaluation = Evaluation(
+        start=start,
+        end=proj.dates[-1],
+        dates=proj.dates,
+        keys=keys,
+        observed=observed,
+        simulated=simulated,
+        hypothesis=hypothesised,
+        hypothesis_name=None if hypothesis is None else hypothesis.name,
+        widening=widening,
+        seed=seed,
+    )
+    return fitted, evaluation
+
+
+def _counterfactual(
     data: SSDA903Data,
     start: pd.Timestamp,
     end: pd.Timestamp,
@@ -308,7 +408,7 @@ def counterfactual(
     return fitted, proj, hyp
 
 
-def monthly_price(prices: Prices | pd.DataFrame, proj: Projection) -> np.ndarray:
+def _monthly_price(prices: Prices | pd.DataFrame, proj: Projection) -> np.ndarray:
     """(month, category) weekly price of the projection's months, averaged over routes [£/week]."""
     pr = as_prices(prices).without_fees().resolve(proj.categories)
     months = months_of(proj.dates)
@@ -316,7 +416,7 @@ def monthly_price(prices: Prices | pd.DataFrame, proj: Projection) -> np.ndarray
     return np.where(pr.shares[None] > 0, weekly * pr.shares[None], 0.0).sum(axis=2)
 
 
-def series_of(
+def _series(
     data: SSDA903Data, proj: Projection, hyp: Projection | None, price: np.ndarray | None
 ) -> tuple[tuple[SeriesKey, ...], np.ndarray, np.ndarray, np.ndarray | None]:
     """Observed and simulated series, stacked, with the moves no one made dropped."""
@@ -351,11 +451,17 @@ def _placebo(
     widening: Widening,
 ) -> pd.DataFrame:
     """The summary of an evaluation from a pretend start where nothing changed."""
-    _, proj, _ = counterfactual(data, start, end, None, n_sims, seed, fit_options, project_options)
-    price = None if prices is None else monthly_price(prices, proj)
-    keys, observed, simulated, _ = series_of(data, proj, None, price)
-    ev = Evaluation(
-        start=start, end=end, dates=proj.dates, keys=keys, observed=observed, simulated=simulated, widening=widening
+    _, ev = counterfactual_evaluation(
+        data,
+        start,
+        end,
+        None,
+        n_sims=n_sims,
+        seed=seed,
+        fit_options=fit_options,
+        project_options=project_options,
+        prices=prices,
+        widening=widening,
     )
     return ev.summary(level=90)
 

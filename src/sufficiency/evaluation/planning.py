@@ -25,8 +25,8 @@ from ..finance.prices import Prices
 from ..ingest.returns import SSDA903Data
 from ..scenarios.scenario import Scenario
 from .bands import p_values
-from .evaluate import check_history, counterfactual, day, monthly_price, options, series_of
-from .result import Evaluation, check_power, period_values
+from .evaluate import check_history, counterfactual_evaluation, day, options
+from .result import check_power, period_values
 from .widening import Widening, default_widening
 
 __all__ = ["plan_evaluation"]
@@ -127,28 +127,25 @@ def plan_evaluation(
     check_history(data, start_ts)
     fopts, popts = options(data, hypothesis, fit_options, project_options)
     end = start_ts + pd.offsets.MonthEnd(int(months))
-    _, proj, hyp = counterfactual(data, start_ts, end, hypothesis, n_sims, seed, fopts, popts)
-    price = None if prices is None else monthly_price(prices, proj)
-    keys, observed, simulated, hypothesised = series_of(data, proj, hyp, price)
-    ev = Evaluation(
-        start=start_ts,
-        end=proj.dates[-1],
-        dates=proj.dates,
-        keys=keys,
-        observed=observed,
-        simulated=simulated,
-        hypothesis=hypothesised,
-        hypothesis_name=None if hypothesis is None else hypothesis.name,
-        widening=default_widening() if widening is None else widening,
+    _, ev = counterfactual_evaluation(
+        data,
+        start_ts,
+        end,
+        hypothesis,
+        n_sims=n_sims,
         seed=seed,
+        fit_options=fopts,
+        project_options=popts,
+        prices=prices,
+        widening=default_widening() if widening is None else widening,
     )
     out = ev.detectable(power=power, alpha=alpha)
-    if hypothesised is None:
+    if ev.hypothesis is None:
         return out
     found, means = [], []
-    for i, (outcome, _, _) in enumerate(keys):
+    for i, (outcome, _, _) in enumerate(ev.keys):
         null = period_values(ev, ev.simulated[i], outcome)
-        brief = period_values(ev, hypothesised[i], outcome)
+        brief = period_values(ev, ev.hypothesis[i], outcome)
         found.append(float((p_values(null, brief) < alpha).mean()))
         means.append(float(brief.mean()))
     out["hypothesis_expected"] = means

@@ -143,6 +143,17 @@ def brief_hypotheses(brief: str | Path | None, scenario: str | None) -> list[Sce
 
 
 def slug(name: str) -> str:
+    """A scenario's name as a file name's part: letters and digits kept, lower case, the rest ``_`` (``brief`` if
+    nothing is left).
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+    """
     return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_") or "brief"
 
 

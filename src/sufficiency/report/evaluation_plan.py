@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..evaluation.evaluate import day
 from ..evaluation.planning import plan_evaluation
 from ..finance.prices import Prices
 from ..finance.readers import read_unit_costs
@@ -89,7 +90,7 @@ def write_plan(
         path = out_dir / f"plan_{slug(name)}.csv"
         plan.to_csv(path, index=False)
         files.append(path)
-    start_day = data.censor_date if start is None else pd.Timestamp(start)
+    start_day = data.censor_date if start is None else day(start, "start")
     text = "\n".join(_sentence(name, plan, months, start_day) for name, plan in plans.items())
     return PlanRun(files=tuple(files), text=text, plans=plans)
 
