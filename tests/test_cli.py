@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from sufficiency.cli import main
 
@@ -86,3 +87,19 @@ def test_any_library_error_is_one_line_and_non_zero(tmp_path, capsys):
     assert main(["report", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err and "no_header" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["plan", "x", "--months", "abc", "--out", "o"], "'abc' is not a whole number"),
+        (["plan", "x", "--months", "0", "--out", "o"], "0 must be 1 or more"),
+        (["evaluate", "x", "--start", "2022-03-31", "--placebos", "-2", "--out", "o"], "-2 must be 0 or more"),
+    ],
+)
+def test_bad_numbers_are_named_in_words(argv, message, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "_positive" not in err and "Traceback" not in err

@@ -295,6 +295,8 @@ def test_unknown_options_are_refused(halved):
         sf.evaluate(halved[1], START, n_sims=20, placebos=0, hypothesis={"levers": []})
     with pytest.raises(TypeError, match="read_ssda903"):
         sf.evaluate(halved[1].episodes, START)
+    with pytest.raises(ValueError, match="placebos must be a whole number"):
+        sf.evaluate(halved[1], START, n_sims=20, placebos=-2)
 
 
 # --- the parts, against hand calculations --------------------------------------------------------------------------

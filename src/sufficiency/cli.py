@@ -148,11 +148,22 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be 1 or more")
+def _whole(text: str, least: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < least:
+        raise argparse.ArgumentTypeError(f"{text} must be {least} or more")
     return value
+
+
+def _positive(text: str) -> int:
+    return _whole(text, 1)
+
+
+def _count(text: str) -> int:
+    return _whole(text, 0)
 
 
 def _non_negative(text: str) -> float:
@@ -268,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ev.add_argument("--out", default="sufficiency-evaluation", help="output folder (default: ./sufficiency-evaluation)")
     ev.add_argument("--n-sims", type=_positive, default=1000, help="simulated paths (default 1000)")
     ev.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    ev.add_argument("--placebos", type=int, default=6, help="pretend starts before the real one (default 6)")
+    ev.add_argument("--placebos", type=_count, default=6, help="pretend starts before the real one (default 6)")
     _suppress_option(ev)
     ev.add_argument("--quiet", action="store_true", help="no summary")
     ev.set_defaults(func=_evaluate)

@@ -166,12 +166,14 @@ def evaluate(
         years of returns come before it, or ``end`` is after the data or
         leaves no whole month after the start.
     ValueError
-        For a start or end that is not a date, unknown project options, a
-        hypothesis that is not a scenario, or levers that do not fit the
-        model.
+        For a start or end that is not a date, a negative number of
+        placebos, unknown project options, a hypothesis that is not a
+        scenario, or levers that do not fit the model.
     """
     if not isinstance(data, SSDA903Data):
         raise TypeError("evaluate needs the returns as read by sufficiency.read_ssda903 (an SSDA903Data)")
+    if isinstance(placebos, bool) or not isinstance(placebos, (int, np.integer)) or placebos < 0:
+        raise ValueError(f"placebos must be a whole number, 0 or more (got {placebos!r})")
     start_ts, end_ts = _check_period(data, start, end)
     fopts, popts = options(data, hypothesis, fit_options, project_options)
     widening = default_widening() if widening is None else widening
