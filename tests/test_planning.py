@@ -98,9 +98,12 @@ def test_command_line_plans_each_scenario_of_a_brief(tmp_path, capsys):
     assert code == 0
     said = capsys.readouterr().out
     names = {s.name for s in sf.read_scenarios(brief)}
-    assert {p.name for p in out.iterdir()} == {
-        "plan_" + "".join(ch if ch.isalnum() else "_" for ch in n.lower()).strip("_") + ".csv" for n in names
-    }
+    stems = {"plan_" + "".join(ch if ch.isalnum() else "_" for ch in n.lower()).strip("_") for n in names}
+    assert {p.name for p in out.iterdir()} == {"plan.html"} | {s + ".csv" for s in stems} | {s + ".svg" for s in stems}
+    page = (out / "plan.html").read_text(encoding="utf-8")
+    assert all(f"<h2>{n.replace(chr(39), '&#x27;')}</h2>" in page for n in names)
+    assert "chance an evaluation confirms it" in page and "no data-quality problem" in page
+    assert "CHILD" not in page and "DOB" not in page
     assert "24 months after 31 March 2025" in said
     # a step-down brief moves children between placements; a brief of prices and routes moves no count of children
     assert "moves residential→fostering" in said and "confirms it with a chance of" in said
@@ -121,3 +124,98 @@ def test_command_line_plans_each_scenario_of_a_brief(tmp_path, capsys):
     code = main(["plan", str(returns), "--brief", str(brief), "--scenario", "nowhere", "--out", str(out)])
     assert code == 2
     assert "no scenario 'nowhere'" in capsys.readouterr().err
+
+
+def _hand_plan(brief: bool) -> pd.DataFrame:
+    """A plan table written by hand: two streams, a placement, a small series and a cost."""
+    rows = [
+        ("entries", "total", "total", 300.0, 0.70, 1.40, 0.80, 0.30),
+        ("entries", "stream", "other", 250.0, 0.68, 1.45, 0.76, 0.45),
+        ("entries", "stream", "uasc", 50.0, 0.30, 2.50, 1.00, 0.05),
+        ("exits", "stream", "other", 240.0, 0.72, 1.35, 0.995, 0.05),
+        ("moves", "stream", "other", 400.0, 0.80, 1.25, 1.00, 0.05),
+        ("stock", "stream", "other", 500.0, 0.85, 1.20, 0.95, 0.20),
+        ("entries", "placement", "fostering", 3.0, np.inf, 4.00, 0.50, 0.10),
+        ("cost", "total", "total", 4.0e6, 0.80, 1.30, 0.97, 0.15),
+    ]
+    columns = ["outcome", "group", "value", "expected", "smallest_fall", "smallest_rise"]
+    columns += ["hypothesis_ratio", "chance_found"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame if brief else frame.drop(columns=["hypothesis_ratio", "chance_found"])
+
+
+def test_highlights_are_the_series_a_brief_moves_likeliest_first():
+    from sufficiency.evaluation.planning import plan_highlights
+
+    got = plan_highlights(_hand_plan(True))
+    # moved by 1% or more, not unaccompanied children, not a count of children expecting under 5: by chance found
+    assert list(zip(got["outcome"], got["value"])) == [
+        ("entries", "other"),
+        ("entries", "total"),
+        ("stock", "other"),
+        ("cost", "total"),
+    ]
+    assert len(plan_highlights(_hand_plan(True), limit=2)) == 2
+
+
+def test_highlights_without_a_brief_or_moving_nothing_are_the_main_streams_counts():
+    from sufficiency.evaluation.planning import plan_highlights
+
+    main = [("entries", "other"), ("exits", "other"), ("moves", "other"), ("stock", "other")]
+    got = plan_highlights(_hand_plan(False))
+    assert list(zip(got["outcome"], got["value"])) == main
+    still = _hand_plan(True).assign(hypothesis_ratio=1.0)
+    assert list(zip(plan_highlights(still)["outcome"], plan_highlights(still)["value"])) == main
+
+
+def test_plan_chart_draws_what_an_evaluation_would_miss_and_the_brief():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sufficiency import plotting
+
+    plan = _hand_plan(True)
+    ax = plotting.evaluation_plan(plan)
+    assert ax.containers[0].get_label() == "unseen" and len(ax.containers[0].patches) == len(plan)
+    # bars run from the smallest fall to the smallest rise; a fall no test could find starts at the chart's edge
+    first = ax.containers[0].patches[0]
+    assert first.get_x() == pytest.approx(0.70) and first.get_x() + first.get_width() == pytest.approx(1.40)
+    edge = ax.containers[0].patches[6]
+    assert edge.get_x() < 0.30 and edge.get_x() + edge.get_width() == pytest.approx(4.0)
+    (diamonds,) = [line for line in ax.get_lines() if line.get_label() == "hypothesis"]
+    assert np.allclose(diamonds.get_xdata(), plan["hypothesis_ratio"])
+    assert [t.get_text() for t in ax.texts][:2] == ["30%", "45%"]
+    assert ax.get_xscale() == "log"
+    plt.close("all")
+    no_brief = plotting.evaluation_plan(_hand_plan(False).head(3))
+    assert not [line for line in no_brief.get_lines() if line.get_label() == "hypothesis"]
+    plt.close("all")
+    with pytest.raises(ValueError, match="no rows"):
+        plotting.evaluation_plan(plan.head(0))
+
+
+def test_data_quality_problems_are_counted_on_the_page_and_on_stderr(tmp_path, capsys):
+    import shutil
+
+    from sufficiency.cli import main
+
+    returns = tmp_path / "returns"
+    shutil.copytree(sf.sample_path() / "returns", returns)
+    last = sorted(returns.iterdir())[-1] / "episodes.csv"
+    lines = last.read_text().splitlines()
+    cells = lines[5].split(",")
+    cells[1] = "31/02/2024"  # no such day: the reader drops the row and counts it
+    lines[5] = ",".join(cells)
+    last.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "plan"
+    assert main(["plan", str(returns), "--months", "12", "--out", str(out), "--n-sims", "50", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "sufficiency: warning: returns: invalid_date (DECOM): 1 rows" in err
+    assert "invalid_date (DECOM): 1 rows" in (out / "plan.html").read_text(encoding="utf-8")
+    ev_out = tmp_path / "evaluation"
+    args = ["evaluate", str(returns), "--start", "2024-03-31", "--out", str(ev_out), "--n-sims", "50"]
+    assert main([*args, "--placebos", "0", "--quiet"]) == 0
+    assert "sufficiency: warning: returns: invalid_date (DECOM): 1 rows" in capsys.readouterr().err
+    assert "invalid_date (DECOM): 1 rows" in (ev_out / "evaluation.html").read_text(encoding="utf-8")

@@ -125,3 +125,26 @@ def test_evaluation_page_opens_with_its_charts_and_fits_the_window(tmp_path):
     assert len(images) == 2 and all(w > 0 and done for w, done in images)  # the two charts load from beside the page
     assert width <= 1280
     assert "entered care" in text and "p = " in text
+
+
+def test_plan_page_opens_with_its_charts_and_fits_the_window(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "plan"
+    brief = suf.sample_path() / "scenarios.json"
+    args = ["plan", str(suf.sample_path() / "returns"), "--brief", str(brief), "--scenario", "Step-down to foster care"]
+    assert main([*args, "--out", str(out), "--n-sims", "100", "--quiet"]) == 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((out / "plan.html").as_uri(), wait_until="load")
+        images = page.evaluate("Array.from(document.images).map(i => [i.naturalWidth, i.complete])")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        text = page.inner_text("body")
+        browser.close()
+    assert not errors
+    assert len(images) == 1 and all(w > 0 and done for w, done in images)  # the chart loads from beside the page
+    assert width <= 1280
+    assert "Step-down to foster care" in text and "confirms it with a chance of" in text

@@ -53,6 +53,14 @@ def _parse_financial_year(text: str) -> str:
 _WARNINGS_SHOWN = 10
 
 
+def _say_warnings(lines: Sequence[str], page: str) -> None:
+    """The first :data:`_WARNINGS_SHOWN` findings on stderr, then how many more ``page`` lists."""
+    for line in lines[:_WARNINGS_SHOWN]:
+        print(f"sufficiency: warning: {line}", file=sys.stderr)
+    if len(lines) > _WARNINGS_SHOWN:
+        print(f"sufficiency: warning: and {len(lines) - _WARNINGS_SHOWN} more (see {page})", file=sys.stderr)
+
+
 def _report(args: argparse.Namespace) -> int:
     from .report import Progress, ReportOptions, write_report
 
@@ -78,11 +86,7 @@ def _report(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
         result = write_report(args.source, args.out, options, progress=Progress(8, quiet=args.quiet))
-    for line in result.warnings[:_WARNINGS_SHOWN]:
-        print(f"sufficiency: warning: {line}", file=sys.stderr)
-    if len(result.warnings) > _WARNINGS_SHOWN:
-        more = len(result.warnings) - _WARNINGS_SHOWN
-        print(f"sufficiency: warning: and {more} more (see the report's data-quality section)", file=sys.stderr)
+    _say_warnings(result.warnings, "the report's data-quality section")
     if not args.quiet:
         print(result.text)
         print(
@@ -110,6 +114,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             placebos=args.placebos,
             suppress_below=args.suppress_below,
         )
+    _say_warnings(run.warnings, "evaluation.html")
     if not args.quiet:
         print(run.text)
         print(f"\nWrote {len(run.files)} files to {Path(args.out).resolve()} (open evaluation.html)")
@@ -132,9 +137,10 @@ def _plan(args: argparse.Namespace) -> int:
             n_sims=args.n_sims,
             seed=args.seed,
         )
+    _say_warnings(run.warnings, "plan.html")
     if not args.quiet:
         print(run.text)
-        print(f"\nWrote {len(run.files)} files to {Path(args.out).resolve()}")
+        print(f"\nWrote {len(run.files)} files to {Path(args.out).resolve()} (open plan.html)")
     return 0
 
 

@@ -29,7 +29,7 @@ from .evaluate import check_history, counterfactual_evaluation, day, options
 from .result import check_power, period_values
 from .widening import Widening, default_widening
 
-__all__ = ["plan_evaluation"]
+__all__ = ["FEWEST", "plan_evaluation", "plan_highlights"]
 
 
 def plan_evaluation(
@@ -154,3 +154,45 @@ def plan_evaluation(
     )
     out["chance_found"] = found
     return out
+
+
+#: Outcomes counted in children, whose small series (under :data:`FEWEST` expected) a plan's highlights leave out.
+_CHILD_COUNTS = ("entries", "exits", "moves", "stock")
+#: Fewest children a series must expect to be among a plan's highlights [children].
+FEWEST = 5
+
+
+def plan_highlights(plan: pd.DataFrame, *, limit: int = 8) -> pd.DataFrame:
+    """The rows of a plan a reader should see first.
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame
+        :func:`plan_evaluation`'s table.
+    limit : int
+        Most rows kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        With a brief, the series it moves (its expected count at least 1%
+        off the counterfactual's), unaccompanied children's stream and
+        counts of children expecting fewer than :data:`FEWEST` left out,
+        the likeliest to be confirmed first. Without a brief, or when the
+        brief moves no series, the entries, exits, moves and stock of
+        children other than unaccompanied ones (of all children when the
+        returns flag none). The plan's own index and columns.
+    """
+    streams = bool((plan["group"] == "stream").any())
+    main = plan[plan["value"] == ("other" if streams else "total")]
+    main = main[main["group"] == ("stream" if streams else "total")]
+    main = main[main["outcome"].isin(_CHILD_COUNTS)]
+    if "hypothesis_ratio" not in plan:
+        return main.head(limit)
+    ratio = plan["hypothesis_ratio"].where(plan["hypothesis_ratio"] > 0)
+    moved = (np.abs(np.log(ratio)) >= np.log(1.01)).fillna(False)
+    small = plan["outcome"].isin(_CHILD_COUNTS) & (plan["expected"] < FEWEST)
+    rows = plan[moved & ~small & (plan["value"] != "uasc")]
+    if rows.empty:
+        return main.head(limit)
+    return rows.sort_values("chance_found", ascending=False, kind="stable").head(limit)

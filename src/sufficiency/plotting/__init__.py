@@ -12,7 +12,7 @@ of pounds and places in :mod:`~sufficiency.plotting.money`, of the model in
 """
 
 from .children import demand_by_age, demand_by_category, fan, fans, flows, stock_history
-from .evaluation import evaluation
+from .evaluation import evaluation, evaluation_plan
 from .model import backtest, rates
 from .money import cost_pressure, costs_by_year, scenarios, sufficiency_gap
 from .style import CATEGORY_COLOURS, GROUP_COLOURS, METHOD_COLOURS, category_colour
@@ -28,6 +28,7 @@ __all__ = [
     "demand_by_age",
     "demand_by_category",
     "evaluation",
+    "evaluation_plan",
     "fan",
     "fans",
     "flows",

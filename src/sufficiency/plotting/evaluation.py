@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..common import schema as S
 from ..evaluation.result import Evaluation
 from .style import category_colour, money_axis, readable
 
-__all__ = ["evaluation"]
+__all__ = ["evaluation", "evaluation_plan"]
 
 _UNITS = {"child_days": "child-days", "cost": "£"}
+#: Ratios marked on a plan's axis.
+_RATIO_TICKS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 _OF = {"other": " (children other than unaccompanied)", "uasc": " (unaccompanied children)"}
 
 
@@ -151,3 +154,77 @@ def _legend(label: str, level: int) -> str:
         "hypothesis": "the brief's hypothesis, expected",
         "observed": "what happened",
     }.get(label, label)
+
+
+def evaluation_plan(plan: Any, *, ax: Any = None) -> Any:
+    """Before the start: the changes an evaluation would most likely miss, and where the brief expects each count.
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame
+        Rows of :func:`sufficiency.plan_evaluation`'s table (all of them,
+        or :func:`sufficiency.evaluation.planning.plan_highlights`' choice),
+        one bar each, top to bottom in the frame's order.
+    ax : matplotlib Axes, optional
+        New figure when ``None``.
+
+    Returns
+    -------
+    matplotlib Axes
+        Bars labelled ``unseen`` (from ``smallest_fall`` to ``smallest_rise``:
+        a change inside them would most likely pass unseen), a line ``none``
+        at 1 and, with a brief, markers labelled ``hypothesis`` at
+        ``hypothesis_ratio``, each annotated with its ``chance_found``.
+
+    Raises
+    ------
+    ValueError
+        If ``plan`` has no rows.
+    """
+    if len(plan) == 0:
+        raise ValueError("the plan has no rows to draw")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.subplots(figsize=(8, 0.9 + 0.45 * len(plan)), layout="constrained")[1]
+    y = np.arange(len(plan))[::-1]
+    fall = plan["smallest_fall"].to_numpy(float)
+    rise = plan["smallest_rise"].to_numpy(float)
+    seen = np.concatenate([fall, rise, plan.get("hypothesis_ratio", pd.Series(dtype=float)).to_numpy(float), [1.0]])
+    seen = seen[np.isfinite(seen) & (seen > 0)]
+    # a change no test of this length could find runs off the chart's edge
+    left = np.where(np.isfinite(fall) & (fall > 0), fall, seen.min() * 0.8)
+    right = np.where(np.isfinite(rise), rise, seen.max() * 1.25)
+    ax.barh(y, right - left, left=left, height=0.55, color="#bbbbbb", label="unseen")
+    ax.axvline(1.0, color="#555555", linewidth=0.8, label="none")
+    if "hypothesis_ratio" in plan:
+        ratio = plan["hypothesis_ratio"].to_numpy(float)
+        ax.plot(ratio, y, "D", color="#e07b00", markersize=7, linestyle="none", label="hypothesis")
+        for yy, r, chance in zip(y, ratio, plan["chance_found"].to_numpy(float)):
+            if np.isfinite(r):
+                ax.annotate(f"{chance:.0%}", (r, yy), xytext=(6, 5), textcoords="offset points", fontsize="small")
+    ax.set_xscale("log")
+    lo, hi = float(np.nanmin(left)), float(np.nanmax(right))
+    ticks = [t for t in _RATIO_TICKS if lo * 0.95 <= t <= hi * 1.05]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_xticks([], minor=True)
+    ax.set_yticks(y, [_series_label(o, g, v) for o, g, v in zip(plan["outcome"], plan["group"], plan["value"])])
+    ax.set_xlabel("the period's total ÷ what is expected without the service [ratio, log scale]")
+    brief = "hypothesis_ratio" in plan
+    ax.set_title(
+        "Grey: changes an evaluation would most likely miss"
+        + ("\nDiamonds: what the brief expects, and the chance an evaluation confirms it" if brief else ""),
+        fontsize="medium",
+    )
+    return ax
+
+
+def _series_label(outcome: str, group: str, value: str) -> str:
+    what = readable(outcome).capitalize()
+    if group == "total":
+        return what
+    if group == "move":
+        return f"{what}: {value}"
+    if group == "age_band":
+        return f"{what}: aged {value}"
+    return what + _OF.get(value, f": {readable(value)}")

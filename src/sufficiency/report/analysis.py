@@ -45,6 +45,7 @@ from ..scenarios.programme import programme
 from ..scenarios.scenario import Scenario, read_scenarios
 from ..scenarios.scores import ScenarioScores
 from ..scenarios.scoring import score
+from .findings import quality_lines, recorded_warnings
 from .progress import Progress
 
 __all__ = ["PROGRAMME", "SAMPLE_TARGET", "Analysis", "ReportInputs", "ReportOptions", "analyse", "read_inputs"]
@@ -233,14 +234,9 @@ class Analysis:
 
     def findings(self) -> list[str]:
         """What a reader of the report must be told: counted problems in the inputs and every warning, one line each."""
-        lines = []
-        quality = [("returns", self.inputs.data.quality)]
+        lines = quality_lines("returns", self.inputs.data.quality)
         if self.inputs.prices.fees is not None:
-            quality.append(("placement cost file", self.inputs.prices.fees.quality))
-        for what, report in quality:
-            counted = report[report["severity"].isin(["warning", "error"])]
-            for (rule, column), n in counted.groupby(["rule", "column"], sort=False)["n_rows"].sum().items():
-                lines.append(f"{what}: {rule}" + (f" ({column})" if column else "") + f": {int(n):,} rows")
+            lines += quality_lines("placement cost file", self.inputs.prices.fees.quality)
         return lines + list(self.warnings)
 
 
@@ -317,11 +313,9 @@ def _quick_backtest(data: SSDA903Data, seed: int) -> pd.DataFrame | None:
 
 def analyse(source: str | Path | None, options: ReportOptions, progress: Progress | None = None) -> Analysis:
     """Run the library on the data, recording every data-quality warning (see :func:`_analyse`)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DataQualityWarning)
+    with recorded_warnings(DataQualityWarning) as said:
         analysis = _analyse(source, options, progress)
-    said = tuple(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)))
-    return replace(analysis, warnings=said)
+    return replace(analysis, warnings=tuple(said))
 
 
 def _analyse(source: str | Path | None, options: ReportOptions, progress: Progress | None = None) -> Analysis:

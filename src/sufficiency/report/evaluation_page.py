@@ -10,17 +10,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..common.errors import DataQualityWarning
 from ..common.money import pounds
-from ..evaluation.evaluate import evaluate
+from ..evaluation.evaluate import EvaluationWarning, evaluate
 from ..evaluation.result import Evaluation
 from ..finance.prices import Prices
 from ..finance.readers import read_unit_costs
 from ..ingest.returns import read_ssda903
 from ..scenarios.scenario import Scenario, read_scenarios
+from .findings import quality_lines, recorded_warnings
 from .formats import label, suppress
 from .stamp import package_version
 
-__all__ = ["EvaluationRun", "brief_hypotheses", "slug", "write_evaluation"]
+__all__ = ["EvaluationRun", "brief_hypotheses", "findings_section", "page_start", "slug", "write_evaluation"]
 
 _CHILDREN = ("entries", "exits", "moves", "stock")
 _HEADLINE = ("entries", "exits", "moves", "stock", "child_days", "cost")
@@ -37,11 +39,16 @@ class EvaluationRun:
         The headline sentences, one per evaluation.
     evaluations : dict
         ``{name: Evaluation}``: ``"no hypothesis"`` or each scenario's name.
+    warnings : tuple of str
+        The returns' counted data-quality problems and the warnings the
+        evaluations raised (a period too short to find much), one line each;
+        the page lists them too.
     """
 
     files: tuple[Path, ...]
     text: str
     evaluations: dict[str, Evaluation]
+    warnings: tuple[str, ...] = ()
 
 
 def write_evaluation(
@@ -90,15 +97,21 @@ def write_evaluation(
     """
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    data = read_ssda903(source)
+    with recorded_warnings(DataQualityWarning):  # the reader's summary of data.quality, counted below line by line
+        data = read_ssda903(source)
     prices = Prices(unit_costs=None if costs is None else read_unit_costs(costs))
     hypotheses = brief_hypotheses(brief, scenario)
     evaluations: dict[str, Evaluation] = {}
     found: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
+    said = quality_lines("returns", data.quality)
     for hyp in hypotheses:
         name = "no hypothesis" if hyp is None else hyp.name
-        ev = evaluate(data, start, end=end, hypothesis=hyp, n_sims=n_sims, seed=seed, prices=prices, placebos=placebos)
+        with recorded_warnings(DataQualityWarning, EvaluationWarning) as run_said:
+            ev = evaluate(
+                data, start, end=end, hypothesis=hyp, n_sims=n_sims, seed=seed, prices=prices, placebos=placebos
+            )
+        said += [line for line in run_said if line not in said]
         evaluations[name] = ev
         stem = slug(name)
         summary = ev.summary()
@@ -116,11 +129,11 @@ def write_evaluation(
     text = "\n".join(_headline(name, ev, found[name]) for name, ev in evaluations.items())
     page = out_dir / "evaluation.html"
     page.write_text(
-        _page(evaluations, text, Path(source).name, run_date or date.today().isoformat(), suppress_below),
+        _page(evaluations, text, Path(source).name, run_date or date.today().isoformat(), suppress_below, said),
         encoding="utf-8",
     )
     files.insert(0, page)
-    return EvaluationRun(files=tuple(files), text=text, evaluations=evaluations)
+    return EvaluationRun(files=tuple(files), text=text, evaluations=evaluations, warnings=tuple(said))
 
 
 def brief_hypotheses(brief: str | Path | None, scenario: str | None) -> list[Scenario | None]:
@@ -233,15 +246,58 @@ def _charts(ev: Evaluation, out_dir: Path, stem: str) -> list[Path]:
     return paths
 
 
-def _page(evaluations: dict[str, Evaluation], text: str, source: str, run_date: str, below: int | None) -> str:
-    parts = [
+def page_start(title: str, heading: str) -> list[str]:
+    """The opening of a short page in the evaluation pages' style: head, style and the first heading.
+
+    Parameters
+    ----------
+    title, heading : str
+        Plain text (escaped here).
+
+    Returns
+    -------
+    list of str
+        HTML fragments.
+    """
+    return [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        "<title>Evaluation of a service</title>",
+        f"<title>{html.escape(title)}</title>",
         "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;line-height:1.4}"
         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}"
         "th{background:#f2f2f2}td.text{text-align:left}img{max-width:100%}</style></head><body>",
-        "<h1>Is the service working?</h1>",
+        f"<h1>{html.escape(heading)}</h1>",
+    ]
+
+
+def findings_section(said: list[str]) -> list[str]:
+    """The page's list of data-quality problems and warnings, or a line saying there were none.
+
+    Parameters
+    ----------
+    said : list of str
+        Lines as :func:`sufficiency.report.findings.quality_lines` writes them, and warnings' messages.
+
+    Returns
+    -------
+    list of str
+        HTML fragments.
+    """
+    if not said:
+        return ["<h2>Data quality</h2>", "<p>The returns were read with no data-quality problem to report.</p>"]
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in said)
+    return [
+        "<h2>Data quality</h2>",
+        "<p>Rows of the returns with problems, counted by rule (each was kept or dropped as the line says), and "
+        f"warnings raised on the way:</p><ul>{items}</ul>",
+    ]
+
+
+def _page(
+    evaluations: dict[str, Evaluation], text: str, source: str, run_date: str, below: int | None, said: list[str]
+) -> str:
+    parts = [
+        *page_start("Evaluation of a service", "Is the service working?"),
         "<p>What happened after the service started, against what the model of care, fitted on the returns as they "
         "stood at the start, says would have happened without it. A gap outside the 90% band is unlikely to be "
         "chance; the p-value is the chance of a gap at least this large if the service did nothing.</p>",
@@ -262,6 +318,7 @@ def _page(evaluations: dict[str, Evaluation], text: str, source: str, run_date: 
             )
         for note in ev.notes:
             parts.append(f"<p>Note: {html.escape(note)}.</p>")
+    parts += findings_section(said)
     first = next(iter(evaluations.values()))
     pretend = 0 if first.placebos.empty else first.placebos["placebo_start"].nunique()
     parts.append(
@@ -302,7 +359,3 @@ def _table(s: pd.DataFrame, below: int | None) -> str:
         for r in rows
     )
     return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _cell(value: str, *, text: bool) -> str:
-    return f"<td{' class=text' if text else ''}>{html.escape(value)}</td>"
