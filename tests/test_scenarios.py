@@ -271,6 +271,8 @@ def test_lever_values_are_checked_when_made():
         suf.add_capacity("inhouse_fostering", places=3, start="next spring")
     with pytest.raises(ValueError, match="unknown lever 'magic'"):
         suf.Scenario.from_dict({"name": "x", "levers": [{"lever": "magic"}]})
+    with pytest.raises(ValueError, match='lever 1: has no "lever" naming its kind \\(its keys: kind, factor\\)'):
+        suf.Scenario.from_dict({"name": "x", "levers": [{"kind": "change_entries", "factor": 0.9}]})
 
 
 def test_bad_scenario_files_are_refused(tmp_path):

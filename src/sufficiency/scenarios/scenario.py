@@ -222,8 +222,13 @@ def _scenario(data: object, position: int) -> Scenario:
         settings = dict(item)
         kind = settings.pop("lever", None)
         if not isinstance(kind, str) or kind not in makers:
+            what = (
+                f"has no \"lever\" naming its kind (its keys: {', '.join(map(str, item)) or 'none'})"
+                if kind is None
+                else f"unknown lever {kind!r}"
+            )
             raise ScenarioError(
-                f"{where}: unknown lever {kind!r} (use one of {', '.join(makers)})",
+                f"{where}: {what} (use one of {', '.join(makers)})",
                 scenario=position,
                 lever=i,
                 field="lever",
