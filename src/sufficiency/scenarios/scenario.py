@@ -223,7 +223,7 @@ def _scenario(data: object, position: int) -> Scenario:
         kind = settings.pop("lever", None)
         if not isinstance(kind, str) or kind not in makers:
             what = (
-                f"has no \"lever\" naming its kind (its keys: {', '.join(map(str, item)) or 'none'})"
+                f'has no "lever" naming its kind (its keys: {", ".join(map(str, item)) or "none"})'
                 if kind is None
                 else f"unknown lever {kind!r}"
             )
