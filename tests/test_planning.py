@@ -209,11 +209,18 @@ def test_data_quality_problems_are_counted_on_the_page_and_on_stderr(tmp_path, c
     cells[1] = "31/02/2024"  # no such day: the reader drops the row and counts it
     lines[5] = ",".join(cells)
     last.write_text("\n".join(lines) + "\n")
+    costs = tmp_path / "inputs" / "costs.csv"
+    costs.parent.mkdir()
+    sf.default_unit_costs().assign(source="NULL").to_csv(costs, index=False)  # a null token in a free-text column
     out = tmp_path / "plan"
-    assert main(["plan", str(returns), "--months", "12", "--out", str(out), "--n-sims", "50", "--quiet"]) == 0
+    args = ["plan", str(returns), "--months", "12", "--costs", str(costs), "--out", str(out), "--n-sims", "50"]
+    assert main([*args, "--quiet"]) == 0
     err = capsys.readouterr().err
     assert "sufficiency: warning: returns: invalid_date (DECOM): 1 rows" in err
-    assert "invalid_date (DECOM): 1 rows" in (out / "plan.html").read_text(encoding="utf-8")
+    page = (out / "plan.html").read_text(encoding="utf-8")
+    assert "invalid_date (DECOM): 1 rows" in page
+    # the costs file's own warning is listed, naming the file but not the council's folder
+    assert "costs.csv: " in page and "null_token" in page and str(costs.parent) not in page + err
     ev_out = tmp_path / "evaluation"
     args = ["evaluate", str(returns), "--start", "2024-03-31", "--out", str(ev_out), "--n-sims", "50"]
     assert main([*args, "--placebos", "0", "--quiet"]) == 0

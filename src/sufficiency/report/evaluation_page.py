@@ -19,10 +19,18 @@ from ..finance.readers import read_unit_costs
 from ..ingest.returns import read_ssda903
 from ..scenarios.scenario import Scenario, read_scenarios
 from .findings import quality_lines, recorded_warnings
-from .formats import label, suppress
+from .formats import input_folders, label, suppress, without_folders
 from .stamp import package_version
 
-__all__ = ["EvaluationRun", "brief_hypotheses", "findings_section", "page_start", "slug", "write_evaluation"]
+__all__ = [
+    "EvaluationRun",
+    "brief_hypotheses",
+    "findings_section",
+    "page_start",
+    "published_findings",
+    "slug",
+    "write_evaluation",
+]
 
 _CHILDREN = ("entries", "exits", "moves", "stock")
 _HEADLINE = ("entries", "exits", "moves", "stock", "child_days", "cost")
@@ -99,12 +107,13 @@ def write_evaluation(
     out_dir.mkdir(parents=True, exist_ok=True)
     with recorded_warnings(DataQualityWarning):  # the reader's summary of data.quality, counted below line by line
         data = read_ssda903(source)
-    prices = Prices(unit_costs=None if costs is None else read_unit_costs(costs))
+    with recorded_warnings(DataQualityWarning) as cost_said:
+        prices = Prices(unit_costs=None if costs is None else read_unit_costs(costs))
     hypotheses = brief_hypotheses(brief, scenario)
     evaluations: dict[str, Evaluation] = {}
     found: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
-    said = quality_lines("returns", data.quality)
+    said = quality_lines("returns", data.quality) + cost_said
     for hyp in hypotheses:
         name = "no hypothesis" if hyp is None else hyp.name
         with recorded_warnings(DataQualityWarning, EvaluationWarning) as run_said:
@@ -127,6 +136,7 @@ def write_evaluation(
             files.append(path)
         files += _charts(ev, out_dir, stem)
     text = "\n".join(_headline(name, ev, found[name]) for name, ev in evaluations.items())
+    said = published_findings(said, source, costs, brief)
     page = out_dir / "evaluation.html"
     page.write_text(
         _page(evaluations, text, Path(source).name, run_date or date.today().isoformat(), suppress_below, said),
@@ -268,6 +278,25 @@ def page_start(title: str, heading: str) -> list[str]:
         "th{background:#f2f2f2}td.text{text-align:left}img{max-width:100%}</style></head><body>",
         f"<h1>{html.escape(heading)}</h1>",
     ]
+
+
+def published_findings(said: list[str], *inputs: str | Path | None) -> list[str]:
+    """The findings with the folders of the inputs cut from them, so files are named, not folders.
+
+    Parameters
+    ----------
+    said : list of str
+    *inputs : path or None
+        The returns folder first, then each input file given.
+
+    Returns
+    -------
+    list of str
+    """
+    sources = {"returns": Path(inputs[0]) if inputs[0] is not None else None}
+    sources |= {f"file {i}": Path(p) for i, p in enumerate(inputs[1:]) if p is not None}
+    folders = input_folders(sources)
+    return [without_folders(line, folders) for line in said]
 
 
 def findings_section(said: list[str]) -> list[str]:

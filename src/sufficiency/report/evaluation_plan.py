@@ -17,7 +17,7 @@ from ..evaluation.planning import FEWEST, plan_evaluation, plan_highlights
 from ..finance.prices import Prices
 from ..finance.readers import read_unit_costs
 from ..ingest.returns import read_ssda903
-from .evaluation_page import brief_hypotheses, findings_section, page_start, slug
+from .evaluation_page import brief_hypotheses, findings_section, page_start, published_findings, slug
 from .findings import quality_lines, recorded_warnings
 from .stamp import package_version
 
@@ -95,8 +95,9 @@ def write_plan(
     out_dir.mkdir(parents=True, exist_ok=True)
     with recorded_warnings(DataQualityWarning):  # the reader's summary of data.quality, counted below line by line
         data = read_ssda903(source)
-    prices = Prices(unit_costs=None if costs is None else read_unit_costs(costs))
-    said = quality_lines("returns", data.quality)
+    with recorded_warnings(DataQualityWarning) as cost_said:
+        prices = Prices(unit_costs=None if costs is None else read_unit_costs(costs))
+    said = quality_lines("returns", data.quality) + cost_said
     plans: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
     for hyp in brief_hypotheses(brief, scenario):
@@ -112,6 +113,7 @@ def write_plan(
         files += [path, _chart(plan_highlights(plan), out_dir / f"plan_{slug(name)}.svg")]
     start_day = data.censor_date if start is None else day(start, "start")
     text = "\n".join(_sentence(name, plan, months, start_day) for name, plan in plans.items())
+    said = published_findings(said, source, costs, brief)
     page = out_dir / "plan.html"
     stamp = (
         f"Made by sufficiency {package_version()} on {run_date or date.today().isoformat()} from the returns in "
