@@ -95,6 +95,8 @@ def test_any_library_error_is_one_line_and_non_zero(tmp_path, capsys):
         (["plan", "x", "--months", "abc", "--out", "o"], "'abc' is not a whole number"),
         (["plan", "x", "--months", "0", "--out", "o"], "0 must be 1 or more"),
         (["evaluate", "x", "--start", "2022-03-31", "--placebos", "-2", "--out", "o"], "-2 must be 0 or more"),
+        (["report", "--seed", "-1", "--out", "o"], "-1 must be 0 or more"),
+        (["report", "--horizon", "100000", "--out", "o"], "100000 months is longer than a projection runs (240"),
     ],
 )
 def test_bad_numbers_are_named_in_words(argv, message, capsys):
@@ -103,3 +105,11 @@ def test_bad_numbers_are_named_in_words(argv, message, capsys):
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "_positive" not in err and "Traceback" not in err
+
+
+def test_a_target_year_outside_the_forecast_is_refused_not_replaced(tmp_path, capsys):
+    # the forecast of the sample runs from 2025-26; a target for 2099-00 used to be scored silently against 2027-28
+    args = ["report", "--target", "2m", "--target-year", "2099-00", "--n-sims", "20", "--out", str(tmp_path), "--quiet"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "target year 2099-00 is outside the forecast (2025-26 to 2029-30)" in err and "Traceback" not in err

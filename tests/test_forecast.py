@@ -564,6 +564,17 @@ def test_project_refuses_a_start_before_the_data(sample):
         suf.project(fitted, start="2010-03-31", horizon=6, n_sims=5)
 
 
+def test_project_refuses_a_run_longer_than_twenty_years_or_a_negative_seed(sample):
+    fitted = suf.fit(sample)
+    with pytest.raises(ValueError, match="at most 240 months .* not 241"):
+        suf.project(fitted, horizon=241, n_sims=5)
+    with pytest.raises(ValueError, match="at most 240 months"):
+        suf.project(fitted, end="2050-03-31", n_sims=5)
+    assert len(suf.project(fitted, horizon=240, n_sims=2, seed=1).dates) == 241
+    with pytest.raises(ValueError, match="seed must be a whole number, 0 or more"):
+        suf.project(fitted, horizon=6, n_sims=5, seed=-1)
+
+
 def test_exported_mappings_are_read_only():
     with pytest.raises(TypeError):
         suf.DFE_AGE_BANDS["under 1"] = (0, 1)

@@ -172,6 +172,17 @@ def _count(text: str) -> int:
     return _whole(text, 0)
 
 
+def _horizon(text: str) -> int:
+    from .projection.run import MAX_HORIZON_MONTHS
+
+    months = _whole(text, 1)
+    if months > MAX_HORIZON_MONTHS:
+        raise argparse.ArgumentTypeError(
+            f"{text} months is longer than a projection runs ({MAX_HORIZON_MONTHS} at most)"
+        )
+    return months
+
+
 def _non_negative(text: str) -> float:
     try:
         value = float(text)
@@ -252,9 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     rep.add_argument("--target", type=_parse_money, help="savings target, e.g. 3.7m")
     rep.add_argument("--target-year", type=_parse_financial_year, help="financial year of the target, e.g. 2027-28")
-    rep.add_argument("--horizon", type=_positive, default=60, help="months to forecast (default 60)")
+    rep.add_argument("--horizon", type=_horizon, default=60, help="months to forecast (default 60)")
     rep.add_argument("--n-sims", type=_positive, default=1000, help="simulated paths (default 1000)")
-    rep.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    rep.add_argument("--seed", type=_count, default=1, help="random seed (default 1)")
     rep.add_argument(
         "--uasc-arrivals",
         type=_non_negative,
@@ -284,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ev.add_argument("--costs", type=Path, help="unit costs (CSV or xlsx) for the cost outcome; default the package's")
     ev.add_argument("--out", default="sufficiency-evaluation", help="output folder (default: ./sufficiency-evaluation)")
     ev.add_argument("--n-sims", type=_positive, default=1000, help="simulated paths (default 1000)")
-    ev.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ev.add_argument("--seed", type=_count, default=1, help="random seed (default 1)")
     ev.add_argument("--placebos", type=_count, default=6, help="pretend starts before the real one (default 6)")
     _suppress_option(ev)
     ev.add_argument("--quiet", action="store_true", help="no summary")
@@ -303,14 +314,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     pl.add_argument("--costs", type=Path, help="unit costs (CSV or xlsx) for the cost outcome; default the package's")
     pl.add_argument("--out", default="sufficiency-plan", help="output folder (default: ./sufficiency-plan)")
     pl.add_argument("--n-sims", type=_positive, default=1000, help="simulated paths (default 1000)")
-    pl.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    pl.add_argument("--seed", type=_count, default=1, help="random seed (default 1)")
     pl.add_argument("--quiet", action="store_true", help="no summary")
     pl.set_defaults(func=_plan)
     sim = sub.add_parser(
         "simulate", parents=[common], help="write a synthetic county's SSDA903 returns with their ground truth"
     )
     sim.add_argument("--out", required=True, help="output folder")
-    sim.add_argument("--seed", type=int, default=903)
+    sim.add_argument("--seed", type=_count, default=903)
     sim.add_argument(
         "--scale", type=float, default=1.0, help="multiplies entry rates (about 110 gives a national-size dataset)"
     )

@@ -38,7 +38,11 @@ from .paths import StreamDraws, draw_stream, run_stream
 from .result import PathEvents, Projection
 from .uasc import with_arrivals
 
-__all__ = ["RunDraws", "draw_run", "project", "projection_dates", "run_projection"]
+__all__ = ["MAX_HORIZON_MONTHS", "RunDraws", "draw_run", "project", "projection_dates", "run_projection"]
+
+#: Longest projection [months]: every child in care at the start has left care by 18, so twenty years is past the
+#: stay of any child counted today; longer runs only hold memory (paths × months × categories × ages).
+MAX_HORIZON_MONTHS = 240
 
 
 def _month_ends(start: pd.Timestamp, end: pd.Timestamp | None, horizon: int | None) -> pd.DatetimeIndex:
@@ -113,9 +117,10 @@ def project(
     ------
     ValueError
         If ``start`` is outside the data (the stock is not known then),
-        ``end`` is before ``start``, ``horizon`` is negative, ``n_sims``
-        is below 1, or ``uasc_arrivals`` is given to a model without a
-        stream of unaccompanied children.
+        ``end`` is before ``start``, ``horizon`` is negative, the run is
+        longer than :data:`MAX_HORIZON_MONTHS`, ``n_sims`` is below 1,
+        ``seed`` is negative, or ``uasc_arrivals`` is given to a model
+        without a stream of unaccompanied children.
     """
     dates = projection_dates(fitted, start=start, end=end, horizon=horizon, n_sims=n_sims)
     return run_projection(
@@ -194,6 +199,8 @@ def run_projection(
     -------
     Projection
     """
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise ValueError(f"seed must be a whole number, 0 or more, or None, not {seed!r}")
     if not ages and streams:
         raise ValueError("paths without ages are kept for all children only: give streams=False with ages=False")
     if uasc_arrivals is not None and fitted.uasc is None:
@@ -424,4 +431,10 @@ def projection_dates(
         raise ValueError(f"horizon must be 0 or more months, not {horizon}")
     if int(n_sims) < 1:
         raise ValueError(f"n_sims must be at least 1, not {n_sims}")
-    return _month_ends(start_ts, None if end is None else pd.Timestamp(end), horizon)
+    dates = _month_ends(start_ts, None if end is None else pd.Timestamp(end), horizon)
+    if len(dates) - 1 > MAX_HORIZON_MONTHS:
+        raise ValueError(
+            f"a projection runs at most {MAX_HORIZON_MONTHS} months (twenty years, past the stay of any child in care "
+            f"at the start), not {len(dates) - 1}"
+        )
+    return dates

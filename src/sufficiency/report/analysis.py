@@ -331,6 +331,11 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
     Returns
     -------
     Analysis
+
+    Raises
+    ------
+    ValueError
+        If the target year asked for is not a financial year of the forecast.
     """
     progress = progress or Progress(8, quiet=True)
     progress.step("reading the returns")
@@ -353,7 +358,12 @@ def _analyse(source: str | Path | None, options: ReportOptions, progress: Progre
     complete = [y for y, ok in zip(years, costs.complete) if ok]
     if inputs.target_year in years:
         target_year = str(inputs.target_year)
-    else:
+    elif options.target_year is not None:
+        raise ValueError(
+            f"target year {options.target_year} is outside the forecast ({years[0]} to {years[-1]}): give a year "
+            "within it, or a --horizon that reaches it"
+        )
+    else:  # the sample's own target year, beyond a short forecast: the third year forecast
         target_year = complete[min(2, len(complete) - 1)] if complete else years[-1]
     whole = complete and target_year in complete and target_year != complete[0]
     pressure = cost_pressure(costs, complete[0], target_year) if whole else None
