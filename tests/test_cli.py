@@ -96,6 +96,8 @@ def test_any_library_error_is_one_line_and_non_zero(tmp_path, capsys):
         (["plan", "x", "--months", "0", "--out", "o"], "0 must be 1 or more"),
         (["evaluate", "x", "--start", "2022-03-31", "--placebos", "-2", "--out", "o"], "-2 must be 0 or more"),
         (["report", "--seed", "-1", "--out", "o"], "-1 must be 0 or more"),
+        (["simulate", "--scale", "0", "--out", "o"], "0 must be a number above 0"),
+        (["simulate", "--scale", "nan", "--out", "o"], "nan must be a number above 0"),
         (["report", "--horizon", "100000", "--out", "o"], "100000 months is longer than a projection runs (240"),
     ],
 )
@@ -113,3 +115,9 @@ def test_a_target_year_outside_the_forecast_is_refused_not_replaced(tmp_path, ca
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "target year 2099-00 is outside the forecast (2025-26 to 2029-30)" in err and "Traceback" not in err
+
+
+def test_simulate_refuses_years_in_the_wrong_order(tmp_path, capsys):
+    assert main(["simulate", "--out", str(tmp_path), "--first-year", "2030", "--last-year", "2020"]) == 2
+    err = capsys.readouterr().err
+    assert "last_year 2020 is before first_year 2030" in err and "Traceback" not in err

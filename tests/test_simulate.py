@@ -14,6 +14,7 @@ import pytest
 import sufficiency as suf
 from sufficiency import schema as S
 from sufficiency.common.dates import birthday
+from sufficiency.datasets import CountyParameters
 
 
 def test_same_seed_same_county_other_seed_differs():
@@ -124,3 +125,17 @@ def test_stays_lengthen_year_after_year_when_asked():
     long_enough = keep & ((flat["end"] - flat["entry"]).dt.days > 200)  # whole days round short stays
     assert long_enough.sum() > 200
     np.testing.assert_allclose(ratio[long_enough], np.exp(0.05 * years[long_enough]), rtol=0.01)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"first_year": 2030, "last_year": 2020}, "last_year 2020 is before first_year 2030"),
+        ({"scale": 0.0}, "scale must be a positive number"),
+        ({"scale": float("nan")}, "scale must be a positive number"),
+        ({"entries_per_year": -5.0}, "entries_per_year must be a positive number"),
+    ],
+)
+def test_county_parameters_refuse_settings_no_county_could_have(settings, message):
+    with pytest.raises(ValueError, match=message):
+        CountyParameters(**settings)

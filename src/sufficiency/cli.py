@@ -193,6 +193,16 @@ def _non_negative(text: str) -> float:
     return value
 
 
+def _positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a number above 0")
+    return value
+
+
 def _suppress_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--suppress-below",
@@ -323,7 +333,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     sim.add_argument("--out", required=True, help="output folder")
     sim.add_argument("--seed", type=_count, default=903)
     sim.add_argument(
-        "--scale", type=float, default=1.0, help="multiplies entry rates (about 110 gives a national-size dataset)"
+        "--scale",
+        type=_positive_number,
+        default=1.0,
+        help="multiplies entry rates (about 110 gives a national-size dataset)",
     )
     sim.add_argument("--first-year", type=int, default=2016)
     sim.add_argument("--last-year", type=int, default=2025)

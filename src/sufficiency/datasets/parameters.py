@@ -52,8 +52,6 @@ DAY = np.timedelta64(1, "D")
 class CountyParameters:
     """Settings of the synthetic county.
 
-    Attributes
-    ----------
     Each setting's source is in ``docs/calibration.md`` (the key in
     brackets).
 
@@ -153,3 +151,19 @@ class CountyParameters:
     stay_growth: float = 0.0
     residential_drift: float = 0.06
     supported_drift: float = 0.0
+
+    def __post_init__(self) -> None:
+        """Refuse settings no county could have.
+
+        Raises
+        ------
+        ValueError
+            If ``last_year`` is before ``first_year``, or ``scale`` or
+            ``entries_per_year`` is not a positive finite number.
+        """
+        if int(self.last_year) < int(self.first_year):
+            raise ValueError(f"last_year {self.last_year} is before first_year {self.first_year}")
+        for name in ("scale", "entries_per_year"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or value <= 0:
+                raise ValueError(f"{name} must be a positive number, not {value!r}")
