@@ -637,3 +637,45 @@ def test_trend_prior_pulls_every_band_towards_no_trend(sample):
     assert 0 < ratio[0] < 1
     with pytest.raises(ValueError, match="trend_prior"):
         suf.fit(sample, entry_trend=True, trend_prior=-0.1)
+
+
+def test_summary_frame_takes_one_level_and_refuses_levels_outside_0_to_100(sample):
+    proj = suf.project(suf.fit(sample), horizon=6, n_sims=20, seed=1)
+    one = proj.summary_frame(level=90)
+    assert one.equals(proj.summary_frame(level=[90]))
+    assert {"lower_90", "upper_90"} <= set(one.columns) and "lower_80" not in one.columns
+    for bad in (150, 0, [80, 100], []):
+        with pytest.raises(ValueError, match="between 0 and 100"):
+            proj.summary_frame(level=bad)
+
+
+def test_truncate_and_backtest_refuse_origins_outside_the_returns(sample):
+    with pytest.raises(ValueError, match="origin 'soon' is not a date"):
+        suf.truncate(sample, "soon")
+    with pytest.raises(ValueError, match="before the returns begin"):
+        suf.truncate(sample, "2000-01-01")
+    with pytest.raises(ValueError, match="after the end of the data"):
+        suf.truncate(sample, "2030-03-31")
+    assert suf.truncate(sample, "31/03/2020").censor_date == pd.Timestamp("2020-03-31")
+    with pytest.raises(ValueError, match="the latest origin is 2025-02-28"):
+        suf.backtest(sample, origins=["2025-03-31"], horizon=12, n_sims=5)
+    with pytest.raises(ValueError, match="at least one origin"):
+        suf.backtest(sample, origins=[], horizon=12, n_sims=5)
+    with pytest.raises(ValueError, match="horizon must be a whole number"):
+        suf.backtest(sample, origins=["2022-03-31"], horizon=0, n_sims=5)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"entry_years": 0}, "entry_years=0: give at least a month"),
+        ({"entry_years": -2.0}, "entry_years=-2.0"),
+        ({"entry_years": float("nan")}, "entry_years=nan"),
+        ({"prior_days": -1.0}, "prior_days=-1.0"),
+        ({"trend_damping": 1.5}, "trend_damping=1.5"),
+    ],
+)
+def test_fit_refuses_numbers_no_window_or_prior_could_have(sample, options, message):
+    # an entry window of no length counted no entries and projected none, without a word
+    with pytest.raises(ValueError, match=message):
+        suf.fit(sample, **options)

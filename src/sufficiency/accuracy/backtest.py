@@ -6,10 +6,11 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from ..common import schema as S
-from ..common.dates import DateLike
+from ..common.dates import DateLike, day
 from ..ingest.returns import SSDA903Data
 from ..projection.calibration import CalibrationWarning
 from ..projection.run import project
@@ -34,8 +35,21 @@ def truncate(data: SSDA903Data, origin: DateLike) -> SSDA903Data:
     -------
     SSDA903Data
         With ``censor_date = origin``.
+
+    Raises
+    ------
+    ValueError
+        If ``origin`` is not a date, or is before the returns begin or after
+        they end (what happened then is not in them).
     """
-    when = pd.Timestamp(origin)
+    when = day(origin, "origin")
+    if when > data.censor_date:
+        raise ValueError(
+            f"origin {when.date()} is after the end of the data ({data.censor_date.date()}): what happened between "
+            "them is not in the returns"
+        )
+    if when < data.coverage_start:
+        raise ValueError(f"origin {when.date()} is before the returns begin ({data.coverage_start.date()})")
     ep = data.episodes[data.episodes[S.EPISODE_START] <= when].copy()
     later = ep[S.EPISODE_END] > when
     ep.loc[later, S.EPISODE_END] = pd.NaT
@@ -180,13 +194,30 @@ def backtest(
     Returns
     -------
     BacktestResult
+
+    Raises
+    ------
+    ValueError
+        If no origin is given, an origin is not a date or leaves no month
+        of outcomes before the end of the data, or ``horizon`` is below 1.
     """
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise ValueError(f"horizon must be a whole number of months, 1 or more, not {horizon!r}")
+    if isinstance(origins, (str, bytes)) or len(origins) == 0:
+        raise ValueError("give at least one origin (a list of month ends), e.g. origins=['2022-03-31']")
+    last = data.censor_date - pd.offsets.MonthEnd(1)
+    for origin in origins:
+        if day(origin, "origin") > last:
+            raise ValueError(
+                f"origin {day(origin, 'origin').date()} leaves no month of outcomes before the end of the data "
+                f"({data.censor_date.date()}): the latest origin is {last.date()}"
+            )
     level = tuple(level)
     actual = history(data).stack(["group", "value"], future_stack=True).rename("actual").reset_index()
     actual = actual.rename(columns={"level_0": S.DATE}) if S.DATE not in actual.columns else actual
     parts = []
     for i, origin in enumerate(origins):
-        when = pd.Timestamp(origin)
+        when = day(origin, "origin")
         past = truncate(data, when)
         for method in methods:
             if method == "multistate":

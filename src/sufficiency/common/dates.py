@@ -21,6 +21,7 @@ __all__ = [
     "age_at",
     "birthday",
     "collection_year_start",
+    "day",
     "day_of",
     "financial_year_days",
     "financial_year_label",
@@ -96,6 +97,30 @@ def day_of(value: object) -> pd.Timestamp | None:
         if not invalid.iloc[0] and pd.notna(parsed.iloc[0]):
             return pd.Timestamp(parsed.iloc[0])
     return None
+
+
+def day(value: DateLike, name: str) -> pd.Timestamp:
+    """A date given as a date, or as text the way the returns write dates (``2022-03-31`` or ``31/03/2022``).
+
+    Parameters
+    ----------
+    value : date or str
+    name : str
+        What the date is, for the error message.
+
+    Returns
+    -------
+    pandas.Timestamp
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a date.
+    """
+    found = day_of(value)
+    if found is None:
+        raise ValueError(f"{name} {value!r} is not a date: write it as 2022-03-31 or 31/03/2022")
+    return found
 
 
 def times_of_day(values: pd.Series) -> pd.Series:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..accuracy.backtest import truncate
-from ..common.dates import DateLike, day_of
+from ..common.dates import DateLike, day
 from ..common.errors import SchemaError
 from ..finance.months import months_of
 from ..finance.prices import Prices, as_prices
@@ -52,7 +52,6 @@ __all__ = [
     "EvaluationWarning",
     "check_history",
     "counterfactual_evaluation",
-    "day",
     "evaluate",
     "options",
 ]
@@ -247,30 +246,6 @@ def options(
     fopts: dict[str, Any] = {"categories": ordered_categories(data.episodes["placement"])}
     fopts.update(EVALUATION_FIT if fit_options is None else fit_options)
     return fopts, popts
-
-
-def day(value: DateLike, name: str) -> pd.Timestamp:
-    """A date given as a date, or as text the way the returns write dates (``2022-03-31`` or ``31/03/2022``).
-
-    Parameters
-    ----------
-    value : date or str
-    name : str
-        What the date is, for the error message.
-
-    Returns
-    -------
-    pandas.Timestamp
-
-    Raises
-    ------
-    ValueError
-        If ``value`` is not a date.
-    """
-    day = day_of(value)
-    if day is None:
-        raise ValueError(f"{name} {value!r} is not a date: write it as 2022-03-31 or 31/03/2022")
-    return day
 
 
 def check_history(data: SSDA903Data, start: pd.Timestamp) -> None:

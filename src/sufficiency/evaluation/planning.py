@@ -19,13 +19,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..common.dates import DateLike
+from ..common.dates import DateLike, day
 from ..common.errors import SchemaError
 from ..finance.prices import Prices
 from ..ingest.returns import SSDA903Data
 from ..scenarios.scenario import Scenario
 from .bands import p_values
-from .evaluate import check_history, counterfactual_evaluation, day, options
+from .evaluate import check_history, counterfactual_evaluation, options
 from .result import check_power, period_values
 from .widening import Widening, default_widening
 

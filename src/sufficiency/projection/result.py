@@ -180,13 +180,13 @@ class Projection:
             seed=self.seed,
         )
 
-    def summary_frame(self, level: Sequence[int] = DEFAULT_LEVELS) -> pd.DataFrame:
+    def summary_frame(self, level: int | Sequence[int] = DEFAULT_LEVELS) -> pd.DataFrame:
         """Means, medians and intervals by date, for the total, categories and age bands.
 
         Parameters
         ----------
-        level : sequence of int
-            Central interval levels [%].
+        level : int or sequence of int
+            Central interval levels [%], each above 0 and below 100.
 
         Returns
         -------
@@ -198,13 +198,20 @@ class Projection:
             ``median``, ``lower_<L>``, ``upper_<L>`` [children]. The
             ``expected`` column of the streams is their simulated mean.
 
+        Raises
+        ------
+        ValueError
+            If a level is not between 0 and 100.
+
         Notes
         -----
         The quantiles are worked out once for the levels asked and
         :data:`DEFAULT_LEVELS` together, and kept: a later call for some of
         those levels takes a copy of its columns.
         """
-        wanted = tuple(int(lv) for lv in level)
+        wanted = tuple(int(lv) for lv in ((level,) if isinstance(level, (int, np.integer)) else level))
+        if not wanted or any(not 0 < lv < 100 for lv in wanted):
+            raise ValueError(f"level must be one or more interval levels between 0 and 100 [%], not {level!r}")
         levels = next((k for k in self._summaries if set(wanted) <= set(k)), None)
         if levels is None:
             levels = tuple(sorted(set(wanted) | set(DEFAULT_LEVELS)))

@@ -219,12 +219,14 @@ def fit(
         of the children in care at its end have no date of birth.
     ValueError
         If the window ends after the data, ``time_in_care`` or ``uasc`` is
-        not valid.
+        not valid, ``entry_years`` is under a month, ``prior_days`` is
+        negative or ``trend_damping`` is outside 0 to 1.
     """
     if uasc not in ("separate", "together"):
         raise ValueError(f"uasc={uasc!r}: use 'separate' or 'together'")
     if trend_prior is not None and not trend_prior > 0:
         raise ValueError(f"trend_prior={trend_prior!r}: give a positive standard deviation [1/year], or None")
+    _check_numbers(entry_years=entry_years, prior_days=prior_days, trend_damping=trend_damping)
     episodes, coverage_start, censor = episodes_of(data)
     if episodes.empty:
         raise SchemaError(
@@ -307,6 +309,21 @@ def fit(
     if main.exposure.sum() <= 0 and sub.exposure.sum() <= 0:
         _fit_window(episodes, window, pop, require=True)  # raises the no-exposure error
     return replace(main, uasc=sub if sub.exposure.sum() > 0 or sub.entries.sum() > 0 else None, settings=settings)
+
+
+def _check_numbers(*, entry_years: float | None, prior_days: float, trend_damping: float) -> None:
+    """Refuse an entry window under a month, a negative prior weight or a damping outside 0 to 1."""
+
+    def number(value: object) -> float:
+        ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+        return float(value) if ok and np.isfinite(float(value)) else float("nan")  # type: ignore[arg-type]
+
+    if entry_years is not None and not number(entry_years) >= 1 / 12:
+        raise ValueError(f"entry_years={entry_years!r}: give at least a month (1/12) [years], or None for the window")
+    if not number(prior_days) >= 0:
+        raise ValueError(f"prior_days={prior_days!r}: give a weight of 0 or more [child-days]")
+    if not 0 <= number(trend_damping) <= 1:
+        raise ValueError(f"trend_damping={trend_damping!r}: give a yearly damping from 0 to 1")
 
 
 def _check_skip(spans: Sequence[tuple[DateLike, DateLike]] | None) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:

@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..common.dates import day
 from ..common.errors import DataQualityWarning
 from ..common.money import pounds
-from ..evaluation.evaluate import EvaluationWarning, day
+from ..evaluation.evaluate import EvaluationWarning
 from ..evaluation.planning import FEWEST, plan_evaluation, plan_highlights
 from ..finance.prices import Prices
 from ..finance.readers import read_unit_costs
