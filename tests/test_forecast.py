@@ -679,3 +679,13 @@ def test_fit_refuses_numbers_no_window_or_prior_could_have(sample, options, mess
     # an entry window of no length counted no entries and projected none, without a word
     with pytest.raises(ValueError, match=message):
         suf.fit(sample, **options)
+
+
+def test_project_reads_dates_as_the_returns_write_them_and_names_what_is_not_one(sample):
+    fitted = suf.fit(sample)
+    a = suf.project(fitted, start="31/03/2024", end="31/03/2025", n_sims=5, seed=1)
+    assert a.dates[0] == pd.Timestamp("2024-03-31") and a.dates[-1] == pd.Timestamp("2025-03-31")
+    with pytest.raises(ValueError, match="start 'soon' is not a date"):
+        suf.project(fitted, start="soon", horizon=6, n_sims=5)
+    with pytest.raises(ValueError, match="end 'later' is not a date"):
+        suf.project(fitted, end="later", n_sims=5)

@@ -158,3 +158,10 @@ def test_flat_prices_and_mix_leave_only_volume():
 def test_unknown_year_is_refused():
     with pytest.raises(ValueError, match="2030-31"):
         suf.cost_pressure(two_year_costs(), "2025-26", "2030-31")
+
+
+def test_a_pressure_runs_forward_in_time():
+    # from a year to itself, or backwards, is an argument swapped, not a pressure
+    for years in (("2026-27", "2025-26"), ("2025-26", "2025-26")):
+        with pytest.raises(ValueError, match="must come after from_year"):
+            suf.cost_pressure(two_year_costs(), *years)

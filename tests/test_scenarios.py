@@ -482,3 +482,11 @@ def test_a_baseline_from_another_model_is_refused(fitted, sample):
     again = suf.fit(sample)  # the same returns fitted again: equal rates, but not the model the paths came from
     with pytest.raises(ValueError, match="another fitted model"):
         suf.score(again, [edge()], unit_costs=suf.default_unit_costs(), baseline=raw, horizon=48, n_sims=50, seed=12)
+
+
+def test_a_savings_target_must_be_above_nothing(sample):
+    fitted = suf.fit(sample)
+    scenarios = suf.read_scenarios(suf.sample_path() / "scenarios.json")[:1]
+    for bad in (0, -1e6, float("nan")):
+        with pytest.raises(ValueError, match="target is a saving to reach, above £0"):
+            suf.score(fitted, scenarios, unit_costs=suf.Prices(), horizon=24, n_sims=5, seed=1, target=bad)

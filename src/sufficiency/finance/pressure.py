@@ -69,8 +69,8 @@ def pressure_draws(
     Raises
     ------
     ValueError
-        If a year is not in the projection or is covered only in part, or
-        the view is unknown.
+        If a year is not in the projection or is covered only in part,
+        ``to_year`` is not after ``from_year``, or the view is unknown.
     """
     if view not in PRESSURE_VIEWS:
         raise ValueError(f"unknown view {view!r}; use one of {', '.join(PRESSURE_VIEWS)}")
@@ -87,6 +87,11 @@ def pressure_draws(
             f"comparable with a whole year's; compare whole years ({', '.join(whole) or 'none in this projection'})"
         )
     a, b = years.index(from_year), years.index(to_year)
+    if b <= a:
+        raise ValueError(
+            f"to_year {to_year} must come after from_year {from_year}: the pressure is how spend grows from the one to "
+            "the other"
+        )
     q = costs.child_days[:, [a, b]] / DAYS_PER_WEEK  # (S, 2, C, R) child-weeks
     c = costs.draws[:, [a, b]]
     unit = np.nan_to_num(costs.weekly_price[[a, b]])[None]  # cells with no price have no children either

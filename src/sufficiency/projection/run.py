@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from ..common.dates import DateLike
+from ..common.dates import DateLike, day
 from ..rates.fitted import FittedModel
 from .calibration import HorizonCalibration, check_settings, default_calibration
 from .calibration import calibrate as calibrate_paths
@@ -414,7 +414,8 @@ def projection_dates(
     ValueError
         As for :func:`project`.
     """
-    start_ts = pd.Timestamp(start) if start is not None else fitted.data_end
+    start_ts = day(start, "start") if start is not None else fitted.data_end
+    end = None if end is None else day(end, "end")
     if start_ts > fitted.data_end:
         raise ValueError(
             f"start {start_ts.date()} is after the end of the data ({fitted.data_end.date()}): the stock is known "

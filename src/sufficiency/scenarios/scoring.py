@@ -155,9 +155,9 @@ def score(
         (naming the scenario's file and the lever's line when it was read
         from one).
     ValueError
-        For two scenarios with one name, a target year outside the
-        projection or covered only in part (or no whole year to default
-        to), a ``confidence`` outside 0-1, a file's whole contents (a
+        For two scenarios with one name, a target that is not above £0, a
+        target year outside the projection or covered only in part (or no
+        whole year to default to), a ``confidence`` outside 0-1, a file's whole contents (a
         dict with a ``scenarios`` list) given as the scenarios, or a
         ``baseline`` drawn otherwise than these settings ask.
     """
@@ -166,6 +166,8 @@ def score(
         raise ValueError(f"confidence is a probability between 0 and 1 (0.8 for 80%), not {confidence}")
     if not 0 < level < 100 or int(level) != level:
         raise ValueError(f"level is a whole percentage between 0 and 100 (80 for an 80% band), not {level}")
+    if target is not None and not (np.isfinite(float(target)) and float(target) > 0):
+        raise ValueError(f"target is a saving to reach, above £0 [£], not {target!r}")
     names = [s.name for s in chosen]
     if len(set(names)) != len(names) or "baseline" in names:
         raise ValueError(f"scenario names must differ and not be 'baseline': {names}")
