@@ -202,3 +202,15 @@ def test_time_in_care_conservation_on_sample(sample):
     a = fl.table.groupby(S.PERIOD_START)[[S.ENTRIES, S.EXITS, S.EXPOSURE_DAYS, S.STOCK_END]].sum()
     b = plain.groupby(S.PERIOD_START)[[S.ENTRIES, S.EXITS, S.EXPOSURE_DAYS, S.STOCK_END]].sum()
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_dates_are_read_as_the_returns_write_them(sample):
+    # 01/04/2022 is 1 April 2022, as in the returns; pandas alone reads it as 4 January
+    assert suf.stock(sample, "01/04/2022").equals(suf.stock(sample, "2022-04-01"))
+    a = suf.flows(sample, start="01/04/2021", end="31/03/2022", freq="MS")
+    b = suf.flows(sample, start="2021-04-01", end="2022-03-31", freq="MS")
+    assert a.table.equals(b.table)
+    with pytest.raises(ValueError, match="date 'soon' is not a date"):
+        suf.stock(sample, "soon")
+    with pytest.raises(ValueError, match="start 'soon' is not a date"):
+        suf.flows(sample, start="soon")

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..common import schema as S
 from ..common.ages import DFE_AGE_BANDS
-from ..common.dates import DateLike
+from ..common.dates import DateLike, day
 from ..counts.pieces import episodes_of
 from ..counts.stock import stock
 from ..ingest.returns import EpisodesLike
@@ -48,8 +48,8 @@ def history(data: EpisodesLike, *, start: DateLike | None = None, end: DateLike 
         Index ``date`` (month ends), columns ``(group, value)`` [children].
     """
     episodes, coverage, censor = episodes_of(data)
-    first = pd.Timestamp(start) if start is not None else (coverage or episodes[S.EPISODE_START].min())
-    last = pd.Timestamp(end) if end is not None else (censor or episodes[S.EPISODE_START].max())
+    first = day(start, "start") if start is not None else (coverage or episodes[S.EPISODE_START].min())
+    last = day(end, "end") if end is not None else (censor or episodes[S.EPISODE_START].max())
     dates = pd.date_range(first, last, freq="ME")
     by_cat = stock(episodes, dates, by=(S.PLACEMENT, S.AGE_BAND))
     cat = by_cat.pivot_table(index=S.DATE, columns=S.PLACEMENT, values=S.CHILDREN, aggfunc="sum", observed=True)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..common import schema as S
 from ..common.ages import DFE_AGE_BANDS, band_index
-from ..common.dates import DateLike
+from ..common.dates import DateLike, day
 from ..counts.stock import stock
 from ..ingest.returns import SSDA903Data
 from ..ingest.taxonomy import coarse_map
@@ -147,7 +147,7 @@ def backtest_forecasts(
     """
     out = []
     for origin in origins:
-        when = pd.Timestamp(origin)
+        when = day(origin, "origin")
         fitted = fit(truncate(data, when), **dict(fit_options or {}))
         projection = project(
             fitted,

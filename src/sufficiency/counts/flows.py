@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
-from ..common.dates import DateLike
+from ..common.dates import DateLike, day
 from ..ingest.returns import EpisodesLike
 from .pieces import Pieces, episodes_of, make_pieces
 
@@ -124,9 +124,9 @@ def flows(
     Flows
     """
     episodes, coverage_start, censor = episodes_of(data)
-    first = pd.Timestamp(start) if start is not None else (coverage_start or episodes[S.EPISODE_START].min())
+    first = day(start, "start") if start is not None else (coverage_start or episodes[S.EPISODE_START].min())
     last = (
-        pd.Timestamp(end)
+        day(end, "end")
         if end is not None
         else (censor or max(episodes[S.EPISODE_START].max(), episodes[S.EPISODE_END].max()))
     )

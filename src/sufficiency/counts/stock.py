@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
-from ..common.dates import DateLike
+from ..common.dates import DateLike, day
 from ..ingest.returns import EpisodesLike
 from .pieces import episodes_of, make_pieces
 
@@ -50,7 +50,7 @@ def stock(
     """
     episodes, _, _ = episodes_of(data)
     asked = [dates] if isinstance(dates, str) or not isinstance(dates, Iterable) else list(dates)
-    when = pd.DatetimeIndex(pd.to_datetime(asked))
+    when = pd.DatetimeIndex([day(d, "date") for d in asked])  # 01/04/2022 is 1 April, as the returns write it
     if len(when) == 0:
         raise ValueError("give at least one date")
     pieces = make_pieces(episodes, by=by, until=when.max(), bands=bands)
@@ -60,8 +60,8 @@ def stock(
     state = frame["state"].to_numpy()
     n = pieces.n_states
     counts = np.empty((len(when), n), dtype=np.int64)
-    for i, day in enumerate(when.to_numpy("datetime64[ns]")):
-        active = (start <= day) & (end > day)
+    for i, moment in enumerate(when.to_numpy("datetime64[ns]")):
+        active = (start <= moment) & (end > moment)
         counts[i] = np.bincount(state[active], minlength=n)
     out = pieces.decode(np.tile(np.arange(n), len(when)))
     out.insert(0, S.DATE, np.repeat(when.to_numpy("datetime64[ns]"), n))

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import schema as S
-from ..common.dates import DateLike
+from ..common.dates import DateLike, day
 from ..ingest.taxonomy import ordered_categories
 from .episodes import child_id_of, children_of, episodes_of, placement_spells, true_placements, truncate_returns
 from .journeys import first_entries, re_entries
@@ -105,25 +105,25 @@ class SimulatedCounty:
             every date (zeros included), in the taxonomy's order.
         """
         asked = [dates] if isinstance(dates, str) or not isinstance(dates, Iterable) else list(dates)
-        days = pd.DatetimeIndex(pd.to_datetime(asked))
+        days = pd.DatetimeIndex([day(d, "date") for d in asked])
         spells = self.placements
         start = spells["start"].to_numpy("datetime64[ns]")
         end = spells["end"].fillna(self.censor_date + pd.Timedelta(days=1)).to_numpy("datetime64[ns]")
         dob = pd.DatetimeIndex(spells[S.DATE_OF_BIRTH])
         parts = []
-        for day in days:
-            here = (start <= day.to_datetime64()) & (end > day.to_datetime64())
+        for when in days:
+            here = (start <= when.to_datetime64()) & (end > when.to_datetime64())
             frame = spells.loc[here, [S.PLACEMENT, S.UASC]].copy()
             born = dob[here]
-            before_birthday = (day.month < born.month) | ((day.month == born.month) & (day.day < born.day))
-            frame[S.AGE] = day.year - born.year - before_birthday.astype(int)
+            before_birthday = (when.month < born.month) | ((when.month == born.month) & (when.day < born.day))
+            frame[S.AGE] = when.year - born.year - before_birthday.astype(int)
             if not by:
-                parts.append(pd.DataFrame({S.DATE: [day], S.CHILDREN: [len(frame)]}))
+                parts.append(pd.DataFrame({S.DATE: [when], S.CHILDREN: [len(frame)]}))
                 continue
             counts = frame.groupby(list(by)).size().rename(S.CHILDREN)
             if tuple(by) == (S.PLACEMENT,):
                 counts = counts.reindex(ordered_categories(spells[S.PLACEMENT]), fill_value=0).rename_axis(S.PLACEMENT)
-            parts.append(counts.reset_index().assign(**{S.DATE: day}))
+            parts.append(counts.reset_index().assign(**{S.DATE: when}))
         out = pd.concat(parts, ignore_index=True)
         return out[[S.DATE, *by, S.CHILDREN]]
 

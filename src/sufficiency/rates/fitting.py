@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..common import schema as S
 from ..common.ages import TIME_IN_CARE_BANDS
-from ..common.dates import DateLike
+from ..common.dates import DateLike, day
 from ..common.errors import DataQualityWarning, SchemaError
 from ..counts.flows import flows
 from ..counts.pieces import episodes_of
@@ -278,8 +278,9 @@ def fit(
     )
     pop = None
     if population is not None:
-        pop = population.sort_index()
-        pop.index = pd.DatetimeIndex(pd.to_datetime(pop.index)).as_unit("ns")
+        pop = population.copy()
+        pop.index = pd.DatetimeIndex([day(d, "population date") for d in pop.index]).as_unit("ns")
+        pop = pop.sort_index()
     is_uasc = (
         episodes[S.UASC].fillna(False).astype(bool).to_numpy()
         if uasc == "separate" and S.UASC in episodes.columns
