@@ -156,6 +156,10 @@ def test_highlights_are_the_series_a_brief_moves_likeliest_first():
         ("cost", "total"),
     ]
     assert len(plan_highlights(_hand_plan(True), limit=2)) == 2
+    # a brief that stops a count altogether moves it most of all
+    stopped = _hand_plan(True)
+    stopped.loc[3, ["hypothesis_ratio", "chance_found"]] = [0.0, 0.99]
+    assert tuple(plan_highlights(stopped).iloc[0][["outcome", "value"]]) == ("exits", "other")
 
 
 def test_highlights_without_a_brief_or_moving_nothing_are_the_main_streams_counts():

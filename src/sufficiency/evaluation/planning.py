@@ -189,8 +189,8 @@ def plan_highlights(plan: pd.DataFrame, *, limit: int = 8) -> pd.DataFrame:
     main = main[main["outcome"].isin(_CHILD_COUNTS)]
     if "hypothesis_ratio" not in plan:
         return main.head(limit)
-    ratio = plan["hypothesis_ratio"].where(plan["hypothesis_ratio"] > 0)
-    moved = (np.abs(np.log(ratio)) >= np.log(1.01)).fillna(False)
+    ratio = plan["hypothesis_ratio"]
+    moved = (ratio == 0) | (np.abs(np.log(ratio.where(ratio > 0))) >= np.log(1.01)).fillna(False)
     small = plan["outcome"].isin(_CHILD_COUNTS) & (plan["expected"] < FEWEST)
     rows = plan[moved & ~small & (plan["value"] != "uasc")]
     if rows.empty:
