@@ -196,6 +196,11 @@ def test_plan_chart_draws_what_an_evaluation_would_miss_and_the_brief():
     no_brief = plotting.evaluation_plan(_hand_plan(False).head(3))
     assert not [line for line in no_brief.get_lines() if line.get_label() == "hypothesis"]
     plt.close("all")
+    stopped = plan.assign(hypothesis_ratio=[0.0, *plan["hypothesis_ratio"].iloc[1:]])
+    ax = plotting.evaluation_plan(stopped)
+    (diamonds,) = [line for line in ax.get_lines() if line.get_label() == "hypothesis"]
+    assert 0 < diamonds.get_xdata()[0] <= ax.containers[0].patches[6].get_x()  # at the left edge, not off the axis
+    plt.close("all")
     with pytest.raises(ValueError, match="no rows"):
         plotting.evaluation_plan(plan.head(0))
 

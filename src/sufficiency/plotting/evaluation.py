@@ -199,6 +199,7 @@ def evaluation_plan(plan: Any, *, ax: Any = None) -> Any:
     ax.axvline(1.0, color="#555555", linewidth=0.8, label="none")
     if "hypothesis_ratio" in plan:
         ratio = plan["hypothesis_ratio"].to_numpy(float)
+        ratio = np.where(ratio == 0, seen.min() * 0.8, ratio)  # a count the brief stops is drawn at the left edge
         ax.plot(ratio, y, "D", color="#e07b00", markersize=7, linestyle="none", label="hypothesis")
         for yy, r, chance in zip(y, ratio, plan["chance_found"].to_numpy(float)):
             if np.isfinite(r):
