@@ -208,6 +208,10 @@ def html_page(
             image("scenarios", "savings by scenario against the target"),
             table("scenario_summary"),
             table("scenario_savings_by_year"),
+            "<p>Before a service starts, <code>sufficiency plan RETURNS --brief scenarios.json --out DIR</code> says "
+            "how large a change an evaluation of its first three years could tell from chance, and the chance it "
+            "confirms each scenario if the scenario is right; after it starts, <code>sufficiency evaluate</code> "
+            "tests it against what would have happened without it.</p>",
         ]
     parts += ["<h2>How accurate has this been?</h2>"]
     if "accuracy" in images:
