@@ -235,3 +235,37 @@ def test_data_quality_problems_are_counted_on_the_page_and_on_stderr(tmp_path, c
     assert main([*args, "--placebos", "0", "--quiet"]) == 0
     assert "sufficiency: warning: returns: invalid_date (DECOM): 1 rows" in capsys.readouterr().err
     assert "invalid_date (DECOM): 1 rows" in (ev_out / "evaluation.html").read_text(encoding="utf-8")
+
+
+def test_scenarios_whose_names_make_one_file_name_each_keep_their_files(tmp_path, capsys):
+    import json
+
+    from sufficiency.cli import main
+    from sufficiency.report.evaluation_page import stems
+
+    assert stems(["A/B", "A-B", "a b 2"]) == {"A/B": "a_b", "A-B": "a_b_2", "a b 2": "a_b_2_2"}
+    brief = json.loads((sf.sample_path() / "scenarios.json").read_text())["scenarios"][2]
+    path = tmp_path / "brief.json"
+    path.write_text(json.dumps({"scenarios": [{**brief, "name": "Edge A/B"}, {**brief, "name": "Edge A-B"}]}))
+    out = tmp_path / "plan"
+    returns = str(sf.sample_path() / "returns")
+    assert main(["plan", returns, "--brief", str(path), "--months", "12", "--out", str(out), "--n-sims", "30"]) == 0
+    written = {p.name for p in out.iterdir()}
+    assert written == {
+        "plan.html",
+        "plan_edge_a_b.csv",
+        "plan_edge_a_b.svg",
+        "plan_edge_a_b_2.csv",
+        "plan_edge_a_b_2.svg",
+    }
+    assert "Wrote 5 files" in capsys.readouterr().out
+    page = (out / "plan.html").read_text(encoding="utf-8")
+    assert "src='plan_edge_a_b.svg'" in page and "src='plan_edge_a_b_2.svg'" in page
+    lever = {"lever": "change_entries", "factor": 0.8, "start": "2024-04-01"}
+    path.write_text(json.dumps({"scenarios": [{"name": n, "levers": [lever]} for n in ("Edge A/B", "Edge A-B")]}))
+    ev_out = tmp_path / "evaluation"
+    args = ["evaluate", returns, "--start", "2024-03-31", "--brief", str(path), "--out", str(ev_out), "--n-sims", "30"]
+    assert main([*args, "--placebos", "0", "--quiet"]) == 0
+    assert {"evaluation_edge_a_b_summary.csv", "evaluation_edge_a_b_2_summary.csv"} <= {
+        p.name for p in ev_out.iterdir()
+    }

@@ -29,6 +29,7 @@ __all__ = [
     "page_start",
     "published_findings",
     "slug",
+    "stems",
     "write_evaluation",
 ]
 
@@ -110,6 +111,7 @@ def write_evaluation(
     with recorded_warnings(DataQualityWarning) as cost_said:
         prices = Prices(unit_costs=None if costs is None else read_unit_costs(costs))
     hypotheses = brief_hypotheses(brief, scenario)
+    stem_of = stems(["no hypothesis" if h is None else h.name for h in hypotheses])
     evaluations: dict[str, Evaluation] = {}
     found: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
@@ -122,7 +124,7 @@ def write_evaluation(
             )
         said += [line for line in run_said if line not in said]
         evaluations[name] = ev
-        stem = slug(name)
+        stem = stem_of[name]
         summary = ev.summary()
         monthly = ev.monthly()
         found[name] = ev.detectable()
@@ -139,7 +141,9 @@ def write_evaluation(
     said = published_findings(said, source, costs, brief)
     page = out_dir / "evaluation.html"
     page.write_text(
-        _page(evaluations, text, Path(source).name, run_date or date.today().isoformat(), suppress_below, said),
+        _page(
+            evaluations, stem_of, text, Path(source).name, run_date or date.today().isoformat(), suppress_below, said
+        ),
         encoding="utf-8",
     )
     files.insert(0, page)
@@ -178,6 +182,28 @@ def slug(name: str) -> str:
     str
     """
     return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_") or "brief"
+
+
+def stems(names: list[str]) -> dict[str, str]:
+    """Each name's :func:`slug`, made unique in order (``a_b``, ``a_b_2``), so no file of one overwrites another's.
+
+    Parameters
+    ----------
+    names : list of str
+        Distinct names.
+
+    Returns
+    -------
+    dict of str to str
+    """
+    out: dict[str, str] = {}
+    for name in names:
+        stem, k = slug(name), 1
+        while stem in out.values():
+            k += 1
+            stem = f"{slug(name)}_{k}"
+        out[name] = stem
+    return out
 
 
 def _children_suppressed(frame: pd.DataFrame, below: int | None) -> pd.DataFrame:
@@ -323,7 +349,13 @@ def findings_section(said: list[str]) -> list[str]:
 
 
 def _page(
-    evaluations: dict[str, Evaluation], text: str, source: str, run_date: str, below: int | None, said: list[str]
+    evaluations: dict[str, Evaluation],
+    stem_of: dict[str, str],
+    text: str,
+    source: str,
+    run_date: str,
+    below: int | None,
+    said: list[str],
 ) -> str:
     parts = [
         *page_start("Evaluation of a service", "Is the service working?"),
@@ -333,7 +365,7 @@ def _page(
     ]
     parts += [f"<p><strong>{html.escape(line)}</strong></p>" for line in text.splitlines()]
     for name, ev in evaluations.items():
-        stem = slug(name)
+        stem = stem_of[name]
         parts.append(f"<h2>{html.escape(name)}</h2>")
         s = ev.summary()
         s = s[s["group"].isin(["total", "stream"])]

@@ -18,7 +18,7 @@ from ..evaluation.planning import FEWEST, plan_evaluation, plan_highlights
 from ..finance.prices import Prices
 from ..finance.readers import read_unit_costs
 from ..ingest.returns import read_ssda903
-from .evaluation_page import brief_hypotheses, findings_section, page_start, published_findings, slug
+from .evaluation_page import brief_hypotheses, findings_section, page_start, published_findings, stems
 from .findings import quality_lines, recorded_warnings
 from .stamp import package_version
 
@@ -101,7 +101,9 @@ def write_plan(
     said = quality_lines("returns", data.quality) + cost_said
     plans: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
-    for hyp in brief_hypotheses(brief, scenario):
+    hypotheses = brief_hypotheses(brief, scenario)
+    stem_of = stems(["no hypothesis" if h is None else h.name for h in hypotheses])
+    for hyp in hypotheses:
         name = "no hypothesis" if hyp is None else hyp.name
         with recorded_warnings(DataQualityWarning, EvaluationWarning) as run_said:
             plan = plan_evaluation(
@@ -109,9 +111,9 @@ def write_plan(
             )
         said += [line for line in run_said if line not in said]
         plans[name] = plan
-        path = out_dir / f"plan_{slug(name)}.csv"
+        path = out_dir / f"plan_{stem_of[name]}.csv"
         plan.to_csv(path, index=False)
-        files += [path, _chart(plan_highlights(plan), out_dir / f"plan_{slug(name)}.svg")]
+        files += [path, _chart(plan_highlights(plan), out_dir / f"plan_{stem_of[name]}.svg")]
     start_day = data.censor_date if start is None else day(start, "start")
     text = "\n".join(_sentence(name, plan, months, start_day) for name, plan in plans.items())
     said = published_findings(said, source, costs, brief)
@@ -120,7 +122,7 @@ def write_plan(
         f"Made by sufficiency {package_version()} on {run_date or date.today().isoformat()} from the returns in "
         f"{Path(source).name} (data to {data.censor_date:%d %B %Y}); seed {seed}, {n_sims:,} simulated paths."
     )
-    page.write_text(_page(plans, text, months, start_day, said, stamp), encoding="utf-8")
+    page.write_text(_page(plans, stem_of, text, months, start_day, said, stamp), encoding="utf-8")
     return PlanRun(files=(page, *files), text=text, plans=plans, warnings=tuple(said))
 
 
@@ -139,7 +141,13 @@ def _chart(rows: pd.DataFrame, path: Path) -> Path:
 
 
 def _page(
-    plans: dict[str, pd.DataFrame], text: str, months: int, start: pd.Timestamp, said: list[str], stamp: str
+    plans: dict[str, pd.DataFrame],
+    stem_of: dict[str, str],
+    text: str,
+    months: int,
+    start: pd.Timestamp,
+    said: list[str],
+    stamp: str,
 ) -> str:
     parts = [
         *page_start("Planning the evaluation of a service", "Could an evaluation tell whether the service works?"),
@@ -156,9 +164,9 @@ def _page(
         parts.append(f"<h2>{html.escape(name)}</h2>")
         parts.append(_table(rows))
         parts.append(
-            f"<figure><img src='plan_{slug(name)}.svg' alt='{html.escape(name)}: changes an evaluation would miss'>"
+            f"<figure><img src='plan_{stem_of[name]}.svg' alt='{html.escape(name)}: changes an evaluation would miss'>"
             "<figcaption>Grey: changes an evaluation would most likely miss. Diamonds: what the brief expects, with "
-            f"the chance the evaluation confirms it. Every series is in plan_{slug(name)}.csv.</figcaption></figure>"
+            f"the chance the evaluation confirms it. Every series is in plan_{stem_of[name]}.csv.</figcaption></figure>"
         )
     parts += findings_section(said)
     parts.append(
