@@ -457,6 +457,14 @@ def test_command_line_writes_a_page_tables_and_charts_without_child_level_data(h
     assert not any(b in text for b in births.head(200))
     summary = pd.read_csv(out / "evaluation_halve_entries_summary.csv")
     assert "c" in set(summary["observed"].astype(str))  # counts of 1-4 children shown as c
+    # and nothing of their row gives them back: observed = effect + expected = ratio × expected
+    hidden = summary["observed"].astype(str) == "c"
+    for col in ("effect", "effect_lower_90", "effect_upper_90", "ratio", "ratio_lower_90", "p_value", "bayes_factor"):
+        assert (summary.loc[hidden, col].astype(str) == "c").all(), col
+    assert pd.to_numeric(summary.loc[~hidden, "ratio"], errors="coerce").notna().any()  # the rest are shown
+    monthly = pd.read_csv(out / "evaluation_halve_entries_monthly.csv")
+    hidden = monthly["observed"].astype(str) == "c"
+    assert hidden.any() and (monthly.loc[hidden, "effect"].astype(str) == "c").all()
     assert str(returns) not in text and str(tmp_path) not in text
     page = (out / "evaluation.html").read_text(encoding="utf-8")
     assert "seed 1" in page and "100 simulated paths" in page and "1 placebo starts" in page
@@ -522,3 +530,13 @@ def test_a_service_that_steps_children_down_from_residential_care(stepped, plain
         Service(start="2022-04-01", step_down_rate=-1.0)
     same = sf.simulate_county(seed=21, service=Service(start="2022-04-01", step_down_rate=0.0))
     pd.testing.assert_frame_equal(same.episodes, plain[0].episodes)
+
+
+def test_the_headline_hides_a_suppressed_count_and_what_would_give_it_back(evaluated):
+    from sufficiency.report.evaluation_page import _headline
+
+    shown = _headline("brief", evaluated, evaluated.detectable())
+    hidden = _headline("brief", evaluated, evaluated.detectable(), 10**6)  # every count is under the threshold
+    assert "times as many" in shown and "p = " in shown
+    assert "fewer than 1000000" in hidden and "times as many" not in hidden and "p = " not in hidden
+    assert "as likely" not in hidden  # the Bayes factor would give the count back too

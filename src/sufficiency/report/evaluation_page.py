@@ -19,7 +19,7 @@ from ..finance.readers import read_unit_costs
 from ..ingest.returns import read_ssda903
 from ..scenarios.scenario import Scenario, read_scenarios
 from .findings import quality_lines, recorded_warnings
-from .formats import input_folders, label, suppress, without_folders
+from .formats import input_folders, label, without_folders
 from .stamp import package_version
 
 __all__ = [
@@ -137,7 +137,7 @@ def write_evaluation(
             _children_suppressed(ev.placebos, suppress_below).to_csv(path, index=False)
             files.append(path)
         files += _charts(ev, out_dir, stem)
-    text = "\n".join(_headline(name, ev, found[name]) for name, ev in evaluations.items())
+    text = "\n".join(_headline(name, ev, found[name], suppress_below) for name, ev in evaluations.items())
     said = published_findings(said, source, costs, brief)
     page = out_dir / "evaluation.html"
     page.write_text(
@@ -206,15 +206,34 @@ def stems(names: list[str]) -> dict[str, str]:
     return out
 
 
+#: Columns from which a hidden count could be worked back (``observed = effect + expected``, ``ratio × expected``,
+#: and the bands and tests of the gap): hidden with it.
+_DERIVED = (
+    "effect",
+    "effect_lower_90",
+    "effect_upper_90",
+    "ratio",
+    "ratio_lower_90",
+    "ratio_upper_90",
+    "p_value",
+    "bayes_factor",
+)
+
+
 def _children_suppressed(frame: pd.DataFrame, below: int | None) -> pd.DataFrame:
-    """Counts of children under ``below`` written as ``c`` (outcomes in children only; a table of the model's own
-    figures, with no ``observed`` column, has none to hide)."""
-    if below is None or "observed" not in frame.columns:
+    """Counts of children from 1 to ``below - 1`` written as ``c``, with every column of their row that would give
+    the count back (:data:`_DERIVED`), as the DfE suppresses a cell and the cells that reveal it (outcomes in children
+    only; a table of the model's own figures, with no ``observed`` column, has none to hide)."""
+    if not below or "observed" not in frame.columns:
         return frame
-    counts = frame[frame["outcome"].isin(_CHILDREN)]
-    done = suppress(counts, ["observed"], below)
-    out = frame.astype({"observed": object})
-    out.loc[done.index, "observed"] = done["observed"]
+    values = pd.to_numeric(frame["observed"], errors="coerce")
+    small = frame["outcome"].isin(_CHILDREN) & values.round().between(1, below - 1)
+    if not small.any():
+        return frame
+    out = frame.copy()
+    for col in ("observed", *_DERIVED):
+        if col in out.columns:
+            out[col] = out[col].astype(object).where(~small, "c")
     return out
 
 
@@ -225,14 +244,21 @@ def _key_row(ev: Evaluation) -> pd.Series:
     return s[pick].iloc[0]
 
 
-def _headline(name: str, ev: Evaluation, found: pd.DataFrame) -> str:
-    """The evaluation in a few sentences; ``found`` is its :meth:`Evaluation.detectable`."""
+def _headline(name: str, ev: Evaluation, found: pd.DataFrame, below: int | None = None) -> str:
+    """The evaluation in a few sentences; ``found`` is its :meth:`Evaluation.detectable`; a count under ``below`` is
+    not given, nor what would give it back."""
     r = _key_row(ev)
     who = "children other than unaccompanied ones" if r["group"] == "stream" else "children"
+    hidden = bool(below) and 1 <= round(r["observed"]) < below
     text = (
-        f"{name}: {r['observed']:,.0f} {who} entered care in the {ev.months} months after {ev.start:%d %B %Y}, against "
-        f"{r['expected']:,.0f} expected without the service (90% band {r['lower_90']:,.0f} to {r['upper_90']:,.0f}): "
-        f"{r['ratio']:.2f} times as many (90% band {r['ratio_lower_90']:.2f} to {r['ratio_upper_90']:.2f}), "
+        f"{name}: {f'fewer than {below}' if hidden else format(r['observed'], ',.0f')} {who} entered care in the "
+        f"{ev.months} months after {ev.start:%d %B %Y}, against {r['expected']:,.0f} expected without the service "
+        f"(90% band {r['lower_90']:,.0f} to {r['upper_90']:,.0f})"
+    )
+    text += (
+        "; the ratio and its test are not shown, as they would give the count back."
+        if hidden
+        else f": {r['ratio']:.2f} times as many (90% band {r['ratio_lower_90']:.2f} to {r['ratio_upper_90']:.2f}), "
         f"p = {r['p_value']:.3f}."
     )
     d = found[(found["outcome"] == "entries") & (found["group"] == r["group"]) & (found["value"] == r["value"])].iloc[0]
@@ -242,7 +268,7 @@ def _headline(name: str, ev: Evaluation, found: pd.DataFrame) -> str:
             f"rise to {d['smallest_rise']:.2f} times, four times in five; a smaller change would most likely pass "
             "unseen."
         )
-    if "bayes_factor" in r:
+    if "bayes_factor" in r and not hidden:
         bf = float(r["bayes_factor"])
         odds = (
             f"{bf:.3g} times as likely under the brief's hypothesis as under no effect"
@@ -401,15 +427,15 @@ def _table(s: pd.DataFrame, below: int | None) -> str:
         def fmt(v: float, money: bool = money) -> str:
             return pounds(v) if money else f"{v:,.0f}"
 
-        small = below is not None and r["outcome"] in _CHILDREN and 1 <= round(r["observed"]) < below
+        small = bool(below) and r["outcome"] in _CHILDREN and 1 <= round(r["observed"]) < below
         rows.append(
             [
                 label(r["outcome"]),
                 label(r["value"]),
                 "c" if small else fmt(r["observed"]),
                 f"{fmt(r['expected'])} ({fmt(r['lower_90'])} to {fmt(r['upper_90'])})",
-                f"{r['ratio']:.2f} ({r['ratio_lower_90']:.2f} to {r['ratio_upper_90']:.2f})",
-                f"{r['p_value']:.3f}",
+                "c" if small else f"{r['ratio']:.2f} ({r['ratio_lower_90']:.2f} to {r['ratio_upper_90']:.2f})",
+                "c" if small else f"{r['p_value']:.3f}",
             ]
         )
     cells = "".join(f"<th>{html.escape(h)}</th>" for h in head)
