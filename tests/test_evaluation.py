@@ -538,5 +538,23 @@ def test_the_headline_hides_a_suppressed_count_and_what_would_give_it_back(evalu
     shown = _headline("brief", evaluated, evaluated.detectable())
     hidden = _headline("brief", evaluated, evaluated.detectable(), 10**6)  # every count is under the threshold
     assert "times as many" in shown and "p = " in shown
-    assert "fewer than 1000000" in hidden and "times as many" not in hidden and "p = " not in hidden
+    assert "a suppressed number of" in hidden and "times as many" not in hidden and "p = " not in hidden
     assert "as likely" not in hidden  # the Bayes factor would give the count back too
+
+
+def test_a_series_hidden_alone_in_a_breakdown_hides_a_second_with_it():
+    from sufficiency.report.evaluation_page import _children_suppressed
+
+    # by hand: unaccompanied entries (3) are hidden; other entries (40) would give them back from the total (43)
+    rows = [
+        ("entries", "total", "total", 43),
+        ("entries", "stream", "other", 40),
+        ("entries", "stream", "uasc", 3),
+        ("entries", "placement", "fostering", 30),
+        ("entries", "placement", "residential", 13),
+        ("cost", "total", "total", 2),
+    ]
+    frame = pd.DataFrame(rows, columns=["outcome", "group", "value", "observed"]).assign(effect=1.0, ratio=1.1)
+    out = _children_suppressed(frame, 10)
+    assert out["observed"].astype(str).tolist() == ["43", "c", "c", "30", "13", "2"]
+    assert out["ratio"].astype(str).tolist() == ["1.1", "c", "c", "1.1", "1.1", "1.1"]

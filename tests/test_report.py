@@ -19,7 +19,7 @@ from sufficiency.cli import main
 from sufficiency.common.money import pounds
 from sufficiency.report import Progress
 from sufficiency.report.analysis import SAMPLE_TARGET
-from sufficiency.report.formats import MONEY, Table, suppress
+from sufficiency.report.formats import COUNT, MONEY, Table, suppress, suppressed
 from sufficiency.report.workbook import write_workbook
 
 SIMS = 200
@@ -183,6 +183,9 @@ def test_suppression_and_asking_for_episodes(tmp_path):
     assert (values == "c").any()
     numbers = pd.to_numeric(values[values != "c"])
     assert not numbers.between(1, 9).any()
+    # no placement is hidden alone in a year: with the total shown it could be worked back
+    parts = stock.drop(columns=["date", "total"])
+    assert not ((parts == "c").sum(axis=1) == 1).any()
     # the forecast's counts by placement are suppressed too (after rounding)
     by_year = pd.read_csv(out / "forecast_by_year.csv", dtype=str).drop(columns="date").stack()
     assert (by_year == "c").any()
@@ -190,6 +193,24 @@ def test_suppression_and_asking_for_episodes(tmp_path):
     assert (out / "episodes.csv").is_file()
     frame = pd.DataFrame({"n": [0, 3, 9.4, 10, 250]})
     assert suppress(frame, ["n"], 10)["n"].tolist() == [0, "c", "c", 10, 250]
+
+
+def test_a_cell_hidden_alone_among_parts_of_a_total_gets_a_second():
+    # by hand: row 0 hides 3 alone, so its smallest other part above 0 (12) goes too; row 1 already hides two;
+    # row 2's smallest other part above 0 is 70 (its 0 stays shown); row 3 hides nothing
+    frame = pd.DataFrame({"a": [3, 4, 2, 40], "b": [12, 5, 0, 50], "c": [30, 60, 70, 20], "total": [45, 69, 72, 110]})
+    kinds = {col: COUNT for col in frame}
+    table = suppressed(Table("t", "t", frame, kinds, linked=(("a", "b", "c"),)), 10)
+    assert table.frame.astype(str).values.tolist() == [
+        ["c", "c", "30", "45"],
+        ["c", "c", "60", "69"],
+        ["c", "0", "c", "72"],
+        ["40", "50", "20", "110"],
+    ]
+    # a group whose only other cell is 0: the 0 is hidden, so the total less the rest gives back only their sum
+    flows = pd.DataFrame({"start": [40], "entries": [5], "exits": [0], "end": [45]})
+    table = suppressed(Table("f", "f", flows, {col: COUNT for col in flows}, linked=(("entries", "exits"),)), 10)
+    assert table.frame.astype(str).values.tolist() == [["40", "c", "c", "45"]]
 
 
 def test_report_reconciles_with_an_outturn_and_scores_a_programme(tmp_path, sample):

@@ -226,8 +226,7 @@ def _children_suppressed(frame: pd.DataFrame, below: int | None) -> pd.DataFrame
     only; a table of the model's own figures, with no ``observed`` column, has none to hide)."""
     if not below or "observed" not in frame.columns:
         return frame
-    values = pd.to_numeric(frame["observed"], errors="coerce")
-    small = frame["outcome"].isin(_CHILDREN) & values.round().between(1, below - 1)
+    small = _hidden(frame, below)
     if not small.any():
         return frame
     out = frame.copy()
@@ -237,21 +236,47 @@ def _children_suppressed(frame: pd.DataFrame, below: int | None) -> pd.DataFrame
     return out
 
 
-def _key_row(ev: Evaluation) -> pd.Series:
+def _hidden(frame: pd.DataFrame, below: int | None) -> pd.Series:
+    """Rows whose count of children is from 1 to ``below - 1``, and the second rows :func:`_second_rows` adds."""
+    if not below:
+        return pd.Series(False, index=frame.index)
+    values = pd.to_numeric(frame["observed"], errors="coerce")
+    small = frame["outcome"].isin(_CHILDREN) & values.round().between(1, below - 1)
+    return small | _second_rows(frame, small) if small.any() else small
+
+
+def _second_rows(frame: pd.DataFrame, small: pd.Series) -> pd.Series:
+    """Rows to hide besides ``small``: where one series of a breakdown (placements, age bands, streams, moves) is
+    hidden alone, its total less the rest would give it back, so its smallest other series above 0 goes too."""
+    keys = [c for c in ("placebo_start", "date", "cumulative", "outcome", "group") if c in frame.columns]
+    values = pd.to_numeric(frame["observed"], errors="coerce")
+    more = pd.Series(False, index=frame.index)
+    parts = frame["group"] != "total"
+    for _, rows in frame[parts].groupby(keys, sort=False).groups.items():
+        hidden = small.loc[rows]
+        if int(hidden.sum()) != 1:
+            continue
+        shown = values.loc[rows][~hidden & (values.loc[rows] > 0)]
+        if not shown.empty:
+            more.loc[shown.idxmin()] = True
+    return more
+
+
+def _key_row(ev: Evaluation, below: int | None = None) -> tuple[pd.Series, bool]:
+    """The headline's row (entries of the main stream) and whether suppression hides it."""
     s = ev.summary()
     streams = (s["group"] == "stream").any()
     pick = (s["outcome"] == "entries") & (s["value"] == ("other" if streams else "total"))
-    return s[pick].iloc[0]
+    return s[pick].iloc[0], bool(_hidden(s, below)[pick].iloc[0])
 
 
 def _headline(name: str, ev: Evaluation, found: pd.DataFrame, below: int | None = None) -> str:
     """The evaluation in a few sentences; ``found`` is its :meth:`Evaluation.detectable`; a count under ``below`` is
     not given, nor what would give it back."""
-    r = _key_row(ev)
+    r, hidden = _key_row(ev, below)
     who = "children other than unaccompanied ones" if r["group"] == "stream" else "children"
-    hidden = bool(below) and 1 <= round(r["observed"]) < below
     text = (
-        f"{name}: {f'fewer than {below}' if hidden else format(r['observed'], ',.0f')} {who} entered care in the "
+        f"{name}: {'a suppressed number of' if hidden else format(r['observed'], ',.0f')} {who} entered care in the "
         f"{ev.months} months after {ev.start:%d %B %Y}, against {r['expected']:,.0f} expected without the service "
         f"(90% band {r['lower_90']:,.0f} to {r['upper_90']:,.0f})"
     )
@@ -394,8 +419,8 @@ def _page(
         stem = stem_of[name]
         parts.append(f"<h2>{html.escape(name)}</h2>")
         s = ev.summary()
-        s = s[s["group"].isin(["total", "stream"])]
-        parts.append(_table(s, below))
+        keep = s["group"].isin(["total", "stream"])
+        parts.append(_table(s[keep], _hidden(s, below)[keep]))
         for outcome in ("entries", "stock"):
             parts.append(
                 f"<figure><img src='evaluation_{stem}_{outcome}.svg' alt='{label(outcome)}: what happened against "
@@ -418,7 +443,7 @@ def _page(
     return "\n".join(parts)
 
 
-def _table(s: pd.DataFrame, below: int | None) -> str:
+def _table(s: pd.DataFrame, hidden: pd.Series) -> str:
     head = ["outcome", "series", "observed", "expected (90% band)", "ratio (90% band)", "p-value"]
     rows = []
     for _, r in s.iterrows():
@@ -427,7 +452,7 @@ def _table(s: pd.DataFrame, below: int | None) -> str:
         def fmt(v: float, money: bool = money) -> str:
             return pounds(v) if money else f"{v:,.0f}"
 
-        small = bool(below) and r["outcome"] in _CHILDREN and 1 <= round(r["observed"]) < below
+        small = bool(hidden.loc[r.name])
         rows.append(
             [
                 label(r["outcome"]),

@@ -26,6 +26,7 @@ __all__ = [
     "label",
     "named_files",
     "pounds",
+    "second_cells",
     "suppress",
     "suppressed",
     "without_folders",
@@ -38,12 +39,19 @@ MONEY, COUNT, INTEGER, SHARE, NUMBER = "money", "count", "integer", "share", "nu
 
 @dataclass(frozen=True)
 class Table:
-    """A table of the report with the kind of each column (for formats and suppression)."""
+    """A table of the report with the kind of each column (for formats and suppression).
+
+    ``linked`` lists groups of count columns whose row adds up to a figure
+    the table shows (its ``total``, or the stock at the end of a year given
+    the stock at its start): a single hidden cell of such a group could be
+    worked back, so :func:`suppressed` hides a second one.
+    """
 
     name: str
     title: str
     frame: pd.DataFrame
     kinds: dict[str, str] = field(default_factory=dict)
+    linked: tuple[tuple[str, ...], ...] = ()
 
 
 def label(name: str) -> str:
@@ -122,9 +130,52 @@ def format_value(value: Any, kind: str) -> str:
 
 
 def suppressed(table: Table, below: int | None) -> Table:
-    """The table with its :data:`COUNT` columns passed through :func:`suppress`."""
+    """The table with its :data:`COUNT` columns passed through :func:`suppress`, then :func:`second_cells`."""
     counts = [c for c, k in table.kinds.items() if k == COUNT]
-    return Table(table.name, table.title, suppress(table.frame, counts, below), table.kinds)
+    frame = second_cells(suppress(table.frame, counts, below), table.linked)
+    return Table(table.name, table.title, frame, table.kinds, table.linked)
+
+
+def second_cells(frame: pd.DataFrame, linked: Sequence[Sequence[str]]) -> pd.DataFrame:
+    """Hide a second cell wherever a group of linked columns hides only one in a row, as the DfE does.
+
+    A row of parts that add up to a shown total gives back a part hidden
+    alone; with the smallest other part of the group hidden too (above 0
+    when one is, else a 0), it gives back only their sum.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        After :func:`suppress` (hidden cells are ``"c"``).
+    linked : sequence of sequence of str
+        Groups of columns (see :class:`Table`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy when anything more is hidden.
+    """
+    out = frame
+    for group in linked:
+        cols = [c for c in group if c in out.columns]
+        if len(cols) < 2:
+            continue
+        cells = out[cols]
+        hidden = cells.astype(str).eq("c")
+        lone = hidden.sum(axis=1) == 1
+        if not lone.any():
+            continue
+        out = out.copy() if out is frame else out
+        values = cells.apply(pd.to_numeric, errors="coerce").where(~hidden)
+        for row in out.index[lone]:
+            shown = values.loc[row].dropna()
+            if shown.empty:
+                continue
+            positive = shown[shown > 0]
+            col = positive.idxmin() if not positive.empty else shown.index[0]  # a 0 hidden leaves the sum unsolved too
+            out[col] = out[col].astype(object)
+            out.loc[row, col] = "c"
+    return out
 
 
 def input_folders(sources: Mapping[str, Path | None]) -> list[str]:
@@ -187,4 +238,4 @@ def named_files(table: Table, folders: Sequence[str]) -> Table:
     for column in frame.columns:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].map(lambda v: without_folders(v, folders) if isinstance(v, str) else v)
-    return Table(table.name, without_folders(table.title, folders), frame, table.kinds)
+    return Table(table.name, without_folders(table.title, folders), frame, table.kinds, table.linked)

@@ -29,6 +29,7 @@ def tables(a: Analysis) -> list[Table]:
             "Children looked after at 31 March, by placement",
             stock,
             {c: COUNT for c in stock.columns if c != S.DATE},
+            linked=(tuple(c for c in stock.columns if c not in (S.DATE, "total")),),  # they add up to the total
         )
     )
     flows = yearly_flows(data).drop(columns=[S.EXPOSURE_DAYS])
@@ -40,6 +41,9 @@ def tables(a: Analysis) -> list[Table]:
             "Entries and exits by financial year",
             flows,
             {c: COUNT for c in flows.columns if c != S.FINANCIAL_YEAR},
+            # the stock at the end less the stock at the start is entries less exits; the stocks are each year's
+            # neighbours' too, so the second cell hidden is the other flow
+            linked=(("entries", "exits"),),
         )
     )
     forecast = p.summary_frame(level=(80, 95))
