@@ -689,3 +689,22 @@ def test_project_reads_dates_as_the_returns_write_them_and_names_what_is_not_one
         suf.project(fitted, start="soon", horizon=6, n_sims=5)
     with pytest.raises(ValueError, match="end 'later' is not a date"):
         suf.project(fitted, end="later", n_sims=5)
+
+
+def test_fit_names_categories_left_out_and_a_reference_that_is_not_a_date(sample):
+    with pytest.raises(
+        ValueError, match=r"categories leaves out .*external_residential.*\(their children would be dropped\)"
+    ):
+        suf.fit(sample, categories=["inhouse_fostering"])
+    with pytest.raises(ValueError, match="reference start 'junk' is not a date"):
+        suf.fit(sample, reference=("junk", "2024-03-31"))
+    # a window given day first is read as the returns write dates
+    a = suf.fit(sample, reference=("01/04/2022", "31/03/2024"))
+    assert a.reference[0] == pd.Timestamp("2022-04-01")
+
+
+def test_baseline_forecast_refuses_a_horizon_or_level_it_cannot_give(sample):
+    with pytest.raises(ValueError, match="horizon must be a whole number"):
+        suf.baseline_forecast(sample, method="naive", horizon=-1)
+    with pytest.raises(ValueError, match="between 0 and 100"):
+        suf.baseline_forecast(sample, method="naive", level=(150,))

@@ -144,3 +144,8 @@ def test_county_parameters_refuse_settings_no_county_could_have(settings, messag
 def test_true_stock_reads_dates_as_the_returns_write_them():
     county = suf.simulate_county(seed=2, parameters=CountyParameters(first_year=2020, last_year=2022, scale=0.2))
     assert county.true_stock("01/04/2021").equals(county.true_stock("2021-04-01"))
+
+
+def test_simulate_county_names_a_seed_it_cannot_use():
+    with pytest.raises(ValueError, match="seed must be a whole number, 0 or more"):
+        suf.simulate_county(seed=-1)

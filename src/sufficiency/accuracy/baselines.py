@@ -144,7 +144,16 @@ def baseline_forecast(
     pandas.DataFrame
         ``date``, ``group``, ``value``, ``mean``, ``median``, ``lower_<L>``,
         ``upper_<L>`` [children], ``method``.
+
+    Raises
+    ------
+    ValueError
+        For a ``horizon`` below 1 or a level outside 0 to 100.
     """
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise ValueError(f"horizon must be a whole number of months, 1 or more, not {horizon!r}")
+    if any(not 0 < float(lv) < 100 for lv in level):
+        raise ValueError(f"level must be interval levels between 0 and 100 [%], not {tuple(level)!r}")
     hist = history(data, start=history_start, end=start)
     origin = hist.index[-1]
     dates = pd.date_range(origin + pd.Timedelta(days=1), periods=horizon, freq="ME")

@@ -151,7 +151,14 @@ def simulate_county(
     -------
     SimulatedCounty
         Write it as SSDA903 returns with :func:`sufficiency.write_returns`.
+
+    Raises
+    ------
+    ValueError
+        For a seed that is not a whole number, 0 or more.
     """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number, 0 or more, not {seed!r}")
     p = parameters or CountyParameters()
     rng = np.random.default_rng(seed)
     censor = pd.Timestamp(year=p.last_year, month=3, day=31)

@@ -243,7 +243,9 @@ def fit(
         pd.Timestamp(coverage_start) if coverage_start is not None else pd.Timestamp(episodes[S.EPISODE_START].min())
     )
     start, end = (
-        default_reference(data_end) if reference is None else (pd.Timestamp(reference[0]), pd.Timestamp(reference[1]))
+        default_reference(data_end)
+        if reference is None
+        else (day(reference[0], "reference start"), day(reference[1], "reference end"))
     )
     # before the first return only the children still in care at its start are visible
     start = max(start, data_start)
@@ -265,7 +267,7 @@ def fit(
         start=start,
         end=end,
         entry_start=entry_start,
-        categories=list(categories) if categories is not None else ordered_categories(episodes[S.PLACEMENT]),
+        categories=_check_categories(categories, episodes[S.PLACEMENT]),
         durations=_check_durations(time_in_care),
         half_life=half_life,
         prior_days=float(prior_days),
@@ -289,7 +291,7 @@ def fit(
     settings = {
         "reference_years": DEFAULT_REFERENCE_YEARS
         if reference is None
-        else round((pd.Timestamp(reference[1]) - pd.Timestamp(reference[0])).days / 365.25, 1),
+        else round((end - day(reference[0], "reference start")).days / 365.25, 1),
         "entry_years": None if entry_years is None else float(entry_years),
         "half_life": None if half_life is None else float(half_life),
         "prior_days": float(prior_days),
@@ -310,6 +312,28 @@ def fit(
     if main.exposure.sum() <= 0 and sub.exposure.sum() <= 0:
         _fit_window(episodes, window, pop, require=True)  # raises the no-exposure error
     return replace(main, uasc=sub if sub.exposure.sum() > 0 or sub.entries.sum() > 0 else None, settings=settings)
+
+
+def _check_categories(categories: Sequence[str] | None, placements: pd.Series) -> list[str]:
+    """The states: every category the data place children in, in the taxonomy's order, or the ones given when they
+    include them all (more may be given, for a category first used later).
+
+    Raises
+    ------
+    ValueError
+        If the categories given leave out one the data use: its children would be dropped.
+    """
+    seen = ordered_categories(placements)
+    if categories is None:
+        return seen
+    given = [str(c) for c in categories]
+    missing = [c for c in seen if c not in given]
+    if missing:
+        raise ValueError(
+            f"categories leaves out {', '.join(missing)}, which the data place children in (their children would "
+            f"be dropped); give them all: {', '.join(seen)}"
+        )
+    return given
 
 
 def _check_numbers(*, entry_years: float | None, prior_days: float, trend_damping: float) -> None:
