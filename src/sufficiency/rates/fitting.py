@@ -31,21 +31,19 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
 from ..common import schema as S
-from ..common.ages import TIME_IN_CARE_BANDS
 from ..common.dates import DateLike, day
 from ..common.errors import DataQualityWarning, SchemaError
 from ..counts.flows import flows
 from ..counts.pieces import episodes_of
 from ..ingest.returns import EpisodesLike
-from ..ingest.taxonomy import ordered_categories
 from .drift import UASC_LEVEL_DRIFT, drifts
 from .entries import fit_entries
+from .fit_checks import check_categories, check_durations, check_numbers, check_skip
 from .fitted import FittedModel
 from .hazards import count_hazards
 
@@ -68,18 +66,6 @@ MIN_WINDOW_DAYS = 28
 DEFAULT_ENTRY_YEARS = 3.0
 #: Largest share of the children in care at the window's end that may lack a date of birth [fraction].
 MAX_UNKNOWN_AGE_SHARE = 0.01
-
-
-def _check_durations(durations: Sequence[int] | None) -> tuple[int, ...]:
-    allowed = tuple(TIME_IN_CARE_BANDS.values())
-    out = (0,) if durations is None else tuple(int(d) for d in durations)
-    if not out or out[0] != 0 or any(b <= a for a, b in pairwise(out)) or not set(out) <= set(allowed):
-        raise ValueError(
-            f"time_in_care={durations!r}: give increasing band starts [months] beginning with 0, chosen from {allowed}"
-        )
-    return out
-
-
 #: Default length of the reference window [years].
 DEFAULT_REFERENCE_YEARS = 5.0
 
@@ -226,7 +212,7 @@ def fit(
         raise ValueError(f"uasc={uasc!r}: use 'separate' or 'together'")
     if trend_prior is not None and not trend_prior > 0:
         raise ValueError(f"trend_prior={trend_prior!r}: give a positive standard deviation [1/year], or None")
-    _check_numbers(entry_years=entry_years, prior_days=prior_days, trend_damping=trend_damping)
+    check_numbers(entry_years=entry_years, prior_days=prior_days, trend_damping=trend_damping)
     episodes, coverage_start, censor = episodes_of(data)
     if episodes.empty:
         raise SchemaError(
@@ -261,14 +247,14 @@ def fit(
             rule="too_little_data",
         )
     _check_dates_of_birth(episodes, end)
-    skip = _check_skip(entry_skip)
+    skip = check_skip(entry_skip)
     entry_start = start if entry_years is None else max(start, default_reference(end, years=entry_years)[0])
     window = _Window(
         start=start,
         end=end,
         entry_start=entry_start,
-        categories=_check_categories(categories, episodes[S.PLACEMENT]),
-        durations=_check_durations(time_in_care),
+        categories=check_categories(categories, episodes[S.PLACEMENT]),
+        durations=check_durations(time_in_care),
         half_life=half_life,
         prior_days=float(prior_days),
         entry_trend=entry_trend,
@@ -312,57 +298,6 @@ def fit(
     if main.exposure.sum() <= 0 and sub.exposure.sum() <= 0:
         _fit_window(episodes, window, pop, require=True)  # raises the no-exposure error
     return replace(main, uasc=sub if sub.exposure.sum() > 0 or sub.entries.sum() > 0 else None, settings=settings)
-
-
-def _check_categories(categories: Sequence[str] | None, placements: pd.Series) -> list[str]:
-    """The states: every category the data place children in, in the taxonomy's order, or the ones given when they
-    include them all (more may be given, for a category first used later).
-
-    Raises
-    ------
-    ValueError
-        If the categories given leave out one the data use: its children would be dropped.
-    """
-    seen = ordered_categories(placements)
-    if categories is None:
-        return seen
-    given = [str(c) for c in categories]
-    missing = [c for c in seen if c not in given]
-    if missing:
-        raise ValueError(
-            f"categories leaves out {', '.join(missing)}, which the data place children in (their children would "
-            f"be dropped); give them all: {', '.join(seen)}"
-        )
-    return given
-
-
-def _check_numbers(*, entry_years: float | None, prior_days: float, trend_damping: float) -> None:
-    """Refuse an entry window under a month, a negative prior weight or a damping outside 0 to 1."""
-
-    def number(value: object) -> float:
-        ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-        return float(value) if ok and np.isfinite(float(value)) else float("nan")  # type: ignore[arg-type]
-
-    if entry_years is not None and not number(entry_years) >= 1 / 12:
-        raise ValueError(f"entry_years={entry_years!r}: give at least a month (1/12) [years], or None for the window")
-    if not number(prior_days) >= 0:
-        raise ValueError(f"prior_days={prior_days!r}: give a weight of 0 or more [child-days]")
-    if not 0 <= number(trend_damping) <= 1:
-        raise ValueError(f"trend_damping={trend_damping!r}: give a yearly damping from 0 to 1")
-
-
-def _check_skip(spans: Sequence[tuple[DateLike, DateLike]] | None) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
-    """``entry_skip`` as pairs of days, each a first day on or before its last (see :func:`fit`)."""
-    out = []
-    for span in spans or ():
-        try:
-            first, last = (pd.Timestamp(d) for d in span)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"entry_skip: {span!r} is not a (first day, last day) pair of dates") from error
-        if pd.isna(first) or pd.isna(last) or last < first:
-            raise ValueError(f"entry_skip: {span!r} must give a first day on or before its last")
-        out.append((first, last))
-    return tuple(out)
 
 
 def _check_dates_of_birth(episodes: pd.DataFrame, end: pd.Timestamp) -> None:
