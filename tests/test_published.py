@@ -159,3 +159,19 @@ def test_empirical_intervals():
     assert np.isnan(out["lower_100"].iloc[3]) and np.isnan(out["upper_100"].iloc[3])
     # with no past errors at all there is no interval rather than a zero-width one
     assert empirical_intervals(fc, errors.iloc[:0], (80,), by=("g",))["lower_80"].isna().all()
+
+
+def test_published_forecasts_refuse_origins_and_horizons_they_cannot_use(table):
+    # each of these gave an empty forecast, or a message about int()
+    for kwargs, message in [
+        ({"origin": "junk"}, "origin 'junk' is not a year"),
+        ({"origin": 1990}, "origin 1990 is outside the table's years"),
+        ({"origin": 2022, "horizon": 0}, "horizon must be a whole number of years"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            suf.forecast_published(table, **kwargs)
+    with pytest.raises(ValueError, match="at least one origin year"):
+        suf.backtest_published(table, origins=[])
+    # an origin written as a financial year is the year it ends
+    a = suf.forecast_published(table, origin="2020-21", horizon=1, method="naive")
+    assert (a["year"] == 2022).all()

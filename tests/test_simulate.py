@@ -149,3 +149,13 @@ def test_true_stock_reads_dates_as_the_returns_write_them():
 def test_simulate_county_names_a_seed_it_cannot_use():
     with pytest.raises(ValueError, match="seed must be a whole number, 0 or more"):
         suf.simulate_county(seed=-1)
+
+
+def test_write_returns_names_a_missing_children_table_and_a_file_for_a_folder(tmp_path):
+    county = suf.simulate_county(seed=2, parameters=CountyParameters(first_year=2020, last_year=2021, scale=0.2))
+    with pytest.raises(TypeError, match="needs the children table"):
+        suf.write_returns(county.episodes, None, tmp_path, first_year=2020, last_year=2021)
+    file = tmp_path / "a.csv"
+    file.write_text("x")
+    with pytest.raises(ValueError, match="is a file: write the returns to a folder"):
+        suf.write_returns(county.episodes, county.children, file, first_year=2020, last_year=2021)

@@ -67,6 +67,8 @@ def test_code_validity_by_year():
 
 def test_coarsen_requires_a_group_for_every_category():
     assert suf.coarsen(pd.Series(["secure", "kinship_fostering"])).tolist() == ["residential", "fostering"]
+    assert suf.coarsen("secure").tolist() == ["residential"]  # one category, not a Series
+    assert list(suf.age_band(16)) == ["16 and over"]  # one age, not an array
     with pytest.raises(suf.SchemaError, match="coarse"):
         suf.coarsen(pd.Series(["my_category"]))
 

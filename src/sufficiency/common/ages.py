@@ -52,8 +52,9 @@ def age_band(age: pd.Series | np.ndarray, *, bands: Mapping[str, tuple[int, int]
 
     Parameters
     ----------
-    age : array-like
-        Completed years [years]; missing ages give a missing band.
+    age : array-like or float
+        Completed years [years]; missing ages give a missing band; one age
+        gives a categorical of one.
     bands : mapping, optional
         ``{label: (lowest, highest)}`` inclusive, in display order. Defaults
         to :data:`DFE_AGE_BANDS`.
@@ -69,7 +70,7 @@ def age_band(age: pd.Series | np.ndarray, *, bands: Mapping[str, tuple[int, int]
         If bands overlap.
     """
     bands = dict(DFE_AGE_BANDS if bands is None else bands)
-    values = np.asarray(age, dtype=float)
+    values = np.atleast_1d(np.asarray(age, dtype=float))  # one age gives a band of one
     codes = np.full(values.shape, -1, dtype=int)
     for i, (lo, hi) in enumerate(bands.values()):
         hit = (values >= lo) & (values <= hi)

@@ -65,8 +65,22 @@ def write_returns(
     -------
     list of pathlib.Path
         The files written.
+
+    Raises
+    ------
+    TypeError
+        If ``children`` is not the table of children.
+    ValueError
+        If ``folder`` is a file.
     """
+    if not isinstance(children, pd.DataFrame) or S.CHILD_ID not in children.columns:
+        raise TypeError(
+            "write_returns needs the children table (one row per child, with child_id and date_of_birth), e.g. "
+            "SimulatedCounty.children"
+        )
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{folder} is a file: write the returns to a folder")
     written = []
     kids = children.set_index(S.CHILD_ID)
     for year in range(first_year, last_year + 1):

@@ -171,7 +171,7 @@ def coarsen(category: pd.Series, *, coarse: Mapping[str, str] | None = None) -> 
 
     Parameters
     ----------
-    category : pandas.Series
+    category : pandas.Series, str or list of str
         Analytical categories.
     coarse : mapping, optional
         ``{category: coarse}``; defaults to :func:`coarse_map`.
@@ -187,6 +187,8 @@ def coarsen(category: pd.Series, *, coarse: Mapping[str, str] | None = None) -> 
         If a category has no coarse group.
     """
     lookup = dict(coarse_map() if coarse is None else coarse)
+    if not isinstance(category, pd.Series):  # one category, or a list of them
+        category = pd.Series([category] if isinstance(category, str) else list(category), dtype=object)
     out = category.map(lookup)
     missing = sorted(set(category[out.isna()].astype(str)))
     if missing:

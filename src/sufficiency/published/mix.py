@@ -22,7 +22,7 @@ import pandas as pd
 
 from .empirical import PointForecaster, Setup, backtest_forecasts, coverage, forecast_with_intervals
 from .reorganisations import with_predecessors
-from .totals import latest_common_year, point_forecasts
+from .totals import check_origins, latest_common_year, point_forecasts
 
 __all__ = ["MIX_METHODS", "backtest_published_placements", "forecast_published_placements"]
 
@@ -155,7 +155,7 @@ def forecast_published_placements(
         ``lower_<L>``, ``upper_<L>`` [children], ``method``. Intervals are
         NaN when no earlier origin could be scored.
     """
-    last = latest_common_year(table) if origin is None else int(origin)
+    (last,) = check_origins(table, [latest_common_year(table) if origin is None else origin], horizon)
     names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
     point_at, actual, earlier = _setup(table, placements, horizon=horizon, damping=damping, reorganised=reorganised)(
         method, last
@@ -204,6 +204,7 @@ def backtest_published_placements(
         forecasts of 10 or more children) [%] and ``coverage_<L>`` [%]
         (where intervals could be formed).
     """
+    origins = check_origins(table, origins, horizon)
     setup = _setup(table, placements, horizon=horizon, damping=damping, reorganised=reorganised)
     scored = backtest_forecasts(
         setup, _actual(placements), methods=methods, origins=origins, level=level, keys=("placement",)

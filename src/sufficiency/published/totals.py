@@ -42,6 +42,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..common.dates import year_ending_march
 from ..common.errors import DataQualityWarning, SchemaError
 from .empirical import PointForecaster, Setup, backtest_forecasts, coverage, forecast_with_intervals
 from .reorganisations import with_predecessors
@@ -51,6 +52,7 @@ __all__ = [
     "COMBINED",
     "PUBLISHED_METHODS",
     "backtest_published",
+    "check_origins",
     "forecast_published",
     "point_forecasts",
     "starts_drift",
@@ -60,6 +62,46 @@ __all__ = [
 PUBLISHED_METHODS = ("naive", "trend", "damped", "stock_flow", "combined")
 #: The methods :func:`point_forecasts`' ``combined`` averages, with equal weights.
 COMBINED = ("naive", "damped", "stock_flow")
+
+
+def check_origins(table: pd.DataFrame, origins: Sequence[object], horizon: object) -> list[int]:
+    """Origin years as the years of the table, and a horizon of whole years.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        With a ``year`` column [year ending 31 March].
+    origins : sequence
+        Years as ``2022`` or ``"2021-22"``.
+    horizon : int
+        Years ahead.
+
+    Returns
+    -------
+    list of int
+
+    Raises
+    ------
+    ValueError
+        For no origin, an origin that is not a year or is outside the
+        table's years, or a horizon below 1: each gave an empty forecast, or
+        a message about ``int()``.
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise ValueError(f"horizon must be a whole number of years, 1 or more, not {horizon!r}")
+    if len(origins) == 0:
+        raise ValueError("give at least one origin year, e.g. origins=[2019, 2020, 2021]")
+    years = sorted(int(y) for y in pd.to_numeric(table["year"], errors="coerce").dropna().unique())
+    out = []
+    for origin in origins:
+        year = year_ending_march(origin)
+        if year is None:
+            raise ValueError(f"origin {origin!r} is not a year: write 2022 (the year ending 31 March 2022) or 2021-22")
+        if not years or not years[0] <= year <= years[-1]:
+            span = f"{years[0]} to {years[-1]}" if years else "none"
+            raise ValueError(f"origin {year} is outside the table's years ({span})")
+        out.append(year)
+    return out
 
 
 def _series(table: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -292,7 +334,7 @@ def forecast_published(
         ``la_code``, ``la_name``, ``year``, ``h``, ``mean`` (the point
         forecast), ``lower_<L>``, ``upper_<L>`` [children], ``method``.
     """
-    last = latest_common_year(table) if origin is None else int(origin)
+    (last,) = check_origins(table, [latest_common_year(table) if origin is None else origin], horizon)
     names = table.drop_duplicates("la_code", keep="last").set_index("la_code")["la_name"]
     point_at, actual, earlier = _setup(table, horizon=horizon, damping=damping, reorganised=reorganised)(method, last)
     fc = forecast_with_intervals(point_at, actual, origin=last, earlier=earlier, level=level)
@@ -338,6 +380,7 @@ def backtest_published(
         and ``median_ape`` [%], ``bias`` (mean percentage error) [%] and
         ``coverage_<L>`` [%] (where intervals could be formed).
     """
+    origins = check_origins(table, origins, horizon)
     setup = _setup(table, horizon=horizon, damping=damping, reorganised=reorganised)
     scored = backtest_forecasts(setup, _actual(table), methods=methods, origins=origins, level=level)
     scored = scored[
