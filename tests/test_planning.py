@@ -241,7 +241,7 @@ def test_scenarios_whose_names_make_one_file_name_each_keep_their_files(tmp_path
     import json
 
     from sufficiency.cli import main
-    from sufficiency.report.evaluation_page import stems
+    from sufficiency.report.brief_run import stems
 
     assert stems(["A/B", "A-B", "a b 2"]) == {"A/B": "a_b", "A-B": "a_b_2", "a b 2": "a_b_2_2"}
     brief = json.loads((sf.sample_path() / "scenarios.json").read_text())["scenarios"][2]

@@ -100,9 +100,24 @@ def test_the_page_fits_a_1280_pixel_window(page_and_log):
     assert page_and_log["width"] <= 1280
 
 
-def test_evaluation_page_opens_with_its_charts_and_fits_the_window(tmp_path):
+def _opened(path):
+    """A short page as a 1280-pixel browser window shows it: page errors, images (width, loaded), width, text."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri(), wait_until="load")
+        images = page.evaluate("Array.from(document.images).map(i => [i.naturalWidth, i.complete])")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        text = page.inner_text("body")
+        browser.close()
+    return errors, images, width, text
+
+
+def test_evaluation_page_opens_with_its_charts_and_fits_the_window(tmp_path):
     from sufficiency.datasets import Service
 
     county = suf.simulate_county(seed=21, service=Service(start="2022-04-01", entry_factor=0.5))
@@ -111,16 +126,7 @@ def test_evaluation_page_opens_with_its_charts_and_fits_the_window(tmp_path):
     out = tmp_path / "evaluation"
     args = ["evaluate", str(returns), "--start", "2022-03-31", "--out", str(out), "--n-sims", "100"]
     assert main([*args, "--placebos", "0", "--quiet"]) == 0
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto((out / "evaluation.html").as_uri(), wait_until="load")
-        images = page.evaluate("Array.from(document.images).map(i => [i.naturalWidth, i.complete])")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        text = page.inner_text("body")
-        browser.close()
+    errors, images, width, text = _opened(out / "evaluation.html")
     assert not errors
     assert len(images) == 2 and all(w > 0 and done for w, done in images)  # the two charts load from beside the page
     assert width <= 1280
@@ -128,22 +134,11 @@ def test_evaluation_page_opens_with_its_charts_and_fits_the_window(tmp_path):
 
 
 def test_plan_page_opens_with_its_charts_and_fits_the_window(tmp_path):
-    from playwright.sync_api import sync_playwright
-
     out = tmp_path / "plan"
     brief = suf.sample_path() / "scenarios.json"
     args = ["plan", str(suf.sample_path() / "returns"), "--brief", str(brief), "--scenario", "Step-down to foster care"]
     assert main([*args, "--out", str(out), "--n-sims", "100", "--quiet"]) == 0
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto((out / "plan.html").as_uri(), wait_until="load")
-        images = page.evaluate("Array.from(document.images).map(i => [i.naturalWidth, i.complete])")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        text = page.inner_text("body")
-        browser.close()
+    errors, images, width, text = _opened(out / "plan.html")
     assert not errors
     assert len(images) == 1 and all(w > 0 and done for w, done in images)  # the chart loads from beside the page
     assert width <= 1280

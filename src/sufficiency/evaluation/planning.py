@@ -27,6 +27,7 @@ from ..scenarios.scenario import Scenario
 from .bands import p_values
 from .evaluate import check_history, counterfactual_evaluation, options
 from .result import check_power, period_values
+from .series import CHILD_OUTCOMES
 from .widening import Widening, default_widening
 
 __all__ = ["FEWEST", "plan_evaluation", "plan_highlights"]
@@ -156,8 +157,6 @@ def plan_evaluation(
     return out
 
 
-#: Outcomes counted in children, whose small series (under :data:`FEWEST` expected) a plan's highlights leave out.
-_CHILD_COUNTS = ("entries", "exits", "moves", "stock")
 #: Fewest children a series must expect to be among a plan's highlights [children].
 FEWEST = 5
 
@@ -186,12 +185,12 @@ def plan_highlights(plan: pd.DataFrame, *, limit: int = 8) -> pd.DataFrame:
     streams = bool((plan["group"] == "stream").any())
     main = plan[plan["value"] == ("other" if streams else "total")]
     main = main[main["group"] == ("stream" if streams else "total")]
-    main = main[main["outcome"].isin(_CHILD_COUNTS)]
+    main = main[main["outcome"].isin(CHILD_OUTCOMES)]
     if "hypothesis_ratio" not in plan:
         return main.head(limit)
     ratio = plan["hypothesis_ratio"]
     moved = (ratio == 0) | (np.abs(np.log(ratio.where(ratio > 0))) >= np.log(1.01)).fillna(False)
-    small = plan["outcome"].isin(_CHILD_COUNTS) & (plan["expected"] < FEWEST)
+    small = plan["outcome"].isin(CHILD_OUTCOMES) & (plan["expected"] < FEWEST)
     rows = plan[moved & ~small & (plan["value"] != "uasc")]
     if rows.empty:
         return main.head(limit)

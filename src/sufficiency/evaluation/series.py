@@ -15,10 +15,12 @@ import numpy as np
 from ..common.ages import DFE_AGE_BANDS
 from ..finance.months import DAYS_PER_WEEK, Months, monthly_child_days
 
-__all__ = ["FLOWS", "OUTCOMES", "EventArrays", "SeriesKey", "outcome_series"]
+__all__ = ["CHILD_OUTCOMES", "FLOWS", "OUTCOMES", "EventArrays", "SeriesKey", "outcome_series"]
 
 #: Outcomes in the order summaries list them.
 OUTCOMES = ("entries", "exits", "moves", "stock", "child_days", "cost")
+#: Outcomes counted in children (suppressed when small, as the DfE publishes).
+CHILD_OUTCOMES = OUTCOMES[:4]
 #: Outcomes that add up over months (``stock`` is a level at each month end).
 FLOWS = frozenset({"entries", "exits", "moves", "child_days", "cost"})
 #: One series: (outcome, group, value).

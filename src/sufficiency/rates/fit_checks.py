@@ -18,6 +18,15 @@ __all__ = ["check_categories", "check_durations", "check_numbers", "check_skip"]
 def check_durations(durations: Sequence[int] | None) -> tuple[int, ...]:
     """``time_in_care`` as band starts [months]: increasing from 0, each one of :data:`TIME_IN_CARE_BANDS`.
 
+    Parameters
+    ----------
+    durations : sequence of int or None
+        ``None`` for one band from 0.
+
+    Returns
+    -------
+    tuple of int
+
     Raises
     ------
     ValueError
@@ -35,6 +44,17 @@ def check_durations(durations: Sequence[int] | None) -> tuple[int, ...]:
 def check_categories(categories: Sequence[str] | None, placements: pd.Series) -> list[str]:
     """The states: every category the data place children in, in the taxonomy's order, or the ones given when they
     include them all (more may be given, for a category first used later).
+
+    Parameters
+    ----------
+    categories : sequence of str or None
+        The categories asked for; ``None`` for the data's.
+    placements : pandas.Series
+        The episodes' placement categories.
+
+    Returns
+    -------
+    list of str
 
     Raises
     ------
@@ -57,6 +77,15 @@ def check_categories(categories: Sequence[str] | None, placements: pd.Series) ->
 def check_numbers(*, entry_years: float | None, prior_days: float, trend_damping: float) -> None:
     """Refuse an entry window under a month, a negative prior weight or a damping outside 0 to 1.
 
+    Parameters
+    ----------
+    entry_years : float or None
+        [years]
+    prior_days : float
+        [child-days]
+    trend_damping : float
+        [1/year]
+
     Raises
     ------
     ValueError
@@ -77,6 +106,14 @@ def check_numbers(*, entry_years: float | None, prior_days: float, trend_damping
 
 def check_skip(spans: Sequence[tuple[DateLike, DateLike]] | None) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
     """``entry_skip`` as pairs of days, each a first day on or before its last (see :func:`~sufficiency.fit`).
+
+    Parameters
+    ----------
+    spans : sequence of (date, date) or None
+
+    Returns
+    -------
+    tuple of (pandas.Timestamp, pandas.Timestamp)
 
     Raises
     ------

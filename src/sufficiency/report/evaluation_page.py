@@ -10,31 +10,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..common.errors import DataQualityWarning
 from ..common.money import pounds
-from ..evaluation.evaluate import EvaluationWarning, evaluate
+from ..evaluation.evaluate import evaluate
 from ..evaluation.result import Evaluation
-from ..finance.prices import Prices
-from ..finance.readers import read_unit_costs
-from ..ingest.returns import read_ssda903
-from ..scenarios.scenario import Scenario, read_scenarios
-from .findings import quality_lines, recorded_warnings
-from .formats import input_folders, label, without_folders
+from ..evaluation.series import CHILD_OUTCOMES
+from .brief_run import findings_section, page_start, published_findings, read_brief_inputs
+from .formats import label
 from .stamp import package_version
 
-__all__ = [
-    "EvaluationRun",
-    "brief_hypotheses",
-    "findings_section",
-    "page_start",
-    "published_findings",
-    "slug",
-    "stems",
-    "write_evaluation",
-]
-
-_CHILDREN = ("entries", "exits", "moves", "stock")
-_HEADLINE = ("entries", "exits", "moves", "stock", "child_days", "cost")
+__all__ = ["EvaluationRun", "write_evaluation"]
 
 
 @dataclass(frozen=True)
@@ -106,25 +90,17 @@ def write_evaluation(
     """
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with recorded_warnings(DataQualityWarning):  # the reader's summary of data.quality, counted below line by line
-        data = read_ssda903(source)
-    with recorded_warnings(DataQualityWarning) as cost_said:
-        prices = Prices(unit_costs=None if costs is None else read_unit_costs(costs))
-    hypotheses = brief_hypotheses(brief, scenario)
-    stem_of = stems(["no hypothesis" if h is None else h.name for h in hypotheses])
+    run = read_brief_inputs(source, costs=costs, brief=brief, scenario=scenario)
     evaluations: dict[str, Evaluation] = {}
     found: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
-    said = quality_lines("returns", data.quality) + cost_said
-    for hyp in hypotheses:
-        name = "no hypothesis" if hyp is None else hyp.name
-        with recorded_warnings(DataQualityWarning, EvaluationWarning) as run_said:
+    for name, hyp in run.scenarios.items():
+        with run.recording():
             ev = evaluate(
-                data, start, end=end, hypothesis=hyp, n_sims=n_sims, seed=seed, prices=prices, placebos=placebos
+                run.data, start, end=end, hypothesis=hyp, n_sims=n_sims, seed=seed, prices=run.prices, placebos=placebos
             )
-        said += [line for line in run_said if line not in said]
         evaluations[name] = ev
-        stem = stem_of[name]
+        stem = run.stem_of[name]
         summary = ev.summary()
         monthly = ev.monthly()
         found[name] = ev.detectable()
@@ -138,72 +114,22 @@ def write_evaluation(
             files.append(path)
         files += _charts(ev, out_dir, stem)
     text = "\n".join(_headline(name, ev, found[name], suppress_below) for name, ev in evaluations.items())
-    said = published_findings(said, source, costs, brief)
+    said = published_findings(run.said, source, costs, brief)
     page = out_dir / "evaluation.html"
     page.write_text(
         _page(
-            evaluations, stem_of, text, Path(source).name, run_date or date.today().isoformat(), suppress_below, said
+            evaluations,
+            run.stem_of,
+            text,
+            Path(source).name,
+            run_date or date.today().isoformat(),
+            suppress_below,
+            said,
         ),
         encoding="utf-8",
     )
     files.insert(0, page)
     return EvaluationRun(files=tuple(files), text=text, evaluations=evaluations, warnings=tuple(said))
-
-
-def brief_hypotheses(brief: str | Path | None, scenario: str | None) -> list[Scenario | None]:
-    """The brief's scenarios to test (only ``scenario`` when named), or ``[None]`` without a brief.
-
-    Raises
-    ------
-    ValueError
-        If the brief has no scenario of that name (the message lists its scenarios).
-    """
-    if brief is None:
-        return [None]
-    chosen = read_scenarios(brief)
-    if scenario is not None:
-        chosen = [s for s in chosen if s.name == scenario]
-        if not chosen:
-            names = [s.name for s in read_scenarios(brief)]
-            raise ValueError(f"no scenario {scenario!r} in {Path(brief).name} (it has {names})")
-    return list(chosen)
-
-
-def slug(name: str) -> str:
-    """A scenario's name as a file name's part: letters and digits kept, lower case, the rest ``_`` (``brief`` if
-    nothing is left).
-
-    Parameters
-    ----------
-    name : str
-
-    Returns
-    -------
-    str
-    """
-    return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_") or "brief"
-
-
-def stems(names: list[str]) -> dict[str, str]:
-    """Each name's :func:`slug`, made unique in order (``a_b``, ``a_b_2``), so no file of one overwrites another's.
-
-    Parameters
-    ----------
-    names : list of str
-        Distinct names.
-
-    Returns
-    -------
-    dict of str to str
-    """
-    out: dict[str, str] = {}
-    for name in names:
-        stem, k = slug(name), 1
-        while stem in out.values():
-            k += 1
-            stem = f"{slug(name)}_{k}"
-        out[name] = stem
-    return out
 
 
 #: Columns from which a hidden count could be worked back (``observed = effect + expected``, ``ratio × expected``,
@@ -241,7 +167,7 @@ def _hidden(frame: pd.DataFrame, below: int | None) -> pd.Series:
     if not below:
         return pd.Series(False, index=frame.index)
     values = pd.to_numeric(frame["observed"], errors="coerce")
-    small = frame["outcome"].isin(_CHILDREN) & values.round().between(1, below - 1)
+    small = frame["outcome"].isin(CHILD_OUTCOMES) & values.round().between(1, below - 1)
     return small | _second_rows(frame, small) if small.any() else small
 
 
@@ -331,72 +257,6 @@ def _charts(ev: Evaluation, out_dir: Path, stem: str) -> list[Path]:
             fig.savefig(path, format="svg", metadata={"Date": None})
             paths.append(path)
     return paths
-
-
-def page_start(title: str, heading: str) -> list[str]:
-    """The opening of a short page in the evaluation pages' style: head, style and the first heading.
-
-    Parameters
-    ----------
-    title, heading : str
-        Plain text (escaped here).
-
-    Returns
-    -------
-    list of str
-        HTML fragments.
-    """
-    return [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>{html.escape(title)}</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;line-height:1.4}"
-        "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}"
-        "th{background:#f2f2f2}td.text{text-align:left}img{max-width:100%}</style></head><body>",
-        f"<h1>{html.escape(heading)}</h1>",
-    ]
-
-
-def published_findings(said: list[str], *inputs: str | Path | None) -> list[str]:
-    """The findings with the folders of the inputs cut from them, so files are named, not folders.
-
-    Parameters
-    ----------
-    said : list of str
-    *inputs : path or None
-        The returns folder first, then each input file given.
-
-    Returns
-    -------
-    list of str
-    """
-    sources = {"returns": Path(inputs[0]) if inputs[0] is not None else None}
-    sources |= {f"file {i}": Path(p) for i, p in enumerate(inputs[1:]) if p is not None}
-    folders = input_folders(sources)
-    return [without_folders(line, folders) for line in said]
-
-
-def findings_section(said: list[str]) -> list[str]:
-    """The page's list of data-quality problems and warnings, or a line saying there were none.
-
-    Parameters
-    ----------
-    said : list of str
-        Lines as :func:`sufficiency.report.findings.quality_lines` writes them, and warnings' messages.
-
-    Returns
-    -------
-    list of str
-        HTML fragments.
-    """
-    if not said:
-        return ["<h2>Data quality</h2>", "<p>The returns were read with no data-quality problem to report.</p>"]
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in said)
-    return [
-        "<h2>Data quality</h2>",
-        "<p>Rows of the returns with problems, counted by rule (each was kept or dropped as the line says), and "
-        f"warnings raised on the way:</p><ul>{items}</ul>",
-    ]
 
 
 def _page(

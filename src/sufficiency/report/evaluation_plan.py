@@ -11,15 +11,10 @@ import numpy as np
 import pandas as pd
 
 from ..common.dates import day
-from ..common.errors import DataQualityWarning
 from ..common.money import pounds
-from ..evaluation.evaluate import EvaluationWarning
 from ..evaluation.planning import FEWEST, plan_evaluation, plan_highlights
-from ..finance.prices import Prices
-from ..finance.readers import read_unit_costs
-from ..ingest.returns import read_ssda903
-from .evaluation_page import brief_hypotheses, findings_section, page_start, published_findings, stems
-from .findings import quality_lines, recorded_warnings
+from ..evaluation.series import CHILD_OUTCOMES
+from .brief_run import findings_section, page_start, published_findings, read_brief_inputs
 from .stamp import package_version
 
 __all__ = ["PlanRun", "write_plan"]
@@ -94,35 +89,28 @@ def write_plan(
     """
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with recorded_warnings(DataQualityWarning):  # the reader's summary of data.quality, counted below line by line
-        data = read_ssda903(source)
-    with recorded_warnings(DataQualityWarning) as cost_said:
-        prices = Prices(unit_costs=None if costs is None else read_unit_costs(costs))
-    said = quality_lines("returns", data.quality) + cost_said
+    run = read_brief_inputs(source, costs=costs, brief=brief, scenario=scenario)
     plans: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
-    hypotheses = brief_hypotheses(brief, scenario)
-    stem_of = stems(["no hypothesis" if h is None else h.name for h in hypotheses])
-    for hyp in hypotheses:
-        name = "no hypothesis" if hyp is None else hyp.name
-        with recorded_warnings(DataQualityWarning, EvaluationWarning) as run_said:
+    for name, hyp in run.scenarios.items():
+        with run.recording():
             plan = plan_evaluation(
-                data, months=months, start=start, hypothesis=hyp, n_sims=n_sims, seed=seed, prices=prices
+                run.data, months=months, start=start, hypothesis=hyp, n_sims=n_sims, seed=seed, prices=run.prices
             )
-        said += [line for line in run_said if line not in said]
         plans[name] = plan
-        path = out_dir / f"plan_{stem_of[name]}.csv"
+        path = out_dir / f"plan_{run.stem_of[name]}.csv"
         plan.to_csv(path, index=False)
-        files += [path, _chart(plan_highlights(plan), out_dir / f"plan_{stem_of[name]}.svg")]
+        files += [path, _chart(plan_highlights(plan), out_dir / f"plan_{run.stem_of[name]}.svg")]
+    data = run.data
     start_day = data.censor_date if start is None else day(start, "start")
     text = "\n".join(_sentence(name, plan, months, start_day) for name, plan in plans.items())
-    said = published_findings(said, source, costs, brief)
+    said = published_findings(run.said, source, costs, brief)
     page = out_dir / "plan.html"
     stamp = (
         f"Made by sufficiency {package_version()} on {run_date or date.today().isoformat()} from the returns in "
         f"{Path(source).name} (data to {data.censor_date:%d %B %Y}); seed {seed}, {n_sims:,} simulated paths."
     )
-    page.write_text(_page(plans, stem_of, text, months, start_day, said, stamp), encoding="utf-8")
+    page.write_text(_page(plans, run.stem_of, text, months, start_day, said, stamp), encoding="utf-8")
     return PlanRun(files=(page, *files), text=text, plans=plans, warnings=tuple(said))
 
 
@@ -231,11 +219,7 @@ def _key_row(plan: pd.DataFrame) -> tuple[pd.Series, bool]:
     entries = plan[(plan["outcome"] == "entries") & (plan["value"] == ("other" if streams else "total"))].iloc[0]
     if "hypothesis_ratio" not in plan:
         return entries, False
-    rows = plan[
-        plan["outcome"].isin(["entries", "exits", "moves", "stock"])
-        & (plan["value"] != "uasc")
-        & (plan["expected"] >= FEWEST)
-    ]
+    rows = plan[plan["outcome"].isin(CHILD_OUTCOMES) & (plan["value"] != "uasc") & (plan["expected"] >= FEWEST)]
     shift = np.abs(np.log(rows["hypothesis_ratio"].where(rows["hypothesis_ratio"] > 0))).fillna(0.0)
     if rows.empty or float(shift.max()) < 1e-6:
         return entries, False
